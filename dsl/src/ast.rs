@@ -1,0 +1,155 @@
+//! The syntax tree of a `cnn!` invocation, as written, before any checking.
+
+use proc_macro2::Span;
+use syn::{Attribute, Ident, Visibility};
+
+use crate::span::SpanRange;
+
+/// Everything inside one `cnn! { ... }`.
+#[derive(Clone)]
+pub struct File {
+    pub models: Vec<ModelDecl>,
+}
+
+/// `/// docs  pub struct Name<C, H, W> { layers }`
+#[derive(Clone)]
+pub struct ModelDecl {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub name: Ident,
+    /// The declared input size, one expression per dimension.
+    pub input: Vec<Expr>,
+    /// From `<` to `>`.
+    pub input_span: SpanRange,
+    pub layers: Vec<LayerEntry>,
+}
+
+/// One entry of a model's layer list: `name: Layer(args)` or `Layer(args)`.
+#[derive(Clone)]
+pub struct LayerEntry {
+    pub attrs: Vec<Attribute>,
+    pub name: Option<Ident>,
+    pub node: Node,
+    /// The whole entry, name included.
+    pub span: SpanRange,
+}
+
+/// What a layer entry holds.
+#[derive(Clone)]
+pub enum Node {
+    /// `Conv2d(3, 16, 5, stride = 2)` or a bare `ReLU`.
+    Call(Call),
+    /// An entry that did not parse; its error is already reported.
+    Invalid,
+}
+
+/// A layer constructor call, as PyTorch writes it.
+#[derive(Clone, Debug)]
+pub struct Call {
+    /// The layer kind, e.g. `Conv2d` (an `nn.` prefix is accepted and dropped).
+    pub kind: Ident,
+    pub args: Vec<Arg>,
+    /// The parentheses, when written.
+    pub parens: Option<Span>,
+    /// From the kind (or its `nn.` prefix) to the closing parenthesis.
+    pub span: SpanRange,
+    /// An argument failed to parse (its error is reported); the checker then
+    /// does not also report it as missing.
+    pub damaged: bool,
+}
+
+/// One argument: positional (`5`) or keyword (`stride = 2`).
+#[derive(Clone, Debug)]
+pub struct Arg {
+    pub name: Option<Ident>,
+    pub value: Expr,
+    pub span: SpanRange,
+}
+
+/// An argument value: a literal, a name, or integer arithmetic on them.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: SpanRange,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    /// An integer literal with its text as written.
+    Int(u128, String),
+    /// A float literal with its text as written.
+    Float(f64, String),
+    Str(String),
+    /// `true`/`false`, or Python's `True`/`False` (the text as written).
+    Bool(bool, String),
+    /// `_`: infer this size from the previous layer.
+    Infer,
+    /// Python's `None`.
+    None,
+    /// Any other name (a block parameter, or a mistake).
+    Name(Ident),
+    Neg(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `(a, b)`, or `(a,)`.
+    Tuple(Vec<Expr>),
+    /// `(a)`.
+    Paren(Box<Expr>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+impl BinOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
+
+impl std::fmt::Display for Expr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.kind {
+            ExprKind::Int(_, text) | ExprKind::Float(_, text) | ExprKind::Bool(_, text) => {
+                f.write_str(text)
+            }
+            ExprKind::Str(s) => write!(f, "{s:?}"),
+            ExprKind::Infer => f.write_str("_"),
+            ExprKind::None => f.write_str("None"),
+            ExprKind::Name(ident) => write!(f, "{ident}"),
+            ExprKind::Neg(inner) => write!(f, "-{inner}"),
+            ExprKind::Binary(op, lhs, rhs) => write!(f, "{lhs} {} {rhs}", op.symbol()),
+            ExprKind::Tuple(items) => {
+                f.write_str("(")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                if items.len() == 1 {
+                    f.write_str(",")?;
+                }
+                f.write_str(")")
+            }
+            ExprKind::Paren(inner) => write!(f, "({inner})"),
+        }
+    }
+}
+
+impl std::fmt::Display for Arg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.name {
+            Some(name) => write!(f, "{name} = {}", self.value),
+            None => write!(f, "{}", self.value),
+        }
+    }
+}

@@ -1,0 +1,239 @@
+//! What a layer sees while its shape is inferred: the tensor that arrives,
+//! how it arose, and where to report problems.
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::shape::{Dim, Shape, times};
+use crate::spec::LayerSpec;
+use crate::vocab::args::Args;
+
+/// How a layer is named in messages.
+#[derive(Clone, Debug)]
+pub struct LayerRef {
+    /// The state_dict prefix: the user's name, or the position for unnamed layers.
+    pub name: String,
+    pub named: bool,
+    pub kind: &'static str,
+}
+
+impl LayerRef {
+    /// For headlines: "`conv1`", or "layer 3 (`MaxPool2d`)" when unnamed.
+    pub fn quoted(&self) -> String {
+        if self.named {
+            format!("`{}`", self.name)
+        } else {
+            format!("layer {} (`{}`)", self.name, self.kind)
+        }
+    }
+
+    /// For shape traces: "conv1", or "3:MaxPool2d" when unnamed.
+    pub fn label(&self) -> String {
+        if self.named {
+            self.name.clone()
+        } else {
+            format!("{}:{}", self.name, self.kind)
+        }
+    }
+}
+
+/// Where the current tensor came from, for "receives 1568 (= 32 x 7 x 7
+/// from `conv2`)".
+#[derive(Clone, Debug)]
+pub struct Flattened {
+    /// The shape before flattening.
+    pub from: Shape,
+    /// Who produced that shape (`None`: the model's input).
+    pub producer: Option<LayerRef>,
+    pub by: LayerRef,
+}
+
+/// The tensor flowing through the model, and its history.
+#[derive(Clone, Debug)]
+pub struct Flow {
+    pub shape: Shape,
+    /// The last layer that changed the shape (`None`: the model's input).
+    pub producer: Option<LayerRef>,
+    /// Set while the tensor is the output of a Flatten (and of layers that
+    /// keep its shape).
+    pub flattened: Option<Flattened>,
+    /// `(label, shape)` after the input and after every shape change.
+    pub steps: Vec<(String, Shape)>,
+}
+
+impl Flow {
+    pub fn new(input: Shape) -> Self {
+        Flow {
+            steps: vec![(String::new(), input.clone())],
+            shape: input,
+            producer: None,
+            flattened: None,
+        }
+    }
+
+    /// Moves the flow past `layer`, which output `shape`.
+    pub fn advance(&mut self, layer: &LayerRef, shape: Shape, is_flatten: bool) {
+        if shape == self.shape {
+            return;
+        }
+        if is_flatten {
+            self.flattened = Some(Flattened {
+                from: self.shape.clone(),
+                producer: self.producer.clone(),
+                by: layer.clone(),
+            });
+        } else {
+            self.flattened = None;
+        }
+        self.producer = Some(layer.clone());
+        self.steps.push((layer.label(), shape.clone()));
+        self.shape = shape;
+    }
+
+    /// "shapes: [3, 32, 32] -conv1-> [16, 15, 15] -flatten-> [3600]",
+    /// wrapped to stay readable.
+    pub fn trace(&self) -> String {
+        const WIDTH: usize = 96;
+        const INDENT: &str = "        ";
+        let mut out = String::from("shapes: ");
+        let mut line_len = out.len();
+        for (i, (label, shape)) in self.steps.iter().enumerate() {
+            let piece = if i == 0 {
+                shape.to_string()
+            } else {
+                format!(" -{label}-> {shape}")
+            };
+            if i > 0 && line_len + piece.len() > WIDTH {
+                out.push('\n');
+                out.push_str(INDENT);
+                line_len = INDENT.len();
+                let piece = piece.trim_start();
+                out.push_str(piece);
+                line_len += piece.len();
+            } else {
+                out.push_str(&piece);
+                line_len += piece.len();
+            }
+        }
+        out
+    }
+
+    /// "from `conv2`", or "from the model's input".
+    pub fn source(&self) -> String {
+        match &self.producer {
+            Some(p) => format!("from {}", p.quoted()),
+            None => "from the model's input".to_string(),
+        }
+    }
+}
+
+/// A layer's result: its output shape and, when everything is known, the
+/// resolved layer and its counts.
+#[derive(Clone, Debug)]
+pub struct Inferred {
+    pub output: Shape,
+    pub spec: Option<LayerSpec>,
+    pub params: Option<usize>,
+    pub macs: Option<usize>,
+}
+
+impl Inferred {
+    /// A layer that keeps its input's shape and has no parameters.
+    pub fn same(input: &Shape, spec: LayerSpec) -> Self {
+        Inferred {
+            output: input.clone(),
+            spec: Some(spec),
+            params: Some(0),
+            macs: Some(0),
+        }
+    }
+
+    /// A layer with invalid arguments: only the output shape (maybe partly
+    /// known) carries on.
+    pub fn broken(output: Shape) -> Self {
+        Inferred {
+            output,
+            spec: None,
+            params: None,
+            macs: None,
+        }
+    }
+}
+
+/// Context for one layer's shape inference.
+pub struct InferCx<'a> {
+    pub flow: &'a Flow,
+    pub layer: &'a LayerRef,
+    pub args: &'a Args,
+    pub diags: &'a mut Diagnostics,
+}
+
+impl InferCx<'_> {
+    pub fn input(&self) -> &Shape {
+        &self.flow.shape
+    }
+
+    /// Reports `diag` with the shape trace up to this layer appended.
+    pub fn report(&mut self, diag: Diagnostic) {
+        let diag = diag.note(self.flow.trace());
+        self.diags.push(diag);
+    }
+
+    /// Reports without a trace (for argument errors that do not depend on shapes).
+    pub fn report_plain(&mut self, diag: Diagnostic) {
+        self.diags.push(diag);
+    }
+
+    /// The input as `[C, H, W]`. When the input has another rank, reports
+    /// that this layer needs an image and returns `None`.
+    pub fn image_input(&mut self) -> Option<[Dim; 3]> {
+        match self.input().dims() {
+            None => Some([None; 3]),
+            Some([c, h, w]) => Some([*c, *h, *w]),
+            Some(_) => {
+                let input = self.input().clone();
+                let why = match &self.flow.flattened {
+                    Some(f) => format!(" (flattened by {})", f.by.quoted()),
+                    None if self.flow.producer.is_none() => " (the model's input)".to_string(),
+                    None => format!(" ({})", self.flow.source()),
+                };
+                let help = match &self.flow.flattened {
+                    Some(f) => format!(
+                        "move {} after the last layer that works on images",
+                        f.by.quoted()
+                    ),
+                    None if self.flow.producer.is_none() => {
+                        "declare the input as `<C, H, W>`, e.g. `<1, 28, 28>`".to_string()
+                    }
+                    None => "image layers need a [C, H, W] tensor".to_string(),
+                };
+                let kind = self.layer.kind;
+                let diag = Diagnostic::error(
+                    self.args.kind_span,
+                    format!(
+                        "{} is a {kind} and needs a [C, H, W] image, but receives {input}{why}",
+                        self.layer.quoted()
+                    ),
+                )
+                .help(help);
+                self.report(diag);
+                None
+            }
+        }
+    }
+
+    /// "receives 1568 (= 32 x 7 x 7 from `conv2`)" when the last dimension
+    /// was made by a Flatten, else "receives 120 (from `fc1`)".
+    pub fn describe_features(&self, received: usize) -> String {
+        if let Some(f) = &self.flow.flattened {
+            if let Some(dims) = f.from.concrete() {
+                if dims.len() > 1 && self.input().rank() == Some(1) {
+                    let from = match &f.producer {
+                        Some(p) => format!("from {}", p.quoted()),
+                        None => "the model's input".to_string(),
+                    };
+                    return format!("{received} (= {} {from})", times(&dims));
+                }
+            }
+        }
+        format!("{received} ({})", self.flow.source())
+    }
+}

@@ -1,0 +1,211 @@
+//! Evaluates argument expressions to values, with checked arithmetic.
+
+use syn::Ident;
+
+use crate::ast::{BinOp, Expr, ExprKind};
+use crate::diagnostic::Diagnostic;
+use crate::span::{SpanRange, Spanned};
+use crate::suggest::did_you_mean;
+
+/// The value of an argument.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    Int(i128),
+    Float(f64),
+    Str(String),
+    Bool(bool),
+    /// `_`
+    Infer,
+    /// `None`
+    None,
+    Tuple(Vec<Spanned<Value>>),
+}
+
+impl Value {
+    /// How the value is named in messages: "the float `2.5`".
+    pub fn describe(&self) -> String {
+        match self {
+            Value::Int(v) => format!("the integer `{v}`"),
+            Value::Float(v) => format!("the float `{}`", fmt_float(*v)),
+            Value::Str(s) => format!("the string {s:?}"),
+            Value::Bool(b) => format!("`{b}`"),
+            Value::Infer => "`_`".to_string(),
+            Value::None => "`None`".to_string(),
+            Value::Tuple(items) => format!("a tuple of {} values", items.len()),
+        }
+    }
+}
+
+/// Formats a float the way Python prints it: `0.5`, `1e-05`.
+pub fn fmt_float(v: f64) -> String {
+    let s = format!("{v}");
+    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+/// Names an expression may refer to: the parameters of the enclosing block.
+pub trait Env {
+    fn lookup(&self, name: &Ident) -> Option<Value>;
+    /// The names in scope, for "did you mean" suggestions.
+    fn names(&self) -> Vec<String>;
+}
+
+/// The empty environment of a model's top level.
+pub struct NoNames;
+
+impl Env for NoNames {
+    fn lookup(&self, _: &Ident) -> Option<Value> {
+        None
+    }
+    fn names(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// Evaluates `expr`; the error, if any, sits on the offending sub-expression.
+pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Diagnostic> {
+    let value = match &expr.kind {
+        ExprKind::Int(v, text) => match i128::try_from(*v) {
+            Ok(v) => Value::Int(v),
+            Err(_) => {
+                return Err(Diagnostic::error(
+                    expr.span,
+                    format!("the number `{text}` is too large"),
+                ));
+            }
+        },
+        ExprKind::Float(v, _) => Value::Float(*v),
+        ExprKind::Str(s) => Value::Str(s.clone()),
+        ExprKind::Bool(b, _) => Value::Bool(*b),
+        ExprKind::Infer => Value::Infer,
+        ExprKind::None => Value::None,
+        ExprKind::Name(ident) => match env.lookup(ident) {
+            Some(v) => v,
+            None => return Err(unknown_name(ident, env)),
+        },
+        ExprKind::Paren(inner) => eval(inner, env)?.value,
+        ExprKind::Tuple(items) => Value::Tuple(
+            items
+                .iter()
+                .map(|e| eval(e, env))
+                .collect::<Result<_, _>>()?,
+        ),
+        ExprKind::Neg(inner) => {
+            let v = eval(inner, env)?;
+            match v.value {
+                Value::Int(i) => Value::Int(-i),
+                Value::Float(f) => Value::Float(-f),
+                other => {
+                    return Err(Diagnostic::error(
+                        expr.span,
+                        format!("cannot negate {}", other.describe()),
+                    ));
+                }
+            }
+        }
+        ExprKind::Binary(op, lhs, rhs) => {
+            let l = eval(lhs, env)?;
+            let r = eval(rhs, env)?;
+            arith(*op, l, r, expr.span)?
+        }
+    };
+    Ok(Spanned::new(value, expr.span))
+}
+
+fn unknown_name(ident: &Ident, env: &dyn Env) -> Diagnostic {
+    let name = ident.to_string();
+    let mut candidates = env.names();
+    candidates.extend(["True", "False", "None", "true", "false"].map(String::from));
+    let diag = Diagnostic::error(ident.span(), format!("unknown name `{name}`"));
+    match did_you_mean(&name, candidates.iter().map(String::as_str)) {
+        Some(s) => diag.help(format!("did you mean `{s}`?")),
+        None if env.names().is_empty() => diag.help(
+            "arguments are numbers, pairs like `(3, 5)`, strings, `true`/`false`, `None` or `_`",
+        ),
+        None => diag.help(format!(
+            "the names in scope are: {}",
+            env.names().join(", ")
+        )),
+    }
+}
+
+fn arith(
+    op: BinOp,
+    l: Spanned<Value>,
+    r: Spanned<Value>,
+    span: SpanRange,
+) -> Result<Value, Diagnostic> {
+    let overflow = || Diagnostic::error(span, "this arithmetic overflows");
+    match (&l.value, &r.value) {
+        (Value::Int(a), Value::Int(b)) => {
+            let (a, b) = (*a, *b);
+            let v = match op {
+                BinOp::Add => a.checked_add(b),
+                BinOp::Sub => a.checked_sub(b),
+                BinOp::Mul => a.checked_mul(b),
+                BinOp::Div => {
+                    if b == 0 {
+                        return Err(Diagnostic::error(r.span, "division by zero"));
+                    }
+                    if a % b != 0 {
+                        return Err(Diagnostic::error(
+                            span,
+                            format!("`{a} / {b}` is not a whole number; sizes are integers"),
+                        )
+                        .help(format!(
+                            "write `{}` or `{}`",
+                            a.div_euclid(b),
+                            a.div_euclid(b) + 1
+                        )));
+                    }
+                    a.checked_div(b)
+                }
+            };
+            v.map(Value::Int).ok_or_else(overflow)
+        }
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            let a = as_f64(&l.value);
+            let b = as_f64(&r.value);
+            let v = match op {
+                BinOp::Add => a + b,
+                BinOp::Sub => a - b,
+                BinOp::Mul => a * b,
+                BinOp::Div => a / b,
+            };
+            if v.is_finite() {
+                Ok(Value::Float(v))
+            } else {
+                Err(Diagnostic::error(
+                    span,
+                    "this arithmetic does not give a finite number",
+                ))
+            }
+        }
+        _ => {
+            let bad = if matches!(l.value, Value::Int(_) | Value::Float(_)) {
+                &r
+            } else {
+                &l
+            };
+            Err(Diagnostic::error(
+                bad.span,
+                format!(
+                    "`{}` needs numbers on both sides, not {}",
+                    op.symbol(),
+                    bad.value.describe()
+                ),
+            ))
+        }
+    }
+}
+
+fn as_f64(v: &Value) -> f64 {
+    match v {
+        Value::Int(i) => *i as f64,
+        Value::Float(f) => *f,
+        _ => f64::NAN,
+    }
+}

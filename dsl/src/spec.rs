@@ -1,0 +1,217 @@
+//! Fully resolved layers: every number known, ready for code generation,
+//! summaries and weight checks.
+
+/// How `Conv2d` pads its input (PyTorch's `padding_mode`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PaddingMode {
+    Zeros,
+    Reflect,
+    Replicate,
+    Circular,
+}
+
+impl PaddingMode {
+    pub fn name(self) -> &'static str {
+        match self {
+            PaddingMode::Zeros => "zeros",
+            PaddingMode::Reflect => "reflect",
+            PaddingMode::Replicate => "replicate",
+            PaddingMode::Circular => "circular",
+        }
+    }
+}
+
+/// `Conv2d`; pairs are `[height, width]`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conv2dSpec {
+    pub in_channels: usize,
+    pub out_channels: usize,
+    pub kernel: [usize; 2],
+    pub stride: [usize; 2],
+    /// Padding before the first row/column.
+    pub pad_begin: [usize; 2],
+    /// Padding after the last row/column (differs from `pad_begin` only for
+    /// `padding = "same"` with an even kernel).
+    pub pad_end: [usize; 2],
+    pub dilation: [usize; 2],
+    pub groups: usize,
+    pub bias: bool,
+    pub padding_mode: PaddingMode,
+}
+
+/// `MaxPool2d`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MaxPoolSpec {
+    pub kernel: [usize; 2],
+    pub stride: [usize; 2],
+    pub padding: [usize; 2],
+    pub dilation: [usize; 2],
+    pub ceil_mode: bool,
+}
+
+/// `AvgPool2d`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AvgPoolSpec {
+    pub kernel: [usize; 2],
+    pub stride: [usize; 2],
+    pub padding: [usize; 2],
+    pub ceil_mode: bool,
+    pub count_include_pad: bool,
+    pub divisor_override: Option<usize>,
+}
+
+/// `BatchNorm2d` (inference: running statistics).
+#[derive(Clone, Debug, PartialEq)]
+pub struct BatchNormSpec {
+    pub num_features: usize,
+    pub eps: f64,
+    pub affine: bool,
+}
+
+/// `Linear`, applied to the last dimension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinearSpec {
+    pub in_features: usize,
+    pub out_features: usize,
+    pub bias: bool,
+}
+
+/// Element-wise activations.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Activation {
+    ReLU,
+    ReLU6,
+    LeakyReLU {
+        negative_slope: f64,
+    },
+    ELU {
+        alpha: f64,
+    },
+    /// `tanh = false` is the exact erf form (PyTorch's default).
+    GELU {
+        tanh: bool,
+    },
+    SiLU,
+    Sigmoid,
+    Tanh,
+}
+
+impl Activation {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Activation::ReLU => "ReLU",
+            Activation::ReLU6 => "ReLU6",
+            Activation::LeakyReLU { .. } => "LeakyReLU",
+            Activation::ELU { .. } => "ELU",
+            Activation::GELU { .. } => "GELU",
+            Activation::SiLU => "SiLU",
+            Activation::Sigmoid => "Sigmoid",
+            Activation::Tanh => "Tanh",
+        }
+    }
+}
+
+/// A layer with every argument resolved (inferred sizes filled in).
+#[derive(Clone, Debug, PartialEq)]
+pub enum LayerSpec {
+    Conv2d(Conv2dSpec),
+    MaxPool2d(MaxPoolSpec),
+    AvgPool2d(AvgPoolSpec),
+    /// Output `[height, width]`.
+    AdaptiveAvgPool2d([usize; 2]),
+    AdaptiveMaxPool2d([usize; 2]),
+    BatchNorm2d(BatchNormSpec),
+    Linear(LinearSpec),
+    /// Flattens per-image axes `first..=last` (0 is the first axis after the
+    /// batch, i.e. PyTorch's `start_dim - 1`).
+    Flatten {
+        first: usize,
+        last: usize,
+    },
+    /// Identity at inference; `p` is kept for the summary.
+    Dropout {
+        p: f64,
+        channelwise: bool,
+    },
+    Identity,
+    Activation(Activation),
+    /// Softmax over per-image axis `axis` (PyTorch's `dim - 1`).
+    Softmax {
+        axis: usize,
+        log: bool,
+    },
+}
+
+impl LayerSpec {
+    /// The PyTorch class name.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            LayerSpec::Conv2d(_) => "Conv2d",
+            LayerSpec::MaxPool2d(_) => "MaxPool2d",
+            LayerSpec::AvgPool2d(_) => "AvgPool2d",
+            LayerSpec::AdaptiveAvgPool2d(_) => "AdaptiveAvgPool2d",
+            LayerSpec::AdaptiveMaxPool2d(_) => "AdaptiveMaxPool2d",
+            LayerSpec::BatchNorm2d(_) => "BatchNorm2d",
+            LayerSpec::Linear(_) => "Linear",
+            LayerSpec::Flatten { .. } => "Flatten",
+            LayerSpec::Dropout {
+                channelwise: false, ..
+            } => "Dropout",
+            LayerSpec::Dropout {
+                channelwise: true, ..
+            } => "Dropout2d",
+            LayerSpec::Identity => "Identity",
+            LayerSpec::Activation(a) => a.kind(),
+            LayerSpec::Softmax { log: false, .. } => "Softmax",
+            LayerSpec::Softmax { log: true, .. } => "LogSoftmax",
+        }
+    }
+
+    /// The layer's state_dict entries (suffix and shape), in PyTorch's order.
+    /// BatchNorm's `num_batches_tracked` is left out: it does not affect
+    /// inference.
+    pub fn tensors(&self) -> Vec<(&'static str, Vec<usize>)> {
+        match self {
+            LayerSpec::Conv2d(c) => {
+                let mut t = vec![(
+                    "weight",
+                    vec![
+                        c.out_channels,
+                        c.in_channels / c.groups.max(1),
+                        c.kernel[0],
+                        c.kernel[1],
+                    ],
+                )];
+                if c.bias {
+                    t.push(("bias", vec![c.out_channels]));
+                }
+                t
+            }
+            LayerSpec::BatchNorm2d(b) => {
+                let n = b.num_features;
+                let mut t = Vec::new();
+                if b.affine {
+                    t.push(("weight", vec![n]));
+                    t.push(("bias", vec![n]));
+                }
+                t.push(("running_mean", vec![n]));
+                t.push(("running_var", vec![n]));
+                t
+            }
+            LayerSpec::Linear(l) => {
+                let mut t = vec![("weight", vec![l.out_features, l.in_features])];
+                if l.bias {
+                    t.push(("bias", vec![l.out_features]));
+                }
+                t
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether a tensor of [`LayerSpec::tensors`] is a trainable parameter
+    /// (running statistics are buffers).
+    pub fn is_parameter(suffix: &str) -> bool {
+        !suffix.starts_with("running_")
+    }
+}

@@ -1,0 +1,650 @@
+//! Binding a call's arguments to a layer's PyTorch signature, and reading
+//! them as typed values.
+//!
+//! Binding follows Python's rules: positional arguments fill parameters in
+//! order, keywords by name, no parameter twice, no positional argument after
+//! a keyword. Every problem becomes a diagnostic at its own tokens; a reader
+//! returns `None` for a value it could not use, and the layer carries on with
+//! what it has.
+
+use proc_macro2::Span;
+
+use crate::ast::Call;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::eval::{Env, Value, eval, fmt_float};
+use crate::span::{SpanRange, Spanned};
+use crate::suggest::did_you_mean;
+
+/// The largest size any single argument may have. Larger numbers are
+/// certainly mistakes, and keeping every factor below 2^31 keeps the
+/// checker's products far from overflow.
+pub const MAX_SIZE: usize = 1 << 31;
+
+/// A layer's constructor signature, in PyTorch's positional order.
+#[derive(Debug)]
+pub struct Signature {
+    pub name: &'static str,
+    pub params: &'static [Param],
+    /// `nn.Identity` accepts and ignores any arguments.
+    pub ignores_args: bool,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    pub name: &'static str,
+    /// The default as PyTorch documents it; `None` for a required argument.
+    pub default: Option<&'static str>,
+}
+
+/// Shorthand for signature tables.
+pub const fn req(name: &'static str) -> Param {
+    Param {
+        name,
+        default: None,
+    }
+}
+
+/// Shorthand for signature tables.
+pub const fn opt(name: &'static str, default: &'static str) -> Param {
+    Param {
+        name,
+        default: Some(default),
+    }
+}
+
+/// The call as the user wrote it, to print corrected versions of it.
+#[derive(Clone, Debug)]
+pub struct CallText {
+    pub kind: String,
+    /// `(keyword, value)` per written argument.
+    pub args: Vec<(Option<String>, String)>,
+    /// For each parameter, which written argument holds it.
+    slots: Vec<Option<usize>>,
+    params: Vec<&'static str>,
+    pub has_parens: bool,
+}
+
+impl CallText {
+    /// The call as written, normalised: `Linear(2048, 10)`.
+    pub fn render(&self) -> String {
+        self.render_args(&self.args)
+    }
+
+    /// The call with parameter `param` set to `value` (added as a keyword if
+    /// it was not written).
+    pub fn with(&self, param: &str, value: &str) -> String {
+        let mut args = self.args.clone();
+        let index = self.params.iter().position(|p| *p == param);
+        match index.and_then(|i| self.slots.get(i).copied().flatten()) {
+            Some(slot) => args[slot].1 = value.to_string(),
+            None => args.push((Some(param.to_string()), value.to_string())),
+        }
+        self.render_args(&args)
+    }
+
+    /// The call with parameter `param` removed.
+    pub fn without(&self, param: &str) -> String {
+        let index = self.params.iter().position(|p| *p == param);
+        let slot = index.and_then(|i| self.slots.get(i).copied().flatten());
+        let args: Vec<_> = self
+            .args
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != slot)
+            .map(|(_, a)| a.clone())
+            .collect();
+        self.render_args(&args)
+    }
+
+    fn render_args(&self, args: &[(Option<String>, String)]) -> String {
+        if args.is_empty() && !self.has_parens {
+            return self.kind.clone();
+        }
+        let inner: Vec<String> = args
+            .iter()
+            .map(|(k, v)| match k {
+                Some(k) => format!("{k} = {v}"),
+                None => v.clone(),
+            })
+            .collect();
+        format!("{}({})", self.kind, inner.join(", "))
+    }
+}
+
+/// A call's arguments bound to a signature.
+#[derive(Clone, Debug)]
+pub struct Args {
+    pub sig: &'static Signature,
+    pub call_span: SpanRange,
+    pub kind_span: Span,
+    /// Per parameter: the evaluated value, when given and valid.
+    values: Vec<Option<Spanned<Value>>>,
+    /// Per parameter: where it was written, even if its value was invalid.
+    written: Vec<Option<SpanRange>>,
+    pub text: CallText,
+}
+
+/// Binds `call` to `sig`, reporting unknown, duplicate, surplus, misplaced and
+/// missing arguments.
+pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Diagnostics) -> Args {
+    let n = sig.params.len();
+    let mut values: Vec<Option<Spanned<Value>>> = vec![None; n];
+    let mut written: Vec<Option<SpanRange>> = vec![None; n];
+    let mut slots: Vec<Option<usize>> = vec![None; n];
+    let mut text_args = Vec::new();
+    let mut seen_keyword = false;
+    let mut positional = 0usize;
+
+    for arg in &call.args {
+        text_args.push((
+            arg.name.as_ref().map(|n| n.to_string()),
+            arg.value.to_string(),
+        ));
+        let arg_index = text_args.len() - 1;
+        if sig.ignores_args {
+            continue;
+        }
+        let param_index = match &arg.name {
+            None => {
+                if seen_keyword {
+                    diags.push(
+                        Diagnostic::error(arg.span, "positional argument after a keyword argument")
+                            .help("write it as `name = value`, or move it before the keyword arguments"),
+                    );
+                    continue;
+                }
+                let i = positional;
+                positional += 1;
+                if i >= n {
+                    diags.push(too_many(
+                        sig,
+                        arg.span,
+                        call.args.iter().filter(|a| a.name.is_none()).count(),
+                    ));
+                    continue;
+                }
+                i
+            }
+            Some(name) => {
+                seen_keyword = true;
+                let key = name.to_string();
+                match sig.params.iter().position(|p| p.name == key) {
+                    Some(i) => i,
+                    None => {
+                        diags.push(unknown_argument(sig, name));
+                        continue;
+                    }
+                }
+            }
+        };
+        if written[param_index].is_some() {
+            let name = sig.params[param_index].name;
+            diags.push(
+                Diagnostic::error(
+                    arg.span,
+                    format!("`{}` got two values for `{name}`", sig.name),
+                )
+                .help(format!("give `{name}` once")),
+            );
+            continue;
+        }
+        written[param_index] = Some(arg.value.span);
+        slots[param_index] = Some(arg_index);
+        match eval(&arg.value, env) {
+            Ok(v) => values[param_index] = Some(v),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let text = CallText {
+        kind: sig.name.to_string(),
+        args: text_args,
+        slots,
+        params: sig.params.iter().map(|p| p.name).collect(),
+        has_parens: call.parens.is_some(),
+    };
+
+    if !call.damaged {
+        let missing: Vec<&Param> = sig
+            .params
+            .iter()
+            .zip(&written)
+            .filter(|(p, w)| p.default.is_none() && w.is_none())
+            .map(|(p, _)| p)
+            .collect();
+        if !missing.is_empty() {
+            diags.push(missing_arguments(sig, &missing, &text, call.span));
+        }
+    }
+
+    Args {
+        sig,
+        call_span: call.span,
+        kind_span: call.kind.span(),
+        values,
+        written,
+        text,
+    }
+}
+
+fn signature_text(sig: &Signature) -> String {
+    let params: Vec<String> = sig
+        .params
+        .iter()
+        .map(|p| match p.default {
+            Some(d) => format!("{}={d}", p.name),
+            None => p.name.to_string(),
+        })
+        .collect();
+    format!("{}({})", sig.name, params.join(", "))
+}
+
+fn too_many(sig: &Signature, span: SpanRange, given: usize) -> Diagnostic {
+    let n = sig.params.len();
+    let headline = if n == 0 {
+        format!(
+            "`{}` takes no arguments, but {given} {} given",
+            sig.name,
+            were(given)
+        )
+    } else {
+        format!(
+            "`{}` takes at most {n} positional argument{}, but {given} {} given",
+            sig.name,
+            plural(n),
+            were(given)
+        )
+    };
+    Diagnostic::error(span, headline).note(format!("the signature is {}", signature_text(sig)))
+}
+
+fn unknown_argument(sig: &Signature, name: &syn::Ident) -> Diagnostic {
+    let key = name.to_string();
+    let diag = Diagnostic::error(
+        name.span(),
+        format!("`{}` has no argument `{key}`", sig.name),
+    );
+    match did_you_mean(&key, sig.params.iter().map(|p| p.name)) {
+        Some(s) => diag.fix(name.span().into(), s, format!("did you mean `{s}`?")),
+        None if sig.params.is_empty() => diag.help(format!("`{}` takes no arguments", sig.name)),
+        None => diag.note(format!("the signature is {}", signature_text(sig))),
+    }
+}
+
+fn missing_arguments(
+    sig: &Signature,
+    missing: &[&Param],
+    text: &CallText,
+    span: SpanRange,
+) -> Diagnostic {
+    let names: Vec<String> = missing.iter().map(|p| format!("`{}`", p.name)).collect();
+    let headline = if missing.len() == 1 {
+        format!(
+            "`{}` is missing its required argument {}",
+            sig.name, names[0]
+        )
+    } else {
+        format!(
+            "`{}` is missing its required arguments {}",
+            sig.name,
+            join_and(&names)
+        )
+    };
+    // Suggest the call with the missing parameters written by name.
+    let mut example = text.clone();
+    for p in missing {
+        example
+            .args
+            .push((Some(p.name.to_string()), "...".to_string()));
+        example.has_parens = true;
+    }
+    Diagnostic::error(span, headline)
+        .note(format!("the signature is {}", signature_text(sig)))
+        .help(format!("write `{}`", example.render()))
+}
+
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn were(n: usize) -> &'static str {
+    if n == 1 { "was" } else { "were" }
+}
+
+impl Args {
+    fn index(&self, name: &str) -> usize {
+        self.sig
+            .params
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// The value given for `name`, when it was written and evaluated.
+    pub fn get(&self, name: &str) -> Option<&Spanned<Value>> {
+        self.values.get(self.index(name))?.as_ref()
+    }
+
+    /// Whether `name` was written at all (even with an invalid value).
+    pub fn written(&self, name: &str) -> bool {
+        self.written
+            .get(self.index(name))
+            .is_some_and(Option::is_some)
+    }
+
+    /// Where `name`'s value was written, or the whole call when it was not.
+    pub fn span(&self, name: &str) -> SpanRange {
+        self.written
+            .get(self.index(name))
+            .copied()
+            .flatten()
+            .unwrap_or(self.call_span)
+    }
+
+    /// A whole number of at least `min`; `default` when not written.
+    /// Returns `None` when required and missing, or invalid (reported).
+    pub fn count(
+        &self,
+        name: &str,
+        min: usize,
+        default: Option<usize>,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<usize>> {
+        match self.get(name) {
+            Some(v) => to_count(v, name, min, diags),
+            None if self.written(name) => None,
+            None => default.map(|d| Spanned::new(d, self.call_span)),
+        }
+    }
+
+    /// Like [`Args::count`], but `_` is allowed and means "infer it".
+    pub fn count_or_infer(
+        &self,
+        name: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<Option<usize>>> {
+        match self.get(name) {
+            Some(v) if v.value == Value::Infer => Some(v.clone().map(|_| None)),
+            Some(v) => to_count(v, name, 1, diags).map(|s| s.map(Some)),
+            None => None,
+        }
+    }
+
+    /// A number or an `(h, w)` pair, each at least `min`.
+    pub fn pair(
+        &self,
+        name: &str,
+        min: usize,
+        default: Option<(usize, usize)>,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<(usize, usize)>> {
+        match self.get(name) {
+            Some(v) => to_pair(v, name, min, diags),
+            None if self.written(name) => None,
+            None => default.map(|d| Spanned::new(d, self.call_span)),
+        }
+    }
+
+    /// A float (an integer is accepted, as in Python).
+    pub fn float(&self, name: &str, default: f64, diags: &mut Diagnostics) -> Option<Spanned<f64>> {
+        match self.get(name) {
+            Some(v) => match &v.value {
+                Value::Float(_) | Value::Int(_) if !fits_f32(&v.value) => {
+                    diags.push(Diagnostic::error(
+                        v.span,
+                        format!(
+                            "`{name}` = {} is beyond the range of f32",
+                            describe_number(&v.value)
+                        ),
+                    ));
+                    None
+                }
+                Value::Float(f) => Some(Spanned::new(*f, v.span)),
+                Value::Int(i) => Some(Spanned::new(*i as f64, v.span)),
+                other => {
+                    diags.push(Diagnostic::error(
+                        v.span,
+                        format!("`{name}` must be a number, not {}", other.describe()),
+                    ));
+                    None
+                }
+            },
+            None if self.written(name) => None,
+            None => Some(Spanned::new(default, self.call_span)),
+        }
+    }
+
+    pub fn boolean(
+        &self,
+        name: &str,
+        default: bool,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<bool>> {
+        match self.get(name) {
+            Some(v) => match &v.value {
+                Value::Bool(b) => Some(Spanned::new(*b, v.span)),
+                other => {
+                    diags.push(
+                        Diagnostic::error(
+                            v.span,
+                            format!(
+                                "`{name}` must be `true` or `false`, not {}",
+                                other.describe()
+                            ),
+                        )
+                        .help(format!("write `{name} = true` or `{name} = false`")),
+                    );
+                    None
+                }
+            },
+            None if self.written(name) => None,
+            None => Some(Spanned::new(default, self.call_span)),
+        }
+    }
+
+    /// A signed integer (a dimension index such as Softmax's `dim`).
+    pub fn signed(
+        &self,
+        name: &str,
+        default: i64,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<i64>> {
+        match self.get(name) {
+            Some(v) => match &v.value {
+                Value::Int(i) if i64::try_from(*i).is_ok() => Some(Spanned::new(*i as i64, v.span)),
+                other => {
+                    diags.push(Diagnostic::error(
+                        v.span,
+                        format!(
+                            "`{name}` must be a dimension index such as `1` or `-1`, not {}",
+                            other.describe()
+                        ),
+                    ));
+                    None
+                }
+            },
+            None if self.written(name) => None,
+            None => Some(Spanned::new(default, self.call_span)),
+        }
+    }
+
+    /// One of `choices` (a string).
+    pub fn choice(
+        &self,
+        name: &str,
+        choices: &[&'static str],
+        default: &'static str,
+        diags: &mut Diagnostics,
+    ) -> Option<Spanned<&'static str>> {
+        match self.get(name) {
+            Some(v) => {
+                if let Value::Str(s) = &v.value {
+                    if let Some(c) = choices.iter().find(|c| **c == s.as_str()) {
+                        return Some(Spanned::new(*c, v.span));
+                    }
+                }
+                let listed: Vec<String> = choices.iter().map(|c| format!("{c:?}")).collect();
+                let mut d = Diagnostic::error(
+                    v.span,
+                    format!(
+                        "`{name}` must be one of {}, not {}",
+                        listed.join(", "),
+                        v.value.describe()
+                    ),
+                );
+                if let Value::Str(s) = &v.value {
+                    if let Some(c) = did_you_mean(s, choices.iter().copied()) {
+                        d = d.fix(v.span, format!("{c:?}"), format!("did you mean {c:?}?"));
+                    }
+                }
+                diags.push(d);
+                None
+            }
+            None if self.written(name) => None,
+            None => Some(Spanned::new(default, self.call_span)),
+        }
+    }
+
+    /// Reports `name` when it is given a value other than its harmless
+    /// default: for PyTorch arguments that cannot apply here.
+    pub fn reject(&self, name: &str, harmless: &Value, why: &str, diags: &mut Diagnostics) {
+        if let Some(v) = self.get(name) {
+            if &v.value != harmless {
+                diags.push(
+                    Diagnostic::error(v.span, format!("`{name}` is not supported: {why}"))
+                        .help(format!("remove `{name}`")),
+                );
+            }
+        }
+    }
+
+    /// Checks the type of an argument PyTorch uses only for training or
+    /// memory (`inplace`, `momentum`), which has no effect here.
+    pub fn ignore_bool(&self, name: &str, diags: &mut Diagnostics) {
+        let _ = self.boolean(name, false, diags);
+    }
+}
+
+/// Whether a number is finite once converted to f32, the precision the
+/// runtime computes in.
+fn fits_f32(v: &Value) -> bool {
+    match v {
+        Value::Float(f) => f.is_finite() && f.abs() <= f32::MAX as f64,
+        Value::Int(i) => (*i as f64).abs() <= f32::MAX as f64,
+        _ => true,
+    }
+}
+
+fn describe_number(v: &Value) -> String {
+    match v {
+        Value::Float(f) => fmt_float(*f),
+        Value::Int(i) => i.to_string(),
+        other => other.describe(),
+    }
+}
+
+/// Reads a whole number of at least `min` (and at most [`MAX_SIZE`]).
+pub fn to_count(
+    v: &Spanned<Value>,
+    name: &str,
+    min: usize,
+    diags: &mut Diagnostics,
+) -> Option<Spanned<usize>> {
+    match &v.value {
+        Value::Int(i) if *i < min as i128 => {
+            let msg = if *i < 0 {
+                format!("`{name}` cannot be negative, but is {i}")
+            } else {
+                format!("`{name}` must be at least {min}, but is {i}")
+            };
+            diags.push(Diagnostic::error(v.span, msg));
+            None
+        }
+        Value::Int(i) if *i > MAX_SIZE as i128 => {
+            diags.push(Diagnostic::error(
+                v.span,
+                format!("`{name}` = {i} is too large: sizes are at most {MAX_SIZE}"),
+            ));
+            None
+        }
+        Value::Int(i) => Some(Spanned::new(*i as usize, v.span)),
+        Value::Float(f) if f.fract() == 0.0 && *f >= min as f64 && *f <= MAX_SIZE as f64 => {
+            diags.push(
+                Diagnostic::error(
+                    v.span,
+                    format!(
+                        "`{name}` must be a whole number, not the float `{}`",
+                        fmt_float(*f)
+                    ),
+                )
+                .fix(
+                    v.span,
+                    format!("{}", *f as i64),
+                    format!("write `{}`", *f as i64),
+                ),
+            );
+            None
+        }
+        Value::Infer => {
+            diags.push(
+                Diagnostic::error(v.span, format!("`{name}` cannot be inferred"))
+                    .help("`_` is allowed only for a layer's input size: `in_channels`, `in_features` or `num_features`"),
+            );
+            None
+        }
+        other => {
+            diags.push(Diagnostic::error(
+                v.span,
+                format!("`{name}` must be a whole number, not {}", other.describe()),
+            ));
+            None
+        }
+    }
+}
+
+/// Reads a number (used for both axes) or an `(h, w)` pair.
+pub fn to_pair(
+    v: &Spanned<Value>,
+    name: &str,
+    min: usize,
+    diags: &mut Diagnostics,
+) -> Option<Spanned<(usize, usize)>> {
+    match &v.value {
+        Value::Tuple(items) if items.len() == 2 => {
+            let h = to_count(&items[0], name, min, diags);
+            let w = to_count(&items[1], name, min, diags);
+            Some(Spanned::new((h?.value, w?.value), v.span))
+        }
+        Value::Tuple(items) => {
+            diags.push(Diagnostic::error(
+                v.span,
+                format!(
+                    "`{name}` takes one number or a pair `(h, w)`, not {} values",
+                    items.len()
+                ),
+            ));
+            None
+        }
+        Value::Int(_) | Value::Float(_) | Value::Infer => {
+            to_count(v, name, min, diags).map(|s| s.map(|n| (n, n)))
+        }
+        other => {
+            diags.push(Diagnostic::error(
+                v.span,
+                format!(
+                    "`{name}` must be a number or a pair like `(3, 5)`, not {}",
+                    other.describe()
+                ),
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The layer vocabulary: PyTorch's names, signatures and shape rules, one
+//! layer kind (or family) a file.
+
+pub mod activation;
+pub mod adaptive;
+pub mod args;
+pub mod batchnorm;
+pub mod conv;
+pub mod dropout;
+pub mod flatten;
+pub mod linear;
+pub mod pool;
+pub mod softmax;
+
+use crate::ast::Call;
+use crate::check::cx::{InferCx, Inferred};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::eval::Env;
+use crate::spec::Activation;
+use crate::suggest::did_you_mean;
+use args::{Args, Signature};
+
+/// Every layer kind, in the order the README's table lists them.
+pub static SIGNATURES: &[&Signature] = &[
+    &conv::SIGNATURE,
+    &pool::MAX_SIGNATURE,
+    &pool::AVG_SIGNATURE,
+    &adaptive::AVG_SIGNATURE,
+    &adaptive::MAX_SIGNATURE,
+    &batchnorm::SIGNATURE,
+    &linear::SIGNATURE,
+    &flatten::SIGNATURE,
+    &dropout::SIGNATURE,
+    &dropout::SIGNATURE_2D,
+    &dropout::IDENTITY_SIGNATURE,
+    &activation::RELU,
+    &activation::RELU6,
+    &activation::LEAKY_RELU,
+    &activation::ELU,
+    &activation::GELU,
+    &activation::SILU,
+    &activation::SIGMOID,
+    &activation::TANH,
+    &softmax::SOFTMAX,
+    &softmax::LOG_SOFTMAX,
+];
+
+/// Names from other frameworks, and what to write instead.
+const ALIASES: &[(&str, &str)] = &[
+    ("Dense", "Linear"),
+    ("FullyConnected", "Linear"),
+    ("Conv", "Conv2d"),
+    ("Convolution2D", "Conv2d"),
+    ("MaxPooling2D", "MaxPool2d"),
+    ("MaxPool", "MaxPool2d"),
+    ("AveragePooling2D", "AvgPool2d"),
+    ("AvgPool", "AvgPool2d"),
+    (
+        "GlobalAveragePooling2D",
+        "AdaptiveAvgPool2d(1)` followed by `Flatten",
+    ),
+    ("GlobalAvgPool2d", "AdaptiveAvgPool2d(1)"),
+    (
+        "GlobalMaxPooling2D",
+        "AdaptiveMaxPool2d(1)` followed by `Flatten",
+    ),
+    ("BatchNormalization", "BatchNorm2d"),
+    ("BatchNorm", "BatchNorm2d"),
+    ("Swish", "SiLU"),
+    ("LogSigmoid", "LogSoftmax"),
+    ("Sequential", "a plain list of layers"),
+];
+
+/// Looks up a layer kind by name.
+pub fn signature(name: &str) -> Option<&'static Signature> {
+    SIGNATURES.iter().copied().find(|s| s.name == name)
+}
+
+/// A call's arguments, read for its layer kind.
+#[derive(Clone, Debug)]
+pub enum LayerArgs {
+    Conv2d(conv::Conv2dArgs),
+    Pool(pool::PoolArgs),
+    Adaptive(adaptive::AdaptiveArgs),
+    BatchNorm2d(batchnorm::BatchNormArgs),
+    Linear(linear::LinearArgs),
+    Flatten(flatten::FlattenArgs),
+    Dropout(dropout::DropoutArgs),
+    Identity,
+    Activation(Option<Activation>),
+    Softmax(softmax::SoftmaxArgs),
+}
+
+/// Resolves the layer kind of `call`. An unknown name is reported with a
+/// suggestion; when the suggestion differs only in case (`Relu`), checking
+/// carries on as if it had been written right.
+pub fn resolve_kind(call: &Call, diags: &mut Diagnostics) -> Option<&'static Signature> {
+    let name = call.kind.to_string();
+    if let Some(sig) = signature(&name) {
+        return Some(sig);
+    }
+    let span = call.kind.span();
+    let mut diag = Diagnostic::error(span, format!("unknown layer `{name}`"));
+    let mut assumed = None;
+    if let Some((_, instead)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
+        diag = diag.help(format!("PyTorch calls this `{instead}`"));
+    } else if let Some(s) = did_you_mean(&name, SIGNATURES.iter().map(|s| s.name)) {
+        diag = diag.fix(span.into(), s, format!("did you mean `{s}`?"));
+        if s.eq_ignore_ascii_case(&name) {
+            assumed = signature(s);
+        }
+    } else if let Some(dims) = ["1d", "3d", "1D", "3D"].iter().find(|d| name.ends_with(*d)) {
+        diag = diag.note(format!(
+            "cnn models are 2-d image networks; `{name}` works on {} data",
+            &dims[..1]
+        ));
+    } else {
+        let all: Vec<&str> = SIGNATURES.iter().map(|s| s.name).collect();
+        diag = diag.note(format!("the layers are: {}", all.join(", ")));
+    }
+    diags.push(diag);
+    assumed
+}
+
+/// Binds and reads `call`'s arguments for `sig`.
+pub fn bind_layer(
+    call: &Call,
+    sig: &'static Signature,
+    env: &dyn Env,
+    diags: &mut Diagnostics,
+) -> (Args, LayerArgs) {
+    let args = args::bind(call, sig, env, diags);
+    let layer = match sig.name {
+        "Conv2d" => LayerArgs::Conv2d(conv::bind(&args, diags)),
+        "MaxPool2d" => LayerArgs::Pool(pool::bind(&args, true, diags)),
+        "AvgPool2d" => LayerArgs::Pool(pool::bind(&args, false, diags)),
+        "AdaptiveAvgPool2d" => LayerArgs::Adaptive(adaptive::bind(&args, false, diags)),
+        "AdaptiveMaxPool2d" => LayerArgs::Adaptive(adaptive::bind(&args, true, diags)),
+        "BatchNorm2d" => LayerArgs::BatchNorm2d(batchnorm::bind(&args, diags)),
+        "Linear" => LayerArgs::Linear(linear::bind(&args, diags)),
+        "Flatten" => LayerArgs::Flatten(flatten::bind(&args, diags)),
+        "Dropout" => LayerArgs::Dropout(dropout::bind(&args, false, diags)),
+        "Dropout2d" => LayerArgs::Dropout(dropout::bind(&args, true, diags)),
+        "Identity" => LayerArgs::Identity,
+        "Softmax" => LayerArgs::Softmax(softmax::bind(&args, false, diags)),
+        "LogSoftmax" => LayerArgs::Softmax(softmax::bind(&args, true, diags)),
+        _ => LayerArgs::Activation(activation::bind(&args, diags)),
+    };
+    (args, layer)
+}
+
+impl LayerArgs {
+    /// Infers the layer's output from the tensor that reaches it.
+    pub fn infer(&self, cx: &mut InferCx) -> Inferred {
+        match self {
+            LayerArgs::Conv2d(a) => conv::infer(a, cx),
+            LayerArgs::Pool(a) => pool::infer(a, cx),
+            LayerArgs::Adaptive(a) => adaptive::infer(a, cx),
+            LayerArgs::BatchNorm2d(a) => batchnorm::infer(a, cx),
+            LayerArgs::Linear(a) => linear::infer(a, cx),
+            LayerArgs::Flatten(a) => flatten::infer(a, cx),
+            LayerArgs::Dropout(a) => dropout::infer(a, cx),
+            LayerArgs::Identity => {
+                let input = cx.input().clone();
+                Inferred::same(&input, crate::spec::LayerSpec::Identity)
+            }
+            LayerArgs::Activation(a) => activation::infer(a, cx),
+            LayerArgs::Softmax(a) => softmax::infer(a, cx),
+        }
+    }
+}

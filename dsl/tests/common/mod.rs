@@ -1,0 +1,68 @@
+//! Helpers: run the checker on source text and look at what it reports.
+
+#![allow(dead_code)]
+
+use cnn_dsl::diagnostic::Diagnostic;
+use cnn_dsl::model::CheckedModel;
+
+pub struct Report {
+    pub models: Vec<CheckedModel>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+pub fn check(src: &str) -> Report {
+    let tokens: proc_macro2::TokenStream = src.parse().expect("test source must tokenize");
+    let analysis = cnn_dsl::analyze(tokens);
+    Report {
+        models: analysis.models,
+        diagnostics: analysis.diagnostics.into_vec(),
+    }
+}
+
+impl Report {
+    pub fn errors(&self) -> Vec<&Diagnostic> {
+        self.diagnostics.iter().filter(|d| d.is_error()).collect()
+    }
+
+    /// The only error; fails the test when there is not exactly one.
+    pub fn error(&self) -> &Diagnostic {
+        let errors = self.errors();
+        assert_eq!(
+            errors.len(),
+            1,
+            "expected one error, got: {:#?}",
+            self.messages()
+        );
+        errors[0]
+    }
+
+    pub fn messages(&self) -> Vec<String> {
+        self.diagnostics.iter().map(|d| d.message.clone()).collect()
+    }
+
+    pub fn model(&self) -> &CheckedModel {
+        &self.models[0]
+    }
+}
+
+/// The source text an error underlines, from its start to its end (1-based
+/// lines, as proc-macro2 reports them).
+pub fn underlined(src: &str, d: &Diagnostic) -> String {
+    let start = d.span.start.start();
+    let end = d.span.end.end();
+    let lines: Vec<&str> = src.lines().collect();
+    if start.line == end.line {
+        let line: Vec<char> = lines[start.line - 1].chars().collect();
+        line[start.column..end.column].iter().collect()
+    } else {
+        let first: String = lines[start.line - 1].chars().skip(start.column).collect();
+        let last: String = lines[end.line - 1].chars().take(end.column).collect();
+        format!("{first}...{last}")
+    }
+}
+
+/// `(line, column)` of the error's start, 1-based line and 1-based column.
+pub fn position(d: &Diagnostic) -> (usize, usize) {
+    let s = d.span.start.start();
+    (s.line, s.column + 1)
+}

@@ -1,0 +1,231 @@
+//! A checked model's code: the struct, its constants, `new`, `forward`, and
+//! the `Module` and `Model` impls.
+
+use cnn_dsl::model::{CheckedLayer, CheckedModel};
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::layer::{Call, LayerCode, batch_type, layer};
+
+/// `&[3, 32, 32]`
+pub fn dims_slice(dims: &[usize]) -> TokenStream {
+    let lits = dims.iter().map(|&d| Literal::usize_unsuffixed(d));
+    quote!(&[#(#lits),*])
+}
+
+/// Only doc comments of a layer become the field's docs.
+pub fn doc_attrs(layer: &CheckedLayer) -> Vec<&syn::Attribute> {
+    layer
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect()
+}
+
+/// A markdown table of the layers, appended to the struct's docs.
+fn shapes_doc(m: &CheckedModel) -> String {
+    let mut doc = String::from(
+        "\n\n# Layers\n\n| layer | PyTorch | output shape | parameters |\n|---|---|---|---|\n",
+    );
+    doc.push_str(&format!("| *input* | | `{}` | |\n", m.input));
+    for l in &m.layers {
+        doc.push_str(&format!(
+            "| `{}` | `{}` | `{}` | {} |\n",
+            l.name,
+            l.text,
+            l.output,
+            l.params.unwrap_or(0)
+        ));
+    }
+    doc.push_str(&format!(
+        "\n{} parameters; {} multiply-accumulates per image.",
+        m.params.unwrap_or(0),
+        m.macs.unwrap_or(0)
+    ));
+    doc
+}
+
+/// The layer table as `LayerInfo` literals.
+fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
+    m.layers
+        .iter()
+        .map(|l| {
+            let (name, kind, args) = (&l.name, l.kind, &l.text);
+            let shape = dims_slice(&l.output.concrete().ok_or("unknown output shape")?);
+            let params = Literal::usize_unsuffixed(l.params.ok_or("unknown parameter count")?);
+            let macs = Literal::usize_unsuffixed(l.macs.ok_or("unknown multiply-accumulates")?);
+            Ok(quote! {
+                ::cnn::LayerInfo {
+                    name: #name,
+                    kind: #kind,
+                    args: #args,
+                    output_shape: #shape,
+                    params: #params,
+                    macs: #macs,
+                    depth: 1,
+                }
+            })
+        })
+        .collect()
+}
+
+/// The forward pass's statements, threading `x` through every layer.
+fn forward_body(layers: &[(&CheckedLayer, LayerCode)]) -> TokenStream {
+    let mut steps = TokenStream::new();
+    // `x` starts as the `&Batch` argument; after the first step it is owned.
+    let mut owned = false;
+    for (l, code) in layers {
+        let field = &l.field;
+        let step = match (&code.call, owned) {
+            (Call::ByRef(method), false) => quote!(let x = self.#field.#method(x);),
+            (Call::ByRef(method), true) => quote!(let x = self.#field.#method(&x);),
+            (Call::ByValue(method), false) => {
+                quote!(let x = self.#field.#method(::core::clone::Clone::clone(x));)
+            }
+            (Call::ByValue(method), true) => quote!(let x = self.#field.#method(x);),
+        };
+        steps.extend(step);
+        owned = true;
+    }
+    if owned {
+        quote!(#steps x)
+    } else {
+        quote!(::core::clone::Clone::clone(x))
+    }
+}
+
+pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
+    let name = &m.name;
+    let vis = &m.vis;
+    let attrs = &m.attrs;
+    let input = m.input.concrete().ok_or("unknown input shape")?;
+    let output = m.output.concrete().ok_or("unknown output shape")?;
+    let input_ty = batch_type(&input)?;
+    let output_ty = batch_type(&output)?;
+    let input_dims = dims_slice(&input);
+    let output_dims = dims_slice(&output);
+    let params = Literal::usize_unsuffixed(m.params.ok_or("unknown parameter count")?);
+    let macs = Literal::usize_unsuffixed(m.macs.ok_or("unknown multiply-accumulates")?);
+    let name_str = name.to_string();
+    let doc = shapes_doc(m);
+    let infos = layer_infos(m)?;
+
+    let codes: Vec<(&CheckedLayer, LayerCode)> = m
+        .layers
+        .iter()
+        .map(|l| {
+            layer(l)
+                .map(|c| (l, c))
+                .map_err(|e| format!("layer `{}`: {e}", l.name))
+        })
+        .collect::<Result<_, _>>()?;
+
+    let fields = codes.iter().map(|(l, c)| {
+        let field = &l.field;
+        let ty = &c.ty;
+        let docs = doc_attrs(l);
+        let text = format!(" `{}`: output `{}`.", l.text, l.output);
+        if docs.is_empty() {
+            quote!(#[doc = #text] pub #field: #ty)
+        } else {
+            quote!(#(#docs)* pub #field: #ty)
+        }
+    });
+    let inits = codes.iter().map(|(l, c)| {
+        let field = &l.field;
+        let init = &c.init;
+        quote!(#field: #init)
+    });
+    let field_names: Vec<_> = m.layers.iter().map(|l| &l.field).collect();
+    let prefixes: Vec<&String> = m.layers.iter().map(|l| &l.name).collect();
+    let checks = codes.iter().filter_map(|(_, c)| c.check.as_ref());
+    let body = forward_body(&codes);
+    let input_text = format!(" `x`: a batch of `{}` images.", m.input);
+
+    Ok(quote! {
+        #(#attrs)*
+        #[doc = #doc]
+        #vis struct #name {
+            #(#fields,)*
+        }
+
+        impl #name {
+            /// The declared per-image input shape.
+            pub const INPUT_SHAPE: &'static [usize] = #input_dims;
+            /// The inferred per-image output shape.
+            pub const OUTPUT_SHAPE: &'static [usize] = #output_dims;
+            /// Trainable parameters, counted as PyTorch does.
+            pub const PARAMS: usize = #params;
+            /// Multiply-accumulates per image of the convolutions and linear layers.
+            pub const MACS: usize = #macs;
+            /// One row per layer: name, PyTorch call, output shape and counts.
+            pub const LAYERS: &'static [::cnn::LayerInfo] = &[#(#infos),*];
+
+            /// A model with PyTorch's default initialisation, the same for the same `seed`.
+            pub fn new(seed: u64) -> Self {
+                let init = &mut ::cnn::Init::new(seed);
+                #name { #(#inits,)* }
+            }
+
+            /// Runs the model on a batch of images.
+            ///
+            #[doc = #input_text]
+            pub fn forward(&self, x: &#input_ty) -> #output_ty {
+                #body
+            }
+        }
+
+        impl ::cnn::Module for #name {
+            fn tensors(&self) -> ::std::vec::Vec<::cnn::TensorRef<'_>> {
+                let mut tensors = ::std::vec::Vec::new();
+                #(
+                    tensors.extend(
+                        ::cnn::Module::tensors(&self.#field_names).into_iter().map(|t| t.prefixed(#prefixes)),
+                    );
+                )*
+                tensors
+            }
+
+            fn tensors_mut(&mut self) -> ::std::vec::Vec<::cnn::TensorMut<'_>> {
+                let mut tensors = ::std::vec::Vec::new();
+                #(
+                    tensors.extend(
+                        ::cnn::Module::tensors_mut(&mut self.#field_names).into_iter().map(|t| t.prefixed(#prefixes)),
+                    );
+                )*
+                tensors
+            }
+
+            fn reset_parameters(&mut self, init: &mut ::cnn::Init) {
+                #( ::cnn::Module::reset_parameters(&mut self.#field_names, init); )*
+            }
+
+            fn refresh(&mut self) {
+                #( ::cnn::Module::refresh(&mut self.#field_names); )*
+            }
+        }
+
+        impl ::cnn::Model for #name {
+            type Input = #input_ty;
+            type Output = #output_ty;
+            const NAME: &'static str = #name_str;
+            const INPUT_SHAPE: &'static [usize] = #name::INPUT_SHAPE;
+            const OUTPUT_SHAPE: &'static [usize] = #name::OUTPUT_SHAPE;
+            const PARAMS: usize = #name::PARAMS;
+            const MACS: usize = #name::MACS;
+            const LAYERS: &'static [::cnn::LayerInfo] = #name::LAYERS;
+
+            fn init(seed: u64) -> Self {
+                #name::new(seed)
+            }
+
+            fn forward(&self, x: &Self::Input) -> Self::Output {
+                #name::forward(self, x)
+            }
+        }
+
+        const _: () = {
+            #(#checks)*
+        };
+    })
+}

@@ -1,0 +1,209 @@
+//! Element-wise activations, with PyTorch's definitions: `ReLU`, `ReLU6`,
+//! `LeakyReLU(negative_slope)`, `ELU(alpha)`, `GELU` (exact erf form, or
+//! the tanh approximation), `SiLU`, `Sigmoid`, `Tanh`. They keep the shape,
+//! work in place, have no tensors, and pass NaN through as PyTorch does.
+//!
+//! ```
+//! use cnn_runtime::{Batch, LeakyReLU, ReLU};
+//! let x = Batch::<3>::from_vec(1, vec![-2.0, 0.0, 3.0]).unwrap();
+//! assert_eq!(ReLU.forward(x.clone()).as_slice(), &[0.0, 0.0, 3.0]);
+//! assert_eq!(LeakyReLU::new(0.1).forward(x).as_slice(), &[-0.2, 0.0, 3.0]);
+//! ```
+
+use crate::module::Module;
+use crate::tensor::Batch;
+
+/// An element-wise function.
+pub trait Elementwise {
+    /// The function at one value.
+    fn apply(&self, x: f32) -> f32;
+
+    /// Applies the function to every value of `x`.
+    fn apply_all(&self, x: &mut [f32]) {
+        x.iter_mut().for_each(|v| *v = self.apply(*v));
+    }
+}
+
+macro_rules! forward_in_place {
+    ($($ty:ty),*) => {$(
+        impl $ty {
+            /// Applies the activation to a batch, in place.
+            pub fn forward<const A: usize, const B: usize, const C: usize>(&self, mut x: Batch<A, B, C>) -> Batch<A, B, C> {
+                self.apply_all(x.as_mut_slice());
+                x
+            }
+        }
+        impl Module for $ty {}
+    )*};
+}
+
+/// `max(x, 0)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReLU;
+
+/// `min(max(x, 0), 6)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ReLU6;
+
+/// `x` for `x >= 0`, else `negative_slope * x`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeakyReLU {
+    pub negative_slope: f32,
+}
+
+/// `x` for `x > 0`, else `alpha * (exp(x) - 1)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ELU {
+    pub alpha: f32,
+}
+
+/// `x * Phi(x)`; with `tanh`, PyTorch's `approximate='tanh'` form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GELU {
+    pub tanh: bool,
+}
+
+/// `x * sigmoid(x)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct SiLU;
+
+/// `1 / (1 + exp(-x))`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Sigmoid;
+
+/// `tanh(x)`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Tanh;
+
+impl LeakyReLU {
+    pub fn new(negative_slope: f32) -> Self {
+        LeakyReLU { negative_slope }
+    }
+}
+
+impl Default for LeakyReLU {
+    /// PyTorch's default slope, 0.01.
+    fn default() -> Self {
+        LeakyReLU::new(0.01)
+    }
+}
+
+impl ELU {
+    pub fn new(alpha: f32) -> Self {
+        ELU { alpha }
+    }
+}
+
+impl Default for ELU {
+    fn default() -> Self {
+        ELU::new(1.0)
+    }
+}
+
+impl GELU {
+    pub fn new(tanh: bool) -> Self {
+        GELU { tanh }
+    }
+}
+
+impl Elementwise for ReLU {
+    fn apply(&self, x: f32) -> f32 {
+        // `x.max(0.0)` would turn NaN into 0; PyTorch keeps NaN.
+        if x < 0.0 { 0.0 } else { x }
+    }
+}
+
+impl Elementwise for ReLU6 {
+    fn apply(&self, x: f32) -> f32 {
+        if x < 0.0 {
+            0.0
+        } else if x > 6.0 {
+            6.0
+        } else {
+            x
+        }
+    }
+}
+
+impl Elementwise for LeakyReLU {
+    fn apply(&self, x: f32) -> f32 {
+        if x >= 0.0 { x } else { x * self.negative_slope }
+    }
+}
+
+impl Elementwise for ELU {
+    fn apply(&self, x: f32) -> f32 {
+        if x > 0.0 { x } else { self.alpha * x.exp_m1() }
+    }
+}
+
+impl Elementwise for GELU {
+    fn apply(&self, x: f32) -> f32 {
+        let v = x as f64;
+        let y = if self.tanh {
+            let inner = (2.0 / std::f64::consts::PI).sqrt() * (v + 0.044715 * v * v * v);
+            0.5 * v * (1.0 + inner.tanh())
+        } else {
+            0.5 * v * (1.0 + libm::erf(v * std::f64::consts::FRAC_1_SQRT_2))
+        };
+        y as f32
+    }
+}
+
+impl Elementwise for SiLU {
+    fn apply(&self, x: f32) -> f32 {
+        x / (1.0 + (-x).exp())
+    }
+}
+
+impl Elementwise for Sigmoid {
+    fn apply(&self, x: f32) -> f32 {
+        1.0 / (1.0 + (-x).exp())
+    }
+}
+
+impl Elementwise for Tanh {
+    fn apply(&self, x: f32) -> f32 {
+        x.tanh()
+    }
+}
+
+forward_in_place!(ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_match_pytorch() {
+        assert_eq!(ReLU6.apply(7.0), 6.0);
+        assert_eq!(ReLU6.apply(-1.0), 0.0);
+        assert!((ELU::new(1.0).apply(-1.0) - (-0.632_120_56)).abs() < 1e-7);
+        // torch.nn.functional.gelu(torch.tensor([1.0, -0.5]))
+        assert!((GELU::new(false).apply(1.0) - 0.841_344_7).abs() < 1e-6);
+        assert!((GELU::new(false).apply(-0.5) - (-0.154_268_63)).abs() < 1e-6);
+        // approximate='tanh'
+        assert!((GELU::new(true).apply(1.0) - 0.841_192).abs() < 1e-6);
+        assert!((SiLU.apply(1.0) - 0.731_058_6).abs() < 1e-6);
+        assert!((Sigmoid.apply(-100.0)).abs() < 1e-30);
+        assert_eq!(Sigmoid.apply(100.0), 1.0);
+        assert_eq!(LeakyReLU::default().apply(-1.0), -0.01);
+    }
+
+    #[test]
+    fn nan_passes_through() {
+        let acts: [&dyn Elementwise; 8] = [
+            &ReLU,
+            &ReLU6,
+            &LeakyReLU::new(0.1),
+            &ELU::new(1.0),
+            &GELU::new(false),
+            &SiLU,
+            &Sigmoid,
+            &Tanh,
+        ];
+        for a in acts {
+            assert!(a.apply(f32::NAN).is_nan());
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! `nn.Conv2d`: 2-d convolution.
+//!
+//! Output size per axis: `OH = floor((H + PH + PH_END - DH*(KH-1) - 1) / SH) + 1`.
+//! Weight `[C_OUT, C_IN/G, KH, KW]`, bias `[C_OUT]` (PyTorch's layout).
+//!
+//! ```
+//! use cnn_runtime::{Batch, Conv2d, Init};
+//! // Conv2d(3, 16, 5, stride=2, padding=1)
+//! let conv: Conv2d<3, 16, 5, 5, 2, 2, 1, 1> = Conv2d::new(true, &mut Init::new(0));
+//! let x = Batch::<3, 32, 32>::zeros(1);
+//! let y: Batch<16, 15, 15> = conv.forward(&x);
+//! assert_eq!(y.shape(), vec![1, 16, 15, 15]);
+//! ```
+
+use crate::kernels::conv::{ConvGeometry, conv2d};
+use crate::kernels::pad::{PaddingMode, pad_planes};
+use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
+use crate::tensor::Batch;
+
+/// A 2-d convolution with every size a const generic:
+///
+/// - `C_IN`, `C_OUT`: input and output channels
+/// - `KH`, `KW`: kernel height and width
+/// - `SH`, `SW`: stride (default 1)
+/// - `PH`, `PW`: padding before the first row and column (default 0)
+/// - `DH`, `DW`: dilation (default 1)
+/// - `G`: groups (default 1; `G == C_IN` is depthwise)
+/// - `PH_END`, `PW_END`: padding after the last row and column (default: as
+///   before; they differ only for PyTorch's `padding="same"` with an even
+///   kernel)
+#[derive(Clone, Debug)]
+pub struct Conv2d<
+    const C_IN: usize,
+    const C_OUT: usize,
+    const KH: usize,
+    const KW: usize,
+    const SH: usize = 1,
+    const SW: usize = 1,
+    const PH: usize = 0,
+    const PW: usize = 0,
+    const DH: usize = 1,
+    const DW: usize = 1,
+    const G: usize = 1,
+    const PH_END: usize = PH,
+    const PW_END: usize = PW,
+> {
+    weight: Vec<f32>,
+    bias: Option<Vec<f32>>,
+    padding_mode: PaddingMode,
+}
+
+impl<
+    const C_IN: usize,
+    const C_OUT: usize,
+    const KH: usize,
+    const KW: usize,
+    const SH: usize,
+    const SW: usize,
+    const PH: usize,
+    const PW: usize,
+    const DH: usize,
+    const DW: usize,
+    const G: usize,
+    const PH_END: usize,
+    const PW_END: usize,
+> Conv2d<C_IN, C_OUT, KH, KW, SH, SW, PH, PW, DH, DW, G, PH_END, PW_END>
+{
+    /// Values in the weight: `C_OUT * C_IN/G * KH * KW`. Checks the layer's
+    /// own arguments at compile time.
+    pub const WEIGHT_LEN: usize = {
+        assert!(
+            C_IN > 0 && C_OUT > 0 && KH > 0 && KW > 0,
+            "Conv2d sizes must be at least 1"
+        );
+        assert!(
+            SH > 0 && SW > 0 && DH > 0 && DW > 0,
+            "Conv2d stride and dilation must be at least 1"
+        );
+        assert!(
+            G > 0 && C_IN % G == 0,
+            "Conv2d: groups must divide in_channels"
+        );
+        assert!(C_OUT % G == 0, "Conv2d: groups must divide out_channels");
+        C_OUT * (C_IN / G) * KH * KW
+    };
+
+    /// Whether a `H x W` input gives a `OH x OW` output (PyTorch's formula).
+    /// Usable in constants: `const _: () = assert!(Conv::fits(32, 32, 15, 15));`
+    pub const fn fits(h: usize, w: usize, oh: usize, ow: usize) -> bool {
+        matches!(cnn_shape::conv_out(h, KH, SH, PH, PH_END, DH), Some(v) if v == oh)
+            && matches!(cnn_shape::conv_out(w, KW, SW, PW, PW_END, DW), Some(v) if v == ow)
+    }
+
+    /// A convolution with PyTorch's default initialisation: weight and bias
+    /// from `U(-1/sqrt(fan_in), 1/sqrt(fan_in))`, `fan_in = C_IN/G*KH*KW`.
+    pub fn new(bias: bool, init: &mut Init) -> Self {
+        let mut conv = Self::zeros(bias);
+        conv.reset_parameters(init);
+        conv
+    }
+
+    /// A convolution whose weight and bias are zero.
+    pub fn zeros(bias: bool) -> Self {
+        Conv2d {
+            weight: vec![0.0; Self::WEIGHT_LEN],
+            bias: bias.then(|| vec![0.0; C_OUT]),
+            padding_mode: PaddingMode::Zeros,
+        }
+    }
+
+    /// Sets how the input is padded (PyTorch's `padding_mode`).
+    pub fn with_padding_mode(mut self, mode: PaddingMode) -> Self {
+        self.padding_mode = mode;
+        self
+    }
+
+    pub fn padding_mode(&self) -> PaddingMode {
+        self.padding_mode
+    }
+
+    /// The weight, `[C_OUT, C_IN/G, KH, KW]` row-major.
+    pub fn weight(&self) -> &[f32] {
+        &self.weight
+    }
+
+    pub fn weight_mut(&mut self) -> &mut [f32] {
+        &mut self.weight
+    }
+
+    pub fn bias(&self) -> Option<&[f32]> {
+        self.bias.as_deref()
+    }
+
+    pub fn bias_mut(&mut self) -> Option<&mut [f32]> {
+        self.bias.as_deref_mut()
+    }
+
+    fn geometry<const H: usize, const W: usize, const OH: usize, const OW: usize>() -> ConvGeometry
+    {
+        ConvGeometry {
+            c_in: C_IN,
+            c_out: C_OUT,
+            input: [H, W],
+            output: [OH, OW],
+            kernel: [KH, KW],
+            stride: [SH, SW],
+            pad: [PH, PW],
+            dilation: [DH, DW],
+            groups: G,
+        }
+    }
+
+    /// Convolves a batch. `OH` and `OW` must be what PyTorch's formula gives
+    /// for `H` and `W`; anything else fails to compile.
+    pub fn forward<const H: usize, const W: usize, const OH: usize, const OW: usize>(
+        &self,
+        x: &Batch<C_IN, H, W>,
+    ) -> Batch<C_OUT, OH, OW> {
+        const {
+            assert!(
+                Self::fits(H, W, OH, OW),
+                "Conv2d: OH x OW is not this layer's output size for an H x W input"
+            )
+        };
+        let batch = x.batch_size();
+        let mut out = vec![0.0; batch * Batch::<C_OUT, OH, OW>::IMAGE_LEN];
+        let mut scratch = Vec::new();
+        if self.padding_mode == PaddingMode::Zeros || (PH, PW, PH_END, PW_END) == (0, 0, 0, 0) {
+            let g = Self::geometry::<H, W, OH, OW>();
+            conv2d(
+                &g,
+                &self.weight,
+                self.bias.as_deref(),
+                batch,
+                x.as_slice(),
+                &mut out,
+                &mut scratch,
+            );
+        } else {
+            // PyTorch pads explicitly, then convolves without padding.
+            let (hp, wp) = (H + PH + PH_END, W + PW + PW_END);
+            let mut padded = vec![0.0; C_IN * hp * wp];
+            let mut g = Self::geometry::<H, W, OH, OW>();
+            g.input = [hp, wp];
+            g.pad = [0, 0];
+            let in_len = C_IN * H * W;
+            let out_len = Batch::<C_OUT, OH, OW>::IMAGE_LEN;
+            for b in 0..batch {
+                pad_planes(
+                    self.padding_mode,
+                    &x.as_slice()[b * in_len..(b + 1) * in_len],
+                    C_IN,
+                    [H, W],
+                    [PH, PW],
+                    [PH_END, PW_END],
+                    &mut padded,
+                );
+                conv2d(
+                    &g,
+                    &self.weight,
+                    self.bias.as_deref(),
+                    1,
+                    &padded,
+                    &mut out[b * out_len..(b + 1) * out_len],
+                    &mut scratch,
+                );
+            }
+        }
+        Batch::from_parts(batch, out)
+    }
+}
+
+impl<
+    const C_IN: usize,
+    const C_OUT: usize,
+    const KH: usize,
+    const KW: usize,
+    const SH: usize,
+    const SW: usize,
+    const PH: usize,
+    const PW: usize,
+    const DH: usize,
+    const DW: usize,
+    const G: usize,
+    const PH_END: usize,
+    const PW_END: usize,
+> Module for Conv2d<C_IN, C_OUT, KH, KW, SH, SW, PH, PW, DH, DW, G, PH_END, PW_END>
+{
+    fn tensors(&self) -> Vec<TensorRef<'_>> {
+        let mut t = vec![TensorRef {
+            name: "weight".into(),
+            shape: vec![C_OUT, C_IN / G, KH, KW],
+            kind: TensorKind::Parameter,
+            data: &self.weight,
+        }];
+        if let Some(bias) = &self.bias {
+            t.push(TensorRef {
+                name: "bias".into(),
+                shape: vec![C_OUT],
+                kind: TensorKind::Parameter,
+                data: bias,
+            });
+        }
+        t
+    }
+
+    fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
+        let mut t = vec![TensorMut {
+            name: "weight".into(),
+            shape: vec![C_OUT, C_IN / G, KH, KW],
+            kind: TensorKind::Parameter,
+            data: &mut self.weight,
+        }];
+        if let Some(bias) = &mut self.bias {
+            t.push(TensorMut {
+                name: "bias".into(),
+                shape: vec![C_OUT],
+                kind: TensorKind::Parameter,
+                data: bias,
+            });
+        }
+        t
+    }
+
+    fn reset_parameters(&mut self, init: &mut Init) {
+        let fan_in = C_IN / G * KH * KW;
+        init.fan_in_uniform(fan_in, &mut self.weight);
+        if let Some(bias) = &mut self.bias {
+            init.fan_in_uniform(fan_in, bias);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! `nn.Linear`: `y = x W^T + b` on the last dimension.
+//!
+//! Weight `[OUT, IN]` (PyTorch's layout, not transposed), bias `[OUT]`.
+//!
+//! ```
+//! use cnn_runtime::{Batch, Init, Linear};
+//! let fc: Linear<1568, 10> = Linear::new(true, &mut Init::new(0));
+//! let x = Batch::<1568>::zeros(2);
+//! let y: Batch<10> = fc.forward(&x);
+//! assert_eq!(y.shape(), vec![2, 10]);
+//! ```
+
+use crate::kernels::gemm::{MatMut, MatRef, gemm};
+use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
+use crate::tensor::Batch;
+
+/// A fully connected layer from `IN` to `OUT` features.
+#[derive(Clone, Debug)]
+pub struct Linear<const IN: usize, const OUT: usize> {
+    weight: Vec<f32>,
+    bias: Option<Vec<f32>>,
+}
+
+impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
+    /// Values in the weight, `OUT * IN`.
+    pub const WEIGHT_LEN: usize = {
+        assert!(IN > 0 && OUT > 0, "Linear sizes must be at least 1");
+        IN * OUT
+    };
+
+    /// PyTorch's default initialisation: `U(-1/sqrt(IN), 1/sqrt(IN))`.
+    pub fn new(bias: bool, init: &mut Init) -> Self {
+        let mut layer = Self::zeros(bias);
+        layer.reset_parameters(init);
+        layer
+    }
+
+    pub fn zeros(bias: bool) -> Self {
+        Linear {
+            weight: vec![0.0; Self::WEIGHT_LEN],
+            bias: bias.then(|| vec![0.0; OUT]),
+        }
+    }
+
+    /// The weight, `[OUT, IN]` row-major.
+    pub fn weight(&self) -> &[f32] {
+        &self.weight
+    }
+
+    pub fn weight_mut(&mut self) -> &mut [f32] {
+        &mut self.weight
+    }
+
+    pub fn bias(&self) -> Option<&[f32]> {
+        self.bias.as_deref()
+    }
+
+    pub fn bias_mut(&mut self) -> Option<&mut [f32]> {
+        self.bias.as_deref_mut()
+    }
+
+    /// `rows` vectors of `IN` values in, `rows` of `OUT` out.
+    fn apply(&self, rows: usize, x: &[f32]) -> Vec<f32> {
+        let mut y = vec![0.0; rows * OUT];
+        gemm(
+            rows,
+            IN,
+            OUT,
+            MatRef {
+                data: x,
+                rs: IN,
+                cs: 1,
+            },
+            // W^T: element (i, o) of the [IN, OUT] matrix is weight[o * IN + i].
+            MatRef {
+                data: &self.weight,
+                rs: 1,
+                cs: IN,
+            },
+            MatMut {
+                data: &mut y,
+                rs: OUT,
+                cs: 1,
+            },
+            false,
+        );
+        if let Some(bias) = &self.bias {
+            for row in y.chunks_exact_mut(OUT) {
+                row.iter_mut().zip(bias).for_each(|(y, b)| *y += b);
+            }
+        }
+        y
+    }
+
+    /// Applies the layer to a batch of feature vectors.
+    pub fn forward(&self, x: &Batch<IN>) -> Batch<OUT> {
+        Batch::from_parts(x.batch_size(), self.apply(x.batch_size(), x.as_slice()))
+    }
+
+    /// Applies the layer to the last dimension of a `[A, IN]` tensor.
+    pub fn forward2<const A: usize>(&self, x: &Batch<A, IN>) -> Batch<A, OUT> {
+        Batch::from_parts(x.batch_size(), self.apply(x.batch_size() * A, x.as_slice()))
+    }
+
+    /// Applies the layer to the last dimension of a `[A, B, IN]` tensor.
+    pub fn forward3<const A: usize, const B: usize>(
+        &self,
+        x: &Batch<A, B, IN>,
+    ) -> Batch<A, B, OUT> {
+        Batch::from_parts(
+            x.batch_size(),
+            self.apply(x.batch_size() * A * B, x.as_slice()),
+        )
+    }
+}
+
+impl<const IN: usize, const OUT: usize> Module for Linear<IN, OUT> {
+    fn tensors(&self) -> Vec<TensorRef<'_>> {
+        let mut t = vec![TensorRef {
+            name: "weight".into(),
+            shape: vec![OUT, IN],
+            kind: TensorKind::Parameter,
+            data: &self.weight,
+        }];
+        if let Some(bias) = &self.bias {
+            t.push(TensorRef {
+                name: "bias".into(),
+                shape: vec![OUT],
+                kind: TensorKind::Parameter,
+                data: bias,
+            });
+        }
+        t
+    }
+
+    fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
+        let mut t = vec![TensorMut {
+            name: "weight".into(),
+            shape: vec![OUT, IN],
+            kind: TensorKind::Parameter,
+            data: &mut self.weight,
+        }];
+        if let Some(bias) = &mut self.bias {
+            t.push(TensorMut {
+                name: "bias".into(),
+                shape: vec![OUT],
+                kind: TensorKind::Parameter,
+                data: bias,
+            });
+        }
+        t
+    }
+
+    fn reset_parameters(&mut self, init: &mut Init) {
+        init.fan_in_uniform(IN, &mut self.weight);
+        if let Some(bias) = &mut self.bias {
+            init.fan_in_uniform(IN, bias);
+        }
+    }
+}

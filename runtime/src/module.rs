@@ -1,0 +1,155 @@
+//! What every layer and model shares: its state_dict tensors, its
+//! initialisation, and (for models) its shapes and forward pass.
+
+use rand_chacha::ChaCha8Rng;
+use rand_chacha::rand_core::{Rng, SeedableRng};
+
+/// Whether a state_dict tensor is trained (a parameter) or only tracked
+/// (a buffer, like BatchNorm's running statistics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TensorKind {
+    Parameter,
+    Buffer,
+}
+
+/// A read-only view of one state_dict tensor.
+#[derive(Debug)]
+pub struct TensorRef<'a> {
+    /// The state_dict name: the suffix (`weight`) for a layer, the full name
+    /// (`conv1.weight`) for a model.
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub kind: TensorKind,
+    pub data: &'a [f32],
+}
+
+/// A mutable view of one state_dict tensor.
+#[derive(Debug)]
+pub struct TensorMut<'a> {
+    pub name: String,
+    pub shape: Vec<usize>,
+    pub kind: TensorKind,
+    pub data: &'a mut [f32],
+}
+
+impl TensorRef<'_> {
+    /// Prefixes the name with `prefix.`, for a layer inside a model.
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.name = format!("{prefix}.{}", self.name);
+        self
+    }
+}
+
+impl TensorMut<'_> {
+    /// Prefixes the name with `prefix.`, for a layer inside a model.
+    pub fn prefixed(mut self, prefix: &str) -> Self {
+        self.name = format!("{prefix}.{}", self.name);
+        self
+    }
+}
+
+/// A layer or a model: something with state_dict tensors.
+///
+/// The `cnn!` macro implements it for every model, naming each tensor as
+/// PyTorch's `state_dict()` does (`conv1.weight`, `bn1.running_var`).
+pub trait Module {
+    /// The state_dict tensors, in PyTorch's order.
+    fn tensors(&self) -> Vec<TensorRef<'_>> {
+        Vec::new()
+    }
+
+    /// The state_dict tensors, for loading into.
+    fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
+        Vec::new()
+    }
+
+    /// Fills the parameters as PyTorch's `reset_parameters()` does.
+    fn reset_parameters(&mut self, _init: &mut Init) {}
+
+    /// Recomputes what is derived from the tensors (packed weights, folded
+    /// constants). Called after the tensors change, e.g. after loading.
+    fn refresh(&mut self) {}
+}
+
+/// A deterministic source of initial weights: the same seed gives the same
+/// weights on every machine (ChaCha8).
+pub struct Init {
+    rng: ChaCha8Rng,
+}
+
+impl Init {
+    pub fn new(seed: u64) -> Self {
+        Init {
+            rng: ChaCha8Rng::seed_from_u64(seed),
+        }
+    }
+
+    /// A uniform sample from `[0, 1)` with 24 random bits.
+    pub fn unit(&mut self) -> f32 {
+        (self.rng.next_u32() >> 8) as f32 * (1.0 / (1u32 << 24) as f32)
+    }
+
+    /// Fills `out` with samples from `U(-bound, bound)`.
+    pub fn uniform(&mut self, bound: f32, out: &mut [f32]) {
+        for v in out {
+            *v = (self.unit() * 2.0 - 1.0) * bound;
+        }
+    }
+
+    /// PyTorch's default for Conv2d and Linear: weight and bias from
+    /// `U(-1/sqrt(fan_in), 1/sqrt(fan_in))` (what `kaiming_uniform_(a=sqrt(5))`
+    /// amounts to).
+    pub fn fan_in_uniform(&mut self, fan_in: usize, out: &mut [f32]) {
+        let bound = if fan_in == 0 {
+            0.0
+        } else {
+            1.0 / (fan_in as f32).sqrt()
+        };
+        self.uniform(bound, out);
+    }
+}
+
+/// One row of a model's layer table, as the `cnn!` macro records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerInfo {
+    /// The state_dict prefix (`conv1`, `layer1.0.conv1`, or `3` when unnamed).
+    pub name: &'static str,
+    /// The PyTorch class name.
+    pub kind: &'static str,
+    /// The call as written, with inferred sizes filled in: `Linear(1568, 10)`.
+    pub args: &'static str,
+    /// The per-image output shape.
+    pub output_shape: &'static [usize],
+    /// Trainable parameters.
+    pub params: usize,
+    /// Multiply-accumulates per image (convolutions and linear layers).
+    pub macs: usize,
+    /// Nesting depth: 1 for a model's own layers, more inside blocks.
+    pub depth: usize,
+}
+
+/// A model made by `cnn!`: its shapes, counts and forward pass.
+pub trait Model: Module + Send + Sync + Sized {
+    /// `Batch<C, H, W>` of the declared input size.
+    type Input;
+    /// The batch type the model outputs.
+    type Output;
+    /// The model's name.
+    const NAME: &'static str;
+    /// The declared per-image input shape.
+    const INPUT_SHAPE: &'static [usize];
+    /// The inferred per-image output shape.
+    const OUTPUT_SHAPE: &'static [usize];
+    /// Trainable parameters (PyTorch's count).
+    const PARAMS: usize;
+    /// Multiply-accumulates per image of the convolutions and linear layers.
+    const MACS: usize;
+    /// One row per layer.
+    const LAYERS: &'static [LayerInfo];
+
+    /// A model with PyTorch's default initialisation, deterministic for `seed`.
+    fn init(seed: u64) -> Self;
+
+    /// Runs the model on a batch.
+    fn forward(&self, x: &Self::Input) -> Self::Output;
+}

@@ -1,0 +1,349 @@
+//! [`Batch`]: a batch of images (or feature vectors) whose per-image shape is
+//! fixed at compile time and whose batch size is chosen at run time.
+
+use ndarray::{ArrayBase, ArrayD, ArrayViewD, Data, Dimension, IxDyn};
+
+use crate::error::{Error, Result};
+
+/// Marks an unused trailing dimension of [`Batch`]: `Batch<10>` is
+/// `Batch<10, ABSENT, ABSENT>`, a batch of 10 features per image.
+pub const ABSENT: usize = usize::MAX;
+
+/// The per-image rank of `Batch<D0, D1, D2>`, checked at compile time.
+pub const fn image_rank(d0: usize, d1: usize, d2: usize) -> usize {
+    assert!(d0 != ABSENT, "Batch needs at least one dimension");
+    if d1 == ABSENT {
+        assert!(d2 == ABSENT, "Batch<A, ABSENT, B> is not a shape");
+        1
+    } else if d2 == ABSENT {
+        2
+    } else {
+        3
+    }
+}
+
+/// The values per image of `Batch<D0, D1, D2>`, checked at compile time.
+pub const fn image_len(d0: usize, d1: usize, d2: usize) -> usize {
+    let rank = image_rank(d0, d1, d2);
+    let dims = [d0, d1, d2];
+    let mut len: usize = 1;
+    let mut i = 0;
+    while i < rank {
+        assert!(dims[i] > 0, "a Batch dimension must be at least 1");
+        len = match len.checked_mul(dims[i]) {
+            Some(v) => v,
+            None => panic!("the Batch's image size overflows usize"),
+        };
+        i += 1;
+    }
+    len
+}
+
+/// A batch of `N` images of shape `[D0, D1, D2]` (or `[D0, D1]`, or `[D0]`
+/// features), stored row-major and contiguous on the heap (NCHW for images).
+///
+/// The per-image shape is part of the type, so once data is in a `Batch`,
+/// no layer can receive the wrong shape. Data enters through checked
+/// conversions that return an [`Error`] on a wrong shape.
+///
+/// ```
+/// use cnn_runtime::Batch;
+/// let x = Batch::<3, 2, 2>::from_vec(2, vec![0.0; 24]).unwrap();
+/// assert_eq!(x.batch_size(), 2);
+/// assert_eq!(x.shape(), vec![2, 3, 2, 2]);
+/// assert!(Batch::<3, 2, 2>::from_vec(2, vec![0.0; 23]).is_err());
+/// ```
+#[derive(Clone, PartialEq)]
+pub struct Batch<const D0: usize, const D1: usize = ABSENT, const D2: usize = ABSENT> {
+    batch: usize,
+    data: Vec<f32>,
+}
+
+impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
+    /// Dimensions per image: 1, 2 or 3.
+    pub const RANK: usize = image_rank(D0, D1, D2);
+    /// Values per image.
+    pub const IMAGE_LEN: usize = image_len(D0, D1, D2);
+
+    /// The per-image shape, e.g. `[3, 32, 32]`.
+    pub fn image_shape() -> Vec<usize> {
+        [D0, D1, D2][..Self::RANK].to_vec()
+    }
+
+    /// A batch of `batch` images filled with zeros.
+    ///
+    /// # Panics
+    /// When the total size overflows `usize`, like `Vec::with_capacity`.
+    pub fn zeros(batch: usize) -> Self {
+        let len = batch
+            .checked_mul(Self::IMAGE_LEN)
+            .expect("batch size overflows usize");
+        Batch {
+            batch,
+            data: vec![0.0; len],
+        }
+    }
+
+    /// Wraps `data` (row-major, `batch` images one after another).
+    ///
+    /// # Errors
+    /// [`Error::Length`] when `data` does not hold exactly `batch` images.
+    pub fn from_vec(batch: usize, data: Vec<f32>) -> Result<Self> {
+        if batch.checked_mul(Self::IMAGE_LEN) != Some(data.len()) {
+            return Err(Self::length_error(data.len()));
+        }
+        Ok(Batch { batch, data })
+    }
+
+    /// Wraps `data`, taking as many images as it holds.
+    ///
+    /// # Errors
+    /// [`Error::Length`] when `data`'s length is not a multiple of an image's.
+    pub fn from_flat(data: Vec<f32>) -> Result<Self> {
+        if data.len() % Self::IMAGE_LEN != 0 {
+            return Err(Self::length_error(data.len()));
+        }
+        Ok(Batch {
+            batch: data.len() / Self::IMAGE_LEN,
+            data,
+        })
+    }
+
+    /// Copies `data`, taking as many images as it holds.
+    ///
+    /// # Errors
+    /// [`Error::Length`] when `data`'s length is not a multiple of an image's.
+    pub fn from_slice(data: &[f32]) -> Result<Self> {
+        if data.len() % Self::IMAGE_LEN != 0 {
+            return Err(Self::length_error(data.len()));
+        }
+        Self::from_flat(data.to_vec())
+    }
+
+    fn length_error(len: usize) -> Error {
+        Error::Length {
+            len,
+            image: Self::image_shape(),
+            per_image: Self::IMAGE_LEN,
+        }
+    }
+
+    fn check_shape(shape: &[usize]) -> Result<usize> {
+        let ok = shape.len() == Self::RANK + 1 && shape[1..] == Self::image_shape()[..];
+        if !ok {
+            return Err(Error::Shape {
+                expected: Self::image_shape(),
+                found: shape.to_vec(),
+            });
+        }
+        Ok(shape[0])
+    }
+
+    /// Copies an ndarray array of shape `[N, D0, D1, D2]` (any layout).
+    ///
+    /// # Errors
+    /// [`Error::Shape`] when the array's shape is not `[N, ...]` with this
+    /// batch's per-image shape.
+    pub fn from_array<S, D>(array: &ArrayBase<S, D>) -> Result<Self>
+    where
+        S: Data<Elem = f32>,
+        D: Dimension,
+    {
+        let batch = Self::check_shape(array.shape())?;
+        Ok(Batch {
+            batch,
+            data: array.iter().copied().collect(),
+        })
+    }
+
+    /// Takes an owned ndarray array of shape `[N, D0, D1, D2]`, without a
+    /// copy when it is in standard (row-major) layout.
+    ///
+    /// # Errors
+    /// [`Error::Shape`] as for [`Batch::from_array`].
+    pub fn from_ndarray<D: Dimension>(array: ndarray::Array<f32, D>) -> Result<Self> {
+        let batch = Self::check_shape(array.shape())?;
+        let len = array.len();
+        let data = if array.is_standard_layout() {
+            // A standard-layout array may still start inside its buffer.
+            let (mut data, offset) = array.into_raw_vec_and_offset();
+            let start = offset.unwrap_or(0);
+            if start != 0 || data.len() != len {
+                data = data[start..start + len].to_vec();
+            }
+            data
+        } else {
+            array.iter().copied().collect()
+        };
+        Ok(Batch { batch, data })
+    }
+
+    /// The batch as an ndarray array `[N, D0, D1, D2]`, without a copy.
+    pub fn into_ndarray(self) -> ArrayD<f32> {
+        let shape = self.shape();
+        // The length always matches the shape; the fallback keeps this total.
+        ArrayD::from_shape_vec(IxDyn(&shape), self.data)
+            .unwrap_or_else(|e| panic!("Batch invariant broken: {e}"))
+    }
+
+    /// A view of the batch as an ndarray array `[N, D0, D1, D2]`.
+    pub fn view(&self) -> ArrayViewD<'_, f32> {
+        ArrayViewD::from_shape(IxDyn(&self.shape()), &self.data)
+            .unwrap_or_else(|e| panic!("Batch invariant broken: {e}"))
+    }
+
+    /// The number of images.
+    pub fn batch_size(&self) -> usize {
+        self.batch
+    }
+
+    /// The full shape, batch first: `[N, D0, D1, D2]`.
+    pub fn shape(&self) -> Vec<usize> {
+        let mut s = vec![self.batch];
+        s.extend(Self::image_shape());
+        s
+    }
+
+    /// All values, row-major.
+    pub fn as_slice(&self) -> &[f32] {
+        &self.data
+    }
+
+    /// All values, row-major, for changing in place.
+    pub fn as_mut_slice(&mut self) -> &mut [f32] {
+        &mut self.data
+    }
+
+    /// The values, row-major.
+    pub fn into_vec(self) -> Vec<f32> {
+        self.data
+    }
+
+    /// The values of image `i`, or `None` past the end.
+    pub fn image(&self, i: usize) -> Option<&[f32]> {
+        self.data.chunks_exact(Self::IMAGE_LEN).nth(i)
+    }
+
+    /// Each image's values in turn.
+    pub fn images(&self) -> std::slice::ChunksExact<'_, f32> {
+        self.data.chunks_exact(Self::IMAGE_LEN)
+    }
+
+    /// For each image, the index of its largest value (the first on ties;
+    /// NaN counts as largest, as in `torch.argmax`).
+    pub fn argmax(&self) -> Vec<usize> {
+        self.images()
+            .map(|img| {
+                let mut best = 0;
+                for (i, &v) in img.iter().enumerate() {
+                    let b = img[best];
+                    if !b.is_nan() && (v > b || v.is_nan()) {
+                        best = i;
+                    }
+                }
+                best
+            })
+            .collect()
+    }
+
+    /// Reinterprets the values as another per-image shape with the same
+    /// number of values (a free move, like PyTorch's `view`).
+    pub fn reshape<const E0: usize, const E1: usize, const E2: usize>(self) -> Batch<E0, E1, E2> {
+        const {
+            assert!(
+                image_len(D0, D1, D2) == image_len(E0, E1, E2),
+                "reshape must keep the number of values per image"
+            )
+        };
+        Batch {
+            batch: self.batch,
+            data: self.data,
+        }
+    }
+
+    /// Builds a batch from parts known to fit (for the runtime's kernels).
+    pub(crate) fn from_parts(batch: usize, data: Vec<f32>) -> Self {
+        debug_assert_eq!(data.len(), batch * Self::IMAGE_LEN);
+        Batch { batch, data }
+    }
+}
+
+impl<const D0: usize, const D1: usize, const D2: usize> std::fmt::Debug for Batch<D0, D1, D2> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let preview: Vec<f32> = self.data.iter().take(8).copied().collect();
+        f.debug_struct("Batch")
+            .field("shape", &self.shape())
+            .field("values", &preview)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array, Array4};
+
+    #[test]
+    fn shapes_and_lengths() {
+        assert_eq!(Batch::<3, 32, 32>::RANK, 3);
+        assert_eq!(Batch::<10>::RANK, 1);
+        assert_eq!(Batch::<4, 5>::IMAGE_LEN, 20);
+        assert_eq!(Batch::<10>::image_shape(), vec![10]);
+        let b = Batch::<10>::zeros(3);
+        assert_eq!(b.shape(), vec![3, 10]);
+    }
+
+    #[test]
+    fn checked_conversions() {
+        let err = Batch::<3, 2, 2>::from_vec(2, vec![0.0; 23]).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::Length {
+                    len: 23,
+                    per_image: 12,
+                    ..
+                }
+            ),
+            "{err}"
+        );
+        assert!(Batch::<3, 2, 2>::from_flat(vec![0.0; 25]).is_err());
+        assert_eq!(
+            Batch::<3, 2, 2>::from_slice(&[1.0; 36])
+                .unwrap()
+                .batch_size(),
+            3
+        );
+
+        let a = Array4::<f32>::zeros((2, 3, 4, 4));
+        let err = Batch::<3, 4, 5>::from_array(&a).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "expected a batch of shape [N, 3, 4, 5], found [2, 3, 4, 4]"
+        );
+        let b = Batch::<3, 4, 4>::from_ndarray(a).unwrap();
+        assert_eq!(b.batch_size(), 2);
+    }
+
+    #[test]
+    fn ndarray_round_trip_keeps_order() {
+        let a = Array::from_shape_fn((2, 2, 3), |(n, i, j)| (n * 100 + i * 10 + j) as f32);
+        let b = Batch::<2, 3>::from_array(&a.view()).unwrap();
+        assert_eq!(
+            b.image(1).unwrap(),
+            &[100.0, 101.0, 102.0, 110.0, 111.0, 112.0]
+        );
+        // A transposed (non-standard) view is copied in logical order.
+        let t = a.clone().permuted_axes([0, 2, 1]);
+        let bt = Batch::<3, 2>::from_ndarray(t.to_owned()).unwrap();
+        assert_eq!(bt.image(0).unwrap(), &[0.0, 10.0, 1.0, 11.0, 2.0, 12.0]);
+        let back = b.into_ndarray();
+        assert_eq!(back, a.into_dyn());
+    }
+
+    #[test]
+    fn argmax_per_image() {
+        let b = Batch::<3>::from_vec(2, vec![0.0, 5.0, 1.0, f32::NAN, 9.0, 9.0]).unwrap();
+        assert_eq!(b.argmax(), vec![1, 0]);
+    }
+}
