@@ -68,7 +68,6 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
     let input = check_input(decl, diags);
     let mut flow = Flow::new(input.clone());
     let mut names: HashMap<String, SpanRange> = HashMap::new();
-    let mut fields: HashMap<String, usize> = HashMap::new();
     let mut layers = Vec::new();
 
     for (index, entry) in decl.layers.iter().enumerate() {
@@ -94,22 +93,19 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
                 );
             }
         }
-        if let Some(other) = fields.get(&field.unraw().to_string()) {
-            if *other != index {
-                diags.push(
-                    Diagnostic::error(
-                        field.span(),
-                        format!(
-                            "the name `{field}` is taken by the unnamed layer {}",
-                            &field.to_string()[1..]
-                        ),
-                    )
-                    .help("choose another name"),
-                );
-            }
+        // Unnamed layers become fields `_0`, `_1`, ...; those names are reserved.
+        if named
+            && name.len() > 1
+            && name.starts_with('_')
+            && name[1..].bytes().all(|b| b.is_ascii_digit())
+        {
+            diags.push(
+                Diagnostic::error(field.span(), format!("the layer name `{name}` is reserved"))
+                    .note("unnamed layers are stored in fields `_0`, `_1`, ... of the model")
+                    .help("choose another name, or leave the name out"),
+            );
         }
         names.entry(name.clone()).or_insert(entry.span);
-        fields.insert(field.unraw().to_string(), index);
 
         let received = flow.shape.clone();
         let (kind, kind_span, text, inferred) = match &entry.node {

@@ -133,6 +133,9 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
     let mut slots: Vec<Option<usize>> = vec![None; n];
     let mut text_args = Vec::new();
     let mut seen_keyword = false;
+    // A misplaced positional argument leaves the binding uncertain: do not
+    // also report arguments as missing.
+    let mut misplaced = false;
     let mut positional = 0usize;
 
     for arg in &call.args {
@@ -147,6 +150,7 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
         let param_index = match &arg.name {
             None => {
                 if seen_keyword {
+                    misplaced = true;
                     diags.push(
                         Diagnostic::error(arg.span, "positional argument after a keyword argument")
                             .help("write it as `name = value`, or move it before the keyword arguments"),
@@ -172,7 +176,18 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
                     Some(i) => i,
                     None => {
                         diags.push(unknown_argument(sig, name));
-                        continue;
+                        // A likely misspelling counts as the parameter it
+                        // resembles, so it is not also reported missing.
+                        let meant = did_you_mean(&key, sig.params.iter().map(|p| p.name))
+                            .and_then(|s| sig.params.iter().position(|p| p.name == s))
+                            .filter(|&i| written[i].is_none());
+                        match meant {
+                            Some(i) => {
+                                text_args[arg_index].0 = Some(sig.params[i].name.to_string());
+                                i
+                            }
+                            None => continue,
+                        }
                     }
                 }
             }
@@ -204,7 +219,7 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
         has_parens: call.parens.is_some(),
     };
 
-    if !call.damaged {
+    if !call.damaged && !misplaced {
         let missing: Vec<&Param> = sig
             .params
             .iter()

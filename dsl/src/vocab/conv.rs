@@ -114,23 +114,25 @@ pub fn bind(args: &Args, diags: &mut Diagnostics) -> Conv2dArgs {
             );
         }
     }
-    if let (Some(g), Some(o)) = (&groups, &out_channels) {
-        if o.value % g.value != 0 {
-            diags.push(Diagnostic::error(
+    if let Some(g) = &groups {
+        let known_in = in_channels.and_then(|i| i.value);
+        let out = out_channels.map(|o| o.value);
+        let bad: Vec<String> = [("in_channels", known_in), ("out_channels", out)]
+            .into_iter()
+            .filter_map(|(n, v)| {
+                v.filter(|v| v % g.value != 0)
+                    .map(|v| format!("`{n}` = {v}"))
+            })
+            .collect();
+        if !bad.is_empty() {
+            let mut d = Diagnostic::error(
                 g.span,
-                format!(
-                    "`groups` = {} must divide `out_channels` = {}",
-                    g.value, o.value
-                ),
-            ));
-        }
-    }
-    if let (Some(g), Some(Spanned { value: Some(i), .. })) = (&groups, &in_channels) {
-        if i % g.value != 0 {
-            diags.push(Diagnostic::error(
-                g.span,
-                format!("`groups` = {} must divide `in_channels` = {i}", g.value),
-            ));
+                format!("`groups` = {} must divide {}", g.value, bad.join(" and ")),
+            );
+            if let (Some(i), Some(o)) = (known_in, out) {
+                d = d.help(format!("`groups` can be {}", common_divisors(i, o)));
+            }
+            diags.push(d);
         }
     }
     Conv2dArgs {
@@ -144,6 +146,30 @@ pub fn bind(args: &Args, diags: &mut Diagnostics) -> Conv2dArgs {
         bias,
         padding_mode,
     }
+}
+
+/// The common divisors of `a` and `b`, listed for a help line.
+fn common_divisors(a: usize, b: usize) -> String {
+    let (mut x, mut y) = (a, b);
+    while y != 0 {
+        (x, y) = (y, x % y);
+    }
+    let mut small = Vec::new();
+    let mut large = Vec::new();
+    let mut d = 1;
+    while d * d <= x {
+        if x % d == 0 {
+            small.push(d);
+            if d * d != x {
+                large.push(x / d);
+            }
+        }
+        d += 1;
+    }
+    small.extend(large.into_iter().rev());
+    let shown: Vec<String> = small.iter().take(12).map(usize::to_string).collect();
+    let more = if small.len() > 12 { ", ..." } else { "" };
+    format!("{}{more}", shown.join(", "))
 }
 
 pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
@@ -195,6 +221,7 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
         in_c = None;
     }
 
+    check_padding_mode(a, [h, w], cx);
     let (oh, ow) = spatial(a, [h, w], cx);
     let output = Shape::Known(vec![out_c, oh, ow]);
 
@@ -247,6 +274,51 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
         spec: spec.filter(|_| counts.is_some()).map(LayerSpec::Conv2d),
         params: counts.map(|c| c.0),
         macs: counts.map(|c| c.1),
+    }
+}
+
+/// PyTorch's limits on explicit padding: reflection needs padding smaller
+/// than the image, wrapping around (circular) at most the image's size.
+fn check_padding_mode(a: &Conv2dArgs, input: [Dim; 2], cx: &mut InferCx) {
+    let (Some(mode), Some(padding), Some(kernel), Some(dilation)) =
+        (a.padding_mode, a.padding, a.kernel, a.dilation)
+    else {
+        return;
+    };
+    let pads = match padding.value {
+        Padding::Explicit(h, w) => [h, w],
+        Padding::Same => {
+            let h = cnn_shape::same_padding(kernel.value.0, dilation.value.0).unwrap_or((0, 0));
+            let w = cnn_shape::same_padding(kernel.value.1, dilation.value.1).unwrap_or((0, 0));
+            [h.1, w.1]
+        }
+    };
+    for (axis, name) in [(0, "height"), (1, "width")] {
+        let Some(len) = input[axis] else { continue };
+        let pad = pads[axis];
+        let (bad, rule) = match mode.value {
+            PaddingMode::Reflect => (
+                pad >= len,
+                "reflection padding must be smaller than the image",
+            ),
+            PaddingMode::Circular => (pad > len, "circular padding may wrap around at most once"),
+            _ => (false, ""),
+        };
+        if bad {
+            cx.report(
+                Diagnostic::error(
+                    padding.span,
+                    format!(
+                        "{}: padding {pad} is too large for the input's {name} of {len} with `padding_mode = \"{}\"`",
+                        cx.layer.quoted(),
+                        mode.value.name()
+                    ),
+                )
+                .note(format!("PyTorch's rule: {rule}"))
+                .help("use less padding, or `padding_mode = \"zeros\"` or \"replicate\""),
+            );
+            return;
+        }
     }
 }
 

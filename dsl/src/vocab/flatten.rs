@@ -57,18 +57,15 @@ pub fn check_dim(name: &str, dim: Spanned<i64>, rank: usize, cx: &mut InferCx) -
         }
         Some(d) => Some(d),
         None => {
-            cx.report(
-                Diagnostic::error(
-                    dim.span,
-                    format!(
-                        "`{name}` = {} is out of range for a {} tensor with its batch dimension: valid dimensions are {}..={}",
-                        dim.value,
-                        cx.input(),
-                        -(ndim as i64),
-                        ndim - 1
-                    ),
+            let diag = Diagnostic::error(
+                dim.span,
+                format!(
+                    "`{name}` = {} is out of range for a {} image: use 1 to {rank}, or -{rank} to -1 (dimension 0 is the batch)",
+                    dim.value,
+                    cx.input(),
                 ),
             );
+            cx.report(diag);
             None
         }
     }

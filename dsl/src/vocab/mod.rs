@@ -91,6 +91,39 @@ pub enum LayerArgs {
     Softmax(softmax::SoftmaxArgs),
 }
 
+/// PyTorch layers outside the vocabulary, to say so instead of guessing.
+const UNSUPPORTED: &[&str] = &[
+    "ConvTranspose2d",
+    "LazyConv2d",
+    "LazyLinear",
+    "Upsample",
+    "UpsamplingNearest2d",
+    "UpsamplingBilinear2d",
+    "PixelShuffle",
+    "PReLU",
+    "Hardswish",
+    "Hardsigmoid",
+    "Hardtanh",
+    "Mish",
+    "Softplus",
+    "GroupNorm",
+    "LayerNorm",
+    "InstanceNorm2d",
+    "LocalResponseNorm",
+    "ZeroPad2d",
+    "ReflectionPad2d",
+    "ReplicationPad2d",
+    "Unflatten",
+    "Embedding",
+    "LSTM",
+    "GRU",
+    "RNN",
+    "MultiheadAttention",
+    "Transformer",
+    "ModuleList",
+    "ModuleDict",
+];
+
 /// Resolves the layer kind of `call`. An unknown name is reported with a
 /// suggestion; when the suggestion differs only in case (`Relu`), checking
 /// carries on as if it had been written right.
@@ -100,24 +133,52 @@ pub fn resolve_kind(call: &Call, diags: &mut Diagnostics) -> Option<&'static Sig
         return Some(sig);
     }
     let span = call.kind.span();
-    let mut diag = Diagnostic::error(span, format!("unknown layer `{name}`"));
-    let mut assumed = None;
-    if let Some((_, instead)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
-        diag = diag.help(format!("PyTorch calls this `{instead}`"));
-    } else if let Some(s) = did_you_mean(&name, SIGNATURES.iter().map(|s| s.name)) {
-        diag = diag.fix(span.into(), s, format!("did you mean `{s}`?"));
-        if s.eq_ignore_ascii_case(&name) {
-            assumed = signature(s);
+    let all: Vec<&str> = SIGNATURES.iter().map(|s| s.name).collect();
+    let unknown = Diagnostic::error(span, format!("unknown layer `{name}`"));
+    let lower = name.to_ascii_lowercase();
+    let (diag, assumed) = if let Some(sig) = SIGNATURES
+        .iter()
+        .find(|s| s.name.eq_ignore_ascii_case(&name))
+    {
+        let d = unknown.fix(
+            span.into(),
+            sig.name,
+            format!("did you mean `{}`?", sig.name),
+        );
+        (d, Some(*sig))
+    } else if let Some((_, instead)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
+        (
+            unknown.help(format!("PyTorch calls this `{instead}`")),
+            None,
+        )
+    } else if lower.ends_with("1d") || lower.ends_with("3d") {
+        let dims = &lower[lower.len() - 2..lower.len() - 1];
+        let mut d = Diagnostic::error(
+            span,
+            format!("`{name}` works on {dims}-d data; cnn models are 2-d image networks"),
+        );
+        if let Some(s) = did_you_mean(&name, all.iter().copied()) {
+            d = d.help(format!("for images, use `{s}`"));
         }
-    } else if let Some(dims) = ["1d", "3d", "1D", "3D"].iter().find(|d| name.ends_with(*d)) {
-        diag = diag.note(format!(
-            "cnn models are 2-d image networks; `{name}` works on {} data",
-            &dims[..1]
-        ));
+        (d, None)
+    } else if UNSUPPORTED.contains(&name.as_str()) {
+        let d = Diagnostic::error(
+            span,
+            format!("`{name}` is a PyTorch layer that cnn does not support"),
+        )
+        .note(format!("the layers are: {}", all.join(", ")));
+        (d, None)
+    } else if let Some(s) = did_you_mean(&name, all.iter().copied()) {
+        (
+            unknown.fix(span.into(), s, format!("did you mean `{s}`?")),
+            None,
+        )
     } else {
-        let all: Vec<&str> = SIGNATURES.iter().map(|s| s.name).collect();
-        diag = diag.note(format!("the layers are: {}", all.join(", ")));
-    }
+        (
+            unknown.note(format!("the layers are: {}", all.join(", "))),
+            None,
+        )
+    };
     diags.push(diag);
     assumed
 }
