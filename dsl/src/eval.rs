@@ -65,13 +65,18 @@ impl Env for NoNames {
     }
 }
 
+/// Errors are boxed: a diagnostic is large and the happy path is hot.
+fn fail<T>(d: Diagnostic) -> Result<T, Box<Diagnostic>> {
+    Err(Box::new(d))
+}
+
 /// Evaluates `expr`; the error, if any, sits on the offending sub-expression.
-pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Diagnostic> {
+pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Box<Diagnostic>> {
     let value = match &expr.kind {
         ExprKind::Int(v, text) => match i128::try_from(*v) {
             Ok(v) => Value::Int(v),
             Err(_) => {
-                return Err(Diagnostic::error(
+                return fail(Diagnostic::error(
                     expr.span,
                     format!("the number `{text}` is too large"),
                 ));
@@ -84,7 +89,7 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Diagnostic> {
         ExprKind::None => Value::None,
         ExprKind::Name(ident) => match env.lookup(ident) {
             Some(v) => v,
-            None => return Err(unknown_name(ident, env)),
+            None => return fail(unknown_name(ident, env)),
         },
         ExprKind::Paren(inner) => eval(inner, env)?.value,
         ExprKind::Tuple(items) => Value::Tuple(
@@ -99,7 +104,7 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Diagnostic> {
                 Value::Int(i) => Value::Int(-i),
                 Value::Float(f) => Value::Float(-f),
                 other => {
-                    return Err(Diagnostic::error(
+                    return fail(Diagnostic::error(
                         expr.span,
                         format!("cannot negate {}", other.describe()),
                     ));
@@ -137,7 +142,7 @@ fn arith(
     l: Spanned<Value>,
     r: Spanned<Value>,
     span: SpanRange,
-) -> Result<Value, Diagnostic> {
+) -> Result<Value, Box<Diagnostic>> {
     let overflow = || Diagnostic::error(span, "this arithmetic overflows");
     match (&l.value, &r.value) {
         (Value::Int(a), Value::Int(b)) => {
@@ -148,23 +153,25 @@ fn arith(
                 BinOp::Mul => a.checked_mul(b),
                 BinOp::Div => {
                     if b == 0 {
-                        return Err(Diagnostic::error(r.span, "division by zero"));
+                        return fail(Diagnostic::error(r.span, "division by zero"));
                     }
                     if a % b != 0 {
-                        return Err(Diagnostic::error(
-                            span,
-                            format!("`{a} / {b}` is not a whole number; sizes are integers"),
-                        )
-                        .help(format!(
-                            "write `{}` or `{}`",
-                            a.div_euclid(b),
-                            a.div_euclid(b) + 1
-                        )));
+                        return fail(
+                            Diagnostic::error(
+                                span,
+                                format!("`{a} / {b}` is not a whole number; sizes are integers"),
+                            )
+                            .help(format!(
+                                "write `{}` or `{}`",
+                                a.div_euclid(b),
+                                a.div_euclid(b) + 1
+                            )),
+                        );
                     }
                     a.checked_div(b)
                 }
             };
-            v.map(Value::Int).ok_or_else(overflow)
+            v.map(Value::Int).ok_or_else(|| Box::new(overflow()))
         }
         (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
             let a = as_f64(&l.value);
@@ -178,7 +185,7 @@ fn arith(
             if v.is_finite() {
                 Ok(Value::Float(v))
             } else {
-                Err(Diagnostic::error(
+                fail(Diagnostic::error(
                     span,
                     "this arithmetic does not give a finite number",
                 ))
@@ -190,7 +197,7 @@ fn arith(
             } else {
                 &l
             };
-            Err(Diagnostic::error(
+            fail(Diagnostic::error(
                 bad.span,
                 format!(
                     "`{}` needs numbers on both sides, not {}",

@@ -82,3 +82,16 @@ pub fn times(dims: &[usize]) -> String {
         .collect::<Vec<_>>()
         .join(" x ")
 }
+
+/// A count with thousands separators: `214,748,364,800,000`.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}

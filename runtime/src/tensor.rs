@@ -100,7 +100,7 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     /// # Errors
     /// [`Error::Length`] when `data`'s length is not a multiple of an image's.
     pub fn from_flat(data: Vec<f32>) -> Result<Self> {
-        if data.len() % Self::IMAGE_LEN != 0 {
+        if !data.len().is_multiple_of(Self::IMAGE_LEN) {
             return Err(Self::length_error(data.len()));
         }
         Ok(Batch {
@@ -114,7 +114,7 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     /// # Errors
     /// [`Error::Length`] when `data`'s length is not a multiple of an image's.
     pub fn from_slice(data: &[f32]) -> Result<Self> {
-        if data.len() % Self::IMAGE_LEN != 0 {
+        if !data.len().is_multiple_of(Self::IMAGE_LEN) {
             return Err(Self::length_error(data.len()));
         }
         Self::from_flat(data.to_vec())

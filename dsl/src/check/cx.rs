@@ -223,16 +223,16 @@ impl InferCx<'_> {
     /// "receives 1568 (= 32 x 7 x 7 from `conv2`)" when the last dimension
     /// was made by a Flatten, else "receives 120 (from `fc1`)".
     pub fn describe_features(&self, received: usize) -> String {
-        if let Some(f) = &self.flow.flattened {
-            if let Some(dims) = f.from.concrete() {
-                if dims.len() > 1 && self.input().rank() == Some(1) {
-                    let from = match &f.producer {
-                        Some(p) => format!("from {}", p.quoted()),
-                        None => "the model's input".to_string(),
-                    };
-                    return format!("{received} (= {} {from})", times(&dims));
-                }
-            }
+        if let Some(f) = &self.flow.flattened
+            && let Some(dims) = f.from.concrete()
+            && dims.len() > 1
+            && self.input().rank() == Some(1)
+        {
+            let from = match &f.producer {
+                Some(p) => format!("from {}", p.quoted()),
+                None => "from the model's input".to_string(),
+            };
+            return format!("{received} (= {} {from})", times(&dims));
         }
         format!("{received} ({})", self.flow.source())
     }

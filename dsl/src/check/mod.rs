@@ -16,7 +16,7 @@ use crate::ast::{File, ModelDecl, Node};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::{NoNames, eval};
 use crate::model::{CheckedLayer, CheckedModel};
-use crate::shape::Shape;
+use crate::shape::{Shape, grouped};
 use crate::span::SpanRange;
 use crate::spec::LayerSpec;
 use crate::vocab::args::to_count;
@@ -55,7 +55,7 @@ fn check_input(decl: &ModelDecl, diags: &mut Diagnostics) -> Shape {
         .map(|e| match eval(e, &NoNames) {
             Ok(v) => to_count(&v, "the input size", 1, diags).map(|d| d.value),
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 None
             }
         })
@@ -79,19 +79,17 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
             Some(ident) => ident.clone(),
             None => syn::Ident::new(&format!("_{index}"), entry.span.start),
         };
-        if let Some(ident) = &entry.name {
-            if names.contains_key(&name) {
-                diags.push(
-                    Diagnostic::error(
-                        ident.span(),
-                        format!("the layer name `{name}` is used twice in `{}`", decl.name),
-                    )
-                    .note(
-                        "each layer's name becomes its state_dict prefix, so names must be unique",
-                    )
-                    .help(format!("rename one of them, e.g. `{name}_2`")),
-                );
-            }
+        if let Some(ident) = &entry.name
+            && names.contains_key(&name)
+        {
+            diags.push(
+                Diagnostic::error(
+                    ident.span(),
+                    format!("the layer name `{name}` is used twice in `{}`", decl.name),
+                )
+                .note("each layer's name becomes its state_dict prefix, so names must be unique")
+                .help(format!("rename one of them, e.g. `{name}_2`")),
+            );
         }
         // Unnamed layers become fields `_0`, `_1`, ...; those names are reserved.
         if named
@@ -108,12 +106,13 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
         names.entry(name.clone()).or_insert(entry.span);
 
         let received = flow.shape.clone();
-        let (kind, kind_span, text, inferred) = match &entry.node {
+        let (kind, kind_span, text, inferred, blame) = match &entry.node {
             Node::Invalid => (
                 "?",
                 entry.span.start,
                 String::new(),
                 Inferred::broken(Shape::Unknown),
+                entry.span,
             ),
             Node::Call(call) => match resolve_kind(call, diags) {
                 None => (
@@ -121,6 +120,7 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
                     call.kind.span(),
                     String::new(),
                     Inferred::broken(Shape::Unknown),
+                    entry.span,
                 ),
                 Some(sig) => {
                     let (args, layer_args) = bind_layer(call, sig, &NoNames, diags);
@@ -137,7 +137,8 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
                     };
                     let inferred = layer_args.infer(&mut cx);
                     let text = filled_text(&args, inferred.spec.as_ref());
-                    (sig.name, call.kind.span(), text, inferred)
+                    let blame = size_blame(&args, inferred.spec.as_ref());
+                    (sig.name, call.kind.span(), text, inferred, blame)
                 }
             },
         };
@@ -146,6 +147,7 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
             named,
             kind,
         };
+        let inferred = limit_tensors(inferred, &layer, blame, diags);
         let output = limit_size(inferred.output, &layer, entry.span, diags);
         let is_flatten =
             matches!(inferred.spec, Some(LayerSpec::Flatten { .. })) || kind == "Flatten";
@@ -183,7 +185,12 @@ fn check_model(decl: &ModelDecl, diags: &mut Diagnostics) -> CheckedModel {
         layers,
         params,
         macs,
-        has_errors: diags.error_count() > errors_before,
+        // Entries that did not parse reported their errors before this walk.
+        has_errors: diags.error_count() > errors_before
+            || decl.layers.iter().any(|l| match &l.node {
+                Node::Invalid => true,
+                Node::Call(call) => call.damaged,
+            }),
     }
 }
 
@@ -196,14 +203,13 @@ fn filled_text(args: &crate::vocab::args::Args, spec: Option<&LayerSpec>) -> Str
         Some(LayerSpec::BatchNorm2d(b)) => Some(("num_features", b.num_features)),
         _ => None,
     };
-    if let Some((param, value)) = inferred {
-        if args
+    if let Some((param, value)) = inferred
+        && args
             .get(param)
             .is_some_and(|v| v.value == crate::eval::Value::Infer)
-        {
-            let rendered = text.with(param, &value.to_string());
-            return rendered;
-        }
+    {
+        let rendered = text.with(param, &value.to_string());
+        return rendered;
     }
     text.has_parens |= !text.args.is_empty();
     text.render()
@@ -220,11 +226,56 @@ fn limit_size(shape: Shape, layer: &LayerRef, span: SpanRange, diags: &mut Diagn
             diags.push(Diagnostic::error(
                 span,
                 format!(
-                    "{} outputs {shape} per image, more than the {MAX_ELEMENTS} values cnn can hold",
-                    layer.quoted()
+                    "{} outputs {shape} per image, more than the {} values cnn can hold",
+                    layer.quoted(),
+                    grouped(MAX_ELEMENTS)
                 ),
             ));
             Shape::Unknown
         }
     }
+}
+
+/// The argument to blame for a layer's tensors being too large.
+fn size_blame(args: &crate::vocab::args::Args, spec: Option<&LayerSpec>) -> SpanRange {
+    match spec {
+        Some(LayerSpec::Linear(l)) if l.in_features > l.out_features => args.span("in_features"),
+        Some(LayerSpec::Linear(_)) => args.span("out_features"),
+        Some(LayerSpec::Conv2d(_)) => args.span("out_channels"),
+        Some(LayerSpec::BatchNorm2d(_)) => args.span("num_features"),
+        _ => args.call_span,
+    }
+}
+
+/// Reports a layer whose weights are too large to be meant.
+fn limit_tensors(
+    inferred: Inferred,
+    layer: &LayerRef,
+    span: SpanRange,
+    diags: &mut Diagnostics,
+) -> Inferred {
+    let Some(spec) = &inferred.spec else {
+        return inferred;
+    };
+    for (_, shape) in spec.tensors() {
+        match cnn_shape::product(&shape) {
+            Some(n) if n <= MAX_ELEMENTS => {}
+            n => {
+                let n = n.map_or("too many".to_string(), grouped);
+                diags.push(
+                    Diagnostic::error(
+                        span,
+                        format!(
+                            "{} would hold a tensor of {n} values, more than the {} cnn can hold",
+                            layer.quoted(),
+                            grouped(MAX_ELEMENTS)
+                        ),
+                    )
+                    .help("no layer this large fits in memory; check its sizes"),
+                );
+                return Inferred::broken(inferred.output);
+            }
+        }
+    }
+    inferred
 }

@@ -30,9 +30,23 @@ pub fn parse_file(tokens: TokenStream, diags: &mut Diagnostics) -> File {
     File { models }
 }
 
+/// The message of an error whose diagnostic is already in the list.
+const REPORTED: &str = "\u{0}reported";
+
+/// Pushes `diag` and returns an error that aborts the parse without being
+/// reported again.
+fn reported(diags: &mut Diagnostics, diag: Diagnostic) -> syn::Error {
+    let span = diag.span.start;
+    diags.push(diag);
+    syn::Error::new(span, REPORTED)
+}
+
 fn push_syn_error(diags: &mut Diagnostics, e: syn::Error) {
     for e in e {
-        diags.push(Diagnostic::error(e.span(), e.to_string()));
+        let message = e.to_string();
+        if message != REPORTED {
+            diags.push(Diagnostic::error(e.span(), message));
+        }
     }
 }
 
@@ -88,12 +102,11 @@ fn parse_model(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Model
         )
     })?;
     if !input.peek(Token![<]) {
-        return Err(syn::Error::new(
-            name.span(),
-            format!(
-                "`{name}` needs its input size in angle brackets\n\
-                 help: write `{name}<C, H, W>` for images, e.g. `{name}<3, 32, 32>`, or `{name}<N>` for N flat features"
-            ),
+        return Err(reported(
+            diags,
+            Diagnostic::error(name.span(), format!("`{name}` needs its input size in angle brackets")).help(format!(
+                "write `{name}<C, H, W>` for images, e.g. `{name}<3, 32, 32>`, or `{name}<N>` for N flat features"
+            )),
         ));
     }
     let lt: Token![<] = input.parse()?;
@@ -194,7 +207,9 @@ fn parse_entry(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Layer
     }
     let call = parse_call(input, diags)?;
     if !input.is_empty() {
-        return Err(input.error("expected `,` between layers"));
+        let diag = Diagnostic::error(input.span(), "expected `,` between layers")
+            .help(format!("add a `,` after `{}(...)`", call.kind));
+        return Err(reported(diags, diag));
     }
     let span = SpanRange::new(start, call.span.end);
     Ok(LayerEntry {

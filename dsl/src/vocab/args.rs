@@ -132,10 +132,12 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
     let mut written: Vec<Option<SpanRange>> = vec![None; n];
     let mut slots: Vec<Option<usize>> = vec![None; n];
     let mut text_args = Vec::new();
+    // Arguments that were rejected are left out of suggested rewrites.
+    let mut rejected = Vec::new();
     let mut seen_keyword = false;
     // A misplaced positional argument leaves the binding uncertain: do not
     // also report arguments as missing.
-    let mut misplaced = false;
+    let mut misplaced: Vec<(usize, SpanRange)> = Vec::new();
     let mut positional = 0usize;
 
     for arg in &call.args {
@@ -150,16 +152,14 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
         let param_index = match &arg.name {
             None => {
                 if seen_keyword {
-                    misplaced = true;
-                    diags.push(
-                        Diagnostic::error(arg.span, "positional argument after a keyword argument")
-                            .help("write it as `name = value`, or move it before the keyword arguments"),
-                    );
+                    misplaced.push((arg_index, arg.span));
+                    rejected.push(arg_index);
                     continue;
                 }
                 let i = positional;
                 positional += 1;
                 if i >= n {
+                    rejected.push(arg_index);
                     diags.push(too_many(
                         sig,
                         arg.span,
@@ -186,7 +186,10 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
                                 text_args[arg_index].0 = Some(sig.params[i].name.to_string());
                                 i
                             }
-                            None => continue,
+                            None => {
+                                rejected.push(arg_index);
+                                continue;
+                            }
                         }
                     }
                 }
@@ -194,10 +197,18 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
         };
         if written[param_index].is_some() {
             let name = sig.params[param_index].name;
+            rejected.push(arg_index);
             diags.push(
                 Diagnostic::error(
                     arg.span,
-                    format!("`{}` got two values for `{name}`", sig.name),
+                    format!(
+                        "`{}` got two values for `{name}`: `{}` and `{arg}`",
+                        sig.name,
+                        slots[param_index].map_or(String::new(), |i| match &text_args[i] {
+                            (Some(k), v) => format!("{k} = {v}"),
+                            (None, v) => v.clone(),
+                        }),
+                    ),
                 )
                 .help(format!("give `{name}` once")),
             );
@@ -207,19 +218,52 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
         slots[param_index] = Some(arg_index);
         match eval(&arg.value, env) {
             Ok(v) => values[param_index] = Some(v),
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
 
+    // Suggest a keyword for each positional argument after a keyword: the
+    // next parameter still without a value, required ones first.
+    let mut open: Vec<usize> = (0..n).filter(|&i| written[i].is_none()).collect();
+    open.sort_by_key(|&i| sig.params[i].default.is_some());
+    for (k, (arg_index, span)) in misplaced.iter().enumerate() {
+        let value = &text_args[*arg_index].1;
+        let help = match open.get(k) {
+            Some(&i) => format!(
+                "write it as `{} = {value}`, or move it before the keyword arguments",
+                sig.params[i].name
+            ),
+            None => {
+                "write it as `name = value`, or move it before the keyword arguments".to_string()
+            }
+        };
+        diags.push(
+            Diagnostic::error(*span, "positional argument after a keyword argument").help(help),
+        );
+    }
+
+    // Drop the rejected arguments and renumber the slots.
+    let mut kept = Vec::new();
+    let mut new_index = vec![None; text_args.len()];
+    for (i, arg) in text_args.into_iter().enumerate() {
+        if !rejected.contains(&i) {
+            new_index[i] = Some(kept.len());
+            kept.push(arg);
+        }
+    }
+    let slots = slots
+        .into_iter()
+        .map(|s| s.and_then(|i| new_index[i]))
+        .collect();
     let text = CallText {
         kind: sig.name.to_string(),
-        args: text_args,
+        args: kept,
         slots,
         params: sig.params.iter().map(|p| p.name).collect(),
         has_parens: call.parens.is_some(),
     };
 
-    if !call.damaged && !misplaced {
+    if !call.damaged && misplaced.is_empty() {
         let missing: Vec<&Param> = sig
             .params
             .iter()
@@ -242,7 +286,8 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
     }
 }
 
-fn signature_text(sig: &Signature) -> String {
+/// The signature as PyTorch documents it: `Linear(in_features, out_features, bias=True, ...)`.
+pub fn signature_text(sig: &Signature) -> String {
     let params: Vec<String> = sig
         .params
         .iter()
@@ -270,7 +315,9 @@ fn too_many(sig: &Signature, span: SpanRange, given: usize) -> Diagnostic {
             were(given)
         )
     };
-    Diagnostic::error(span, headline).note(format!("the signature is {}", signature_text(sig)))
+    Diagnostic::error(span, headline)
+        .note(format!("the signature is {}", signature_text(sig)))
+        .help("remove the extra arguments")
 }
 
 fn unknown_argument(sig: &Signature, name: &syn::Ident) -> Diagnostic {
@@ -501,10 +548,10 @@ impl Args {
     ) -> Option<Spanned<&'static str>> {
         match self.get(name) {
             Some(v) => {
-                if let Value::Str(s) = &v.value {
-                    if let Some(c) = choices.iter().find(|c| **c == s.as_str()) {
-                        return Some(Spanned::new(*c, v.span));
-                    }
+                if let Value::Str(s) = &v.value
+                    && let Some(c) = choices.iter().find(|c| **c == s.as_str())
+                {
+                    return Some(Spanned::new(*c, v.span));
                 }
                 let listed: Vec<String> = choices.iter().map(|c| format!("{c:?}")).collect();
                 let mut d = Diagnostic::error(
@@ -515,10 +562,10 @@ impl Args {
                         v.value.describe()
                     ),
                 );
-                if let Value::Str(s) = &v.value {
-                    if let Some(c) = did_you_mean(s, choices.iter().copied()) {
-                        d = d.fix(v.span, format!("{c:?}"), format!("did you mean {c:?}?"));
-                    }
+                if let Value::Str(s) = &v.value
+                    && let Some(c) = did_you_mean(s, choices.iter().copied())
+                {
+                    d = d.fix(v.span, format!("{c:?}"), format!("did you mean {c:?}?"));
                 }
                 diags.push(d);
                 None
@@ -531,13 +578,13 @@ impl Args {
     /// Reports `name` when it is given a value other than its harmless
     /// default: for PyTorch arguments that cannot apply here.
     pub fn reject(&self, name: &str, harmless: &Value, why: &str, diags: &mut Diagnostics) {
-        if let Some(v) = self.get(name) {
-            if &v.value != harmless {
-                diags.push(
-                    Diagnostic::error(v.span, format!("`{name}` is not supported: {why}"))
-                        .help(format!("remove `{name}`")),
-                );
-            }
+        if let Some(v) = self.get(name)
+            && &v.value != harmless
+        {
+            diags.push(
+                Diagnostic::error(v.span, format!("`{name}` is not supported: {why}"))
+                    .help(format!("remove `{name}`")),
+            );
         }
     }
 
@@ -580,14 +627,19 @@ pub fn to_count(
             } else {
                 format!("`{name}` must be at least {min}, but is {i}")
             };
-            diags.push(Diagnostic::error(v.span, msg));
+            diags.push(
+                Diagnostic::error(v.span, msg).help(format!("write a number of at least {min}")),
+            );
             None
         }
         Value::Int(i) if *i > MAX_SIZE as i128 => {
-            diags.push(Diagnostic::error(
-                v.span,
-                format!("`{name}` = {i} is too large: sizes are at most {MAX_SIZE}"),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    v.span,
+                    format!("`{name}` = {i} is too large: sizes are at most {MAX_SIZE}"),
+                )
+                .help("no layer this large fits in memory; check the number"),
+            );
             None
         }
         Value::Int(i) => Some(Spanned::new(*i as usize, v.span)),
@@ -639,13 +691,16 @@ pub fn to_pair(
             Some(Spanned::new((h?.value, w?.value), v.span))
         }
         Value::Tuple(items) => {
-            diags.push(Diagnostic::error(
-                v.span,
-                format!(
-                    "`{name}` takes one number or a pair `(h, w)`, not {} values",
-                    items.len()
-                ),
-            ));
+            diags.push(
+                Diagnostic::error(
+                    v.span,
+                    format!(
+                        "`{name}` takes one number or a pair `(h, w)`, not {} values",
+                        items.len()
+                    ),
+                )
+                .help("write one number for both axes, e.g. `3`, or a pair, e.g. `(3, 5)`"),
+            );
             None
         }
         Value::Int(_) | Value::Float(_) | Value::Infer => {

@@ -35,26 +35,26 @@ pub struct BatchNormArgs {
 pub fn bind(args: &Args, diags: &mut Diagnostics) -> BatchNormArgs {
     let num_features = args.count_or_infer("num_features", diags);
     let mut eps = args.float("eps", 1e-5, diags);
-    if let Some(e) = eps {
-        if !(e.value >= 0.0 && e.value.is_finite()) {
-            diags.push(Diagnostic::error(
-                e.span,
-                "`eps` must be a small non-negative number, such as 1e-5",
-            ));
-            eps = None;
-        }
+    if let Some(e) = eps
+        && !(e.value >= 0.0 && e.value.is_finite())
+    {
+        diags.push(Diagnostic::error(
+            e.span,
+            "`eps` must be a small non-negative number, such as 1e-5",
+        ));
+        eps = None;
     }
     // Momentum only matters in training; check its type and move on.
-    if let Some(m) = args.get("momentum") {
-        if !matches!(m.value, Value::Float(_) | Value::Int(_) | Value::None) {
-            diags.push(Diagnostic::error(
-                m.span,
-                format!(
-                    "`momentum` must be a number or `None`, not {}",
-                    m.value.describe()
-                ),
-            ));
-        }
+    if let Some(m) = args.get("momentum")
+        && !matches!(m.value, Value::Float(_) | Value::Int(_) | Value::None)
+    {
+        diags.push(Diagnostic::error(
+            m.span,
+            format!(
+                "`momentum` must be a number or `None`, not {}",
+                m.value.describe()
+            ),
+        ));
     }
     let affine = args.boolean("affine", true, diags);
     args.reject(

@@ -103,16 +103,17 @@ pub fn bind(args: &Args, diags: &mut Diagnostics) -> Conv2dArgs {
     args.reject("dtype", &Value::None, "cnn models compute in f32", diags);
 
     // PyTorch's own argument rules, checked where they are written.
-    if let (Some(p), Some(s)) = (&padding, &stride) {
-        if p.value == Padding::Same && s.value != (1, 1) {
-            diags.push(
-                Diagnostic::error(
-                    p.span,
-                    "`padding = \"same\"` needs stride 1, as in PyTorch, but `stride` is not 1",
-                )
-                .help("write the padding as a number, e.g. `padding = 1` for a 3x3 kernel"),
-            );
-        }
+    if let (Some(p), Some(s)) = (&padding, &stride)
+        && p.value == Padding::Same
+        && s.value != (1, 1)
+    {
+        diags.push(
+            Diagnostic::error(
+                p.span,
+                "`padding = \"same\"` needs stride 1, as in PyTorch, but `stride` is not 1",
+            )
+            .help("write the padding as a number, e.g. `padding = 1` for a 3x3 kernel"),
+        );
     }
     if let Some(g) = &groups {
         let known_in = in_channels.and_then(|i| i.value);
@@ -203,16 +204,16 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
             }
             (Some(d), _) => in_c = Some(d),
             (None, Some(r)) => {
-                if let Some(g) = &a.groups {
-                    if r % g.value != 0 {
-                        cx.report(Diagnostic::error(
-                            g.span,
-                            format!(
-                                "`groups` = {} must divide the {r} inferred input channels",
-                                g.value
-                            ),
-                        ));
-                    }
+                if let Some(g) = &a.groups
+                    && r % g.value != 0
+                {
+                    cx.report(Diagnostic::error(
+                        g.span,
+                        format!(
+                            "`groups` = {} must divide the {r} inferred input channels",
+                            g.value
+                        ),
+                    ));
                 }
             }
             (None, None) => {}
@@ -296,13 +297,18 @@ fn check_padding_mode(a: &Conv2dArgs, input: [Dim; 2], cx: &mut InferCx) {
     for (axis, name) in [(0, "height"), (1, "width")] {
         let Some(len) = input[axis] else { continue };
         let pad = pads[axis];
-        let (bad, rule) = match mode.value {
+        let (bad, rule, most) = match mode.value {
             PaddingMode::Reflect => (
                 pad >= len,
                 "reflection padding must be smaller than the image",
+                len - 1,
             ),
-            PaddingMode::Circular => (pad > len, "circular padding may wrap around at most once"),
-            _ => (false, ""),
+            PaddingMode::Circular => (
+                pad > len,
+                "circular padding may wrap around at most once",
+                len,
+            ),
+            _ => (false, "", 0),
         };
         if bad {
             cx.report(
@@ -315,7 +321,7 @@ fn check_padding_mode(a: &Conv2dArgs, input: [Dim; 2], cx: &mut InferCx) {
                     ),
                 )
                 .note(format!("PyTorch's rule: {rule}"))
-                .help("use less padding, or `padding_mode = \"zeros\"` or \"replicate\""),
+                .help(format!("use `padding = {most}` or less, or `padding_mode = \"replicate\"`")),
             );
             return;
         }

@@ -34,17 +34,20 @@ pub struct DropoutArgs {
 
 pub fn bind(args: &Args, channelwise: bool, diags: &mut Diagnostics) -> DropoutArgs {
     let mut p = args.float("p", 0.5, diags);
-    if let Some(v) = p {
-        if !(0.0..=1.0).contains(&v.value) {
-            diags.push(Diagnostic::error(
+    if let Some(v) = p
+        && !(0.0..=1.0).contains(&v.value)
+    {
+        diags.push(
+            Diagnostic::error(
                 v.span,
                 format!(
                     "the dropout probability `p` must be between 0 and 1, but is {}",
                     crate::eval::fmt_float(v.value)
                 ),
-            ));
-            p = None;
-        }
+            )
+            .help("`p` is the probability of zeroing each value in training, e.g. `Dropout(0.5)`"),
+        );
+        p = None;
     }
     args.ignore_bool("inplace", diags);
     DropoutArgs { p, channelwise }

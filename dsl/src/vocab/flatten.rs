@@ -39,6 +39,11 @@ pub fn normalize_dim(dim: i64, ndim: usize) -> Option<usize> {
 /// Reports a dimension index that is out of range or names the batch.
 pub fn check_dim(name: &str, dim: Spanned<i64>, rank: usize, cx: &mut InferCx) -> Option<usize> {
     let ndim = rank + 1;
+    let valid = if rank == 1 {
+        format!("the only choice is `{name} = 1` (or -1)")
+    } else {
+        format!("use 1 to {rank}, or -{rank} to -1")
+    };
     match normalize_dim(dim.value, ndim) {
         Some(0) => {
             cx.report(
@@ -49,9 +54,7 @@ pub fn check_dim(name: &str, dim: Spanned<i64>, rank: usize, cx: &mut InferCx) -
                         dim.value
                     ),
                 )
-                .help(format!(
-                    "use a dimension from 1 to {rank} (or -1 for the last)"
-                )),
+                .help(valid),
             );
             None
         }
@@ -60,11 +63,12 @@ pub fn check_dim(name: &str, dim: Spanned<i64>, rank: usize, cx: &mut InferCx) -
             let diag = Diagnostic::error(
                 dim.span,
                 format!(
-                    "`{name}` = {} is out of range for a {} image: use 1 to {rank}, or -{rank} to -1 (dimension 0 is the batch)",
+                    "`{name}` = {} is out of range for a {} tensor (dimension 0 is the batch)",
                     dim.value,
                     cx.input(),
                 ),
-            );
+            )
+            .help(valid);
             cx.report(diag);
             None
         }

@@ -38,3 +38,61 @@ pub fn expand(input: TokenStream) -> TokenStream {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::expand;
+    use proptest::prelude::*;
+
+    fn expand_str(src: &str) -> String {
+        expand(src.parse().expect("test source must tokenize")).to_string()
+    }
+
+    #[test]
+    fn a_valid_model_expands_without_errors() {
+        let out = expand_str(
+            "pub struct Net<3, 32, 32> {
+                conv: Conv2d(3, 16, 5, stride = 2, padding = 1), relu: ReLU,
+                pool: MaxPool2d(3, stride = 2, padding = 1, ceil_mode = true),
+                avg: AvgPool2d(2, divisor_override = 3), bn: BatchNorm2d(_),
+                gap: AdaptiveAvgPool2d((2, 3)), flatten: Flatten, fc: Linear(_, 10),
+                drop: Dropout(0.2), sm: Softmax(dim = -1),
+            }",
+        );
+        assert!(!out.contains("compile_error"), "{out}");
+        assert!(out.contains("pub struct Net"));
+        assert!(
+            out.contains(":: cnn :: Conv2d < 3 , 16 , 5 , 5 , 2 , 2 , 1 , 1 , 1 , 1 , 1 , 1 , 1 >"),
+            "{out}"
+        );
+        assert!(out.contains("const PARAMS : usize ="));
+    }
+
+    #[test]
+    fn a_model_with_errors_expands_to_errors_and_a_stub() {
+        let out = expand_str("pub struct Net<3, 32, 32> { flatten: Flatten, fc: Linear(100, 10) }");
+        assert!(out.contains("compile_error"));
+        assert!(out.contains("_unbuilt"));
+        assert!(out.contains("pub fn forward"));
+        // the declared output still types the stub's forward
+        assert!(out.contains(":: cnn :: Batch < 10 >"), "{out}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// Valid and invalid models with random sizes: expansion never panics.
+        #[test]
+        fn expansion_never_panics(c in 1usize..6, h in 1usize..40, k in 1usize..8, s in 1usize..4, p in 0usize..4, f in 1usize..3000) {
+            let src = format!(
+                "struct Net<{c}, {h}, {h}> {{
+                    conv: Conv2d({c}, 4, {k}, stride = {s}, padding = {p}),
+                    pool: MaxPool2d({k}, padding = {p}, ceil_mode = true),
+                    avg: AvgPool2d({k}, stride = {s}, padding = {p}),
+                    flatten: Flatten, fc: Linear({f}, 3),
+                }}"
+            );
+            let _ = expand_str(&src);
+        }
+    }
+}

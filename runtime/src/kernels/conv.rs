@@ -237,6 +237,8 @@ mod tests {
         }
     }
 
+    // One argument per size keeps the test table below readable.
+    #[allow(clippy::too_many_arguments)]
     fn geo(
         c_in: usize,
         c_out: usize,

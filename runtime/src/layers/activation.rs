@@ -115,13 +115,8 @@ impl Elementwise for ReLU {
 
 impl Elementwise for ReLU6 {
     fn apply(&self, x: f32) -> f32 {
-        if x < 0.0 {
-            0.0
-        } else if x > 6.0 {
-            6.0
-        } else {
-            x
-        }
+        // `clamp` keeps NaN, as PyTorch does.
+        x.clamp(0.0, 6.0)
     }
 }
 

@@ -80,7 +80,7 @@ impl<
         const {
             assert!(
                 Self::fits(H, W, OH, OW),
-                "AvgPool2d: OH x OW is not this layer's output size for an H x W input"
+                "AvgPool2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + 2*PH - KH) / SH + 1 (rounded up with CEIL), likewise OW, and PH <= KH/2"
             )
         };
         let g = PoolGeometry {

@@ -77,10 +77,13 @@ impl<
             "Conv2d stride and dilation must be at least 1"
         );
         assert!(
-            G > 0 && C_IN % G == 0,
+            G > 0 && C_IN.is_multiple_of(G),
             "Conv2d: groups must divide in_channels"
         );
-        assert!(C_OUT % G == 0, "Conv2d: groups must divide out_channels");
+        assert!(
+            C_OUT.is_multiple_of(G),
+            "Conv2d: groups must divide out_channels"
+        );
         C_OUT * (C_IN / G) * KH * KW
     };
 
@@ -159,7 +162,7 @@ impl<
         const {
             assert!(
                 Self::fits(H, W, OH, OW),
-                "Conv2d: OH x OW is not this layer's output size for an H x W input"
+                "Conv2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + PH + PH_END - DH*(KH-1) - 1) / SH + 1, likewise OW"
             )
         };
         let batch = x.batch_size();

@@ -68,10 +68,11 @@ impl<const START: isize, const END: isize> Flatten<START, END> {
         const {
             assert!(
                 flatten_fits([A, B, C], [X, Y, Z], START, END),
-                "Flatten: the output shape is not the flattened input shape"
+                "Flatten::forward: the output shape is not the input shape with dimensions START..=END multiplied into one"
             )
         };
-        x.reshape()
+        let batch = x.batch_size();
+        Batch::from_parts(batch, x.into_vec())
     }
 }
 

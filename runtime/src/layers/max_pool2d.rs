@@ -72,7 +72,7 @@ impl<
         const {
             assert!(
                 Self::fits(H, W, OH, OW),
-                "MaxPool2d: OH x OW is not this layer's output size for an H x W input"
+                "MaxPool2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + 2*PH - DH*(KH-1) - 1) / SH + 1 (rounded up with CEIL), likewise OW, and PH <= KH/2"
             )
         };
         let g = PoolGeometry {

@@ -1,0 +1,27 @@
+//! The README's vocabulary table lists every layer with its exact signature.
+
+use cnn_dsl::vocab::SIGNATURES;
+use cnn_dsl::vocab::args::signature_text;
+
+#[test]
+fn the_readme_table_matches_the_vocabulary() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
+    let rows: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `")).collect();
+    for sig in SIGNATURES {
+        let row = format!("| `{}` | `{}` |", sig.name, signature_text(sig));
+        assert!(
+            rows.iter().any(|r| r.starts_with(&row)),
+            "README lacks the row {row}"
+        );
+    }
+    let layer_rows = rows
+        .iter()
+        .filter(|r| r.contains("(") && r.split('|').nth(2).is_some_and(|c| c.contains('(')))
+        .count();
+    assert_eq!(
+        layer_rows,
+        SIGNATURES.len(),
+        "the README lists a layer the vocabulary lacks"
+    );
+}

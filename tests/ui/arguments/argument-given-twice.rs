@@ -1,0 +1,10 @@
+//! The stride given positionally and by keyword.
+use cnn::cnn;
+
+cnn! {
+    pub struct Net<3, 32, 32> {
+        conv: Conv2d(3, 16, 3, 2, stride = 1),
+    }
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+//! A float where a whole number goes.
+use cnn::cnn;
+
+cnn! {
+    pub struct Net<3, 32, 32> {
+        conv: Conv2d(3, 16, 3.0),
+    }
+}
+
+fn main() {}

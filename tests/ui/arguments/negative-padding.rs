@@ -1,0 +1,10 @@
+//! Negative padding.
+use cnn::cnn;
+
+cnn! {
+    pub struct Net<3, 32, 32> {
+        conv: Conv2d(3, 16, 3, padding = -1),
+    }
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+//! A misspelt padding mode string.
+use cnn::cnn;
+
+cnn! {
+    pub struct Net<3, 32, 32> {
+        conv: Conv2d(3, 16, 3, padding = "smae"),
+    }
+}
+
+fn main() {}
