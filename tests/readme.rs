@@ -13,3 +13,23 @@ fn the_readme_shows_the_pinned_2048_error() {
         "README.md must quote tests/ui/shapes/linear-features-after-flatten.stderr verbatim"
     );
 }
+
+cnn::cnn! {
+    /// The README's summary is this model's.
+    pub struct Tutorial5x5<3, 32, 32> {
+        conv1: Conv2d(3, 16, 5, stride = 2, padding = 1),
+        relu1: ReLU,
+        conv2: Conv2d(16, 32, 5, stride = 2, padding = 1),
+        relu2: ReLU,
+        flatten: Flatten,
+        fc: Linear(1568, 10),
+    }
+}
+
+#[test]
+fn the_readme_shows_the_real_summary() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let summary = Tutorial5x5::summary().to_string();
+    assert!(readme.contains(&summary), "README.md must show:\n{summary}");
+}

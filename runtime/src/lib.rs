@@ -22,6 +22,8 @@ pub mod error;
 pub mod kernels;
 pub mod layers;
 pub mod module;
+pub mod state_dict;
+pub mod summary;
 pub mod tensor;
 
 pub use error::{Error, Result, StateDictMismatch};
@@ -37,7 +39,9 @@ pub use layers::linear::Linear;
 pub use layers::max_pool2d::MaxPool2d;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRef};
-pub use tensor::{ABSENT, Batch};
+pub use state_dict::{StateDict, Strictness, Tensor, load_state_dict};
+pub use summary::Summary;
+pub use tensor::{ABSENT, AnyBatch, Batch};
 
 /// The shape formulas the checker and the const assertions share.
 pub use cnn_shape as shape;

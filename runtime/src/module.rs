@@ -1,8 +1,14 @@
 //! What every layer and model shares: its state_dict tensors, its
 //! initialisation, and (for models) its shapes and forward pass.
 
+use std::path::Path;
+
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
+
+use crate::error::Result;
+use crate::state_dict::{StateDict, Strictness};
+use crate::tensor::AnyBatch;
 
 /// Whether a state_dict tensor is trained (a parameter) or only tracked
 /// (a buffer, like BatchNorm's running statistics).
@@ -69,6 +75,44 @@ pub trait Module {
     /// Recomputes what is derived from the tensors (packed weights, folded
     /// constants). Called after the tensors change, e.g. after loading.
     fn refresh(&mut self) {}
+
+    /// A copy of the tensors, by state_dict name.
+    fn state_dict(&self) -> StateDict {
+        StateDict::of(self)
+    }
+
+    /// Loads tensors by name, strictly: every tensor of the module must be
+    /// there with its shape, and nothing else (`num_batches_tracked` aside).
+    ///
+    /// # Errors
+    /// [`Error::StateDict`](crate::Error::StateDict) listing every missing,
+    /// unexpected and wrongly shaped tensor; nothing is loaded then.
+    fn load_state_dict(&mut self, sd: &StateDict) -> Result<()> {
+        crate::state_dict::load_state_dict(self, sd, Strictness::Strict).map(|_| ())
+    }
+
+    /// Loads a safetensors file saved from PyTorch (`save_file(model.state_dict(), path)`).
+    ///
+    /// # Errors
+    /// As [`StateDict::read`] and [`Module::load_state_dict`].
+    fn load_safetensors(&mut self, path: impl AsRef<Path>) -> Result<()>
+    where
+        Self: Sized,
+    {
+        self.load_state_dict(&StateDict::read(path)?)
+    }
+
+    /// Saves the tensors as a safetensors file PyTorch loads with
+    /// `model.load_state_dict(load_file(path))`.
+    ///
+    /// # Errors
+    /// As [`StateDict::write`].
+    fn save_safetensors(&self, path: impl AsRef<Path>) -> Result<()>
+    where
+        Self: Sized,
+    {
+        self.state_dict().write(path)
+    }
 }
 
 /// A deterministic source of initial weights: the same seed gives the same
@@ -122,6 +166,8 @@ pub struct LayerInfo {
     pub output_shape: &'static [usize],
     /// Trainable parameters.
     pub params: usize,
+    /// Values in buffers (BatchNorm's running statistics).
+    pub buffers: usize,
     /// Multiply-accumulates per image (convolutions and linear layers).
     pub macs: usize,
     /// Nesting depth: 1 for a model's own layers, more inside blocks.
@@ -131,9 +177,9 @@ pub struct LayerInfo {
 /// A model made by `cnn!`: its shapes, counts and forward pass.
 pub trait Model: Module + Send + Sync + Sized {
     /// `Batch<C, H, W>` of the declared input size.
-    type Input;
+    type Input: AnyBatch;
     /// The batch type the model outputs.
-    type Output;
+    type Output: AnyBatch;
     /// The model's name.
     const NAME: &'static str;
     /// The declared per-image input shape.
@@ -152,4 +198,9 @@ pub trait Model: Module + Send + Sync + Sized {
 
     /// Runs the model on a batch.
     fn forward(&self, x: &Self::Input) -> Self::Output;
+
+    /// The torchinfo-style table of the layers.
+    fn summary() -> crate::Summary {
+        crate::Summary::new(Self::NAME, Self::INPUT_SHAPE, Self::LAYERS)
+    }
 }

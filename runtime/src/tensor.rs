@@ -268,6 +268,35 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     }
 }
 
+/// What every `Batch` type offers, for code generic over models
+/// (`M::Input: AnyBatch`).
+pub trait AnyBatch: Sized + Clone + Send + Sync {
+    /// The per-image shape.
+    fn image_shape() -> Vec<usize>;
+    /// See [`Batch::from_vec`].
+    ///
+    /// # Errors
+    /// [`Error::Length`] when `data` does not hold exactly `batch` images.
+    fn from_vec(batch: usize, data: Vec<f32>) -> Result<Self>;
+    fn batch_size(&self) -> usize;
+    fn as_slice(&self) -> &[f32];
+}
+
+impl<const D0: usize, const D1: usize, const D2: usize> AnyBatch for Batch<D0, D1, D2> {
+    fn image_shape() -> Vec<usize> {
+        Batch::<D0, D1, D2>::image_shape()
+    }
+    fn from_vec(batch: usize, data: Vec<f32>) -> Result<Self> {
+        Batch::from_vec(batch, data)
+    }
+    fn batch_size(&self) -> usize {
+        self.batch
+    }
+    fn as_slice(&self) -> &[f32] {
+        &self.data
+    }
+}
+
 impl<const D0: usize, const D1: usize, const D2: usize> std::fmt::Debug for Batch<D0, D1, D2> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let preview: Vec<f32> = self.data.iter().take(8).copied().collect();

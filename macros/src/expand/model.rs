@@ -2,6 +2,7 @@
 //! the `Module` and `Model` impls.
 
 use cnn_dsl::model::{CheckedLayer, CheckedModel};
+use cnn_dsl::spec::LayerSpec;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
@@ -45,6 +46,17 @@ fn shapes_doc(m: &CheckedModel) -> String {
     doc
 }
 
+/// Values in a layer's buffers (tensors that are not parameters).
+fn buffers(l: &CheckedLayer) -> usize {
+    l.spec.as_ref().map_or(0, |spec| {
+        spec.tensors()
+            .iter()
+            .filter(|(suffix, _)| !LayerSpec::is_parameter(suffix))
+            .map(|(_, shape)| shape.iter().product::<usize>())
+            .sum()
+    })
+}
+
 /// The layer table as `LayerInfo` literals.
 fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
     m.layers
@@ -53,6 +65,7 @@ fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
             let (name, kind, args) = (&l.name, l.kind, &l.text);
             let shape = dims_slice(&l.output.concrete().ok_or("unknown output shape")?);
             let params = Literal::usize_unsuffixed(l.params.ok_or("unknown parameter count")?);
+            let buffers = Literal::usize_unsuffixed(buffers(l));
             let macs = Literal::usize_unsuffixed(l.macs.ok_or("unknown multiply-accumulates")?);
             Ok(quote! {
                 ::cnn::LayerInfo {
@@ -61,6 +74,7 @@ fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
                     args: #args,
                     output_shape: #shape,
                     params: #params,
+                    buffers: #buffers,
                     macs: #macs,
                     depth: 1,
                 }
@@ -172,6 +186,38 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
             #[doc = #input_text]
             pub fn forward(&self, x: &#input_ty) -> #output_ty {
                 #body
+            }
+
+            /// The torchinfo-style table of the layers; print it with `{}`.
+            pub fn summary() -> ::cnn::Summary {
+                ::cnn::Summary::new(#name_str, #name::INPUT_SHAPE, #name::LAYERS)
+            }
+
+            /// A copy of the weights, named as PyTorch's `state_dict()` names them.
+            pub fn state_dict(&self) -> ::cnn::StateDict {
+                ::cnn::Module::state_dict(self)
+            }
+
+            /// Loads weights by PyTorch name, strictly (see [`cnn::Module::load_state_dict`]).
+            pub fn load_state_dict(&mut self, state_dict: &::cnn::StateDict) -> ::cnn::Result<()> {
+                ::cnn::Module::load_state_dict(self, state_dict)
+            }
+
+            /// Loads weights saved from PyTorch with `safetensors.torch.save_file(model.state_dict(), path)`.
+            pub fn load_safetensors(&mut self, path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<()> {
+                ::cnn::Module::load_safetensors(self, path)
+            }
+
+            /// The model with weights from a safetensors file (strict).
+            pub fn from_safetensors(path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<Self> {
+                let mut model = #name::new(0);
+                ::cnn::Module::load_safetensors(&mut model, path)?;
+                ::core::result::Result::Ok(model)
+            }
+
+            /// Saves the weights as a safetensors file PyTorch loads with `load_state_dict`.
+            pub fn save_safetensors(&self, path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<()> {
+                ::cnn::Module::save_safetensors(self, path)
             }
         }
 

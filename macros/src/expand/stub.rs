@@ -82,6 +82,30 @@ pub fn model(m: &CheckedModel) -> TokenStream {
             pub fn forward<#in_generics #out_generics>(&self, _x: &#in_ty) -> #out_ty {
                 ::core::unreachable!()
             }
+
+            pub fn summary() -> ::cnn::Summary {
+                ::cnn::Summary::new(#name_str, #name::INPUT_SHAPE, &[])
+            }
+
+            pub fn state_dict(&self) -> ::cnn::StateDict {
+                ::cnn::StateDict::new()
+            }
+
+            pub fn load_state_dict(&mut self, _state_dict: &::cnn::StateDict) -> ::cnn::Result<()> {
+                ::core::unreachable!()
+            }
+
+            pub fn load_safetensors(&mut self, _path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<()> {
+                ::core::unreachable!()
+            }
+
+            pub fn from_safetensors(_path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<Self> {
+                ::core::unreachable!()
+            }
+
+            pub fn save_safetensors(&self, _path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<()> {
+                ::core::unreachable!()
+            }
         }
 
         impl ::cnn::Module for #name {}

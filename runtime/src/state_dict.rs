@@ -1,0 +1,478 @@
+//! State dicts: a model's tensors by PyTorch name, loaded from and saved to
+//! safetensors files.
+//!
+//! Loading is strict by default, as PyTorch's `load_state_dict`: one error
+//! lists every missing, unexpected and wrongly shaped tensor. Files are read
+//! whole and parsed by the `safetensors` crate, which checks the header
+//! against the file's length before anything is allocated from it; a corrupt,
+//! truncated or hostile file is an [`Error`], never a panic.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+
+use crate::error::{Error, Result, StateDictMismatch};
+use crate::module::Module;
+
+/// One tensor: its shape and its values, row-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tensor {
+    pub shape: Vec<usize>,
+    pub data: Vec<f32>,
+}
+
+/// Tensors by state_dict name (`conv1.weight`, `bn1.running_var`).
+///
+/// ```
+/// use cnn_runtime::{Conv2d, Init, Module, StateDict};
+/// let conv: Conv2d<3, 8, 3, 3> = Conv2d::new(true, &mut Init::new(0));
+/// let sd = StateDict::of(&conv);
+/// assert_eq!(sd.names().collect::<Vec<_>>(), ["bias", "weight"]);
+/// let bytes = sd.to_safetensors().unwrap();
+/// assert_eq!(StateDict::from_safetensors(&bytes).unwrap(), sd);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct StateDict {
+    tensors: BTreeMap<String, Tensor>,
+}
+
+/// PyTorch's BatchNorm counter: stored in its checkpoints, unused at inference.
+const BATCHES_TRACKED: &str = "num_batches_tracked";
+
+fn is_batches_tracked(name: &str) -> bool {
+    name == BATCHES_TRACKED || name.ends_with(".num_batches_tracked")
+}
+
+impl StateDict {
+    pub fn new() -> Self {
+        StateDict::default()
+    }
+
+    /// A copy of every tensor of `module`.
+    pub fn of<M: Module + ?Sized>(module: &M) -> Self {
+        let mut sd = StateDict::new();
+        for t in module.tensors() {
+            sd.insert(
+                t.name,
+                Tensor {
+                    shape: t.shape,
+                    data: t.data.to_vec(),
+                },
+            );
+        }
+        sd
+    }
+
+    pub fn insert(&mut self, name: impl Into<String>, tensor: Tensor) -> Option<Tensor> {
+        self.tensors.insert(name.into(), tensor)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Tensor> {
+        self.tensors.get(name)
+    }
+
+    pub fn remove(&mut self, name: &str) -> Option<Tensor> {
+        self.tensors.remove(name)
+    }
+
+    /// The names, in sorted order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.tensors.keys().map(String::as_str)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Tensor)> {
+        self.tensors.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.tensors.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tensors.is_empty()
+    }
+
+    /// Parses a safetensors file's bytes. Float tensors (F32, F64, F16,
+    /// BF16) are converted to f32; BatchNorm's integer `num_batches_tracked`
+    /// is skipped, as it does not affect inference.
+    ///
+    /// # Errors
+    /// [`Error::Safetensors`] for a malformed file, [`Error::Dtype`] for a
+    /// tensor that is not floating point.
+    pub fn from_safetensors(bytes: &[u8]) -> Result<Self> {
+        let file = SafeTensors::deserialize(bytes)?;
+        let mut sd = StateDict::new();
+        for (name, view) in file.iter() {
+            if is_batches_tracked(name) && !is_float(view.dtype()) {
+                continue;
+            }
+            let data = to_f32(name, &view)?;
+            sd.insert(
+                name,
+                Tensor {
+                    shape: view.shape().to_vec(),
+                    data,
+                },
+            );
+        }
+        Ok(sd)
+    }
+
+    /// Reads a safetensors file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read, else as
+    /// [`StateDict::from_safetensors`].
+    pub fn read(path: impl AsRef<Path>) -> Result<Self> {
+        let path = path.as_ref();
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_safetensors(&bytes)
+    }
+
+    /// The tensors as a safetensors file, in F32. Every BatchNorm (every
+    /// `*.running_var`) also gets a `num_batches_tracked` of 0, so that
+    /// PyTorch's strict `load_state_dict` accepts the file.
+    ///
+    /// # Errors
+    /// [`Error::Safetensors`] when the tensors cannot be serialised.
+    pub fn to_safetensors(&self) -> Result<Vec<u8>> {
+        let mut bytes: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = self
+            .tensors
+            .iter()
+            .map(|(name, t)| {
+                let data = t.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+                (name.clone(), Dtype::F32, t.shape.clone(), data)
+            })
+            .collect();
+        for name in self.tensors.keys() {
+            if let Some(prefix) = name.strip_suffix("running_var") {
+                let tracked = format!("{prefix}{BATCHES_TRACKED}");
+                if !self.tensors.contains_key(&tracked) {
+                    bytes.push((tracked, Dtype::I64, Vec::new(), 0i64.to_le_bytes().to_vec()));
+                }
+            }
+        }
+        let views = bytes
+            .iter()
+            .map(|(name, dtype, shape, data)| {
+                Ok((name.as_str(), TensorView::new(*dtype, shape.clone(), data)?))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(safetensors::tensor::serialize(views, None)?)
+    }
+
+    /// Writes the tensors as a safetensors file.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be written.
+    pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
+        let path = path.as_ref();
+        let bytes = self.to_safetensors()?;
+        std::fs::write(path, bytes).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}
+
+fn is_float(dtype: Dtype) -> bool {
+    matches!(dtype, Dtype::F32 | Dtype::F64 | Dtype::F16 | Dtype::BF16)
+}
+
+/// Converts a tensor's little-endian bytes to f32.
+fn to_f32(name: &str, view: &TensorView) -> Result<Vec<f32>> {
+    let bytes = view.data();
+    let width = match view.dtype() {
+        Dtype::F32 => 4,
+        Dtype::F64 => 8,
+        Dtype::F16 | Dtype::BF16 => 2,
+        other => {
+            return Err(Error::Dtype {
+                name: name.to_string(),
+                dtype: format!("{other:?}"),
+            });
+        }
+    };
+    let elements: usize = view.shape().iter().product();
+    if bytes.len() != elements * width {
+        return Err(Error::TensorBytes {
+            name: name.to_string(),
+            shape: view.shape().to_vec(),
+            bytes: bytes.len(),
+            expected: elements * width,
+        });
+    }
+    let values = match view.dtype() {
+        Dtype::F32 => bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect(),
+        Dtype::F64 => bytes
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32)
+            .collect(),
+        Dtype::F16 => bytes
+            .chunks_exact(2)
+            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect(),
+        _ => bytes
+            .chunks_exact(2)
+            .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
+            .collect(),
+    };
+    Ok(values)
+}
+
+/// How [`load_state_dict`] treats tensors that are missing or unexpected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Strictness {
+    /// Every tensor of the model must be in the state dict, and nothing else
+    /// (PyTorch's default, `strict=True`).
+    #[default]
+    Strict,
+    /// Load what matches by name; report the rest (PyTorch's `strict=False`).
+    /// Wrongly shaped tensors are still an error.
+    Lenient,
+}
+
+/// Copies the tensors of `sd` into `module` by name, then lets the module
+/// refresh what it derives from them. BatchNorm's `num_batches_tracked` is
+/// accepted and ignored.
+///
+/// Returns the tensors that were missing or unexpected (always empty when
+/// strict).
+///
+/// # Errors
+/// [`Error::StateDict`] listing every missing, unexpected and wrongly shaped
+/// tensor (only wrong shapes when lenient). Nothing is loaded on error.
+pub fn load_state_dict<M: Module + ?Sized>(
+    module: &mut M,
+    sd: &StateDict,
+    strictness: Strictness,
+) -> Result<StateDictMismatch> {
+    let mut mismatch = StateDictMismatch::default();
+    {
+        let targets = module.tensors();
+        let names: HashMap<&str, &[usize]> = targets
+            .iter()
+            .map(|t| (t.name.as_str(), &t.shape[..]))
+            .collect();
+        for t in &targets {
+            match sd.get(&t.name) {
+                None => mismatch.missing.push(t.name.clone()),
+                Some(src) if src.shape != t.shape => {
+                    mismatch
+                        .wrong_shape
+                        .push((t.name.clone(), t.shape.clone(), src.shape.clone()))
+                }
+                Some(_) => {}
+            }
+        }
+        for name in sd.names() {
+            if !names.contains_key(name) && !is_batches_tracked(name) {
+                mismatch.unexpected.push(name.to_string());
+            }
+        }
+    }
+    let fatal = match strictness {
+        Strictness::Strict => !mismatch.is_empty(),
+        Strictness::Lenient => !mismatch.wrong_shape.is_empty(),
+    };
+    if fatal {
+        return Err(Error::StateDict(mismatch));
+    }
+    for t in module.tensors_mut() {
+        if let Some(src) = sd.get(&t.name) {
+            t.data.copy_from_slice(&src.data);
+        }
+    }
+    module.refresh();
+    Ok(mismatch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{BatchNorm2d, Conv2d, Init, Linear};
+
+    struct Net {
+        conv: Conv2d<2, 4, 3, 3>,
+        bn: BatchNorm2d<4>,
+        fc: Linear<4, 3>,
+    }
+
+    impl Module for Net {
+        fn tensors(&self) -> Vec<crate::TensorRef<'_>> {
+            let mut t: Vec<_> = self
+                .conv
+                .tensors()
+                .into_iter()
+                .map(|t| t.prefixed("conv"))
+                .collect();
+            t.extend(self.bn.tensors().into_iter().map(|t| t.prefixed("bn")));
+            t.extend(self.fc.tensors().into_iter().map(|t| t.prefixed("fc")));
+            t
+        }
+        fn tensors_mut(&mut self) -> Vec<crate::TensorMut<'_>> {
+            let mut t: Vec<_> = self
+                .conv
+                .tensors_mut()
+                .into_iter()
+                .map(|t| t.prefixed("conv"))
+                .collect();
+            t.extend(self.bn.tensors_mut().into_iter().map(|t| t.prefixed("bn")));
+            t.extend(self.fc.tensors_mut().into_iter().map(|t| t.prefixed("fc")));
+            t
+        }
+    }
+
+    fn net(seed: u64) -> Net {
+        let init = &mut Init::new(seed);
+        Net {
+            conv: Conv2d::new(true, init),
+            bn: BatchNorm2d::new(1e-5, true),
+            fc: Linear::new(false, init),
+        }
+    }
+
+    #[test]
+    fn round_trip_through_bytes() {
+        let a = net(1);
+        let bytes = StateDict::of(&a).to_safetensors().unwrap();
+        let sd = StateDict::from_safetensors(&bytes).unwrap();
+        let mut b = net(2);
+        assert_ne!(StateDict::of(&b), StateDict::of(&a));
+        load_state_dict(&mut b, &sd, Strictness::Strict).unwrap();
+        assert_eq!(StateDict::of(&b), StateDict::of(&a));
+        // num_batches_tracked was written for PyTorch and is ignored on the way back.
+        let file = SafeTensors::deserialize(&bytes).unwrap();
+        assert_eq!(
+            file.tensor("bn.num_batches_tracked").unwrap().dtype(),
+            Dtype::I64
+        );
+    }
+
+    #[test]
+    fn strict_loading_lists_every_problem() {
+        let mut sd = StateDict::of(&net(1));
+        sd.remove("conv.bias");
+        sd.insert(
+            "extra.weight",
+            Tensor {
+                shape: vec![1],
+                data: vec![0.0],
+            },
+        );
+        sd.insert(
+            "fc.weight",
+            Tensor {
+                shape: vec![4, 3],
+                data: vec![0.0; 12],
+            },
+        );
+        let mut b = net(2);
+        let before = StateDict::of(&b);
+        let err = load_state_dict(&mut b, &sd, Strictness::Strict).unwrap_err();
+        let Error::StateDict(m) = &err else {
+            panic!("{err}")
+        };
+        assert_eq!(m.missing, ["conv.bias"]);
+        assert_eq!(m.unexpected, ["extra.weight"]);
+        assert_eq!(
+            m.wrong_shape,
+            [("fc.weight".to_string(), vec![3, 4], vec![4, 3])]
+        );
+        assert_eq!(
+            err.to_string(),
+            "the weights do not fit the model\n  missing: conv.bias\n  unexpected: extra.weight\n  \
+             wrong shape: fc.weight is [3, 4] in the model but [4, 3] in the file"
+        );
+        assert_eq!(StateDict::of(&b), before, "nothing is loaded on error");
+    }
+
+    #[test]
+    fn lenient_loading_reports_but_loads() {
+        let mut sd = StateDict::of(&net(1));
+        sd.remove("conv.bias");
+        sd.insert(
+            "extra",
+            Tensor {
+                shape: vec![],
+                data: vec![1.0],
+            },
+        );
+        let mut b = net(2);
+        let report = load_state_dict(&mut b, &sd, Strictness::Lenient).unwrap();
+        assert_eq!(report.missing, ["conv.bias"]);
+        assert_eq!(report.unexpected, ["extra"]);
+        assert_eq!(b.fc.weight(), net(1).fc.weight());
+    }
+
+    fn file(entries: &[(&str, Dtype, Vec<usize>, Vec<u8>)]) -> Vec<u8> {
+        let views: Vec<_> = entries
+            .iter()
+            .map(|(n, d, s, b)| (*n, TensorView::new(*d, s.clone(), b).unwrap()))
+            .collect();
+        safetensors::tensor::serialize(views, None).unwrap()
+    }
+
+    #[test]
+    fn other_float_dtypes_are_converted() {
+        let f16: Vec<u8> = [1.5f32, -2.0]
+            .iter()
+            .flat_map(|v| half::f16::from_f32(*v).to_le_bytes())
+            .collect();
+        let bf16: Vec<u8> = [0.25f32]
+            .iter()
+            .flat_map(|v| half::bf16::from_f32(*v).to_le_bytes())
+            .collect();
+        let f64b: Vec<u8> = [3.0f64].iter().flat_map(|v| v.to_le_bytes()).collect();
+        let bytes = file(&[
+            ("a", Dtype::F16, vec![2], f16),
+            ("b", Dtype::BF16, vec![1], bf16),
+            ("c", Dtype::F64, vec![1], f64b),
+            (
+                "bn.num_batches_tracked",
+                Dtype::I64,
+                vec![],
+                7i64.to_le_bytes().to_vec(),
+            ),
+        ]);
+        let sd = StateDict::from_safetensors(&bytes).unwrap();
+        assert_eq!(sd.get("a").unwrap().data, [1.5, -2.0]);
+        assert_eq!(sd.get("b").unwrap().data, [0.25]);
+        assert_eq!(sd.get("c").unwrap().data, [3.0]);
+        assert!(sd.get("bn.num_batches_tracked").is_none());
+    }
+
+    #[test]
+    fn integer_tensors_are_a_dtype_error() {
+        let bytes = file(&[("conv.weight", Dtype::I32, vec![1], vec![0; 4])]);
+        let err = StateDict::from_safetensors(&bytes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "tensor `conv.weight` has dtype I32, which cannot be converted to f32"
+        );
+    }
+
+    #[test]
+    fn truncated_and_corrupt_files_are_errors() {
+        let bytes = StateDict::of(&net(1)).to_safetensors().unwrap();
+        for len in [0, 3, 8, 20, bytes.len() / 2, bytes.len() - 1] {
+            assert!(
+                StateDict::from_safetensors(&bytes[..len]).is_err(),
+                "length {len}"
+            );
+        }
+        let mut huge = bytes.clone();
+        huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
+        assert!(matches!(
+            StateDict::from_safetensors(&huge),
+            Err(Error::Safetensors(_))
+        ));
+    }
+}

@@ -1,0 +1,221 @@
+//! A model's layer table, printed as torchinfo prints it.
+
+use std::fmt;
+
+use crate::module::LayerInfo;
+
+/// A torchinfo-style summary of a model: one row per layer (a tree for
+/// nested blocks) with its kind, output shape, parameters and mult-adds,
+/// then the totals. The batch dimension shows as `N`.
+///
+/// Mult-adds follow torchinfo: a convolution's parameters times its output
+/// positions, a linear layer's parameters times its rows, a BatchNorm's
+/// parameters; other layers count none.
+#[derive(Clone, Copy, Debug)]
+pub struct Summary {
+    pub name: &'static str,
+    pub input_shape: &'static [usize],
+    pub layers: &'static [LayerInfo],
+}
+
+/// `1,234,567`
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn shape(dims: &[usize]) -> String {
+    let mut s = String::from("[N");
+    for d in dims {
+        s.push_str(&format!(", {d}"));
+    }
+    s.push(']');
+    s
+}
+
+fn megabytes(values: usize) -> String {
+    format!("{:.2}", values as f64 * 4.0 / 1e6)
+}
+
+impl Summary {
+    pub fn new(
+        name: &'static str,
+        input_shape: &'static [usize],
+        layers: &'static [LayerInfo],
+    ) -> Self {
+        Summary {
+            name,
+            input_shape,
+            layers,
+        }
+    }
+
+    /// A layer's mult-adds per image, counted as torchinfo counts them.
+    pub fn mult_adds(layer: &LayerInfo) -> usize {
+        let positions = match layer.kind {
+            "Conv2d" => layer.output_shape.iter().skip(1).product(),
+            "Linear" => layer.output_shape[..layer.output_shape.len().saturating_sub(1)]
+                .iter()
+                .product(),
+            "BatchNorm2d" => 1,
+            _ => 0,
+        };
+        layer.params * positions
+    }
+
+    /// The layers that hold others (blocks) are not counted twice.
+    fn leaves(&self) -> impl Iterator<Item = (usize, &LayerInfo)> {
+        self.layers.iter().enumerate().filter(|(i, l)| {
+            self.layers
+                .get(i + 1)
+                .is_none_or(|next| next.depth <= l.depth)
+        })
+    }
+
+    pub fn total_params(&self) -> usize {
+        self.leaves().map(|(_, l)| l.params).sum()
+    }
+
+    pub fn total_buffers(&self) -> usize {
+        self.leaves().map(|(_, l)| l.buffers).sum()
+    }
+
+    pub fn total_mult_adds(&self) -> usize {
+        self.leaves().map(|(_, l)| Self::mult_adds(l)).sum()
+    }
+
+    /// The tree prefix of row `i`: `├─`, `└─`, with `│` for open ancestors.
+    fn prefix(&self, i: usize) -> String {
+        let depth = self.layers[i].depth;
+        // Whether the last row at each level up to `depth` has been reached.
+        let is_last_at = |level: usize, from: usize| {
+            self.layers[from + 1..]
+                .iter()
+                .take_while(|l| l.depth >= level)
+                .all(|l| l.depth > level)
+        };
+        let mut prefix = String::new();
+        for level in 1..depth {
+            // The ancestor at `level` is the nearest earlier row with that depth.
+            let ancestor = (0..i)
+                .rev()
+                .find(|&j| self.layers[j].depth == level)
+                .unwrap_or(0);
+            prefix.push_str(if is_last_at(level, ancestor) {
+                "    "
+            } else {
+                "│   "
+            });
+        }
+        prefix.push_str(if is_last_at(depth, i) {
+            "└─"
+        } else {
+            "├─"
+        });
+        prefix
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let input_row = [
+            format!("{} (input)", self.name),
+            String::new(),
+            shape(self.input_shape),
+            String::new(),
+            String::new(),
+        ];
+        let layer_rows = (0..self.layers.len()).map(|i| {
+            let l = &self.layers[i];
+            let count = |n: usize| if n == 0 { "--".to_string() } else { grouped(n) };
+            let leaf = self
+                .layers
+                .get(i + 1)
+                .is_none_or(|next| next.depth <= l.depth);
+            [
+                format!(
+                    "{}{}",
+                    self.prefix(i),
+                    l.name.rsplit('.').next().unwrap_or(l.name)
+                ),
+                l.kind.to_string(),
+                shape(l.output_shape),
+                count(l.params),
+                if leaf {
+                    count(Self::mult_adds(l))
+                } else {
+                    String::new()
+                },
+            ]
+        });
+        let rows: Vec<[String; 5]> = std::iter::once(input_row).chain(layer_rows).collect();
+        let header = ["Layer", "Kind", "Output Shape", "Param #", "Mult-Adds"];
+        let mut widths = header.map(|h| h.chars().count());
+        for row in &rows {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let total_width = widths.iter().sum::<usize>() + 4 * 3;
+        let rule = "=".repeat(total_width);
+        let line = |f: &mut fmt::Formatter<'_>, cells: &[String; 5]| -> fmt::Result {
+            let mut text = String::new();
+            for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+                let pad = w.saturating_sub(cell.chars().count());
+                if k >= 3 {
+                    text.push_str(&" ".repeat(pad));
+                    text.push_str(cell);
+                } else {
+                    text.push_str(cell);
+                    text.push_str(&" ".repeat(pad));
+                }
+                if k < 4 {
+                    text.push_str("   ");
+                }
+            }
+            writeln!(f, "{}", text.trim_end())
+        };
+        writeln!(f, "{rule}")?;
+        line(f, &header.map(String::from))?;
+        writeln!(f, "{rule}")?;
+        for row in &rows {
+            line(f, row)?;
+        }
+        writeln!(f, "{rule}")?;
+        let params = self.total_params();
+        let buffers = self.total_buffers();
+        writeln!(f, "Total params: {}", grouped(params))?;
+        writeln!(f, "Trainable params: {}", grouped(params))?;
+        writeln!(f, "Non-trainable params: 0")?;
+        if buffers > 0 {
+            writeln!(f, "Buffers (running statistics): {}", grouped(buffers))?;
+        }
+        writeln!(
+            f,
+            "Total mult-adds (M): {:.2}",
+            self.total_mult_adds() as f64 / 1e6
+        )?;
+        writeln!(f, "{rule}")?;
+        let input: usize = self.input_shape.iter().product();
+        let activations: usize = self
+            .leaves()
+            .map(|(_, l)| l.output_shape.iter().product::<usize>())
+            .sum();
+        writeln!(f, "Input size per image (MB): {}", megabytes(input))?;
+        writeln!(f, "Activations per image (MB): {}", megabytes(activations))?;
+        writeln!(f, "Params size (MB): {}", megabytes(params + buffers))?;
+        writeln!(
+            f,
+            "Estimated total size for one image (MB): {}",
+            megabytes(input + activations + params + buffers)
+        )?;
+        write!(f, "{rule}")
+    }
+}
