@@ -33,3 +33,20 @@ fn the_readme_shows_the_real_summary() {
     let summary = Tutorial5x5::summary().to_string();
     assert!(readme.contains(&summary), "README.md must show:\n{summary}");
 }
+
+#[test]
+fn the_readme_shows_the_real_resnet_and_its_error() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let model = std::fs::read_to_string(format!("{root}/tests/models/resnet18.rs")).unwrap();
+    let dsl = &model[model.find("cnn! {").unwrap()..];
+    assert!(
+        readme.contains(dsl.trim_end()),
+        "README.md must show tests/models/resnet18.rs's cnn! invocation"
+    );
+    let snapshot = std::fs::read_to_string(format!(
+        "{root}/tests/ui/blocks/add-stride-two-identity-shortcut.stderr"
+    ))
+    .unwrap();
+    assert!(readme.contains(snapshot.trim_end()));
+}

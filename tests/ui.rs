@@ -16,6 +16,7 @@ fn ui() {
         "names",
         "syntax",
         "model",
+        "blocks",
         "runtime",
     ] {
         t.compile_fail(format!("tests/ui/{group}/*.rs"));

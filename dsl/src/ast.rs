@@ -9,6 +9,24 @@ use crate::span::SpanRange;
 #[derive(Clone)]
 pub struct File {
     pub models: Vec<ModelDecl>,
+    pub blocks: Vec<BlockDecl>,
+}
+
+/// `/// docs  block Name(param, param = default) { layers }`: a reusable
+/// piece of network, as a PyTorch user writes a small `nn.Module`.
+#[derive(Clone)]
+pub struct BlockDecl {
+    pub attrs: Vec<Attribute>,
+    pub name: Ident,
+    pub params: Vec<BlockParam>,
+    pub layers: Vec<LayerEntry>,
+}
+
+/// A block parameter, with its default value when it has one.
+#[derive(Clone)]
+pub struct BlockParam {
+    pub name: Ident,
+    pub default: Option<Expr>,
 }
 
 /// `/// docs  pub struct Name<C, H, W> { layers }`
@@ -24,12 +42,14 @@ pub struct ModelDecl {
     pub layers: Vec<LayerEntry>,
 }
 
-/// One entry of a model's layer list: `name: Layer(args)` or `Layer(args)`.
+/// One entry of a layer list: `name: node`, or `node` alone, optionally
+/// followed by `if condition` (the entry exists only when it holds).
 #[derive(Clone)]
 pub struct LayerEntry {
     pub attrs: Vec<Attribute>,
     pub name: Option<Ident>,
     pub node: Node,
+    pub condition: Option<Expr>,
     /// The whole entry, name included.
     pub span: SpanRange,
 }
@@ -37,8 +57,40 @@ pub struct LayerEntry {
 /// What a layer entry holds.
 #[derive(Clone)]
 pub enum Node {
-    /// `Conv2d(3, 16, 5, stride = 2)` or a bare `ReLU`.
+    /// `Conv2d(3, 16, 5, stride = 2)`, a bare `ReLU`, or a block's use
+    /// `BasicBlock(64, 128, stride = 2)`.
     Call(Call),
+    /// `[a, b, c]`: an `nn.Sequential`; its layers are numbered (or named)
+    /// inside it.
+    Sequential {
+        items: Vec<LayerEntry>,
+        span: SpanRange,
+    },
+    /// `[node; n]`: `n` copies, numbered like an `nn.Sequential`.
+    Repeat {
+        item: Box<LayerEntry>,
+        count: Expr,
+        span: SpanRange,
+    },
+    /// `{ a, b }`: layers in a row, named in the enclosing module (a branch).
+    Path {
+        items: Vec<LayerEntry>,
+        span: SpanRange,
+    },
+    /// `residual { main } + shortcut`: the sum of the main path and the
+    /// shortcut (the input itself when there is no `+ shortcut`).
+    Residual {
+        keyword: Span,
+        main: Vec<LayerEntry>,
+        shortcut: Option<Box<LayerEntry>>,
+        span: SpanRange,
+    },
+    /// `concat { a, b, c }`: the branches' outputs joined along channels.
+    Concat {
+        keyword: Span,
+        branches: Vec<LayerEntry>,
+        span: SpanRange,
+    },
     /// An entry that did not parse; its error is already reported.
     Invalid,
 }
@@ -89,6 +141,7 @@ pub enum ExprKind {
     /// Any other name (a block parameter, or a mistake).
     Name(Ident),
     Neg(Box<Expr>),
+    Not(Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     /// `(a, b)`, or `(a,)`.
     Tuple(Vec<Expr>),
@@ -102,6 +155,14 @@ pub enum BinOp {
     Sub,
     Mul,
     Div,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    And,
+    Or,
 }
 
 impl BinOp {
@@ -111,6 +172,27 @@ impl BinOp {
             BinOp::Sub => "-",
             BinOp::Mul => "*",
             BinOp::Div => "/",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::And => "&&",
+            BinOp::Or => "||",
+        }
+    }
+}
+
+impl Expr {
+    /// Whether the expression refers to a name (a block parameter).
+    pub fn has_names(&self) -> bool {
+        match &self.kind {
+            ExprKind::Name(_) => true,
+            ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::Paren(e) => e.has_names(),
+            ExprKind::Binary(_, a, b) => a.has_names() || b.has_names(),
+            ExprKind::Tuple(items) => items.iter().any(Expr::has_names),
+            _ => false,
         }
     }
 }
@@ -126,6 +208,7 @@ impl std::fmt::Display for Expr {
             ExprKind::None => f.write_str("None"),
             ExprKind::Name(ident) => write!(f, "{ident}"),
             ExprKind::Neg(inner) => write!(f, "-{inner}"),
+            ExprKind::Not(inner) => write!(f, "!{inner}"),
             ExprKind::Binary(op, lhs, rhs) => write!(f, "{lhs} {} {rhs}", op.symbol()),
             ExprKind::Tuple(items) => {
                 f.write_str("(")?;

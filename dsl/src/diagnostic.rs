@@ -168,6 +168,18 @@ impl Diagnostics {
         self.list.len()
     }
 
+    pub fn get_mut(&mut self, index: usize) -> Option<&mut Diagnostic> {
+        self.list.get_mut(index)
+    }
+
+    pub fn remove(&mut self, index: usize) -> Diagnostic {
+        self.list.remove(index)
+    }
+
+    pub fn as_slice(&self) -> &[Diagnostic] {
+        &self.list
+    }
+
     pub fn is_empty(&self) -> bool {
         self.list.is_empty()
     }

@@ -19,6 +19,10 @@ pub enum Value {
     /// `None`
     None,
     Tuple(Vec<Spanned<Value>>),
+    /// A value an earlier error left unknown (a block argument that was
+    /// missing or invalid). It spreads through arithmetic silently, so one
+    /// mistake is reported once.
+    Unknown,
 }
 
 impl Value {
@@ -32,7 +36,27 @@ impl Value {
             Value::Infer => "`_`".to_string(),
             Value::None => "`None`".to_string(),
             Value::Tuple(items) => format!("a tuple of {} values", items.len()),
+            Value::Unknown => "an unknown value".to_string(),
         }
+    }
+}
+
+impl Value {
+    /// The value as it would be written in a call: `128`, `(3, 5)`, `"same"`.
+    pub fn render(&self) -> Option<String> {
+        Some(match self {
+            Value::Int(v) => v.to_string(),
+            Value::Float(v) => fmt_float(*v),
+            Value::Str(s) => format!("{s:?}"),
+            Value::Bool(b) => b.to_string(),
+            Value::Infer => "_".to_string(),
+            Value::None => "None".to_string(),
+            Value::Tuple(items) => {
+                let parts: Option<Vec<String>> = items.iter().map(|i| i.value.render()).collect();
+                format!("({})", parts?.join(", "))
+            }
+            Value::Unknown => return None,
+        })
     }
 }
 
@@ -101,12 +125,26 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Box<Diagnostic
         ExprKind::Neg(inner) => {
             let v = eval(inner, env)?;
             match v.value {
+                Value::Unknown => Value::Unknown,
                 Value::Int(i) => Value::Int(-i),
                 Value::Float(f) => Value::Float(-f),
                 other => {
                     return fail(Diagnostic::error(
                         expr.span,
                         format!("cannot negate {}", other.describe()),
+                    ));
+                }
+            }
+        }
+        ExprKind::Not(inner) => {
+            let v = eval(inner, env)?;
+            match v.value {
+                Value::Unknown => Value::Unknown,
+                Value::Bool(b) => Value::Bool(!b),
+                other => {
+                    return fail(Diagnostic::error(
+                        expr.span,
+                        format!("`!` needs `true` or `false`, not {}", other.describe()),
                     ));
                 }
             }
@@ -143,6 +181,39 @@ fn arith(
     r: Spanned<Value>,
     span: SpanRange,
 ) -> Result<Value, Box<Diagnostic>> {
+    if l.value == Value::Unknown || r.value == Value::Unknown {
+        return Ok(Value::Unknown);
+    }
+    match op {
+        BinOp::And | BinOp::Or => {
+            return match (&l.value, &r.value) {
+                (Value::Bool(a), Value::Bool(b)) => Ok(Value::Bool(if op == BinOp::And {
+                    *a && *b
+                } else {
+                    *a || *b
+                })),
+                _ => {
+                    let bad = if matches!(l.value, Value::Bool(_)) {
+                        &r
+                    } else {
+                        &l
+                    };
+                    fail(Diagnostic::error(
+                        bad.span,
+                        format!(
+                            "`{}` needs `true` or `false` on both sides, not {}",
+                            op.symbol(),
+                            bad.value.describe()
+                        ),
+                    ))
+                }
+            };
+        }
+        BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+            return compare(op, &l, &r);
+        }
+        _ => {}
+    }
     let overflow = || Diagnostic::error(span, "this arithmetic overflows");
     match (&l.value, &r.value) {
         (Value::Int(a), Value::Int(b)) => {
@@ -170,6 +241,8 @@ fn arith(
                     }
                     a.checked_div(b)
                 }
+                // Comparisons and logic returned above.
+                _ => return compare(op, &l, &r),
             };
             v.map(Value::Int).ok_or_else(|| Box::new(overflow()))
         }
@@ -181,6 +254,7 @@ fn arith(
                 BinOp::Sub => a - b,
                 BinOp::Mul => a * b,
                 BinOp::Div => a / b,
+                _ => return compare(op, &l, &r),
             };
             if v.is_finite() {
                 Ok(Value::Float(v))
@@ -215,4 +289,40 @@ fn as_f64(v: &Value) -> f64 {
         Value::Float(f) => *f,
         _ => f64::NAN,
     }
+}
+
+fn compare(op: BinOp, l: &Spanned<Value>, r: &Spanned<Value>) -> Result<Value, Box<Diagnostic>> {
+    use std::cmp::Ordering;
+    let equality = matches!(op, BinOp::Eq | BinOp::Ne);
+    let ordering = match (&l.value, &r.value) {
+        (Value::Int(a), Value::Int(b)) => a.cmp(b),
+        (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+            match as_f64(&l.value).partial_cmp(&as_f64(&r.value)) {
+                Some(o) => o,
+                None => return Ok(Value::Bool(op == BinOp::Ne)),
+            }
+        }
+        (Value::Bool(a), Value::Bool(b)) if equality => a.cmp(b),
+        (Value::Str(a), Value::Str(b)) if equality => a.cmp(b),
+        (Value::None, Value::None) if equality => Ordering::Equal,
+        (Value::None, _) | (_, Value::None) if equality => Ordering::Less,
+        _ => {
+            return fail(Diagnostic::error(
+                l.span.to(r.span),
+                format!(
+                    "cannot compare {} with {}",
+                    l.value.describe(),
+                    r.value.describe()
+                ),
+            ));
+        }
+    };
+    Ok(Value::Bool(match op {
+        BinOp::Eq => ordering == Ordering::Equal,
+        BinOp::Ne => ordering != Ordering::Equal,
+        BinOp::Lt => ordering == Ordering::Less,
+        BinOp::Le => ordering != Ordering::Greater,
+        BinOp::Gt => ordering == Ordering::Greater,
+        _ => ordering != Ordering::Less,
+    }))
 }

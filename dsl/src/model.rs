@@ -17,7 +17,14 @@ pub struct CheckedModel {
     pub input: Shape,
     pub input_span: SpanRange,
     pub output: Shape,
+    /// Every distinct layer (a struct field), in order of first use.
     pub layers: Vec<CheckedLayer>,
+    /// The forward pass: what runs on what, in order.
+    pub program: Vec<Op>,
+    /// The summary's rows, in execution order: modules that hold others
+    /// (Sequentials, blocks) before their contents, and a layer used twice
+    /// (a shared ReLU) twice, as torchinfo lists them.
+    pub rows: Vec<Row>,
     /// Trainable parameters (PyTorch's count; running statistics excluded).
     pub params: Option<usize>,
     /// Multiply-accumulates per image of the convolutions and linear layers.
@@ -26,10 +33,52 @@ pub struct CheckedModel {
     pub has_errors: bool,
 }
 
+/// One step of the forward pass.
+#[derive(Clone, Debug)]
+pub enum Op {
+    /// Run layer `layer` (an index into [`CheckedModel::layers`]).
+    Layer {
+        layer: usize,
+        input: Shape,
+        output: Shape,
+    },
+    /// `main(x) + shortcut(x)`; an empty shortcut is `x` itself.
+    Residual {
+        input: Shape,
+        main: Vec<Op>,
+        shortcut: Vec<Op>,
+        output: Shape,
+    },
+    /// The branches' outputs joined along channels, in order.
+    Concat {
+        input: Shape,
+        branches: Vec<(Vec<Op>, Shape)>,
+        output: Shape,
+    },
+}
+
+/// A row of the summary.
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// The dotted state_dict prefix: `layer2.0.downsample.0`.
+    pub name: String,
+    /// The PyTorch class (`Conv2d`), `Sequential`, or the block's name.
+    pub kind: String,
+    pub text: String,
+    pub output: Shape,
+    pub params: Option<usize>,
+    pub buffers: usize,
+    pub macs: Option<usize>,
+    /// 1 for the model's own layers, one more per module level.
+    pub depth: usize,
+    /// Whether this is a layer (not a module holding others).
+    pub leaf: bool,
+}
+
 /// One checked layer.
 #[derive(Clone)]
 pub struct CheckedLayer {
-    /// The state_dict prefix: the user's name, or its position when unnamed.
+    /// The dotted state_dict prefix (`conv1`, `layer1.0.conv1`, `3` when unnamed).
     pub name: String,
     pub named: bool,
     /// The struct field holding the layer.

@@ -139,6 +139,13 @@ fn number() -> impl Strategy<Value = String> {
     ]
 }
 
+const BLOCK_TEMPLATE: &str = "block B(a, b = $B, s = 1) {
+    residual { c: Conv2d(a, b, 3, stride = s, padding = $C), n: BatchNorm2d(_) }
+        + d: [Conv2d(a, b, 1, stride = s)] if s != 1 || a != b,
+    concat { Identity, { p: MaxPool2d($C, stride = 1, padding = $A), q: Conv2d(_, $A, 1) } },
+}
+struct Net<$A, $B, $C> { l: [B($A, $B, s = $C); $A], m: B($B, a = $C), f: Flatten, fc: Linear(_, $A) }";
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
@@ -152,6 +159,8 @@ proptest! {
     #[test]
     fn real_models_with_random_numbers(a in number(), b in number(), c in number()) {
         let src = TEMPLATE.replace("$A", &a).replace("$B", &b).replace("$C", &c);
+        analyze(&src);
+        let src = BLOCK_TEMPLATE.replace("$A", &a).replace("$B", &b).replace("$C", &c);
         analyze(&src);
     }
 }

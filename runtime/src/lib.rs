@@ -37,6 +37,7 @@ pub use layers::dropout::{Dropout, Dropout2d, Identity};
 pub use layers::flatten::Flatten;
 pub use layers::linear::Linear;
 pub use layers::max_pool2d::MaxPool2d;
+pub use layers::merge::add;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRef};
 pub use state_dict::{StateDict, Strictness, Tensor, load_state_dict};

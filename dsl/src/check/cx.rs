@@ -16,6 +16,18 @@ pub struct LayerRef {
 }
 
 impl LayerRef {
+    /// A module at `path` (a Sequential or a block's use); its dotted path
+    /// names it well enough even when its last part is a number.
+    pub fn module(path: &str) -> Self {
+        LayerRef {
+            name: path.to_string(),
+            named: true,
+            kind: "Sequential",
+        }
+    }
+}
+
+impl LayerRef {
     /// For headlines: "`conv1`", or "layer 3 (`MaxPool2d`)" when unnamed.
     pub fn quoted(&self) -> String {
         if self.named {
@@ -69,6 +81,23 @@ impl Flow {
         }
     }
 
+    /// A flow for a branch that starts here: the same tensor, a fresh trace.
+    pub fn branch(&self) -> Flow {
+        Flow {
+            shape: self.shape.clone(),
+            producer: self.producer.clone(),
+            flattened: self.flattened.clone(),
+            steps: vec![(String::new(), self.shape.clone())],
+        }
+    }
+
+    /// After an entry that could not be read: nothing more is known.
+    pub fn forget(&mut self) {
+        self.shape = Shape::Unknown;
+        self.flattened = None;
+        self.steps.push(("?".to_string(), Shape::Unknown));
+    }
+
     /// Moves the flow past `layer`, which output `shape`.
     pub fn advance(&mut self, layer: &LayerRef, shape: Shape, is_flatten: bool) {
         if shape == self.shape {
@@ -91,9 +120,14 @@ impl Flow {
     /// "shapes: [3, 32, 32] -conv1-> [16, 15, 15] -flatten-> [3600]",
     /// wrapped to stay readable.
     pub fn trace(&self) -> String {
+        self.trace_as("shapes:")
+    }
+
+    /// The trace under another label: "main path: [64, 56, 56] -conv1-> ...".
+    pub fn trace_as(&self, label: &str) -> String {
         const WIDTH: usize = 96;
-        const INDENT: &str = "        ";
-        let mut out = String::from("shapes: ");
+        let indent = " ".repeat(label.len() + 1);
+        let mut out = format!("{label} ");
         let mut line_len = out.len();
         for (i, (label, shape)) in self.steps.iter().enumerate() {
             let piece = if i == 0 {
@@ -103,8 +137,8 @@ impl Flow {
             };
             if i > 0 && line_len + piece.len() > WIDTH {
                 out.push('\n');
-                out.push_str(INDENT);
-                line_len = INDENT.len();
+                out.push_str(&indent);
+                line_len = indent.len();
                 let piece = piece.trim_start();
                 out.push_str(piece);
                 line_len += piece.len();
@@ -216,6 +250,21 @@ impl InferCx<'_> {
                 .help(help);
                 self.report(diag);
                 None
+            }
+        }
+    }
+
+    /// The help for an input size that should be `received`: the call to
+    /// write, or, when the size is a block parameter, what to pass for it.
+    pub fn size_help(&self, param: &str, received: usize) -> String {
+        let infer = self.args.text.with(param, "_");
+        match self.args.block_param(param) {
+            Some(name) => format!(
+                "`{name}` must be {received} here: pass {received} for `{name}` where the block is used, or write `{infer}` in the block to infer it"
+            ),
+            None => {
+                let fix = self.args.text.with(param, &received.to_string());
+                format!("write `{fix}`, or `{infer}` to infer it")
             }
         }
     }

@@ -7,8 +7,60 @@ use syn::{Ident, Lit, Token};
 use crate::ast::{BinOp, Expr, ExprKind};
 use crate::span::SpanRange;
 
-/// Parses one expression: `term (('+' | '-') term)*`.
+/// Parses one expression, conditions included:
+/// `a || b`, `a && b`, `a == b` (and `!=`, `<`, `<=`, `>`, `>=`), `!a`,
+/// then arithmetic.
 pub fn parse_expr(input: ParseStream) -> syn::Result<Expr> {
+    let mut lhs = parse_and(input)?;
+    while input.peek(Token![||]) {
+        input.parse::<Token![||]>()?;
+        let rhs = parse_and(input)?;
+        lhs = binary(BinOp::Or, lhs, rhs);
+    }
+    Ok(lhs)
+}
+
+fn parse_and(input: ParseStream) -> syn::Result<Expr> {
+    let mut lhs = parse_comparison(input)?;
+    while input.peek(Token![&&]) {
+        input.parse::<Token![&&]>()?;
+        let rhs = parse_comparison(input)?;
+        lhs = binary(BinOp::And, lhs, rhs);
+    }
+    Ok(lhs)
+}
+
+fn parse_comparison(input: ParseStream) -> syn::Result<Expr> {
+    let lhs = parse_arith(input)?;
+    // Two-character operators first: `<` would also match the start of `<=`.
+    let op = if input.peek(Token![==]) {
+        input.parse::<Token![==]>()?;
+        BinOp::Eq
+    } else if input.peek(Token![!=]) {
+        input.parse::<Token![!=]>()?;
+        BinOp::Ne
+    } else if input.peek(Token![<=]) {
+        input.parse::<Token![<=]>()?;
+        BinOp::Le
+    } else if input.peek(Token![>=]) {
+        input.parse::<Token![>=]>()?;
+        BinOp::Ge
+    } else if input.peek(Token![<]) {
+        input.parse::<Token![<]>()?;
+        BinOp::Lt
+    } else if input.peek(Token![>]) {
+        input.parse::<Token![>]>()?;
+        BinOp::Gt
+    } else {
+        return Ok(lhs);
+    };
+    let rhs = parse_arith(input)?;
+    Ok(binary(op, lhs, rhs))
+}
+
+/// Parses arithmetic only: `term (('+' | '-') term)*`. Used where a `>`
+/// ends the expression, as in a model's `<3, 32, 32>`.
+pub fn parse_arith(input: ParseStream) -> syn::Result<Expr> {
     let mut lhs = parse_term(input)?;
     loop {
         let op = if input.peek(Token![+]) {
@@ -58,6 +110,15 @@ fn binary(op: BinOp, lhs: Expr, rhs: Expr) -> Expr {
 }
 
 fn parse_unary(input: ParseStream) -> syn::Result<Expr> {
+    if input.peek(Token![!]) && !input.peek(Token![!=]) {
+        let bang: Token![!] = input.parse()?;
+        let inner = parse_unary(input)?;
+        let span = SpanRange::new(bang.span, inner.span.end);
+        return Ok(Expr {
+            kind: ExprKind::Not(Box::new(inner)),
+            span,
+        });
+    }
     if input.peek(Token![-]) {
         let minus: Token![-] = input.parse()?;
         let inner = parse_unary(input)?;

@@ -51,10 +51,10 @@ pub static TANH: Signature = Signature {
 
 /// Reads the activation's arguments; `None` when one was invalid (reported).
 pub fn bind(args: &Args, diags: &mut Diagnostics) -> Option<Activation> {
-    if args.sig.params.iter().any(|p| p.name == "inplace") {
+    if args.sig.params.iter().any(|(name, _)| name == "inplace") {
         args.ignore_bool("inplace", diags);
     }
-    Some(match args.sig.name {
+    Some(match args.sig.kind.as_str() {
         "ReLU" => Activation::ReLU,
         "ReLU6" => Activation::ReLU6,
         "LeakyReLU" => Activation::LeakyReLU {

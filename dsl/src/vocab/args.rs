@@ -36,6 +36,40 @@ pub struct Param {
     pub default: Option<&'static str>,
 }
 
+/// A signature with owned names: a layer's [`Signature`], or a block's,
+/// whose parameters are declared in the model source.
+#[derive(Clone, Debug)]
+pub struct Params {
+    pub kind: String,
+    /// `(name, default as written)`; no default: required.
+    pub params: Vec<(String, Option<String>)>,
+    pub ignores_args: bool,
+}
+
+impl From<&Signature> for Params {
+    fn from(sig: &Signature) -> Self {
+        Params {
+            kind: sig.name.to_string(),
+            params: sig
+                .params
+                .iter()
+                .map(|p| (p.name.to_string(), p.default.map(str::to_string)))
+                .collect(),
+            ignores_args: sig.ignores_args,
+        }
+    }
+}
+
+impl Params {
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.params.iter().map(|(n, _)| n.as_str())
+    }
+
+    fn position(&self, name: &str) -> Option<usize> {
+        self.params.iter().position(|(n, _)| n == name)
+    }
+}
+
 /// Shorthand for signature tables.
 pub const fn req(name: &'static str) -> Param {
     Param {
@@ -60,11 +94,26 @@ pub struct CallText {
     pub args: Vec<(Option<String>, String)>,
     /// For each parameter, which written argument holds it.
     slots: Vec<Option<usize>>,
-    params: Vec<&'static str>,
+    params: Vec<String>,
     pub has_parens: bool,
+    /// Per written argument, its value when it names a block parameter
+    /// (`planes` -> `128`), for summaries.
+    values: Vec<Option<String>>,
 }
 
 impl CallText {
+    /// The call with block parameters replaced by their values:
+    /// `Conv2d(64, 128, 3)` for `Conv2d(inplanes, planes, 3)`.
+    pub fn resolved(&self) -> CallText {
+        let mut text = self.clone();
+        for (arg, value) in text.args.iter_mut().zip(&self.values) {
+            if let Some(v) = value {
+                arg.1 = v.clone();
+            }
+        }
+        text
+    }
+
     /// The call as written, normalised: `Linear(2048, 10)`.
     pub fn render(&self) -> String {
         self.render_args(&self.args)
@@ -114,24 +163,28 @@ impl CallText {
 /// A call's arguments bound to a signature.
 #[derive(Clone, Debug)]
 pub struct Args {
-    pub sig: &'static Signature,
+    pub sig: Params,
     pub call_span: SpanRange,
     pub kind_span: Span,
     /// Per parameter: the evaluated value, when given and valid.
     values: Vec<Option<Spanned<Value>>>,
     /// Per parameter: where it was written, even if its value was invalid.
     written: Vec<Option<SpanRange>>,
+    /// Per parameter: the block parameter it was written as, if just a name.
+    names: Vec<Option<String>>,
     pub text: CallText,
 }
 
 /// Binds `call` to `sig`, reporting unknown, duplicate, surplus, misplaced and
 /// missing arguments.
-pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Diagnostics) -> Args {
+pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -> Args {
     let n = sig.params.len();
     let mut values: Vec<Option<Spanned<Value>>> = vec![None; n];
     let mut written: Vec<Option<SpanRange>> = vec![None; n];
+    let mut names: Vec<Option<String>> = vec![None; n];
     let mut slots: Vec<Option<usize>> = vec![None; n];
     let mut text_args = Vec::new();
+    let mut shown: Vec<Option<String>> = vec![None; call.args.len()];
     // Arguments that were rejected are left out of suggested rewrites.
     let mut rejected = Vec::new();
     let mut seen_keyword = false;
@@ -172,18 +225,18 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
             Some(name) => {
                 seen_keyword = true;
                 let key = name.to_string();
-                match sig.params.iter().position(|p| p.name == key) {
+                match sig.position(&key) {
                     Some(i) => i,
                     None => {
                         diags.push(unknown_argument(sig, name));
                         // A likely misspelling counts as the parameter it
                         // resembles, so it is not also reported missing.
-                        let meant = did_you_mean(&key, sig.params.iter().map(|p| p.name))
-                            .and_then(|s| sig.params.iter().position(|p| p.name == s))
+                        let meant = did_you_mean(&key, sig.names())
+                            .and_then(|s| sig.position(s))
                             .filter(|&i| written[i].is_none());
                         match meant {
                             Some(i) => {
-                                text_args[arg_index].0 = Some(sig.params[i].name.to_string());
+                                text_args[arg_index].0 = Some(sig.params[i].0.clone());
                                 i
                             }
                             None => {
@@ -196,14 +249,14 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
             }
         };
         if written[param_index].is_some() {
-            let name = sig.params[param_index].name;
+            let name = sig.params[param_index].0.clone();
             rejected.push(arg_index);
             diags.push(
                 Diagnostic::error(
                     arg.span,
                     format!(
                         "`{}` got two values for `{name}`: `{}` and `{arg}`",
-                        sig.name,
+                        sig.kind,
                         slots[param_index].map_or(String::new(), |i| match &text_args[i] {
                             (Some(k), v) => format!("{k} = {v}"),
                             (None, v) => v.clone(),
@@ -215,9 +268,17 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
             continue;
         }
         written[param_index] = Some(arg.value.span);
+        if let crate::ast::ExprKind::Name(ident) = &arg.value.kind {
+            names[param_index] = Some(ident.to_string());
+        }
         slots[param_index] = Some(arg_index);
         match eval(&arg.value, env) {
-            Ok(v) => values[param_index] = Some(v),
+            Ok(v) => {
+                if arg.value.has_names() {
+                    shown[arg_index] = v.value.render();
+                }
+                values[param_index] = Some(v);
+            }
             Err(d) => diags.push(*d),
         }
     }
@@ -225,13 +286,13 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
     // Suggest a keyword for each positional argument after a keyword: the
     // next parameter still without a value, required ones first.
     let mut open: Vec<usize> = (0..n).filter(|&i| written[i].is_none()).collect();
-    open.sort_by_key(|&i| sig.params[i].default.is_some());
+    open.sort_by_key(|&i| sig.params[i].1.is_some());
     for (k, (arg_index, span)) in misplaced.iter().enumerate() {
         let value = &text_args[*arg_index].1;
         let help = match open.get(k) {
             Some(&i) => format!(
                 "write it as `{} = {value}`, or move it before the keyword arguments",
-                sig.params[i].name
+                sig.params[i].0
             ),
             None => {
                 "write it as `name = value`, or move it before the keyword arguments".to_string()
@@ -244,11 +305,13 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
 
     // Drop the rejected arguments and renumber the slots.
     let mut kept = Vec::new();
+    let mut kept_values = Vec::new();
     let mut new_index = vec![None; text_args.len()];
     for (i, arg) in text_args.into_iter().enumerate() {
         if !rejected.contains(&i) {
             new_index[i] = Some(kept.len());
             kept.push(arg);
+            kept_values.push(shown[i].clone());
         }
     }
     let slots = slots
@@ -256,20 +319,21 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
         .map(|s| s.and_then(|i| new_index[i]))
         .collect();
     let text = CallText {
-        kind: sig.name.to_string(),
+        kind: sig.kind.clone(),
         args: kept,
         slots,
-        params: sig.params.iter().map(|p| p.name).collect(),
+        params: sig.params.iter().map(|(n, _)| n.clone()).collect(),
         has_parens: call.parens.is_some(),
+        values: kept_values,
     };
 
     if !call.damaged && misplaced.is_empty() {
-        let missing: Vec<&Param> = sig
+        let missing: Vec<&str> = sig
             .params
             .iter()
             .zip(&written)
-            .filter(|(p, w)| p.default.is_none() && w.is_none())
-            .map(|(p, _)| p)
+            .filter(|((_, default), w)| default.is_none() && w.is_none())
+            .map(|((name, _), _)| name.as_str())
             .collect();
         if !missing.is_empty() {
             diags.push(missing_arguments(sig, &missing, &text, call.span));
@@ -277,91 +341,95 @@ pub fn bind(call: &Call, sig: &'static Signature, env: &dyn Env, diags: &mut Dia
     }
 
     Args {
-        sig,
+        sig: sig.clone(),
         call_span: call.span,
         kind_span: call.kind.span(),
         values,
         written,
+        names,
         text,
     }
 }
 
 /// The signature as PyTorch documents it: `Linear(in_features, out_features, bias=True, ...)`.
 pub fn signature_text(sig: &Signature) -> String {
+    params_text(&Params::from(sig))
+}
+
+/// `Name(a, b=1)`: a signature as Python shows it.
+pub fn params_text(sig: &Params) -> String {
     let params: Vec<String> = sig
         .params
         .iter()
-        .map(|p| match p.default {
-            Some(d) => format!("{}={d}", p.name),
-            None => p.name.to_string(),
+        .map(|(name, default)| match default {
+            Some(d) => format!("{name}={d}"),
+            None => name.clone(),
         })
         .collect();
-    format!("{}({})", sig.name, params.join(", "))
+    format!("{}({})", sig.kind, params.join(", "))
 }
 
-fn too_many(sig: &Signature, span: SpanRange, given: usize) -> Diagnostic {
+fn too_many(sig: &Params, span: SpanRange, given: usize) -> Diagnostic {
     let n = sig.params.len();
     let headline = if n == 0 {
         format!(
             "`{}` takes no arguments, but {given} {} given",
-            sig.name,
+            sig.kind,
             were(given)
         )
     } else {
         format!(
             "`{}` takes at most {n} positional argument{}, but {given} {} given",
-            sig.name,
+            sig.kind,
             plural(n),
             were(given)
         )
     };
     Diagnostic::error(span, headline)
-        .note(format!("the signature is {}", signature_text(sig)))
+        .note(format!("the signature is {}", params_text(sig)))
         .help("remove the extra arguments")
 }
 
-fn unknown_argument(sig: &Signature, name: &syn::Ident) -> Diagnostic {
+fn unknown_argument(sig: &Params, name: &syn::Ident) -> Diagnostic {
     let key = name.to_string();
     let diag = Diagnostic::error(
         name.span(),
-        format!("`{}` has no argument `{key}`", sig.name),
+        format!("`{}` has no argument `{key}`", sig.kind),
     );
-    match did_you_mean(&key, sig.params.iter().map(|p| p.name)) {
+    match did_you_mean(&key, sig.names()) {
         Some(s) => diag.fix(name.span().into(), s, format!("did you mean `{s}`?")),
-        None if sig.params.is_empty() => diag.help(format!("`{}` takes no arguments", sig.name)),
-        None => diag.note(format!("the signature is {}", signature_text(sig))),
+        None if sig.params.is_empty() => diag.help(format!("`{}` takes no arguments", sig.kind)),
+        None => diag.note(format!("the signature is {}", params_text(sig))),
     }
 }
 
 fn missing_arguments(
-    sig: &Signature,
-    missing: &[&Param],
+    sig: &Params,
+    missing: &[&str],
     text: &CallText,
     span: SpanRange,
 ) -> Diagnostic {
-    let names: Vec<String> = missing.iter().map(|p| format!("`{}`", p.name)).collect();
+    let names: Vec<String> = missing.iter().map(|p| format!("`{p}`")).collect();
     let headline = if missing.len() == 1 {
         format!(
             "`{}` is missing its required argument {}",
-            sig.name, names[0]
+            sig.kind, names[0]
         )
     } else {
         format!(
             "`{}` is missing its required arguments {}",
-            sig.name,
+            sig.kind,
             join_and(&names)
         )
     };
     // Suggest the call with the missing parameters written by name.
     let mut example = text.clone();
     for p in missing {
-        example
-            .args
-            .push((Some(p.name.to_string()), "...".to_string()));
+        example.args.push((Some(p.to_string()), "...".to_string()));
         example.has_parens = true;
     }
     Diagnostic::error(span, headline)
-        .note(format!("the signature is {}", signature_text(sig)))
+        .note(format!("the signature is {}", params_text(sig)))
         .help(format!("write `{}`", example.render()))
 }
 
@@ -383,16 +451,22 @@ fn were(n: usize) -> &'static str {
 
 impl Args {
     fn index(&self, name: &str) -> usize {
-        self.sig
-            .params
-            .iter()
-            .position(|p| p.name == name)
-            .unwrap_or(usize::MAX)
+        self.sig.position(name).unwrap_or(usize::MAX)
     }
 
-    /// The value given for `name`, when it was written and evaluated.
+    /// The value given for `name`, when it was written and evaluated (an
+    /// unknown value, left by an earlier error, counts as not valid).
     pub fn get(&self, name: &str) -> Option<&Spanned<Value>> {
-        self.values.get(self.index(name))?.as_ref()
+        self.values
+            .get(self.index(name))?
+            .as_ref()
+            .filter(|v| v.value != Value::Unknown)
+    }
+
+    /// The block parameter `name` was given as, when written as just that
+    /// parameter's name (`Conv2d(in_ch, ...)` inside a block).
+    pub fn block_param(&self, name: &str) -> Option<&str> {
+        self.names.get(self.index(name))?.as_deref()
     }
 
     /// Whether `name` was written at all (even with an invalid value).
@@ -621,6 +695,7 @@ pub fn to_count(
     diags: &mut Diagnostics,
 ) -> Option<Spanned<usize>> {
     match &v.value {
+        Value::Unknown => None,
         Value::Int(i) if *i < min as i128 => {
             let msg = if *i < 0 {
                 format!("`{name}` cannot be negative, but is {i}")

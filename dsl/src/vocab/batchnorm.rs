@@ -81,8 +81,6 @@ pub fn infer(a: &BatchNormArgs, cx: &mut InferCx) -> Inferred {
     if let Some(decl) = &a.num_features {
         match (decl.value, c) {
             (Some(d), Some(r)) if d != r => {
-                let fix = cx.args.text.with("num_features", &r.to_string());
-                let infer = cx.args.text.with("num_features", "_");
                 let diag = Diagnostic::error(
                     decl.span,
                     format!(
@@ -91,11 +89,7 @@ pub fn infer(a: &BatchNormArgs, cx: &mut InferCx) -> Inferred {
                         cx.flow.source()
                     ),
                 )
-                .fix(
-                    decl.span,
-                    r.to_string(),
-                    format!("write `{fix}`, or `{infer}` to infer it"),
-                );
+                .fix(decl.span, r.to_string(), cx.size_help("num_features", r));
                 cx.report(diag);
                 channels = Some(d);
             }

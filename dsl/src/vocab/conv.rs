@@ -184,8 +184,6 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
     if let Some(decl) = &a.in_channels {
         match (decl.value, c) {
             (Some(d), Some(r)) if d != r => {
-                let fix = cx.args.text.with("in_channels", &r.to_string());
-                let infer = cx.args.text.with("in_channels", "_");
                 let diag = Diagnostic::error(
                     decl.span,
                     format!(
@@ -194,11 +192,7 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
                         cx.flow.source()
                     ),
                 )
-                .fix(
-                    decl.span,
-                    r.to_string(),
-                    format!("write `{fix}`, or `{infer}` to infer it"),
-                );
+                .fix(decl.span, r.to_string(), cx.size_help("in_channels", r));
                 cx.report(diag);
                 in_c = Some(d);
             }

@@ -101,8 +101,6 @@ fn report_mismatch(
     let layer = cx.layer.quoted();
     let numel = input.numel();
     let diag = if input.rank() == Some(1) {
-        let fix = cx.args.text.with("in_features", &received.to_string());
-        let infer = cx.args.text.with("in_features", "_");
         Diagnostic::error(
             span,
             format!(
@@ -113,7 +111,7 @@ fn report_mismatch(
         .fix(
             span,
             received.to_string(),
-            format!("write `{fix}`, or `{infer}` to infer it"),
+            cx.size_help("in_features", received),
         )
     } else {
         let headline = format!(

@@ -190,7 +190,7 @@ pub fn bind_layer(
     env: &dyn Env,
     diags: &mut Diagnostics,
 ) -> (Args, LayerArgs) {
-    let args = args::bind(call, sig, env, diags);
+    let args = args::bind(call, &sig.into(), env, diags);
     let layer = match sig.name {
         "Conv2d" => LayerArgs::Conv2d(conv::bind(&args, diags)),
         "MaxPool2d" => LayerArgs::Pool(pool::bind(&args, true, diags)),

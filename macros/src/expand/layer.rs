@@ -2,6 +2,7 @@
 //! its constructor, and its call in the forward pass.
 
 use cnn_dsl::model::CheckedLayer;
+use cnn_dsl::shape::Shape;
 use cnn_dsl::spec::{Activation, LayerSpec, PaddingMode};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -70,14 +71,14 @@ fn image_dims(dims: &[usize], what: &str) -> Result<[Literal; 3], String> {
     }
 }
 
-pub fn layer(l: &CheckedLayer) -> Result<LayerCode, String> {
+/// Layer `l`'s code for a call with these shapes (a layer used twice, like
+/// a shared ReLU, is called with each use's shapes).
+pub fn layer(l: &CheckedLayer, input: &Shape, output: &Shape) -> Result<LayerCode, String> {
     let spec = l.spec.as_ref().ok_or("a layer without a resolved spec")?;
-    let input = l
-        .input
+    let input = input
         .concrete()
         .ok_or("a layer with an unknown input shape")?;
-    let output = l
-        .output
+    let output = output
         .concrete()
         .ok_or("a layer with an unknown output shape")?;
     let name = &l.name;

@@ -5,6 +5,7 @@
 //! model has errors, the errors are emitted together with a stub of the same
 //! struct and methods, so the user's other code sees no follow-on errors.
 
+mod forward;
 mod layer;
 mod model;
 mod stub;

@@ -2,11 +2,11 @@
 //! the `Module` and `Model` impls.
 
 use cnn_dsl::model::{CheckedLayer, CheckedModel};
-use cnn_dsl::spec::LayerSpec;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::layer::{Call, LayerCode, batch_type, layer};
+use super::forward;
+use super::layer::{LayerCode, batch_type, layer};
 
 /// `&[3, 32, 32]`
 pub fn dims_slice(dims: &[usize]) -> TokenStream {
@@ -29,13 +29,17 @@ fn shapes_doc(m: &CheckedModel) -> String {
         "\n\n# Layers\n\n| layer | PyTorch | output shape | parameters |\n|---|---|---|---|\n",
     );
     doc.push_str(&format!("| *input* | | `{}` | |\n", m.input));
-    for l in &m.layers {
+    for r in &m.rows {
+        let what = if r.leaf {
+            format!("`{}`", r.text)
+        } else {
+            r.kind.clone()
+        };
         doc.push_str(&format!(
-            "| `{}` | `{}` | `{}` | {} |\n",
-            l.name,
-            l.text,
-            l.output,
-            l.params.unwrap_or(0)
+            "| `{}` | {what} | `{}` | {} |\n",
+            r.name,
+            r.output,
+            r.params.unwrap_or(0)
         ));
     }
     doc.push_str(&format!(
@@ -46,27 +50,17 @@ fn shapes_doc(m: &CheckedModel) -> String {
     doc
 }
 
-/// Values in a layer's buffers (tensors that are not parameters).
-fn buffers(l: &CheckedLayer) -> usize {
-    l.spec.as_ref().map_or(0, |spec| {
-        spec.tensors()
-            .iter()
-            .filter(|(suffix, _)| !LayerSpec::is_parameter(suffix))
-            .map(|(_, shape)| shape.iter().product::<usize>())
-            .sum()
-    })
-}
-
-/// The layer table as `LayerInfo` literals.
+/// The summary rows as `LayerInfo` literals.
 fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
-    m.layers
+    m.rows
         .iter()
-        .map(|l| {
-            let (name, kind, args) = (&l.name, l.kind, &l.text);
-            let shape = dims_slice(&l.output.concrete().ok_or("unknown output shape")?);
-            let params = Literal::usize_unsuffixed(l.params.ok_or("unknown parameter count")?);
-            let buffers = Literal::usize_unsuffixed(buffers(l));
-            let macs = Literal::usize_unsuffixed(l.macs.ok_or("unknown multiply-accumulates")?);
+        .map(|r| {
+            let (name, kind, args) = (&r.name, &r.kind, &r.text);
+            let shape = dims_slice(&r.output.concrete().ok_or("unknown output shape")?);
+            let params = Literal::usize_unsuffixed(r.params.ok_or("unknown parameter count")?);
+            let buffers = Literal::usize_unsuffixed(r.buffers);
+            let macs = Literal::usize_unsuffixed(r.macs.ok_or("unknown multiply-accumulates")?);
+            let depth = Literal::usize_unsuffixed(r.depth);
             Ok(quote! {
                 ::cnn::LayerInfo {
                     name: #name,
@@ -76,36 +70,11 @@ fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
                     params: #params,
                     buffers: #buffers,
                     macs: #macs,
-                    depth: 1,
+                    depth: #depth,
                 }
             })
         })
         .collect()
-}
-
-/// The forward pass's statements, threading `x` through every layer.
-fn forward_body(layers: &[(&CheckedLayer, LayerCode)]) -> TokenStream {
-    let mut steps = TokenStream::new();
-    // `x` starts as the `&Batch` argument; after the first step it is owned.
-    let mut owned = false;
-    for (l, code) in layers {
-        let field = &l.field;
-        let step = match (&code.call, owned) {
-            (Call::ByRef(method), false) => quote!(let x = self.#field.#method(x);),
-            (Call::ByRef(method), true) => quote!(let x = self.#field.#method(&x);),
-            (Call::ByValue(method), false) => {
-                quote!(let x = self.#field.#method(::core::clone::Clone::clone(x));)
-            }
-            (Call::ByValue(method), true) => quote!(let x = self.#field.#method(x);),
-        };
-        steps.extend(step);
-        owned = true;
-    }
-    if owned {
-        quote!(#steps x)
-    } else {
-        quote!(::core::clone::Clone::clone(x))
-    }
 }
 
 pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
@@ -128,7 +97,7 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
         .layers
         .iter()
         .map(|l| {
-            layer(l)
+            layer(l, &l.input, &l.output)
                 .map(|c| (l, c))
                 .map_err(|e| format!("layer `{}`: {e}", l.name))
         })
@@ -153,7 +122,7 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
     let field_names: Vec<_> = m.layers.iter().map(|l| &l.field).collect();
     let prefixes: Vec<&String> = m.layers.iter().map(|l| &l.name).collect();
     let checks = codes.iter().filter_map(|(_, c)| c.check.as_ref());
-    let body = forward_body(&codes);
+    let body = forward::body(&m.layers, &m.program)?;
     let input_text = format!(" `x`: a batch of `{}` images.", m.input);
 
     Ok(quote! {

@@ -9,4 +9,5 @@ pub mod dropout;
 pub mod flatten;
 pub mod linear;
 pub mod max_pool2d;
+pub mod merge;
 pub mod softmax;

@@ -1,0 +1,883 @@
+//! The walk: follows the tensor through a list of entries, recursing into
+//! Sequentials, blocks, residual adds and concatenations, and records the
+//! layers, the forward program and the summary rows.
+
+use std::collections::HashMap;
+
+use syn::ext::IdentExt;
+
+use super::block::{Blocks, bind_use};
+use super::cx::{Flow, InferCx, Inferred, LayerRef};
+use super::{MAX_ELEMENTS, MAX_REPEAT};
+use crate::ast::{Call, LayerEntry, Node};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::eval::{Env, Value, eval};
+use crate::model::{CheckedLayer, Op, Row};
+use crate::shape::{Shape, grouped};
+use crate::span::SpanRange;
+use crate::spec::LayerSpec;
+use crate::vocab::args::Args;
+use crate::vocab::{bind_layer, resolve_kind};
+
+/// What the walk of one model collects.
+pub struct Walker<'a, 'd> {
+    pub blocks: &'a Blocks<'a>,
+    pub diags: &'d mut Diagnostics,
+    pub layers: Vec<CheckedLayer>,
+    pub rows: Vec<Row>,
+    /// Blocks being expanded, innermost last: a block may not use itself.
+    active: Vec<String>,
+    /// An entry did not parse: its error is reported, the model is broken.
+    pub damaged: bool,
+    /// Field names taken, with the layer path that took each.
+    fields: HashMap<String, String>,
+}
+
+/// A module's namespace: where its layers are named, and its unnamed
+/// entries numbered as `nn.Sequential` numbers them.
+pub struct Scope {
+    /// The dotted prefix ("" for the model itself).
+    prefix: String,
+    /// The summary depth of this module's entries.
+    depth: usize,
+    /// Names already taken here: the layer index and its call, for layers.
+    names: HashMap<String, Option<(usize, String)>>,
+    next_index: usize,
+    /// How messages name the module: the model's name, or the path.
+    title: String,
+}
+
+impl Scope {
+    pub fn root(model: &str) -> Self {
+        let mut scope = Scope::new(String::new(), 1);
+        scope.title = model.to_string();
+        scope
+    }
+
+    fn new(prefix: String, depth: usize) -> Self {
+        Scope {
+            title: prefix.clone(),
+            prefix,
+            depth,
+            names: HashMap::new(),
+            next_index: 0,
+        }
+    }
+
+    fn path(&self, local: &str) -> String {
+        if self.prefix.is_empty() {
+            local.to_string()
+        } else {
+            format!("{}.{local}", self.prefix)
+        }
+    }
+}
+
+/// `layer1.0.conv1` -> `layer1_0_conv1`; `3` -> `_3`.
+fn field_name(path: &str) -> String {
+    let joined = path.replace('.', "_");
+    if joined.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("_{joined}")
+    } else {
+        joined
+    }
+}
+
+impl<'a, 'd> Walker<'a, 'd> {
+    pub fn new(blocks: &'a Blocks<'a>, diags: &'d mut Diagnostics) -> Self {
+        Walker {
+            blocks,
+            diags,
+            layers: Vec::new(),
+            rows: Vec::new(),
+            active: Vec::new(),
+            damaged: false,
+            fields: HashMap::new(),
+        }
+    }
+
+    /// Walks `entries` in order.
+    pub fn entries(
+        &mut self,
+        entries: &[LayerEntry],
+        scope: &mut Scope,
+        flow: &mut Flow,
+        env: &dyn Env,
+    ) -> Vec<Op> {
+        let mut ops = Vec::new();
+        for entry in entries {
+            ops.extend(self.entry(entry, scope, flow, env));
+        }
+        ops
+    }
+
+    /// Whether the entry's `if` condition holds (an unknown or invalid
+    /// condition leaves the entry out; its error is reported).
+    fn condition_holds(&mut self, entry: &LayerEntry, env: &dyn Env) -> bool {
+        let Some(cond) = &entry.condition else {
+            return true;
+        };
+        match eval(cond, env) {
+            Ok(v) => match v.value {
+                Value::Bool(b) => b,
+                Value::Unknown => false,
+                other => {
+                    self.diags.push(Diagnostic::error(
+                        v.span,
+                        format!(
+                            "an `if` condition must be `true` or `false`, not {}",
+                            other.describe()
+                        ),
+                    ));
+                    false
+                }
+            },
+            Err(d) => {
+                self.diags.push(*d);
+                false
+            }
+        }
+    }
+
+    fn entry(
+        &mut self,
+        entry: &LayerEntry,
+        scope: &mut Scope,
+        flow: &mut Flow,
+        env: &dyn Env,
+    ) -> Vec<Op> {
+        if !self.condition_holds(entry, env) {
+            return Vec::new();
+        }
+        let index = scope.next_index;
+        scope.next_index += 1;
+        let (local, named) = match &entry.name {
+            Some(ident) => (ident.unraw().to_string(), true),
+            None => (index.to_string(), false),
+        };
+        if named
+            && local.len() > 1
+            && local.starts_with('_')
+            && local[1..].bytes().all(|b| b.is_ascii_digit())
+        {
+            self.diags.push(
+                Diagnostic::error(
+                    entry.span.start,
+                    format!("the layer name `{local}` is reserved"),
+                )
+                .note("unnamed layers are stored in fields `_0`, `_1`, ... of the model")
+                .help("choose another name, or leave the name out"),
+            );
+        }
+        let path = scope.path(&local);
+        match &entry.node {
+            Node::Invalid => {
+                self.damaged = true;
+                flow.forget();
+                Vec::new()
+            }
+            Node::Call(call) => {
+                if call.damaged {
+                    self.damaged = true;
+                }
+                match self.blocks.get(&call.kind.to_string()) {
+                    Some(_) => self.block_use(entry, call, &local, &path, scope, flow, env),
+                    None => self.layer(entry, call, &local, named, &path, scope, flow, env),
+                }
+            }
+            Node::Sequential { items, .. } => {
+                self.claim_module_name(entry, &local, scope);
+                self.module(
+                    &path,
+                    "Sequential",
+                    String::new(),
+                    scope,
+                    flow,
+                    |w, inner, flow| w.entries(items, inner, flow, env),
+                )
+            }
+            Node::Repeat { item, count, .. } => {
+                let n = self.repeat_count(count, env);
+                self.claim_module_name(entry, &local, scope);
+                let items: Vec<LayerEntry> = (0..n).map(|_| (**item).clone()).collect();
+                self.module(
+                    &path,
+                    "Sequential",
+                    String::new(),
+                    scope,
+                    flow,
+                    |w, inner, flow| w.entries(&items, inner, flow, env),
+                )
+            }
+            Node::Path { items, .. } if named => {
+                self.claim_module_name(entry, &local, scope);
+                self.module(
+                    &path,
+                    "Sequential",
+                    String::new(),
+                    scope,
+                    flow,
+                    |w, inner, flow| w.entries(items, inner, flow, env),
+                )
+            }
+            Node::Path { items, .. } => self.entries(items, scope, flow, env),
+            Node::Residual {
+                keyword,
+                main,
+                shortcut,
+                ..
+            } => {
+                let label = if named {
+                    local.clone()
+                } else {
+                    "residual".to_string()
+                };
+                if named {
+                    self.claim_module_name(entry, &local, scope);
+                    self.module(
+                        &path,
+                        "Residual",
+                        String::new(),
+                        scope,
+                        flow,
+                        |w, inner, flow| {
+                            w.residual(
+                                *keyword,
+                                main,
+                                shortcut.as_deref(),
+                                &label,
+                                inner,
+                                flow,
+                                env,
+                            )
+                        },
+                    )
+                } else {
+                    self.residual(
+                        *keyword,
+                        main,
+                        shortcut.as_deref(),
+                        &label,
+                        scope,
+                        flow,
+                        env,
+                    )
+                }
+            }
+            Node::Concat {
+                keyword, branches, ..
+            } => {
+                let label = if named {
+                    local.clone()
+                } else {
+                    "concat".to_string()
+                };
+                if named {
+                    self.claim_module_name(entry, &local, scope);
+                    self.module(
+                        &path,
+                        "Concat",
+                        String::new(),
+                        scope,
+                        flow,
+                        |w, inner, flow| w.concat(*keyword, branches, &label, inner, flow, env),
+                    )
+                } else {
+                    self.concat(*keyword, branches, &label, scope, flow, env)
+                }
+            }
+        }
+    }
+
+    fn repeat_count(&mut self, count: &crate::ast::Expr, env: &dyn Env) -> usize {
+        match eval(count, env) {
+            Ok(v) => match v.value {
+                Value::Int(n) if (0..=MAX_REPEAT as i128).contains(&n) => n as usize,
+                Value::Unknown => 0,
+                other => {
+                    self.diags.push(Diagnostic::error(
+                        v.span,
+                        format!(
+                            "the number of copies must be a whole number from 0 to {MAX_REPEAT}, not {}",
+                            other.describe()
+                        ),
+                    ));
+                    0
+                }
+            },
+            Err(d) => {
+                self.diags.push(*d);
+                0
+            }
+        }
+    }
+
+    /// Reports a module name already taken in `scope`.
+    fn claim_module_name(&mut self, entry: &LayerEntry, local: &str, scope: &mut Scope) {
+        if let Some(ident) = &entry.name {
+            if scope.names.contains_key(local) {
+                self.duplicate_name(ident.span().into(), local, &scope.title);
+            }
+            scope.names.insert(local.to_string(), None);
+        }
+    }
+
+    fn duplicate_name(&mut self, span: SpanRange, local: &str, module: &str) {
+        self.diags.push(
+            Diagnostic::error(span, format!("the layer name `{local}` is used twice in `{module}`"))
+                .note("each name becomes a state_dict prefix, so it must be unique; only a layer without weights (like `ReLU`) may be used twice under one name")
+                .help(format!("rename one of them, e.g. `{local}_2`")),
+        );
+    }
+
+    /// A module holding others (a Sequential, a block's use, a named
+    /// residual or concat): a summary row, then its contents one level down.
+    #[allow(clippy::too_many_arguments)]
+    fn module(
+        &mut self,
+        path: &str,
+        kind: &str,
+        text: String,
+        scope: &mut Scope,
+        flow: &mut Flow,
+        body: impl FnOnce(&mut Self, &mut Scope, &mut Flow) -> Vec<Op>,
+    ) -> Vec<Op> {
+        let row = self.rows.len();
+        let layers_before = self.layers.len();
+        self.rows.push(Row {
+            name: path.to_string(),
+            kind: kind.to_string(),
+            text,
+            output: Shape::Unknown,
+            params: None,
+            buffers: 0,
+            macs: None,
+            depth: scope.depth,
+            leaf: false,
+        });
+        let mut inner = Scope::new(path.to_string(), scope.depth + 1);
+        let mut inner_flow = flow.branch();
+        let ops = body(self, &mut inner, &mut inner_flow);
+        let params = self.layers[layers_before..]
+            .iter()
+            .try_fold(0usize, |acc, l| acc.checked_add(l.params?));
+        let leaves = self.rows[row + 1..].iter().filter(|r| r.leaf);
+        let macs = leaves
+            .clone()
+            .try_fold(0usize, |acc, r| acc.checked_add(r.macs?));
+        let buffers = self.layers[layers_before..]
+            .iter()
+            .map(|l| {
+                l.spec.as_ref().map_or(0, |s| {
+                    s.tensors()
+                        .iter()
+                        .filter(|(n, _)| !LayerSpec::is_parameter(n))
+                        .map(|(_, sh)| sh.iter().product::<usize>())
+                        .sum()
+                })
+            })
+            .sum();
+        let r = &mut self.rows[row];
+        r.output = inner_flow.shape.clone();
+        r.params = params;
+        r.macs = macs;
+        r.buffers = buffers;
+        flow.advance(&LayerRef::module(path), inner_flow.shape, false);
+        ops
+    }
+
+    /// A use of a block: its parameters bound, its layers walked one level
+    /// down; errors inside say which use made them.
+    #[allow(clippy::too_many_arguments)]
+    fn block_use(
+        &mut self,
+        entry: &LayerEntry,
+        call: &Call,
+        local: &str,
+        path: &str,
+        scope: &mut Scope,
+        flow: &mut Flow,
+        caller: &dyn Env,
+    ) -> Vec<Op> {
+        let Some(block) = self.blocks.get(&call.kind.to_string()) else {
+            return Vec::new();
+        };
+        let name = block.name.to_string();
+        if self.active.contains(&name) {
+            self.diags.push(
+                Diagnostic::error(call.kind.span(), format!("the block `{name}` uses itself"))
+                    .note(format!("blocks in use: {}", self.active.join(" -> "))),
+            );
+            flow.forget();
+            return Vec::new();
+        }
+        self.claim_module_name(entry, local, scope);
+        let (args, env) = bind_use(block, call, caller, self.diags);
+        let text = args.text.resolved().render();
+        let errors_before = self.diags.len();
+        self.active.push(name.clone());
+        let ops = self.module(path, &name, text.clone(), scope, flow, |w, inner, flow| {
+            w.entries(&block.layers, inner, flow, &env)
+        });
+        self.active.pop();
+        self.blame_use(errors_before, path, &text, call.span);
+        ops
+    }
+
+    /// Errors raised inside a block's layers also name the use that made
+    /// them, and get a twin at the use itself; the same error from several
+    /// uses is reported once, listing them.
+    fn blame_use(&mut self, errors_before: usize, path: &str, text: &str, use_span: SpanRange) {
+        let context = format!("in `{path}`, which is `{text}`");
+        let mut first: Option<String> = None;
+        let mut count = 0;
+        let mut i = errors_before;
+        while i < self.diags.len() {
+            let diag = &self.diags.as_slice()[i];
+            if !diag.is_error() || diag.message.starts_with("error in this use of") {
+                i += 1;
+                continue;
+            }
+            count += 1;
+            first.get_or_insert_with(|| diag.message.clone());
+            let key = (format!("{:?}", diag.span.start), diag.message.clone());
+            let twin = (0..errors_before).find(|&j| {
+                let d = &self.diags.as_slice()[j];
+                (format!("{:?}", d.span.start), d.message.clone()) == key
+            });
+            match twin {
+                Some(j) => {
+                    self.diags.remove(i);
+                    if let Some(d) = self.diags.get_mut(j) {
+                        d.notes.push(format!("also {context}"));
+                    }
+                }
+                None => {
+                    if let Some(d) = self.diags.get_mut(i) {
+                        d.notes.push(context.clone());
+                    }
+                    i += 1;
+                }
+            }
+        }
+        if let Some(first) = first {
+            let more = if count > 1 {
+                format!(" (and {} more)", count - 1)
+            } else {
+                String::new()
+            };
+            self.diags.push(
+                Diagnostic::error(
+                    use_span,
+                    format!("error in this use of `{text}`, at `{path}`"),
+                )
+                .note(format!("{first}{more}"))
+                .note("see the error inside the block for where"),
+            );
+        }
+    }
+
+    /// A layer: resolved, bound, its shape inferred, registered as a field.
+    #[allow(clippy::too_many_arguments)]
+    fn layer(
+        &mut self,
+        entry: &LayerEntry,
+        call: &Call,
+        local: &str,
+        named: bool,
+        path: &str,
+        scope: &mut Scope,
+        flow: &mut Flow,
+        env: &dyn Env,
+    ) -> Vec<Op> {
+        let Some(sig) = resolve_kind(call, self.diags) else {
+            flow.forget();
+            return Vec::new();
+        };
+        let (args, layer_args) = bind_layer(call, sig, env, self.diags);
+        let layer = LayerRef {
+            name: path.to_string(),
+            named,
+            kind: sig.name,
+        };
+        let received = flow.shape.clone();
+        let mut cx = InferCx {
+            flow: &*flow,
+            layer: &layer,
+            args: &args,
+            diags: &mut *self.diags,
+        };
+        let inferred = layer_args.infer(&mut cx);
+        let text = filled_text(&args, inferred.spec.as_ref());
+        let blame = size_blame(&args, inferred.spec.as_ref());
+        let inferred = limit_tensors(inferred, &layer, blame, self.diags);
+        let output = limit_size(inferred.output.clone(), &layer, entry.span, self.diags);
+
+        let index = self.register(entry, local, &text, &inferred, scope, || CheckedLayer {
+            name: path.to_string(),
+            named,
+            field: syn::Ident::new(&field_name(path), call.kind.span()),
+            kind: sig.name,
+            text: text.clone(),
+            attrs: entry.attrs.clone(),
+            input: received.clone(),
+            output: output.clone(),
+            spec: inferred.spec.clone(),
+            params: inferred.params,
+            macs: inferred.macs,
+            span: entry.span,
+            kind_span: call.kind.span(),
+        });
+        let buffers = inferred.spec.as_ref().map_or(0, |s| {
+            s.tensors()
+                .iter()
+                .filter(|(n, _)| !LayerSpec::is_parameter(n))
+                .map(|(_, sh)| sh.iter().product::<usize>())
+                .sum()
+        });
+        self.rows.push(Row {
+            name: path.to_string(),
+            kind: sig.name.to_string(),
+            text,
+            output: output.clone(),
+            params: inferred.params,
+            buffers,
+            macs: inferred.macs,
+            depth: scope.depth,
+            leaf: true,
+        });
+        let is_flatten =
+            matches!(inferred.spec, Some(LayerSpec::Flatten { .. })) || sig.name == "Flatten";
+        flow.advance(&layer, output.clone(), is_flatten);
+        match index {
+            Some(layer) => vec![Op::Layer {
+                layer,
+                input: received,
+                output,
+            }],
+            None => Vec::new(),
+        }
+    }
+
+    /// Registers a layer under its name in `scope`. A name used again for
+    /// the same weightless layer (torchvision's shared `relu`) is the same
+    /// layer; anything else is a duplicate.
+    fn register(
+        &mut self,
+        entry: &LayerEntry,
+        local: &str,
+        text: &str,
+        inferred: &Inferred,
+        scope: &mut Scope,
+        make: impl FnOnce() -> CheckedLayer,
+    ) -> Option<usize> {
+        let weightless = inferred.params == Some(0)
+            && inferred
+                .spec
+                .as_ref()
+                .is_some_and(|s| s.tensors().is_empty());
+        if let (Some(ident), Some(existing)) = (&entry.name, scope.names.get(local)) {
+            return match existing {
+                Some((index, existing_text)) if weightless && existing_text == text => Some(*index),
+                _ => {
+                    self.duplicate_name(ident.span().into(), local, &scope.title);
+                    None
+                }
+            };
+        }
+        let index = self.layers.len();
+        let layer = make();
+        // Nested paths flatten into field names (`layer1.0.conv1` ->
+        // `layer1_0_conv1`), which a user's own name could also be.
+        let field = layer.field.to_string();
+        if let Some(other) = self.fields.get(&field) {
+            let diag = Diagnostic::error(
+                entry.span.start,
+                format!(
+                    "`{}` would be stored in the field `{field}`, which `{other}` already uses",
+                    layer.name
+                ),
+            )
+            .help("rename one of the two layers");
+            self.diags.push(diag);
+        }
+        self.fields.insert(field, layer.name.clone());
+        self.layers.push(layer);
+        scope
+            .names
+            .insert(local.to_string(), Some((index, text.to_string())));
+        Some(index)
+    }
+
+    /// `residual { main } + shortcut`: both paths from the same input; their
+    /// outputs must agree, and the sum goes on.
+    #[allow(clippy::too_many_arguments)]
+    fn residual(
+        &mut self,
+        keyword: proc_macro2::Span,
+        main: &[LayerEntry],
+        shortcut: Option<&LayerEntry>,
+        label: &str,
+        scope: &mut Scope,
+        flow: &mut Flow,
+        env: &dyn Env,
+    ) -> Vec<Op> {
+        let input = flow.shape.clone();
+        let mut main_flow = flow.branch();
+        let main_ops = self.entries(main, scope, &mut main_flow, env);
+        let mut short_flow = flow.branch();
+        let short_ops = match shortcut {
+            Some(entry) => self.entry(entry, scope, &mut short_flow, env),
+            None => Vec::new(),
+        };
+        let identity = short_ops.is_empty() && short_flow.steps.len() == 1;
+        let (a, b) = (main_flow.shape.clone(), short_flow.shape.clone());
+        if a.is_known() && b.is_known() && a != b {
+            let span = match shortcut {
+                Some(entry) if !identity => entry.span,
+                _ => SpanRange::single(keyword),
+            };
+            let shortcut_text = if identity {
+                format!("the shortcut passes the input on unchanged, {b}")
+            } else {
+                format!("the shortcut gives {b}")
+            };
+            let mut diag = Diagnostic::error(
+                span,
+                format!("this residual add cannot sum its paths: the main path gives {a}, but {shortcut_text}"),
+            )
+            .note(main_flow.trace_as("main path:"))
+            .note(short_flow.trace_as("shortcut: "));
+            diag = match (identity, projection(&b, &a)) {
+                (true, Some(text)) => diag.help(format!(
+                    "add a projection shortcut after the braces: `+ downsample: {text}`"
+                )),
+                (true, None) => diag.help(format!(
+                    "the main path must end in {b}, or add a shortcut that gives {a}"
+                )),
+                (false, _) => diag.help(format!("make the shortcut end in {a}")),
+            };
+            self.diags.push(diag);
+        }
+        let output = if a.is_known() { a } else { b };
+        let layer = LayerRef {
+            name: label.to_string(),
+            named: true,
+            kind: "Residual",
+        };
+        let op = Op::Residual {
+            input,
+            main: main_ops,
+            shortcut: short_ops,
+            output: output.clone(),
+        };
+        flow.advance(&layer, output, false);
+        vec![op]
+    }
+
+    /// `concat { a, b, ... }`: every branch from the same input; the outputs
+    /// must agree on height and width, and their channels add up.
+    fn concat(
+        &mut self,
+        keyword: proc_macro2::Span,
+        branches: &[LayerEntry],
+        label: &str,
+        scope: &mut Scope,
+        flow: &mut Flow,
+        env: &dyn Env,
+    ) -> Vec<Op> {
+        let input = flow.shape.clone();
+        let mut results = Vec::new();
+        for entry in branches {
+            let mut branch_flow = flow.branch();
+            let ops = self.entry(entry, scope, &mut branch_flow, env);
+            results.push((entry, ops, branch_flow));
+        }
+        let mut channels: Option<usize> = Some(0);
+        let mut size: Option<(usize, usize)> = None;
+        let mut size_from = 0;
+        let mut ok = !results.is_empty();
+        for (i, (entry, _, branch)) in results.iter().enumerate() {
+            match branch.shape.dims() {
+                Some([c, h, w]) => {
+                    channels = channels.zip(*c).and_then(|(a, b)| a.checked_add(b));
+                    if let (Some(h), Some(w)) = (h, w) {
+                        match size {
+                            None => {
+                                size = Some((*h, *w));
+                                size_from = i;
+                            }
+                            Some((sh, sw)) if (sh, sw) != (*h, *w) => {
+                                ok = false;
+                                let first = &results[size_from].2;
+                                let diag = Diagnostic::error(
+                                    entry.span,
+                                    format!(
+                                        "concat joins along channels, so its branches must agree on height and width, but branch {} gives {} and branch {} gives {}",
+                                        i + 1,
+                                        branch.shape,
+                                        size_from + 1,
+                                        first.shape
+                                    ),
+                                )
+                                .note(first.trace_as(&format!("branch {}:", size_from + 1)))
+                                .note(branch.trace_as(&format!("branch {}:", i + 1)))
+                                .help(format!("make branch {} keep {sh}x{sw} (with padding, or a smaller stride)", i + 1));
+                                self.diags.push(diag);
+                            }
+                            Some(_) => {}
+                        }
+                    }
+                }
+                Some(_) => {
+                    ok = false;
+                    self.diags.push(
+                        Diagnostic::error(
+                            entry.span,
+                            format!(
+                                "concat joins images along channels, but branch {} gives {}",
+                                i + 1,
+                                branch.shape
+                            ),
+                        )
+                        .note(format!(
+                            "branch {} {}",
+                            i + 1,
+                            branch.trace()
+                        )),
+                    );
+                }
+                None => channels = None,
+            }
+        }
+        if results.is_empty() {
+            self.diags.push(Diagnostic::error(
+                keyword,
+                "`concat` needs at least one branch",
+            ));
+        }
+        let output = match (ok, size) {
+            (true, Some((h, w))) => Shape::Known(vec![channels, Some(h), Some(w)]),
+            _ => Shape::Known(vec![channels, None, None]),
+        };
+        let op = Op::Concat {
+            input,
+            branches: results
+                .into_iter()
+                .map(|(_, ops, f)| (ops, f.shape))
+                .collect(),
+            output: output.clone(),
+        };
+        let layer = LayerRef {
+            name: label.to_string(),
+            named: true,
+            kind: "Concat",
+        };
+        flow.advance(&layer, output, false);
+        vec![op]
+    }
+}
+
+/// The projection shortcut that turns `from` into `to`: a 1x1 convolution
+/// with the stride that shrinks the image, then BatchNorm (ResNet's).
+fn projection(from: &Shape, to: &Shape) -> Option<String> {
+    let (from, to) = (from.concrete()?, to.concrete()?);
+    let (&[c, h, w], &[oc, oh, ow]) = (from.as_slice(), to.as_slice()) else {
+        return None;
+    };
+    let stride = (1..=h.max(1)).find(|s| cnn_shape::conv_out(h, 1, *s, 0, 0, 1) == Some(oh))?;
+    if cnn_shape::conv_out(w, 1, stride, 0, 0, 1) != Some(ow) {
+        return None;
+    }
+    let stride_text = if stride == 1 {
+        String::new()
+    } else {
+        format!(", stride = {stride}")
+    };
+    Some(format!(
+        "[Conv2d({c}, {oc}, 1{stride_text}, bias = false), BatchNorm2d({oc})]"
+    ))
+}
+
+/// The call's text with `_` replaced by the inferred size.
+fn filled_text(args: &Args, spec: Option<&LayerSpec>) -> String {
+    let mut text = args.text.resolved();
+    let inferred = match spec {
+        Some(LayerSpec::Conv2d(c)) => Some(("in_channels", c.in_channels)),
+        Some(LayerSpec::Linear(l)) => Some(("in_features", l.in_features)),
+        Some(LayerSpec::BatchNorm2d(b)) => Some(("num_features", b.num_features)),
+        _ => None,
+    };
+    if let Some((param, value)) = inferred
+        && args.get(param).is_some_and(|v| v.value == Value::Infer)
+    {
+        return text.with(param, &value.to_string());
+    }
+    text.has_parens |= !text.args.is_empty();
+    text.render()
+}
+
+/// The argument to blame for a layer's tensors being too large.
+fn size_blame(args: &Args, spec: Option<&LayerSpec>) -> SpanRange {
+    match spec {
+        Some(LayerSpec::Linear(l)) if l.in_features > l.out_features => args.span("in_features"),
+        Some(LayerSpec::Linear(_)) => args.span("out_features"),
+        Some(LayerSpec::Conv2d(_)) => args.span("out_channels"),
+        Some(LayerSpec::BatchNorm2d(_)) => args.span("num_features"),
+        _ => args.call_span,
+    }
+}
+
+/// Reports a layer whose weights are too large to be meant.
+fn limit_tensors(
+    inferred: Inferred,
+    layer: &LayerRef,
+    span: SpanRange,
+    diags: &mut Diagnostics,
+) -> Inferred {
+    let Some(spec) = &inferred.spec else {
+        return inferred;
+    };
+    for (_, shape) in spec.tensors() {
+        match cnn_shape::product(&shape) {
+            Some(n) if n <= MAX_ELEMENTS => {}
+            n => {
+                let n = n.map_or("too many".to_string(), grouped);
+                diags.push(
+                    Diagnostic::error(
+                        span,
+                        format!(
+                            "{} would hold a tensor of {n} values, more than the {} cnn can hold",
+                            layer.quoted(),
+                            grouped(MAX_ELEMENTS)
+                        ),
+                    )
+                    .help("no layer this large fits in memory; check its sizes"),
+                );
+                return Inferred::broken(inferred.output);
+            }
+        }
+    }
+    inferred
+}
+
+/// Reports a tensor too large to be meant, and forgets its size.
+fn limit_size(shape: Shape, layer: &LayerRef, span: SpanRange, diags: &mut Diagnostics) -> Shape {
+    let Some(dims) = shape.concrete() else {
+        return shape;
+    };
+    match cnn_shape::product(&dims) {
+        Some(n) if n <= MAX_ELEMENTS => shape,
+        _ => {
+            diags.push(Diagnostic::error(
+                span,
+                format!(
+                    "{} outputs {shape} per image, more than the {} values cnn can hold",
+                    layer.quoted(),
+                    grouped(MAX_ELEMENTS)
+                ),
+            ));
+            Shape::Unknown
+        }
+    }
+}

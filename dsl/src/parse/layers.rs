@@ -1,0 +1,179 @@
+//! Layer lists and what their entries hold: calls, `[sequential]`,
+//! `[repeat; n]`, `{ paths }`, `residual { .. } + shortcut`, `concat { .. }`,
+//! each optionally followed by `if condition`.
+
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use syn::parse::{ParseStream, Parser};
+use syn::{Attribute, Ident, Token};
+
+use super::call::parse_call;
+use super::{parse_expr, push_syn_error, reported, split_commas, token_range};
+use crate::ast::{LayerEntry, Node};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::span::SpanRange;
+
+/// Parses a comma-separated list of entries, each on its own.
+pub fn parse_layers(body: TokenStream, diags: &mut Diagnostics) -> Vec<LayerEntry> {
+    let mut layers = Vec::new();
+    for (tokens, comma) in split_commas(body) {
+        if tokens.is_empty() {
+            if let Some(comma) = comma {
+                diags.push(Diagnostic::error(
+                    comma,
+                    "unexpected `,`: there is no layer before it",
+                ));
+            }
+            continue;
+        }
+        let span = token_range(&tokens);
+        let parsed = (|input: ParseStream| {
+            let entry = parse_entry(input, diags)?;
+            if !input.is_empty() {
+                let what = match &entry.node {
+                    Node::Call(call) => format!("`{}(...)`", call.kind),
+                    _ => "it".to_string(),
+                };
+                let diag = Diagnostic::error(input.span(), "expected `,` between layers")
+                    .help(format!("add a `,` after {what}"));
+                return Err(reported(diags, diag));
+            }
+            Ok(entry)
+        })
+        .parse2(tokens);
+        match parsed {
+            Ok(entry) => layers.push(entry),
+            Err(e) => {
+                push_syn_error(diags, e);
+                layers.push(LayerEntry {
+                    attrs: Vec::new(),
+                    name: None,
+                    node: Node::Invalid,
+                    condition: None,
+                    span,
+                });
+            }
+        }
+    }
+    layers
+}
+
+/// `name: node if condition`, each part but the node optional.
+fn parse_entry(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<LayerEntry> {
+    let attrs = input.call(Attribute::parse_outer)?;
+    let start = input.span();
+    let mut name = None;
+    if input.peek(syn::LitInt) && input.peek2(Token![:]) {
+        let lit: syn::LitInt = input.parse()?;
+        input.parse::<Token![:]>()?;
+        diags.push(
+            Diagnostic::error(lit.span(), format!("a layer name must be an identifier, not the number `{lit}`"))
+                .help("leave the name out to have the layer numbered by its position, as nn.Sequential does"),
+        );
+    } else if input.peek(Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
+        name = Some(input.parse::<Ident>()?);
+        input.parse::<Token![:]>()?;
+    }
+    let (node, node_span) = parse_node(input, diags)?;
+    let mut end = node_span.end;
+    let mut condition = None;
+    if input.peek(Token![if]) {
+        input.parse::<Token![if]>()?;
+        let cond = parse_expr(input)?;
+        end = cond.span.end;
+        condition = Some(cond);
+    }
+    Ok(LayerEntry {
+        attrs,
+        name,
+        node,
+        condition,
+        span: SpanRange::new(start, end),
+    })
+}
+
+fn group_content(
+    input: ParseStream,
+    delimiter: Delimiter,
+) -> syn::Result<(TokenStream, SpanRange)> {
+    input.step(|cursor| {
+        if let Some((TokenTree::Group(g), rest)) = cursor.token_tree()
+            && g.delimiter() == delimiter
+        {
+            let span = SpanRange::new(g.span_open(), g.span_close());
+            return Ok(((g.stream(), span), rest));
+        }
+        Err(cursor.error("expected a group"))
+    })
+}
+
+fn parse_node(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<(Node, SpanRange)> {
+    if input.peek(syn::token::Bracket) {
+        let (content, span) = group_content(input, Delimiter::Bracket)?;
+        return Ok((parse_bracket(content, span, diags)?, span));
+    }
+    if input.peek(syn::token::Brace) {
+        let (content, span) = group_content(input, Delimiter::Brace)?;
+        let items = parse_layers(content, diags);
+        return Ok((Node::Path { items, span }, span));
+    }
+    if input.peek(Ident) && input.peek2(syn::token::Brace) {
+        let fork = input.fork();
+        let word: Ident = fork.parse()?;
+        if word == "residual" || word == "concat" {
+            input.parse::<Ident>()?;
+            let (content, body_span) = group_content(input, Delimiter::Brace)?;
+            let items = parse_layers(content, diags);
+            let mut span = SpanRange::new(word.span(), body_span.end);
+            if word == "concat" {
+                let node = Node::Concat {
+                    keyword: word.span(),
+                    branches: items,
+                    span,
+                };
+                return Ok((node, span));
+            }
+            let mut shortcut = None;
+            if input.peek(Token![+]) {
+                input.parse::<Token![+]>()?;
+                let entry = parse_entry(input, diags)?;
+                span = SpanRange::new(word.span(), entry.span.end);
+                shortcut = Some(Box::new(entry));
+            }
+            let node = Node::Residual {
+                keyword: word.span(),
+                main: items,
+                shortcut,
+                span,
+            };
+            return Ok((node, span));
+        }
+    }
+    let call = parse_call(input, diags)?;
+    let span = call.span;
+    Ok((Node::Call(call), span))
+}
+
+/// `[a, b, c]` (a Sequential) or `[node; count]` (copies of one node).
+fn parse_bracket(
+    content: TokenStream,
+    span: SpanRange,
+    diags: &mut Diagnostics,
+) -> syn::Result<Node> {
+    let tokens: Vec<TokenTree> = content.clone().into_iter().collect();
+    let semicolon = tokens
+        .iter()
+        .position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'));
+    let Some(at) = semicolon else {
+        let items = parse_layers(content, diags);
+        return Ok(Node::Sequential { items, span });
+    };
+    let item_tokens: TokenStream = tokens[..at].iter().cloned().collect();
+    let count_tokens: TokenStream = tokens[at + 1..].iter().cloned().collect();
+    let item = (|input: ParseStream| parse_entry(input, diags)).parse2(item_tokens)?;
+    let count = parse_expr.parse2(count_tokens)?;
+    Ok(Node::Repeat {
+        item: Box::new(item),
+        count,
+        span,
+    })
+}

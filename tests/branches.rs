@@ -1,0 +1,163 @@
+//! An Inception-style module (four concatenated branches, one of them a
+//! 3x3/stride-1/pad-1 max-pool) and a DenseNet-style dense block, checked
+//! against a hand-written reference computation.
+
+mod reference;
+
+use cnn::{Batch, Init, Module, StateDict, cnn};
+use reference::{Image, batch_norm, concat, conv, max_diff, max_pool, relu};
+
+cnn! {
+    /// GoogLeNet's Inception module: 1x1, 3x3 and 5x5 branches and a
+    /// pooling branch, joined along channels.
+    block Inception(in_ch, c1, c3_reduce, c3, c5_reduce, c5, pool_proj) {
+        concat {
+            branch1: Conv2d(in_ch, c1, 1),
+            {
+                branch2_reduce: Conv2d(in_ch, c3_reduce, 1),
+                branch2_relu: ReLU,
+                branch2: Conv2d(c3_reduce, c3, 3, padding = 1),
+            },
+            { branch3_reduce: Conv2d(in_ch, c5_reduce, 1), branch3: Conv2d(c5_reduce, c5, 5, padding = 2) },
+            { branch4_pool: MaxPool2d(3, stride = 1, padding = 1), branch4: Conv2d(in_ch, pool_proj, 1) },
+        },
+        relu: ReLU,
+    }
+
+    pub struct InceptionNet<6, 9, 7> {
+        stem: Conv2d(6, 8, 3, padding = 1),
+        mixed: Inception(8, 4, 3, 5, 2, 3, 2),
+    }
+
+    /// DenseNet's layer: its input, and new features computed from it.
+    block DenseLayer(growth) {
+        concat {
+            Identity,
+            { norm: BatchNorm2d(_), relu: ReLU, conv: Conv2d(_, growth, 3, padding = 1, bias = false) },
+        },
+    }
+
+    pub struct DenseNet<5, 6, 6> {
+        block: [DenseLayer(3); 3],
+        norm: BatchNorm2d(_),
+    }
+}
+
+fn image(seed: u64, c: usize, h: usize, w: usize) -> (Vec<f32>, Image) {
+    let mut init = Init::new(seed);
+    let data: Vec<f32> = (0..c * h * w).map(|_| init.unit() * 2.0 - 1.0).collect();
+    let reference = Image::new(c, h, w, data.iter().map(|&v| v as f64).collect());
+    (data, reference)
+}
+
+fn tensor<'a>(sd: &'a StateDict, name: &str) -> &'a [f32] {
+    &sd.get(name)
+        .unwrap_or_else(|| panic!("no tensor {name}"))
+        .data
+}
+
+#[test]
+fn inception_module() {
+    assert_eq!(InceptionNet::OUTPUT_SHAPE, &[4 + 5 + 3 + 2, 9, 7]);
+    let net = InceptionNet::new(11);
+    let sd = net.state_dict();
+    let (data, x) = image(1, 6, 9, 7);
+    let y: Batch<14, 9, 7> = net.forward(&Batch::from_vec(1, data).unwrap());
+
+    let c = |x: &Image, name: &str, c_out: usize, k: usize, pad: usize| {
+        conv(
+            x,
+            tensor(&sd, &format!("{name}.weight")),
+            Some(tensor(&sd, &format!("{name}.bias"))),
+            c_out,
+            k,
+            1,
+            pad,
+        )
+    };
+    let stem = c(&x, "stem", 8, 3, 1);
+    let b1 = c(&stem, "mixed.branch1", 4, 1, 0);
+    let b2 = c(
+        &relu(&c(&stem, "mixed.branch2_reduce", 3, 1, 0)),
+        "mixed.branch2",
+        5,
+        3,
+        1,
+    );
+    let b3 = c(
+        &c(&stem, "mixed.branch3_reduce", 2, 1, 0),
+        "mixed.branch3",
+        3,
+        5,
+        2,
+    );
+    let b4 = c(&max_pool(&stem, 3, 1, 1), "mixed.branch4", 2, 1, 0);
+    let want = relu(&concat(&[b1, b2, b3, b4]));
+    let diff = max_diff(y.as_slice(), &want);
+    assert!(diff < 1e-5, "max diff {diff}");
+    let names: Vec<&str> = InceptionNet::LAYERS.iter().map(|l| l.name).collect();
+    assert_eq!(names[..3], ["stem", "mixed", "mixed.branch1"]);
+}
+
+#[test]
+fn dense_block() {
+    // 5 channels, then 3 new ones per layer: 8, 11, 14.
+    assert_eq!(DenseNet::OUTPUT_SHAPE, &[14, 6, 6]);
+    let mut net = DenseNet::new(5);
+    // Non-trivial BatchNorm statistics, so a wrong formula shows.
+    for t in net.tensors_mut() {
+        if t.name.ends_with("running_var") || t.name.ends_with("weight") && t.shape.len() == 1 {
+            for (i, v) in t.data.iter_mut().enumerate() {
+                *v = 0.5 + (i % 3) as f32 * 0.4;
+            }
+        } else if t.name.ends_with("running_mean") || t.name.ends_with("bias") {
+            for (i, v) in t.data.iter_mut().enumerate() {
+                *v = (i % 5) as f32 * 0.1 - 0.2;
+            }
+        }
+    }
+    let sd = net.state_dict();
+    let (data, x) = image(2, 5, 6, 6);
+    let y: Batch<14, 6, 6> = net.forward(&Batch::from_vec(1, data).unwrap());
+
+    let bn = |x: &Image, name: &str| {
+        let t = |s: &str| tensor(&sd, &format!("{name}.{s}"));
+        batch_norm(
+            x,
+            t("weight"),
+            t("bias"),
+            t("running_mean"),
+            t("running_var"),
+            1e-5,
+        )
+    };
+    let mut features = x;
+    for i in 0..3 {
+        let p = format!("block.{i}");
+        let new = conv(
+            &relu(&bn(&features, &format!("{p}.norm"))),
+            tensor(&sd, &format!("{p}.conv.weight")),
+            None,
+            3,
+            3,
+            1,
+            1,
+        );
+        features = concat(&[features, new]);
+    }
+    let want = bn(&features, "norm");
+    let diff = max_diff(y.as_slice(), &want);
+    assert!(diff < 1e-5, "max diff {diff}");
+    assert_eq!(
+        DenseNet::LAYERS
+            .iter()
+            .filter(|l| l.kind == "Conv2d")
+            .map(|l| l.args)
+            .collect::<Vec<_>>(),
+        [
+            "Conv2d(5, 3, 3, padding = 1, bias = false)",
+            "Conv2d(8, 3, 3, padding = 1, bias = false)",
+            "Conv2d(11, 3, 3, padding = 1, bias = false)"
+        ]
+    );
+}
