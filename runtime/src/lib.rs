@@ -22,11 +22,14 @@ pub mod error;
 pub mod kernels;
 pub mod layers;
 pub mod module;
+pub mod pool;
 pub mod state_dict;
 pub mod summary;
 pub mod tensor;
+pub mod threads;
 
 pub use error::{Error, Result, StateDictMismatch};
+pub use kernels::gemm::Act;
 pub use kernels::pad::PaddingMode;
 pub use layers::activation::{ELU, Elementwise, GELU, LeakyReLU, ReLU, ReLU6, SiLU, Sigmoid, Tanh};
 pub use layers::adaptive_pool2d::{AdaptiveAvgPool2d, AdaptiveMaxPool2d};
@@ -43,6 +46,7 @@ pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRe
 pub use state_dict::{StateDict, Strictness, Tensor, load_state_dict};
 pub use summary::Summary;
 pub use tensor::{ABSENT, AnyBatch, Batch};
+pub use threads::{set_threads, threads};
 
 /// The shape formulas the checker and the const assertions share.
 pub use cnn_shape as shape;

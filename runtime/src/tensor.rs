@@ -4,6 +4,7 @@
 use ndarray::{ArrayBase, ArrayD, ArrayViewD, Data, Dimension, IxDyn};
 
 use crate::error::{Error, Result};
+use crate::pool;
 
 /// Marks an unused trailing dimension of [`Batch`]: `Batch<10>` is
 /// `Batch<10, ABSENT, ABSENT>`, a batch of 10 features per image.
@@ -53,7 +54,7 @@ pub const fn image_len(d0: usize, d1: usize, d2: usize) -> usize {
 /// assert_eq!(x.shape(), vec![2, 3, 2, 2]);
 /// assert!(Batch::<3, 2, 2>::from_vec(2, vec![0.0; 23]).is_err());
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(PartialEq)]
 pub struct Batch<const D0: usize, const D1: usize = ABSENT, const D2: usize = ABSENT> {
     batch: usize,
     data: Vec<f32>,
@@ -181,8 +182,8 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     /// The batch as an ndarray array `[N, D0, D1, D2]`, without a copy.
     pub fn into_ndarray(self) -> ArrayD<f32> {
         let shape = self.shape();
-        // The length always matches the shape; the fallback keeps this total.
-        ArrayD::from_shape_vec(IxDyn(&shape), self.data)
+        // The length always matches the shape.
+        ArrayD::from_shape_vec(IxDyn(&shape), self.into_vec())
             .unwrap_or_else(|e| panic!("Batch invariant broken: {e}"))
     }
 
@@ -215,8 +216,8 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     }
 
     /// The values, row-major.
-    pub fn into_vec(self) -> Vec<f32> {
-        self.data
+    pub fn into_vec(mut self) -> Vec<f32> {
+        std::mem::take(&mut self.data)
     }
 
     /// The values of image `i`, or `None` past the end.
@@ -255,9 +256,19 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
                 "reshape must keep the number of values per image"
             )
         };
+        let batch = self.batch;
         Batch {
-            batch: self.batch,
-            data: self.data,
+            batch,
+            data: self.into_vec(),
+        }
+    }
+
+    /// A batch of `batch` images whose values the caller overwrites (a
+    /// reused buffer: see [`crate::pool`]).
+    pub(crate) fn uninit(batch: usize) -> Self {
+        Batch {
+            batch,
+            data: pool::take(batch * Self::IMAGE_LEN),
         }
     }
 
@@ -294,6 +305,25 @@ impl<const D0: usize, const D1: usize, const D2: usize> AnyBatch for Batch<D0, D
     }
     fn as_slice(&self) -> &[f32] {
         &self.data
+    }
+}
+
+/// A clone takes a reused buffer.
+impl<const D0: usize, const D1: usize, const D2: usize> Clone for Batch<D0, D1, D2> {
+    fn clone(&self) -> Self {
+        let mut data = pool::take(self.data.len());
+        data.copy_from_slice(&self.data);
+        Batch {
+            batch: self.batch,
+            data,
+        }
+    }
+}
+
+/// A dropped batch gives its buffer back for the next forward pass.
+impl<const D0: usize, const D1: usize, const D2: usize> Drop for Batch<D0, D1, D2> {
+    fn drop(&mut self) {
+        pool::give(std::mem::take(&mut self.data));
     }
 }
 

@@ -2,6 +2,7 @@
 //! shape a literal.
 
 use cnn_dsl::model::{CheckedLayer, Op};
+use cnn_dsl::spec::{Activation, LayerSpec};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
@@ -60,15 +61,171 @@ impl<'a> Writer<'a> {
     }
 
     /// Runs `ops` on `input`; `shared` means the input is used again after
-    /// them, so it may not be consumed.
+    /// them, so it may not be consumed. Runs of Conv2d -> BatchNorm2d ->
+    /// activation, and a residual add with the activation after it, become
+    /// one fused convolution; Linear -> activation one fused product.
     fn ops(&mut self, ops: &[Op], input: Value, shared: bool) -> Result<Value, String> {
         let mut current = input;
         let mut current_shared = shared;
-        for op in ops {
-            current = self.op(op, current, current_shared)?;
+        let mut i = 0;
+        while i < ops.len() {
+            let (value, used) = self.fused(&ops[i..], &current, current_shared)?;
+            current = value;
             current_shared = false;
+            i += used;
         }
         Ok(current)
+    }
+
+    fn spec(&self, op: &Op) -> Option<&LayerSpec> {
+        match op {
+            Op::Layer { layer, .. } => self.layers.get(*layer)?.spec.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// The epilogue activation an op amounts to, if any.
+    fn activation(&self, op: Option<&Op>) -> Option<TokenStream> {
+        match self.spec(op?)? {
+            LayerSpec::Activation(Activation::ReLU) => Some(quote!(::cnn::Act::ReLU)),
+            LayerSpec::Activation(Activation::ReLU6) => Some(quote!(::cnn::Act::ReLU6)),
+            LayerSpec::Activation(Activation::LeakyReLU { negative_slope }) => {
+                let s = Literal::f32_unsuffixed(*negative_slope as f32);
+                (*negative_slope as f32)
+                    .is_finite()
+                    .then(|| quote!(::cnn::Act::LeakyReLU(#s)))
+            }
+            _ => None,
+        }
+    }
+
+    /// How many of `ops` a fused convolution starting at `ops[0]` takes:
+    /// the conv, a BatchNorm2d after it, an activation after those.
+    fn conv_run(&self, ops: &[Op]) -> Option<(usize, Option<usize>, Option<TokenStream>)> {
+        if !matches!(self.spec(ops.first()?)?, LayerSpec::Conv2d(_)) {
+            return None;
+        }
+        let bn = match ops.get(1).and_then(|op| self.spec(op)) {
+            Some(LayerSpec::BatchNorm2d(_)) => Some(1),
+            _ => None,
+        };
+        let next = 1 + usize::from(bn.is_some());
+        let act = self.activation(ops.get(next));
+        let used = next + usize::from(act.is_some());
+        Some((used, bn, act))
+    }
+
+    /// A fused convolution: `ops[0]` is the conv, `ops[bn]` its BatchNorm.
+    fn emit_conv(
+        &mut self,
+        ops: &[Op],
+        bn: Option<usize>,
+        act: Option<TokenStream>,
+        input: &Value,
+        residual: Option<&Value>,
+    ) -> Result<Value, String> {
+        let Op::Layer {
+            layer,
+            input: in_shape,
+            output,
+        } = &ops[0]
+        else {
+            return Err("a fused convolution that is not a layer".into());
+        };
+        let conv = self.layers.get(*layer).ok_or("a call to a missing layer")?;
+        let (h, w) = image_hw(in_shape)?;
+        let (oh, ow) = image_hw(output)?;
+        let field = &conv.field;
+        let bn = match bn.map(|b| &ops[b]) {
+            Some(Op::Layer { layer, .. }) => {
+                let f = &self
+                    .layers
+                    .get(*layer)
+                    .ok_or("a call to a missing layer")?
+                    .field;
+                quote!(::core::option::Option::Some(&self.#f))
+            }
+            _ => quote!(::core::option::Option::None),
+        };
+        let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
+        let residual = match residual {
+            Some(r) => {
+                let r = r.by_ref();
+                quote!(::core::option::Option::Some(#r))
+            }
+            None => quote!(::core::option::Option::None),
+        };
+        let out = self.fresh();
+        let arg = input.by_ref();
+        self.stmts.extend(quote! {
+            let #out = self.#field.forward_fused::<#h, #w, #oh, #ow>(#arg, #bn, #act, #residual);
+        });
+        Ok(Value {
+            name: out,
+            owned: true,
+        })
+    }
+
+    /// Writes `ops[0]` (and what fuses with it); returns the result and how
+    /// many ops it took.
+    fn fused(&mut self, ops: &[Op], input: &Value, shared: bool) -> Result<(Value, usize), String> {
+        if let Some((used, bn, act)) = self.conv_run(ops) {
+            return Ok((self.emit_conv(ops, bn, act, input, None)?, used));
+        }
+        if let Some(Op::Residual { main, shortcut, .. }) = ops.first() {
+            // main = ... -> Conv2d [-> BatchNorm2d]: the add and the
+            // activation after it run in that convolution's epilogue.
+            let tail = main
+                .iter()
+                .enumerate()
+                .rev()
+                .take(2)
+                .find(|(_, op)| matches!(self.spec(op), Some(LayerSpec::Conv2d(_))))
+                .map(|(at, _)| at);
+            if let Some(at) = tail {
+                let rest = &main[at..];
+                let bn = match rest.get(1).map(|op| self.spec(op)) {
+                    None => Some(None),
+                    Some(Some(LayerSpec::BatchNorm2d(_))) => Some(Some(1)),
+                    Some(_) => None,
+                };
+                if let Some(bn) = bn {
+                    let act = self.activation(ops.get(1));
+                    let used = 1 + usize::from(act.is_some());
+                    let short = self.ops(shortcut, input.clone(), true)?;
+                    let prefix = self.ops(&main[..at], input.clone(), true)?;
+                    let out = self.emit_conv(rest, bn, act, &prefix, Some(&short))?;
+                    return Ok((out, used));
+                }
+            }
+        }
+        if let Some(Op::Layer {
+            layer,
+            input: in_shape,
+            ..
+        }) = ops.first()
+            && matches!(self.spec(&ops[0]), Some(LayerSpec::Linear(_)))
+            && in_shape.rank() == Some(1)
+            && let Some(act) = self.activation(ops.get(1))
+        {
+            let field = &self
+                .layers
+                .get(*layer)
+                .ok_or("a call to a missing layer")?
+                .field;
+            let out = self.fresh();
+            let arg = input.by_ref();
+            self.stmts
+                .extend(quote!(let #out = self.#field.forward_fused(#arg, #act);));
+            return Ok((
+                Value {
+                    name: out,
+                    owned: true,
+                },
+                2,
+            ));
+        }
+        Ok((self.op(&ops[0], input.clone(), shared)?, 1))
     }
 
     fn op(&mut self, op: &Op, input: Value, shared: bool) -> Result<Value, String> {
@@ -149,6 +306,14 @@ impl<'a> Writer<'a> {
             name: out,
             owned: true,
         })
+    }
+}
+
+/// `(H, W)` of an image shape, as literals.
+fn image_hw(shape: &cnn_dsl::shape::Shape) -> Result<(Literal, Literal), String> {
+    match shape.concrete().as_deref() {
+        Some(&[_, h, w]) => Ok((Literal::usize_unsuffixed(h), Literal::usize_unsuffixed(w))),
+        _ => Err("a convolution without an image shape".into()),
     }
 }
 

@@ -1,8 +1,13 @@
-//! 2-d convolution as matrix multiplication: each group's output
+//! 2-d convolution. Through the packed GEMM: each group's output
 //! `[C_OUT/G, OH*OW]` is its weights `[C_OUT/G, C_IN/G*KH*KW]` times the
-//! unfolded input patches `[C_IN/G*KH*KW, OH*OW]` (im2col).
+//! input's patches `[C_IN/G*KH*KW, OH*OW]`, packed straight from the image
+//! (an implicit im2col), with bias, BatchNorm and activation applied in the
+//! GEMM's epilogue. Depthwise convolutions run a direct kernel instead.
 
-use super::gemm::{MatMut, MatRef, gemm};
+use super::gemm::{Act, Epilogue, Isa, Matrix, Out, PackB, PackedA, gemm_part};
+use super::simd::vectorized;
+use crate::pool;
+use crate::threads;
 
 /// Every size of one convolution. Pairs are `[height, width]`; `pad` is the
 /// padding before the first row/column (after the last it is implied by the
@@ -21,7 +26,7 @@ pub struct ConvGeometry {
 }
 
 impl ConvGeometry {
-    /// Rows of the unfolded patch matrix of one group: `C_IN/G * KH * KW`.
+    /// Rows of one group's patch matrix: `C_IN/G * KH * KW`.
     pub fn patch_len(&self) -> usize {
         self.c_in / self.groups * self.kernel[0] * self.kernel[1]
     }
@@ -42,6 +47,11 @@ impl ConvGeometry {
             && self.input == self.output
     }
 
+    /// One input channel per group: a direct kernel beats a GEMM of one row.
+    pub fn is_depthwise(&self) -> bool {
+        self.groups == self.c_in && self.groups > 1
+    }
+
     /// The output positions `o` along one axis whose input index
     /// `o * stride + k * dilation - pad` falls inside `0..len`.
     fn valid_range(&self, axis: usize, k: usize) -> (usize, usize) {
@@ -53,13 +63,11 @@ impl ConvGeometry {
             self.output[axis],
         );
         let offset = k * d; // input index = o*s + offset - p
-        // first o with o*s + offset >= p
         let lo = if offset >= p {
             0
         } else {
             (p - offset).div_ceil(s)
         };
-        // last o with o*s + offset - p <= len - 1
         let hi = if len + p > offset {
             ((len + p - offset - 1) / s + 1).min(out)
         } else {
@@ -69,35 +77,248 @@ impl ConvGeometry {
     }
 }
 
-/// Unfolds the patches of `channels` input planes into `cols`
-/// (`channels*KH*KW` rows of `OH*OW`), zero outside the image.
-fn im2col(g: &ConvGeometry, input: &[f32], channels: usize, cols: &mut [f32]) {
-    let [h, w] = g.input;
-    let [oh, ow] = g.output;
-    let [kh, kw] = g.kernel;
-    let n = oh * ow;
-    for c in 0..channels {
-        let plane = &input[c * h * w..(c + 1) * h * w];
-        for i in 0..kh {
-            let (y_lo, y_hi) = g.valid_range(0, i);
-            for j in 0..kw {
+/// The weights, packed per group for the GEMM (or kept as they are for the
+/// direct depthwise kernel), and what the patches of this geometry read,
+/// worked out once.
+#[derive(Clone, Debug)]
+pub struct PackedConv {
+    geometry: ConvGeometry,
+    groups: Vec<PackedA>,
+    patches: Patches,
+}
+
+impl PackedConv {
+    /// Packs `weight` (`[C_OUT, C_IN/G, KH, KW]`) for this CPU.
+    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Self {
+        Self::with_isa(Isa::detect(), g, weight)
+    }
+
+    pub fn with_isa(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Self {
+        if g.is_depthwise() {
+            return PackedConv {
+                geometry: *g,
+                groups: Vec::new(),
+                patches: Patches::default(),
+            };
+        }
+        let og = g.c_out / g.groups;
+        let k = g.patch_len();
+        let groups = (0..g.groups)
+            .map(|gi| PackedA::new(isa, og, k, &weight[gi * og * k..(gi + 1) * og * k]))
+            .collect();
+        PackedConv {
+            geometry: *g,
+            groups,
+            patches: Patches::new(g, isa.nr()),
+        }
+    }
+
+    /// The geometry this was packed for.
+    pub fn geometry(&self) -> &ConvGeometry {
+        &self.geometry
+    }
+}
+
+/// What each row and each panel of the patch matrix reads.
+#[derive(Clone, Debug, Default)]
+struct Patches {
+    rows: Vec<PatchRow>,
+    runs: Vec<Run>,
+    /// Per panel of `NR` columns: its runs, as a range of `runs`.
+    panels: Vec<(usize, usize)>,
+}
+
+impl Patches {
+    fn new(g: &ConvGeometry, nr: usize) -> Self {
+        let [kh, kw] = g.kernel;
+        // Every channel reads the same places: one row per kernel tap.
+        let rows = (0..kh * kw)
+            .map(|k| {
+                let (i, j) = (k / kw, k % kw);
+                let (y_lo, y_hi) = g.valid_range(0, i);
                 let (x_lo, x_hi) = g.valid_range(1, j);
-                let row = &mut cols[((c * kh + i) * kw + j) * n..][..n];
-                row[..y_lo * ow].fill(0.0);
-                row[y_hi * ow..].fill(0.0);
-                for oy in y_lo..y_hi {
-                    let iy = oy * g.stride[0] + i * g.dilation[0] - g.pad[0];
-                    let src = &plane[iy * w..(iy + 1) * w];
-                    let dst = &mut row[oy * ow..(oy + 1) * ow];
-                    dst[..x_lo].fill(0.0);
-                    dst[x_hi.max(x_lo)..].fill(0.0);
-                    let x0 = (x_lo * g.stride[1] + j * g.dilation[1]) as isize - g.pad[1] as isize;
-                    if g.stride[1] == 1 && x_hi > x_lo {
-                        let x0 = x0 as usize;
-                        dst[x_lo..x_hi].copy_from_slice(&src[x0..x0 + (x_hi - x_lo)]);
-                    } else {
-                        for ox in x_lo..x_hi {
-                            dst[ox] = src[ox * g.stride[1] + j * g.dilation[1] - g.pad[1]];
+                PatchRow {
+                    y_lo,
+                    y_hi,
+                    x_lo,
+                    x_hi,
+                    dy: (i * g.dilation[0]) as isize - g.pad[0] as isize,
+                    dx: (j * g.dilation[1]) as isize - g.pad[1] as isize,
+                }
+            })
+            .collect();
+        let n = g.output[0] * g.output[1];
+        let ow = g.output[1];
+        let mut runs = Vec::new();
+        let mut panels = Vec::new();
+        for j0 in (0..n).step_by(nr.max(1)) {
+            let width = nr.min(n - j0);
+            let start = runs.len();
+            let mut col = 0;
+            while col < width {
+                let at = j0 + col;
+                let (oy, ox) = (at / ow, at % ow);
+                let len = (ow - ox).min(width - col);
+                runs.push(Run {
+                    at: col,
+                    oy,
+                    ox,
+                    len,
+                });
+                col += len;
+            }
+            panels.push((start, runs.len()));
+        }
+        Patches { rows, runs, panels }
+    }
+}
+
+/// The patches of one image's group of channels, packed as GEMM panels.
+pub struct Im2col<'a> {
+    pub g: &'a ConvGeometry,
+    patches: &'a Patches,
+    /// The group's `C_IN/G` input planes.
+    pub input: &'a [f32],
+}
+
+/// One row of the patch matrix: which input channel and kernel tap it
+/// reads, and which output rows and columns see the image (not padding).
+#[derive(Clone, Copy, Debug, Default)]
+struct PatchRow {
+    y_lo: usize,
+    y_hi: usize,
+    x_lo: usize,
+    x_hi: usize,
+    /// Input row of output row `oy`: `oy * stride + dy` (only for valid rows).
+    dy: isize,
+    /// Input column of output column `ox`: `ox * stride + dx`.
+    dx: isize,
+}
+
+/// A stretch of a panel's columns on one output row.
+#[derive(Clone, Copy, Debug, Default)]
+struct Run {
+    /// First column in the panel.
+    at: usize,
+    oy: usize,
+    ox: usize,
+    len: usize,
+}
+
+/// Where one run of a panel reads, for one kernel tap: the same for every
+/// input channel but for the plane it starts in.
+#[derive(Clone, Copy, Default)]
+struct Segment {
+    /// First and one-past-last column of the panel that read the image.
+    lo: usize,
+    hi: usize,
+    /// Offset in the channel's plane of the value for column `lo`.
+    offset: usize,
+}
+
+/// The segments of a panel's runs for one tap (at most one per run).
+fn segments(
+    row: &PatchRow,
+    runs: &[Run],
+    w: usize,
+    sy: usize,
+    sx: usize,
+    out: &mut [Segment; 64],
+) -> usize {
+    let mut count = 0;
+    for run in runs {
+        if run.oy < row.y_lo || run.oy >= row.y_hi {
+            continue;
+        }
+        let lo = row.x_lo.clamp(run.ox, run.ox + run.len) - run.ox;
+        let hi = row.x_hi.clamp(run.ox, run.ox + run.len) - run.ox;
+        if hi <= lo || count == out.len() {
+            continue;
+        }
+        let iy = ((run.oy * sy) as isize + row.dy) as usize;
+        let ix = (((run.ox + lo) * sx) as isize + row.dx) as usize;
+        out[count] = Segment {
+            lo: run.at + lo,
+            hi: run.at + hi,
+            offset: iy * w + ix,
+        };
+        count += 1;
+    }
+    count
+}
+
+impl PackB for Im2col<'_> {
+    fn pack(&self, k0: usize, kc: usize, n0: usize, nc: usize, nr: usize, out: &mut [f32]) {
+        let g = self.g;
+        let w = g.input[1];
+        let plane = g.input[0] * w;
+        let taps = g.kernel[0] * g.kernel[1];
+        let (sy, sx) = (g.stride[0], g.stride[1]);
+        debug_assert!(n0.is_multiple_of(nr), "panels start on a multiple of NR");
+        #[cfg(target_arch = "x86_64")]
+        let avx512 = nr == 32 && Isa::detect() == Isa::Avx512;
+        let mut segs = [Segment::default(); 64];
+        for (p, panel) in out
+            .chunks_exact_mut(nr * kc)
+            .enumerate()
+            .take(nc.div_ceil(nr))
+        {
+            let j0 = n0 + p * nr;
+            let (start, end) = self.patches.panels[j0 / nr];
+            let runs = &self.patches.runs[start..end];
+            // Tap by tap: where the panel reads is worked out once, then
+            // every channel of this block reads the same places of its plane.
+            for tap in 0..taps.min(kc) {
+                // The first row of this block with this tap.
+                let first = k0 + (tap + taps - k0 % taps) % taps;
+                if first >= k0 + kc {
+                    continue;
+                }
+                let count = segments(&self.patches.rows[tap], runs, w, sy, sx, &mut segs);
+                let segs = &segs[..count];
+                let c0 = first / taps;
+                let rows = (k0 + kc - first).div_ceil(taps);
+                #[cfg(target_arch = "x86_64")]
+                if avx512 && sx <= 2 {
+                    // SAFETY: AVX-512F is present (checked); each segment lies
+                    // inside one image row (`valid_range`) of every channel's
+                    // plane, and each row written is one of the panel's.
+                    unsafe {
+                        if sx == 1 {
+                            pack_tap_avx512(
+                                segs,
+                                self.input,
+                                plane,
+                                c0,
+                                rows,
+                                first - k0,
+                                taps,
+                                panel,
+                            )
+                        } else {
+                            pack_tap_avx512_stride2(
+                                segs,
+                                self.input,
+                                plane,
+                                c0,
+                                rows,
+                                first - k0,
+                                taps,
+                                panel,
+                            )
+                        }
+                    };
+                    continue;
+                }
+                for r in 0..rows {
+                    let kk = first - k0 + r * taps;
+                    let dst = &mut panel[kk * nr..(kk + 1) * nr];
+                    dst.fill(0.0);
+                    let src = &self.input[(c0 + r) * plane..(c0 + r + 1) * plane];
+                    for seg in segs {
+                        let from = &src[seg.offset..];
+                        for (t, v) in dst[seg.lo..seg.hi].iter_mut().enumerate() {
+                            *v = from[t * sx];
                         }
                     }
                 }
@@ -106,65 +327,405 @@ fn im2col(g: &ConvGeometry, input: &[f32], channels: usize, cols: &mut [f32]) {
     }
 }
 
+/// Packs the rows of one tap (one per channel, `taps` rows apart) of a
+/// 32-column panel: each row built in two zmm registers by masked loads of
+/// its segments, then stored.
+///
+/// # Safety
+/// AVX-512F must be present; every segment must lie inside one row of the
+/// plane of each channel `c0..c0 + rows` in `input`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn pack_tap_avx512(
+    segs: &[Segment],
+    input: &[f32],
+    plane: usize,
+    c0: usize,
+    rows: usize,
+    kk: usize,
+    taps: usize,
+    panel: &mut [f32],
+) {
+    use std::arch::x86_64::*;
+    // The masks and plane offsets of the segments, once for all channels.
+    let plan = segs.iter().map(|seg| {
+        let len = seg.hi - seg.lo;
+        let bits: u32 = if len >= 32 {
+            u32::MAX
+        } else {
+            ((1u32 << len) - 1) << seg.lo
+        };
+        // Lane t reads plane[offset + t - lo]; masked-off lanes are never read.
+        (
+            bits as u16,
+            (bits >> 16) as u16,
+            seg.offset as isize - seg.lo as isize,
+        )
+    });
+    // Most panels have one or two segments: keep them in registers.
+    let mut first = [(0u16, 0u16, 0isize); 4];
+    let few = segs.len() <= first.len();
+    if few {
+        for (slot, p) in first.iter_mut().zip(plan.clone()) {
+            *slot = p;
+        }
+    }
+    if rows == 0 {
+        return;
+    }
+    assert!(
+        panel.len() >= (kk + (rows - 1) * taps + 1) * 32,
+        "pack: the panel is too short"
+    );
+    assert!(
+        input.len() >= (c0 + rows) * plane,
+        "pack: the input is too short"
+    );
+    let base = input.as_ptr();
+    let out = panel.as_mut_ptr();
+    for r in 0..rows {
+        let src = base.wrapping_add((c0 + r) * plane);
+        let (mut lo, mut hi) = (_mm512_setzero_ps(), _mm512_setzero_ps());
+        let mut load = |(m_lo, m_hi, shift): (u16, u16, isize)| {
+            let p = src.wrapping_offset(shift);
+            // SAFETY: only lanes in the masks are read, and they lie in the
+            // segment, inside this channel's plane (contract).
+            unsafe {
+                if m_lo == u16::MAX {
+                    lo = _mm512_loadu_ps(p);
+                } else if m_lo != 0 {
+                    lo = _mm512_mask_loadu_ps(lo, m_lo, p);
+                }
+                if m_hi == u16::MAX {
+                    hi = _mm512_loadu_ps(p.wrapping_add(16));
+                } else if m_hi != 0 {
+                    hi = _mm512_mask_loadu_ps(hi, m_hi, p.wrapping_add(16));
+                }
+            }
+        };
+        if few {
+            first[..segs.len()].iter().for_each(|&p| load(p));
+        } else {
+            plan.clone().for_each(&mut load);
+        }
+        // SAFETY: row kk + r * taps lies in `panel` (asserted above).
+        unsafe {
+            let dst = out.add((kk + r * taps) * 32);
+            _mm512_storeu_ps(dst, lo);
+            _mm512_storeu_ps(dst.add(16), hi);
+        }
+    }
+}
+
+/// [`pack_tap_avx512`] for a horizontal stride of 2: lane `t` of a segment
+/// reads `2t` further on, so each half of the row loads the 32 values it
+/// spans (masked to the even ones it needs) and keeps the even lanes.
+///
+/// # Safety
+/// As for [`pack_tap_avx512`], with each segment's values `2` apart.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn pack_tap_avx512_stride2(
+    segs: &[Segment],
+    input: &[f32],
+    plane: usize,
+    c0: usize,
+    rows: usize,
+    kk: usize,
+    taps: usize,
+    panel: &mut [f32],
+) {
+    use std::arch::x86_64::*;
+    /// The bits of `x` moved to the even positions of a 32-bit word.
+    fn spread(x: u32) -> u32 {
+        let mut x = x & 0xffff;
+        x = (x | (x << 8)) & 0x00ff_00ff;
+        x = (x | (x << 4)) & 0x0f0f_0f0f;
+        x = (x | (x << 2)) & 0x3333_3333;
+        (x | (x << 1)) & 0x5555_5555
+    }
+    if rows == 0 {
+        return;
+    }
+    assert!(
+        panel.len() >= (kk + (rows - 1) * taps + 1) * 32,
+        "pack: the panel is too short"
+    );
+    assert!(
+        input.len() >= (c0 + rows) * plane,
+        "pack: the input is too short"
+    );
+    /// One segment: the lanes it fills in each half, the masks of the
+    /// four 16-value loads it needs, and where lane 0 would read.
+    #[derive(Clone, Copy, Default)]
+    struct Plan {
+        lanes: [u16; 2],
+        loads: [u16; 4],
+        shift: isize,
+    }
+    let mut plans = [Plan::default(); 64];
+    for (plan, seg) in plans.iter_mut().zip(segs) {
+        let len = seg.hi - seg.lo;
+        let lanes: u32 = if len >= 32 {
+            u32::MAX
+        } else {
+            ((1u32 << len) - 1) << seg.lo
+        };
+        let (lo_src, hi_src) = (spread(lanes & 0xffff), spread(lanes >> 16));
+        *plan = Plan {
+            lanes: [lanes as u16, (lanes >> 16) as u16],
+            loads: [
+                lo_src as u16,
+                (lo_src >> 16) as u16,
+                hi_src as u16,
+                (hi_src >> 16) as u16,
+            ],
+            // Lane t reads base[2t]: base = plane + offset - 2 * lo.
+            shift: seg.offset as isize - 2 * seg.lo as isize,
+        };
+    }
+    let plans = &plans[..segs.len().min(64)];
+    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    let base = input.as_ptr();
+    let out = panel.as_mut_ptr();
+    for r in 0..rows {
+        let src = base.wrapping_add((c0 + r) * plane);
+        let (mut lo, mut hi) = (_mm512_setzero_ps(), _mm512_setzero_ps());
+        for plan in plans {
+            let p = src.wrapping_offset(plan.shift);
+            // SAFETY: only the masked (even) positions are read, each the
+            // value of one lane of the segment, inside this channel's plane.
+            unsafe {
+                if plan.lanes[0] != 0 {
+                    let a = _mm512_maskz_loadu_ps(plan.loads[0], p);
+                    let b = _mm512_maskz_loadu_ps(plan.loads[1], p.wrapping_add(16));
+                    lo = _mm512_mask_mov_ps(lo, plan.lanes[0], _mm512_permutex2var_ps(a, even, b));
+                }
+                if plan.lanes[1] != 0 {
+                    let c = _mm512_maskz_loadu_ps(plan.loads[2], p.wrapping_add(32));
+                    let d = _mm512_maskz_loadu_ps(plan.loads[3], p.wrapping_add(48));
+                    hi = _mm512_mask_mov_ps(hi, plan.lanes[1], _mm512_permutex2var_ps(c, even, d));
+                }
+            }
+        }
+        // SAFETY: row kk + r * taps lies in `panel` (asserted above).
+        unsafe {
+            let dst = out.add((kk + r * taps) * 32);
+            _mm512_storeu_ps(dst, lo);
+            _mm512_storeu_ps(dst.add(16), hi);
+        }
+    }
+}
+
+/// How one image's GEMM is cut into tasks: by the shape alone, so the cut
+/// (and every sum) is the same whatever the thread count.
+fn split(m: usize, k: usize, n: usize, mr: usize, nr: usize) -> (usize, usize) {
+    // Below about a million multiply-adds a task costs more than it saves.
+    let work = m * k * n;
+    let pieces = (work / (1 << 20)).clamp(1, 4);
+    if n >= 4 * nr * pieces || m < 2 * mr * pieces {
+        (1, pieces)
+    } else {
+        (pieces, 1)
+    }
+}
+
 /// Convolves `batch` images: `input` is `batch x C_IN x H x W`, `output`
-/// is `batch x C_OUT x OH x OW`, `weight` is `C_OUT x C_IN/G x KH x KW`.
-/// `scratch` is grown to the patch matrix's size as needed.
+/// is `batch x C_OUT x OH x OW`, with `epilogue` (its residual laid out like
+/// `output`) applied to every value.
 pub fn conv2d(
     g: &ConvGeometry,
     weight: &[f32],
-    bias: Option<&[f32]>,
+    packed: &PackedConv,
     batch: usize,
     input: &[f32],
     output: &mut [f32],
-    scratch: &mut Vec<f32>,
+    epilogue: &Epilogue,
 ) {
-    let cg = g.c_in / g.groups;
+    assert!(
+        input.len() >= batch * g.in_len() && output.len() >= batch * g.out_len(),
+        "conv2d: a buffer is too short"
+    );
+    if g.is_depthwise() {
+        depthwise(g, weight, batch, input, output, epilogue);
+        return;
+    }
     let og = g.c_out / g.groups;
+    let cg = g.c_in / g.groups;
     let k = g.patch_len();
     let n = g.output[0] * g.output[1];
     let plane = g.input[0] * g.input[1];
-    if !g.is_pointwise() && scratch.len() < k * n {
-        scratch.resize(k * n, 0.0);
+    if packed.geometry != *g {
+        // Packed for other sizes (a layer called on another image size):
+        // pack for these, once, here.
+        let fresh = PackedConv::with_isa(
+            packed.groups.first().map_or(Isa::detect(), PackedA::isa),
+            g,
+            weight,
+        );
+        conv2d(g, weight, &fresh, batch, input, output, epilogue);
+        return;
     }
-    for b in 0..batch {
-        let x = &input[b * g.in_len()..(b + 1) * g.in_len()];
-        let y = &mut output[b * g.out_len()..(b + 1) * g.out_len()];
-        for gi in 0..g.groups {
-            let x_group = &x[gi * cg * plane..(gi + 1) * cg * plane];
-            let cols: &[f32] = if g.is_pointwise() {
-                x_group
+    let Some(first) = packed.groups.first() else {
+        return;
+    };
+    let (mr, nr) = (first.isa().mr(), first.isa().nr());
+    let (row_pieces, col_pieces) = split(og, k, n, mr, nr);
+    let panels = og.div_ceil(mr);
+    let rows_per = panels.div_ceil(row_pieces);
+    let cols_per = n.div_ceil(col_pieces).div_ceil(nr) * nr;
+    let tasks_per_image = g.groups * row_pieces * col_pieces;
+    let out = Out::new(output);
+    threads::for_each(batch * tasks_per_image, |t| {
+        let (b, rest) = (t / tasks_per_image, t % tasks_per_image);
+        let (gi, piece) = (
+            rest / (row_pieces * col_pieces),
+            rest % (row_pieces * col_pieces),
+        );
+        let (rp, cp) = (piece / col_pieces, piece % col_pieces);
+        let panel_range = (rp * rows_per).min(panels)..((rp + 1) * rows_per).min(panels);
+        let cols = (cp * cols_per).min(n)..((cp + 1) * cols_per).min(n);
+        let group_input = &input[b * g.in_len() + gi * cg * plane..][..cg * plane];
+        let offset = b * g.out_len() + gi * og * n;
+        let ep = Epilogue {
+            scale: epilogue.scale.map(|s| &s[gi * og..]),
+            shift: epilogue.shift.map(|s| &s[gi * og..]),
+            residual: epilogue.residual.map(|r| &r[offset..]),
+            act: epilogue.act,
+        };
+        let c = out.offset(offset);
+        pool::with_scratch(|scratch| {
+            if g.is_pointwise() {
+                let b = Matrix {
+                    data: group_input,
+                    ld: n,
+                };
+                // SAFETY: each task writes its own image, group, rows and
+                // columns of the output, which `out` covers (asserted above).
+                unsafe {
+                    gemm_part(
+                        &packed.groups[gi],
+                        panel_range,
+                        &b,
+                        cols,
+                        &c,
+                        n,
+                        &ep,
+                        scratch,
+                    )
+                };
             } else {
-                im2col(g, x_group, cg, scratch);
-                &scratch[..k * n]
-            };
-            gemm(
-                og,
-                k,
-                n,
-                MatRef {
-                    data: &weight[gi * og * k..(gi + 1) * og * k],
-                    rs: k,
-                    cs: 1,
-                },
-                MatRef {
-                    data: cols,
-                    rs: n,
-                    cs: 1,
-                },
-                MatMut {
-                    data: &mut y[gi * og * n..(gi + 1) * og * n],
-                    rs: n,
-                    cs: 1,
-                },
-                false,
-            );
-        }
-        if let Some(bias) = bias {
-            for (o, row) in y.chunks_exact_mut(n).enumerate() {
-                let v = bias[o];
-                row.iter_mut().for_each(|y| *y += v);
+                let b = Im2col {
+                    g,
+                    patches: &packed.patches,
+                    input: group_input,
+                };
+                // SAFETY: as above.
+                unsafe {
+                    gemm_part(
+                        &packed.groups[gi],
+                        panel_range,
+                        &b,
+                        cols,
+                        &c,
+                        n,
+                        &ep,
+                        scratch,
+                    )
+                };
             }
+        });
+    });
+}
+
+/// Depthwise convolution, channel by channel (each output channel reads
+/// one input channel), with the epilogue.
+fn depthwise(
+    g: &ConvGeometry,
+    weight: &[f32],
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    ep: &Epilogue,
+) {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let [kh, kw] = g.kernel;
+    let mult = g.c_out / g.c_in;
+    let out = Out::new(output);
+    threads::for_each(batch, |b| {
+        vectorized(|| {
+            for o in 0..g.c_out {
+                let c = o / mult;
+                let plane = &input[(b * g.c_in + c) * h * w..][..h * w];
+                let kernel = &weight[o * kh * kw..(o + 1) * kh * kw];
+                let base = (b * g.c_out + o) * oh * ow;
+                // SAFETY: each task writes its own image's planes, inside
+                // `output` (asserted by the caller).
+                let dst = unsafe { out.slice(base, oh * ow) };
+                dst.fill(0.0);
+                for i in 0..kh {
+                    let (y_lo, y_hi) = g.valid_range(0, i);
+                    for j in 0..kw {
+                        let (x_lo, x_hi) = g.valid_range(1, j);
+                        let wv = kernel[i * kw + j];
+                        for oy in y_lo..y_hi {
+                            let iy = oy * g.stride[0] + i * g.dilation[0] - g.pad[0];
+                            let row = &plane[iy * w..(iy + 1) * w];
+                            let out_row = &mut dst[oy * ow..(oy + 1) * ow];
+                            if g.stride[1] == 1 {
+                                let x0 = x_lo + j * g.dilation[1] - g.pad[1];
+                                let src = &row[x0..x0 + (x_hi - x_lo)];
+                                for (d, s) in out_row[x_lo..x_hi].iter_mut().zip(src) {
+                                    *d += wv * s;
+                                }
+                            } else {
+                                for ox in x_lo..x_hi {
+                                    out_row[ox] +=
+                                        wv * row[ox * g.stride[1] + j * g.dilation[1] - g.pad[1]];
+                                }
+                            }
+                        }
+                    }
+                }
+                let (scale, shift) = (
+                    ep.scale.map_or(1.0, |s| s[o]),
+                    ep.shift.map_or(0.0, |s| s[o]),
+                );
+                let residual = ep.residual.map(|r| &r[base..base + oh * ow]);
+                finish_plane(dst, scale, shift, residual, ep.act);
+            }
+        })
+    });
+}
+
+/// `v = act(v * scale + shift + residual)` over a plane, one loop per
+/// activation so that each vectorises.
+#[inline(always)]
+fn finish_plane(dst: &mut [f32], scale: f32, shift: f32, residual: Option<&[f32]>, act: Act) {
+    #[inline(always)]
+    fn each(
+        dst: &mut [f32],
+        scale: f32,
+        shift: f32,
+        residual: Option<&[f32]>,
+        f: impl Fn(f32) -> f32,
+    ) {
+        match residual {
+            Some(r) => dst
+                .iter_mut()
+                .zip(r)
+                .for_each(|(v, r)| *v = f(*v * scale + shift + r)),
+            None => dst.iter_mut().for_each(|v| *v = f(*v * scale + shift)),
         }
+    }
+    match act {
+        Act::None => each(dst, scale, shift, residual, |x| x),
+        Act::ReLU => each(dst, scale, shift, residual, |x| Act::ReLU.apply(x)),
+        Act::ReLU6 => each(dst, scale, shift, residual, |x| Act::ReLU6.apply(x)),
+        Act::LeakyReLU(s) => each(dst, scale, shift, residual, |x| Act::LeakyReLU(s).apply(x)),
     }
 }
 
@@ -219,7 +780,7 @@ mod tests {
 
     fn values(n: usize, seed: usize) -> Vec<f32> {
         (0..n)
-            .map(|i| (((i * 7919 + seed * 104729) % 2003) as f32 / 1001.0) - 1.0)
+            .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
             .collect()
     }
 
@@ -228,12 +789,18 @@ mod tests {
         let b = values(g.c_out, 2);
         let x = values(batch * g.in_len(), 3);
         let bias = bias.then_some(&b[..]);
-        let mut y = vec![f32::NAN; batch * g.out_len()];
-        let mut scratch = Vec::new();
-        conv2d(&g, &w, bias, batch, &x, &mut y, &mut scratch);
         let want = conv2d_reference(&g, &w, bias, batch, &x);
-        for (i, (a, b)) in y.iter().zip(&want).enumerate() {
-            assert!((a - b).abs() < 1e-4, "{g:?} at {i}: {a} vs {b}");
+        for isa in Isa::available() {
+            let mut y = vec![f32::NAN; batch * g.out_len()];
+            let packed = PackedConv::with_isa(isa, &g, &w);
+            let ep = Epilogue {
+                shift: bias,
+                ..Epilogue::default()
+            };
+            conv2d(&g, &w, &packed, batch, &x, &mut y, &ep);
+            for (i, (a, b)) in y.iter().zip(&want).enumerate() {
+                assert!((a - b).abs() < 1e-4, "{isa:?} {g:?} at {i}: {a} vs {b}");
+            }
         }
     }
 
@@ -297,7 +864,7 @@ mod tests {
             2,
             true,
         );
-        // depthwise multiplier 2
+        // depthwise multiplier 2, strided
         check(
             geo(3, 6, [6, 6], [3, 3], [2, 2], [1, 1], [1, 1], 3),
             1,
@@ -326,5 +893,65 @@ mod tests {
             1,
             true,
         );
+        // big enough to be split into tasks
+        check(
+            geo(16, 40, [40, 40], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            2,
+            true,
+        );
+        check(
+            geo(64, 200, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            1,
+            true,
+        );
+    }
+}
+
+#[cfg(test)]
+mod pack_speed {
+    use super::*;
+
+    #[test]
+    #[ignore]
+    fn pack_speed() {
+        for (c, hw) in [(32usize, 32usize), (64, 56), (256, 14)] {
+            let g = ConvGeometry {
+                c_in: c,
+                c_out: 64,
+                input: [hw, hw],
+                output: [hw, hw],
+                kernel: [3, 3],
+                stride: [1, 1],
+                pad: [1, 1],
+                dilation: [1, 1],
+                groups: 1,
+            };
+            let packed = PackedConv::new(&g, &vec![0.0; 64 * c * 9]);
+            let input: Vec<f32> = (0..c * hw * hw).map(|i| i as f32).collect();
+            let b = Im2col {
+                g: &g,
+                patches: &packed.patches,
+                input: &input,
+            };
+            let k = c * 9;
+            let n = hw * hw;
+            let nc = n.min(512);
+            let mut out = vec![0.0f32; 256 * nc.div_ceil(32) * 32 + 64];
+            let t = std::time::Instant::now();
+            let mut floats = 0usize;
+            while t.elapsed().as_secs_f64() < 1.0 {
+                let mut k0 = 0;
+                while k0 < k {
+                    let kc = 256.min(k - k0);
+                    b.pack(k0, kc, 0, nc, 32, &mut out);
+                    floats += kc * nc.div_ceil(32) * 32;
+                    k0 += kc;
+                }
+            }
+            println!(
+                "c={c} hw={hw}: {:.3} ns/float",
+                t.elapsed().as_secs_f64() * 1e9 / floats as f64
+            );
+        }
     }
 }

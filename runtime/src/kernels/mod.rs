@@ -2,5 +2,7 @@
 
 pub mod conv;
 pub mod gemm;
+pub mod math;
 pub mod pad;
 pub mod pool;
+pub mod simd;

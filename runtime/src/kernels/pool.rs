@@ -19,46 +19,79 @@ impl PoolGeometry {
     }
 }
 
+/// The larger of two values, or NaN if either is NaN (as PyTorch's max
+/// pooling propagates it).
+#[inline(always)]
+fn max_nan(a: f32, b: f32) -> f32 {
+    if a > b || a.is_nan() { a } else { b }
+}
+
+/// `out[x] = max over j < K of row[x * S + j * dil]`, for constant `K` and
+/// `S` so that the compiler vectorises it.
+#[inline(always)]
+fn horizontal<const K: usize, const S: usize>(row: &[f32], dil: usize, out: &mut [f32]) {
+    for (x, o) in out.iter_mut().enumerate() {
+        let mut m = row[x * S];
+        for j in 1..K {
+            m = max_nan(m, row[x * S + j * dil]);
+        }
+        *o = m;
+    }
+}
+
+/// [`horizontal`] for any `k` and `s`.
+fn horizontal_any(row: &[f32], k: usize, s: usize, dil: usize, out: &mut [f32]) {
+    for (x, o) in out.iter_mut().enumerate() {
+        let mut m = row[x * s];
+        for j in 1..k {
+            m = max_nan(m, row[x * s + j * dil]);
+        }
+        *o = m;
+    }
+}
+
 /// Max pooling; padded positions never win, and NaN propagates (as in
-/// PyTorch, a NaN in the window makes the result NaN).
+/// PyTorch, a NaN in the window makes the result NaN). Each output row
+/// first takes the maximum down the window's rows (padded with -inf at the
+/// sides), then across the window's columns.
 pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
+    let [kh, kw] = g.kernel;
+    let pw = g.pad[1];
+    let mut column = crate::pool::take(w + 2 * pw + kw * g.dilation[1] + ow * g.stride[1]);
+    column.fill(f32::NEG_INFINITY);
     for p in 0..g.planes(batch) {
         let src = &input[p * h * w..(p + 1) * h * w];
         let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-        for y in 0..oh {
-            let y0 = (y * g.stride[0]) as isize - g.pad[0] as isize;
-            for x in 0..ow {
-                let x0 = (x * g.stride[1]) as isize - g.pad[1] as isize;
-                let mut best = f32::NEG_INFINITY;
-                for i in 0..g.kernel[0] {
-                    let iy = y0 + (i * g.dilation[0]) as isize;
-                    if iy < 0 || iy >= h as isize {
-                        continue;
-                    }
-                    let row = &src[iy as usize * w..(iy as usize + 1) * w];
-                    for j in 0..g.kernel[1] {
-                        let ix = x0 + (j * g.dilation[1]) as isize;
-                        if ix < 0 || ix >= w as isize {
-                            continue;
-                        }
-                        let v = row[ix as usize];
-                        if v > best || v.is_nan() {
-                            best = v;
-                            if v.is_nan() {
-                                break;
-                            }
-                        }
-                    }
-                    if best.is_nan() {
-                        break;
-                    }
+        for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+            // The window's rows inside the image.
+            let top = (oy * g.stride[0]) as isize - g.pad[0] as isize;
+            let mut rows = (0..kh)
+                .map(|i| top + (i * g.dilation[0]) as isize)
+                .filter(|&iy| iy >= 0 && iy < h as isize)
+                .map(|iy| &src[iy as usize * w..(iy as usize + 1) * w]);
+            let col = &mut column[pw..pw + w];
+            match rows.next() {
+                Some(first) => col.copy_from_slice(first),
+                None => col.fill(f32::NEG_INFINITY),
+            }
+            for row in rows {
+                for (c, &v) in col.iter_mut().zip(row) {
+                    *c = max_nan(*c, v);
                 }
-                dst[y * ow + x] = best;
+            }
+            let d = g.dilation[1];
+            match (kw, g.stride[1]) {
+                (2, 2) => horizontal::<2, 2>(&column, d, out_row),
+                (3, 2) => horizontal::<3, 2>(&column, d, out_row),
+                (3, 1) => horizontal::<3, 1>(&column, d, out_row),
+                (4, 4) => horizontal::<4, 4>(&column, d, out_row),
+                (k, s) => horizontal_any(&column, k, s, d, out_row),
             }
         }
     }
+    crate::pool::give(column);
 }
 
 /// Options of average pooling that do not change its shape.
@@ -68,8 +101,26 @@ pub struct AvgOptions {
     pub divisor_override: Option<usize>,
 }
 
+/// The window of output `o` along one axis: its start and end in padded
+/// coordinates clipped as PyTorch clips them, and the part inside the image.
+/// Returns `(padded_len, image_start, image_end)`.
+fn avg_window(
+    o: usize,
+    stride: usize,
+    pad: usize,
+    kernel: usize,
+    len: usize,
+) -> (usize, usize, usize) {
+    let start = (o * stride) as isize - pad as isize;
+    let end = (start + kernel as isize).min((len + pad) as isize);
+    let padded = (end - start).max(0) as usize;
+    let (s, e) = (start.max(0) as usize, end.clamp(0, len as isize) as usize);
+    (padded, s, e.max(s))
+}
+
 /// Average pooling with PyTorch's divisor: the window clipped to the padded
 /// input (`count_include_pad`), or to the image, or `divisor_override`.
+/// Each output row sums the window's rows first, then across columns.
 pub fn avg_pool2d(
     g: &PoolGeometry,
     options: AvgOptions,
@@ -79,44 +130,42 @@ pub fn avg_pool2d(
 ) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
-    let (hp, wp) = ((h + g.pad[0]) as isize, (w + g.pad[1]) as isize);
-    for p in 0..g.planes(batch) {
-        let src = &input[p * h * w..(p + 1) * h * w];
-        let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-        for y in 0..oh {
-            let y_start = (y * g.stride[0]) as isize - g.pad[0] as isize;
-            let y_end = (y_start + g.kernel[0] as isize).min(hp);
-            for x in 0..ow {
-                let x_start = (x * g.stride[1]) as isize - g.pad[1] as isize;
-                let x_end = (x_start + g.kernel[1] as isize).min(wp);
-                let padded_size = (y_end - y_start) * (x_end - x_start);
-                let (y0, y1) = (
-                    y_start.max(0) as usize,
-                    y_end.min(h as isize).max(0) as usize,
-                );
-                let (x0, x1) = (
-                    x_start.max(0) as usize,
-                    x_end.min(w as isize).max(0) as usize,
-                );
-                if y0 >= y1 || x0 >= x1 {
-                    dst[y * ow + x] = 0.0;
-                    continue;
-                }
-                let mut sum = 0.0f32;
+    let [kh, kw] = g.kernel;
+    let rows: Vec<(usize, usize, usize)> = (0..oh)
+        .map(|o| avg_window(o, g.stride[0], g.pad[0], kh, h))
+        .collect();
+    let cols: Vec<(usize, usize, usize)> = (0..ow)
+        .map(|o| avg_window(o, g.stride[1], g.pad[1], kw, w))
+        .collect();
+    let mut column = crate::pool::take(w);
+    super::simd::vectorized(|| {
+        for p in 0..g.planes(batch) {
+            let src = &input[p * h * w..(p + 1) * h * w];
+            let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
+            for (oy, &(py, y0, y1)) in rows.iter().enumerate() {
+                column.fill(0.0);
                 for iy in y0..y1 {
-                    for v in &src[iy * w + x0..iy * w + x1] {
-                        sum += v;
+                    for (c, v) in column.iter_mut().zip(&src[iy * w..(iy + 1) * w]) {
+                        *c += v;
                     }
                 }
-                let divisor = match options.divisor_override {
-                    Some(d) => d as f32,
-                    None if options.count_include_pad => padded_size as f32,
-                    None => ((y1 - y0) * (x1 - x0)) as f32,
-                };
-                dst[y * ow + x] = sum / divisor;
+                for (ox, &(px, x0, x1)) in cols.iter().enumerate() {
+                    let sum: f32 = column[x0..x1].iter().sum();
+                    let divisor = match options.divisor_override {
+                        Some(d) => d,
+                        None if options.count_include_pad => py * px,
+                        None => (y1 - y0) * (x1 - x0),
+                    };
+                    dst[oy * ow + ox] = if y0 >= y1 || x0 >= x1 {
+                        0.0
+                    } else {
+                        sum / divisor as f32
+                    };
+                }
             }
         }
-    }
+    });
+    crate::pool::give(column);
 }
 
 /// Adaptive pooling: output cell `(y, x)` covers input rows

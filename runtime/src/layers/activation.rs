@@ -10,18 +10,25 @@
 //! assert_eq!(LeakyReLU::new(0.1).forward(x).as_slice(), &[-0.2, 0.0, 3.0]);
 //! ```
 
+use crate::kernels::math;
+use crate::kernels::simd::vectorized;
 use crate::module::Module;
 use crate::tensor::Batch;
 
 /// An element-wise function.
-pub trait Elementwise {
+pub trait Elementwise: Sync {
     /// The function at one value.
     fn apply(&self, x: f32) -> f32;
 
-    /// Applies the function to every value of `x`.
+    /// Applies the function to every value of `x`, vectorised for the CPU.
     fn apply_all(&self, x: &mut [f32]) {
-        x.iter_mut().for_each(|v| *v = self.apply(*v));
+        map(x, |v| self.apply(v));
     }
+}
+
+/// `x[i] = f(x[i])`, compiled for the widest vectors the CPU has.
+pub fn map(x: &mut [f32], f: impl Fn(f32) -> f32) {
+    vectorized(|| x.iter_mut().for_each(|v| *v = f(*v)))
 }
 
 macro_rules! forward_in_place {
@@ -107,6 +114,7 @@ impl GELU {
 }
 
 impl Elementwise for ReLU {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
         // `x.max(0.0)` would turn NaN into 0; PyTorch keeps NaN.
         if x < 0.0 { 0.0 } else { x }
@@ -114,6 +122,7 @@ impl Elementwise for ReLU {
 }
 
 impl Elementwise for ReLU6 {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
         // `clamp` keeps NaN, as PyTorch does.
         x.clamp(0.0, 6.0)
@@ -121,18 +130,25 @@ impl Elementwise for ReLU6 {
 }
 
 impl Elementwise for LeakyReLU {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
         if x >= 0.0 { x } else { x * self.negative_slope }
     }
 }
 
 impl Elementwise for ELU {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        if x > 0.0 { x } else { self.alpha * x.exp_m1() }
+        if x > 0.0 {
+            x
+        } else {
+            self.alpha * math::expm1(x)
+        }
     }
 }
 
 impl Elementwise for GELU {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
         let v = x as f64;
         let y = if self.tanh {
@@ -146,20 +162,23 @@ impl Elementwise for GELU {
 }
 
 impl Elementwise for SiLU {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        x / (1.0 + (-x).exp())
+        x / (1.0 + math::exp(-x))
     }
 }
 
 impl Elementwise for Sigmoid {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        1.0 / (1.0 + (-x).exp())
+        math::sigmoid(x)
     }
 }
 
 impl Elementwise for Tanh {
+    #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        x.tanh()
+        math::tanh(x)
     }
 }
 

@@ -13,6 +13,7 @@
 //! ```
 
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
+use crate::pool;
 use crate::tensor::Batch;
 
 /// Batch normalisation over `C` channels.
@@ -47,19 +48,25 @@ impl<const C: usize> BatchNorm2d<C> {
 
     /// Per channel `(scale, shift)` with `y = x * scale + shift`.
     pub fn scale_shift(&self) -> (Vec<f32>, Vec<f32>) {
-        (0..C)
-            .map(|c| {
-                let inv_std = 1.0 / (self.running_var[c] as f64 + self.eps).sqrt();
-                let scale = inv_std * self.weight[c] as f64;
-                let shift = self.bias[c] as f64 - self.running_mean[c] as f64 * scale;
-                (scale as f32, shift as f32)
-            })
-            .unzip()
+        let (mut scale, mut shift) = (vec![0.0; C], vec![0.0; C]);
+        self.scale_shift_into(&mut scale, &mut shift);
+        (scale, shift)
+    }
+
+    /// [`BatchNorm2d::scale_shift`] into `C`-long buffers.
+    pub fn scale_shift_into(&self, scale: &mut [f32], shift: &mut [f32]) {
+        for c in 0..C {
+            let inv_std = 1.0 / (self.running_var[c] as f64 + self.eps).sqrt();
+            let s = inv_std * self.weight[c] as f64;
+            scale[c] = s as f32;
+            shift[c] = (self.bias[c] as f64 - self.running_mean[c] as f64 * s) as f32;
+        }
     }
 
     /// Normalises a batch in place.
     pub fn forward<const H: usize, const W: usize>(&self, mut x: Batch<C, H, W>) -> Batch<C, H, W> {
-        let (scale, shift) = self.scale_shift();
+        let (mut scale, mut shift) = (pool::take(C), pool::take(C));
+        self.scale_shift_into(&mut scale, &mut shift);
         let plane = H * W;
         for image in x.as_mut_slice().chunks_exact_mut(C * plane) {
             for (c, values) in image.chunks_exact_mut(plane).enumerate() {
@@ -67,6 +74,8 @@ impl<const C: usize> BatchNorm2d<C> {
                 values.iter_mut().for_each(|v| *v = *v * s + t);
             }
         }
+        pool::give(scale);
+        pool::give(shift);
         x
     }
 

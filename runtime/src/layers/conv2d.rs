@@ -12,9 +12,14 @@
 //! assert_eq!(y.shape(), vec![1, 16, 15, 15]);
 //! ```
 
-use crate::kernels::conv::{ConvGeometry, conv2d};
+use std::sync::OnceLock;
+
+use crate::kernels::conv::{ConvGeometry, PackedConv, conv2d};
+use crate::kernels::gemm::{Act, Epilogue};
 use crate::kernels::pad::{PaddingMode, pad_planes};
+use crate::layers::batch_norm2d::BatchNorm2d;
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
+use crate::pool;
 use crate::tensor::Batch;
 
 /// A 2-d convolution with every size a const generic:
@@ -47,6 +52,8 @@ pub struct Conv2d<
     weight: Vec<f32>,
     bias: Option<Vec<f32>>,
     padding_mode: PaddingMode,
+    /// The weight packed for the GEMM, made on first use after any change.
+    packed: OnceLock<PackedConv>,
 }
 
 impl<
@@ -108,6 +115,7 @@ impl<
             weight: vec![0.0; Self::WEIGHT_LEN],
             bias: bias.then(|| vec![0.0; C_OUT]),
             padding_mode: PaddingMode::Zeros,
+            packed: OnceLock::new(),
         }
     }
 
@@ -127,6 +135,7 @@ impl<
     }
 
     pub fn weight_mut(&mut self) -> &mut [f32] {
+        self.packed.take();
         &mut self.weight
     }
 
@@ -165,51 +174,125 @@ impl<
                 "Conv2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + PH + PH_END - DH*(KH-1) - 1) / SH + 1, likewise OW"
             )
         };
+        self.run(x, None, Act::None, None)
+    }
+
+    /// Convolves a batch and, in the same pass over each output tile, applies
+    /// `bn` (a BatchNorm2d that follows), adds `residual` and applies `act`:
+    /// `act(bn(conv(x)) + residual)`. The cnn! macro uses this for
+    /// Conv2d -> BatchNorm2d -> ReLU runs and for ResNet's adds.
+    pub fn forward_fused<const H: usize, const W: usize, const OH: usize, const OW: usize>(
+        &self,
+        x: &Batch<C_IN, H, W>,
+        bn: Option<&BatchNorm2d<C_OUT>>,
+        act: Act,
+        residual: Option<&Batch<C_OUT, OH, OW>>,
+    ) -> Batch<C_OUT, OH, OW> {
+        const {
+            assert!(
+                Self::fits(H, W, OH, OW),
+                "Conv2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + PH + PH_END - DH*(KH-1) - 1) / SH + 1, likewise OW"
+            )
+        };
+        self.run(x, bn, act, residual)
+    }
+
+    /// The convolution, once the sizes are checked.
+    fn run<const H: usize, const W: usize, const OH: usize, const OW: usize>(
+        &self,
+        x: &Batch<C_IN, H, W>,
+        bn: Option<&BatchNorm2d<C_OUT>>,
+        act: Act,
+        residual: Option<&Batch<C_OUT, OH, OW>>,
+    ) -> Batch<C_OUT, OH, OW> {
         let batch = x.batch_size();
-        let mut out = vec![0.0; batch * Batch::<C_OUT, OH, OW>::IMAGE_LEN];
-        let mut scratch = Vec::new();
+        if let Some(r) = residual {
+            assert_eq!(
+                r.batch_size(),
+                batch,
+                "Conv2d::forward_fused: the residual's batch differs"
+            );
+        }
+        let mut out = Batch::<C_OUT, OH, OW>::uninit(batch);
+        let packed = self
+            .packed
+            .get_or_init(|| PackedConv::new(&Self::geometry::<H, W, OH, OW>(), &self.weight));
+        // Bias and BatchNorm become one scale and shift per channel.
+        let mut scale = pool::take(if bn.is_some() { C_OUT } else { 0 });
+        let mut shift = pool::take(if bn.is_some() || self.bias.is_some() {
+            C_OUT
+        } else {
+            0
+        });
+        match bn {
+            Some(bn) => {
+                bn.scale_shift_into(&mut scale, &mut shift);
+                if let Some(bias) = &self.bias {
+                    for ((t, s), b) in shift.iter_mut().zip(&scale).zip(bias) {
+                        *t += s * b;
+                    }
+                }
+            }
+            None => {
+                if let Some(bias) = &self.bias {
+                    shift.copy_from_slice(bias);
+                }
+            }
+        }
+        let epilogue = Epilogue {
+            scale: bn.map(|_| &scale[..]),
+            shift: (bn.is_some() || self.bias.is_some()).then_some(&shift[..]),
+            residual: residual.map(Batch::as_slice),
+            act,
+        };
         if self.padding_mode == PaddingMode::Zeros || (PH, PW, PH_END, PW_END) == (0, 0, 0, 0) {
             let g = Self::geometry::<H, W, OH, OW>();
             conv2d(
                 &g,
                 &self.weight,
-                self.bias.as_deref(),
+                packed,
                 batch,
                 x.as_slice(),
-                &mut out,
-                &mut scratch,
+                out.as_mut_slice(),
+                &epilogue,
             );
         } else {
             // PyTorch pads explicitly, then convolves without padding.
             let (hp, wp) = (H + PH + PH_END, W + PW + PW_END);
-            let mut padded = vec![0.0; C_IN * hp * wp];
+            let mut padded = pool::take(C_IN * hp * wp);
             let mut g = Self::geometry::<H, W, OH, OW>();
             g.input = [hp, wp];
             g.pad = [0, 0];
-            let in_len = C_IN * H * W;
             let out_len = Batch::<C_OUT, OH, OW>::IMAGE_LEN;
-            for b in 0..batch {
+            for (b, image) in x.images().enumerate() {
                 pad_planes(
                     self.padding_mode,
-                    &x.as_slice()[b * in_len..(b + 1) * in_len],
+                    image,
                     C_IN,
                     [H, W],
                     [PH, PW],
                     [PH_END, PW_END],
                     &mut padded,
                 );
+                let ep = Epilogue {
+                    residual: epilogue.residual.map(|r| &r[b * out_len..]),
+                    ..epilogue
+                };
                 conv2d(
                     &g,
                     &self.weight,
-                    self.bias.as_deref(),
+                    packed,
                     1,
                     &padded,
-                    &mut out[b * out_len..(b + 1) * out_len],
-                    &mut scratch,
+                    &mut out.as_mut_slice()[b * out_len..(b + 1) * out_len],
+                    &ep,
                 );
             }
+            pool::give(padded);
         }
-        Batch::from_parts(batch, out)
+        pool::give(scale);
+        pool::give(shift);
+        out
     }
 }
 
@@ -248,6 +331,8 @@ impl<
     }
 
     fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
+        // The packed copy is remade on the next forward pass.
+        self.packed.take();
         let mut t = vec![TensorMut {
             name: "weight".into(),
             shape: vec![C_OUT, C_IN / G, KH, KW],
@@ -266,6 +351,7 @@ impl<
     }
 
     fn reset_parameters(&mut self, init: &mut Init) {
+        self.packed.take();
         let fan_in = C_IN / G * KH * KW;
         init.fan_in_uniform(fan_in, &mut self.weight);
         if let Some(bias) = &mut self.bias {

@@ -10,8 +10,11 @@
 //! assert_eq!(y.shape(), vec![2, 10]);
 //! ```
 
-use crate::kernels::gemm::{MatMut, MatRef, gemm};
+use std::sync::OnceLock;
+
+use crate::kernels::gemm::{Act, Epilogue, Isa, PackedA, Transposed, gemm, gemv};
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
+use crate::pool;
 use crate::tensor::Batch;
 
 /// A fully connected layer from `IN` to `OUT` features.
@@ -19,6 +22,8 @@ use crate::tensor::Batch;
 pub struct Linear<const IN: usize, const OUT: usize> {
     weight: Vec<f32>,
     bias: Option<Vec<f32>>,
+    /// The weight packed for the GEMM, made on first use after any change.
+    packed: OnceLock<PackedA>,
 }
 
 impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
@@ -39,6 +44,7 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
         Linear {
             weight: vec![0.0; Self::WEIGHT_LEN],
             bias: bias.then(|| vec![0.0; OUT]),
+            packed: OnceLock::new(),
         }
     }
 
@@ -48,6 +54,7 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
     }
 
     pub fn weight_mut(&mut self) -> &mut [f32] {
+        self.packed.take();
         &mut self.weight
     }
 
@@ -59,47 +66,63 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
         self.bias.as_deref_mut()
     }
 
-    /// `rows` vectors of `IN` values in, `rows` of `OUT` out.
-    fn apply(&self, rows: usize, x: &[f32]) -> Vec<f32> {
-        let mut y = vec![0.0; rows * OUT];
-        gemm(
-            rows,
-            IN,
-            OUT,
-            MatRef {
-                data: x,
-                rs: IN,
-                cs: 1,
-            },
-            // W^T: element (i, o) of the [IN, OUT] matrix is weight[o * IN + i].
-            MatRef {
-                data: &self.weight,
-                rs: 1,
-                cs: IN,
-            },
-            MatMut {
-                data: &mut y,
-                rs: OUT,
-                cs: 1,
-            },
-            false,
-        );
-        if let Some(bias) = &self.bias {
-            for row in y.chunks_exact_mut(OUT) {
-                row.iter_mut().zip(bias).for_each(|(y, b)| *y += b);
+    /// `rows` vectors of `IN` values in, `rows` of `OUT` out, with `act`.
+    fn apply(&self, rows: usize, x: &[f32], y: &mut [f32], act: Act) {
+        let packed = self
+            .packed
+            .get_or_init(|| PackedA::new(Isa::detect(), OUT, IN, &self.weight));
+        let epilogue = Epilogue {
+            shift: self.bias.as_deref(),
+            act,
+            ..Epilogue::default()
+        };
+        if rows == 1 {
+            gemv(packed, x, y, &epilogue);
+            return;
+        }
+        // `W x^T` is `OUT x rows`; the output wants it the other way round.
+        let mut t = pool::take(OUT * rows);
+        pool::with_scratch(|scratch| {
+            gemm(
+                packed,
+                &Transposed { data: x, ld: IN },
+                rows,
+                &mut t,
+                rows,
+                &epilogue,
+                scratch,
+            )
+        });
+        for (o, row) in t.chunks_exact(rows).enumerate() {
+            for (r, &v) in row.iter().enumerate() {
+                y[r * OUT + o] = v;
             }
         }
+        pool::give(t);
+    }
+
+    /// Applies the layer, then `act`, to a batch of feature vectors.
+    pub fn forward_fused(&self, x: &Batch<IN>, act: Act) -> Batch<OUT> {
+        let mut y = Batch::uninit(x.batch_size());
+        self.apply(x.batch_size(), x.as_slice(), y.as_mut_slice(), act);
         y
     }
 
     /// Applies the layer to a batch of feature vectors.
     pub fn forward(&self, x: &Batch<IN>) -> Batch<OUT> {
-        Batch::from_parts(x.batch_size(), self.apply(x.batch_size(), x.as_slice()))
+        self.forward_fused(x, Act::None)
     }
 
     /// Applies the layer to the last dimension of a `[A, IN]` tensor.
     pub fn forward2<const A: usize>(&self, x: &Batch<A, IN>) -> Batch<A, OUT> {
-        Batch::from_parts(x.batch_size(), self.apply(x.batch_size() * A, x.as_slice()))
+        let mut y = Batch::uninit(x.batch_size());
+        self.apply(
+            x.batch_size() * A,
+            x.as_slice(),
+            y.as_mut_slice(),
+            Act::None,
+        );
+        y
     }
 
     /// Applies the layer to the last dimension of a `[A, B, IN]` tensor.
@@ -107,10 +130,14 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
         &self,
         x: &Batch<A, B, IN>,
     ) -> Batch<A, B, OUT> {
-        Batch::from_parts(
-            x.batch_size(),
-            self.apply(x.batch_size() * A * B, x.as_slice()),
-        )
+        let mut y = Batch::uninit(x.batch_size());
+        self.apply(
+            x.batch_size() * A * B,
+            x.as_slice(),
+            y.as_mut_slice(),
+            Act::None,
+        );
+        y
     }
 }
 
@@ -134,6 +161,7 @@ impl<const IN: usize, const OUT: usize> Module for Linear<IN, OUT> {
     }
 
     fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
+        self.packed.take();
         let mut t = vec![TensorMut {
             name: "weight".into(),
             shape: vec![OUT, IN],
@@ -152,6 +180,7 @@ impl<const IN: usize, const OUT: usize> Module for Linear<IN, OUT> {
     }
 
     fn reset_parameters(&mut self, init: &mut Init) {
+        self.packed.take();
         init.fan_in_uniform(IN, &mut self.weight);
         if let Some(bias) = &mut self.bias {
             init.fan_in_uniform(IN, bias);

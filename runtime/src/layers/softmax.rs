@@ -10,6 +10,7 @@
 //! assert_eq!(softmax.forward(x).as_slice(), &[0.5, 0.5]);
 //! ```
 
+use crate::kernels::math;
 use crate::module::Module;
 use crate::tensor::Batch;
 
@@ -49,12 +50,12 @@ fn softmax(values: &mut [f32], dims: &[usize], axis: usize, log: bool) {
                         if v > m || v.is_nan() { v } else { m }
                     },
                 );
-            let sum: f32 = (0..len).map(|k| (block[at(k)] - max).exp()).sum();
+            let sum: f32 = (0..len).map(|k| math::exp(block[at(k)] - max)).sum();
             if log {
                 let log_sum = sum.ln();
                 (0..len).for_each(|k| block[at(k)] = block[at(k)] - max - log_sum);
             } else {
-                (0..len).for_each(|k| block[at(k)] = (block[at(k)] - max).exp() / sum);
+                (0..len).for_each(|k| block[at(k)] = math::exp(block[at(k)] - max) / sum);
             }
         }
     }

@@ -1,0 +1,706 @@
+//! Matrix multiplication with packed weights and a fused epilogue: the core
+//! of convolution and linear layers.
+//!
+//! `C[m, n] = epilogue(sum_k A[m, k] * B[k, n])` with `A` the weights,
+//! packed once at load time ([`PackedA`]), and `B` packed panel by panel
+//! while the product runs (from a matrix, or straight from an image for a
+//! convolution: [`PackB`]). The epilogue applies a per-row scale and shift
+//! (bias, a folded BatchNorm), adds a residual, and an activation, while
+//! the tile is still in registers.
+//!
+//! The blocking depends only on the problem's shape, never on the thread
+//! count, so every element is summed in the same order however the tiles
+//! are shared out: results are bitwise identical for any number of threads.
+//!
+//! Three microkernels, picked at run time by CPU feature: AVX-512, AVX2+FMA,
+//! and a portable one. All pass the same reference test.
+
+mod avx2;
+mod avx512;
+mod portable;
+
+use std::sync::OnceLock;
+
+/// The instruction set the kernels use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Isa {
+    Avx512,
+    Avx2,
+    Portable,
+}
+
+impl Isa {
+    /// The best the CPU offers (detected once).
+    pub fn detect() -> Isa {
+        static ISA: OnceLock<Isa> = OnceLock::new();
+        *ISA.get_or_init(|| {
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::is_x86_feature_detected!("avx512f") {
+                    return Isa::Avx512;
+                }
+                if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                    return Isa::Avx2;
+                }
+            }
+            Isa::Portable
+        })
+    }
+
+    /// Every instruction set this CPU can run, for tests.
+    pub fn available() -> Vec<Isa> {
+        let mut all = vec![Isa::Portable];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
+                all.push(Isa::Avx2);
+            }
+            if std::is_x86_feature_detected!("avx512f") {
+                all.push(Isa::Avx512);
+            }
+        }
+        all
+    }
+
+    /// Rows of A a microkernel handles at once.
+    pub fn mr(self) -> usize {
+        match self {
+            Isa::Avx512 => avx512::MR,
+            Isa::Avx2 => avx2::MR,
+            Isa::Portable => portable::MR,
+        }
+    }
+
+    /// Columns of B a microkernel handles at once.
+    pub fn nr(self) -> usize {
+        match self {
+            Isa::Avx512 => avx512::NR,
+            Isa::Avx2 => avx2::NR,
+            Isa::Portable => portable::NR,
+        }
+    }
+}
+
+/// Depth of one block of the product (its `A` and `B` panels stay in cache).
+pub const KC: usize = 256;
+/// Columns of one block of `B`.
+const NC: usize = 512;
+
+/// The `k` blocks of a product of depth `k`: as even as possible, at most `KC`.
+fn k_blocks(k: usize) -> impl Iterator<Item = (usize, usize)> {
+    let count = k.div_ceil(KC).max(1);
+    let size = k.div_ceil(count);
+    (0..count).map(move |i| (i * size, size.min(k.saturating_sub(i * size))))
+}
+
+/// An activation applied in the epilogue.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub enum Act {
+    #[default]
+    None,
+    ReLU,
+    ReLU6,
+    LeakyReLU(f32),
+}
+
+impl Act {
+    #[inline(always)]
+    pub fn apply(self, x: f32) -> f32 {
+        match self {
+            Act::None => x,
+            Act::ReLU => {
+                if x < 0.0 {
+                    0.0
+                } else {
+                    x
+                }
+            }
+            Act::ReLU6 => x.clamp(0.0, 6.0),
+            Act::LeakyReLU(s) => {
+                if x >= 0.0 {
+                    x
+                } else {
+                    x * s
+                }
+            }
+        }
+    }
+}
+
+/// What happens to each result before it is stored:
+/// `act(acc * scale[m] + shift[m] + residual[m, n])`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Epilogue<'a> {
+    /// Per row; `None` is 1.
+    pub scale: Option<&'a [f32]>,
+    /// Per row; `None` is 0.
+    pub shift: Option<&'a [f32]>,
+    /// Added element by element, laid out like `C`.
+    pub residual: Option<&'a [f32]>,
+    pub act: Act,
+}
+
+/// The weights `A` (`m x k`, row-major), packed for one instruction set:
+/// for each `k` block and each `MR` rows, `MR` values per `k`, zero-padded.
+#[derive(Clone, Debug)]
+pub struct PackedA {
+    isa: Isa,
+    m: usize,
+    k: usize,
+    data: Vec<f32>,
+}
+
+impl PackedA {
+    /// Packs the `m x k` row-major matrix `a` for `isa`.
+    pub fn new(isa: Isa, m: usize, k: usize, a: &[f32]) -> Self {
+        assert!(a.len() >= m * k, "PackedA: the matrix is too short");
+        let mr = isa.mr();
+        let panels = m.div_ceil(mr);
+        let mut data = vec![0.0; panels * mr * k];
+        let mut at = 0;
+        for (k0, kc) in k_blocks(k) {
+            for p in 0..panels {
+                for kk in 0..kc {
+                    for i in 0..mr {
+                        let row = p * mr + i;
+                        if row < m {
+                            data[at] = a[row * k + k0 + kk];
+                        }
+                        at += 1;
+                    }
+                }
+            }
+        }
+        PackedA { isa, m, k, data }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.m
+    }
+
+    pub fn depth(&self) -> usize {
+        self.k
+    }
+
+    pub fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    /// The packed panel of rows `p*MR..` for the `k` block starting at `k0`
+    /// of size `kc`.
+    fn panel(&self, k0: usize, kc: usize, p: usize) -> &[f32] {
+        let mr = self.isa.mr();
+        let panels = self.m.div_ceil(mr);
+        let start = k0 * panels * mr + p * mr * kc;
+        &self.data[start..start + mr * kc]
+    }
+}
+
+/// A source of `B` (`k x n`), packed into panels of `NR` columns: for each
+/// `k`, `NR` values, zero beyond `n`.
+pub trait PackB: Sync {
+    /// Writes rows `k0..k0+kc` and columns `n0..n0+nc` of `B` as panels
+    /// into `out` (`nc.div_ceil(nr) * nr * kc` values).
+    fn pack(&self, k0: usize, kc: usize, n0: usize, nc: usize, nr: usize, out: &mut [f32]);
+}
+
+/// A row-major `k x n` matrix with row stride `ld`.
+pub struct Matrix<'a> {
+    pub data: &'a [f32],
+    pub ld: usize,
+}
+
+impl PackB for Matrix<'_> {
+    fn pack(&self, k0: usize, kc: usize, n0: usize, nc: usize, nr: usize, out: &mut [f32]) {
+        for (p, panel) in out
+            .chunks_exact_mut(nr * kc)
+            .enumerate()
+            .take(nc.div_ceil(nr))
+        {
+            let j0 = n0 + p * nr;
+            let width = nr.min(n0 + nc - j0);
+            for kk in 0..kc {
+                let src = &self.data[(k0 + kk) * self.ld + j0..][..width];
+                let dst = &mut panel[kk * nr..(kk + 1) * nr];
+                dst[..width].copy_from_slice(src);
+                dst[width..].fill(0.0);
+            }
+        }
+    }
+}
+
+/// `B`'s scratch space for one thread: one block of packed panels.
+pub fn scratch_len(isa: Isa, k: usize, n: usize) -> usize {
+    let kc = k_blocks(k).map(|(_, kc)| kc).max().unwrap_or(0);
+    NC.min(n.div_ceil(isa.nr()) * isa.nr()) * kc + 64
+}
+
+/// `C = epilogue(A B)` for `C` row-major `m x n` with row stride `ldc`.
+/// `scratch` holds the packed `B` (grown as needed).
+///
+/// # Panics
+/// When a slice is shorter than its matrix: a bug in the caller, never a
+/// consequence of user data (the layers size every buffer).
+pub fn gemm(
+    a: &PackedA,
+    b: &dyn PackB,
+    n: usize,
+    c: &mut [f32],
+    ldc: usize,
+    epilogue: &Epilogue,
+    scratch: &mut Vec<f32>,
+) {
+    let m = a.m;
+    if m == 0 || n == 0 {
+        return;
+    }
+    assert!(c.len() >= (m - 1) * ldc + n, "gemm: C is too short");
+    let out = Out::new(c);
+    // SAFETY: `c` is borrowed mutably for the whole call and covers every
+    // row and column of the product (asserted above).
+    unsafe { gemm_part(a, 0..a.panels(), b, 0..n, &out, ldc, epilogue, scratch) }
+}
+
+/// `C`'s storage, shared by the tasks that write disjoint parts of it.
+#[derive(Clone, Copy, Debug)]
+pub struct Out {
+    ptr: *mut f32,
+    len: usize,
+}
+
+// SAFETY: `Out` is only a pointer and a length; every writer through it
+// promises (by `gemm_part`'s contract) to write a part no other writer
+// touches while it runs.
+unsafe impl Send for Out {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Out {}
+
+impl Out {
+    pub fn new(c: &mut [f32]) -> Self {
+        Out {
+            ptr: c.as_mut_ptr(),
+            len: c.len(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The storage from element `at` on.
+    ///
+    /// # Panics
+    /// When `at` is past the end.
+    pub fn offset(&self, at: usize) -> Out {
+        assert!(at <= self.len, "Out::offset past the end");
+        Out {
+            // SAFETY: `at` is within the allocation (asserted).
+            ptr: unsafe { self.ptr.add(at) },
+            len: self.len - at,
+        }
+    }
+
+    /// `len` values from `at` as a slice.
+    ///
+    /// # Safety
+    /// While the slice lives, nothing else may read or write those values.
+    ///
+    /// # Panics
+    /// When the range is past the end.
+    pub unsafe fn slice<'a>(&self, at: usize, len: usize) -> &'a mut [f32] {
+        assert!(at + len <= self.len, "Out::slice past the end");
+        // SAFETY: in bounds (asserted); exclusivity is the caller's promise.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(at), len) }
+    }
+}
+
+impl PackedA {
+    /// Panels of `MR` rows.
+    pub fn panels(&self) -> usize {
+        self.m.div_ceil(self.isa.mr())
+    }
+}
+
+/// The part of `C = epilogue(A B)` in row panels `panels` (of `MR` rows) and
+/// columns `cols`.
+///
+/// # Safety
+/// `c` must cover rows `0..m` with stride `ldc` up to the last column of
+/// `cols`, and while this runs nothing else may read or write the part of
+/// `C` in those rows and columns.
+///
+/// # Panics
+/// When the epilogue's slices or `C` are too short (a bug in the caller).
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn gemm_part(
+    a: &PackedA,
+    panels: std::ops::Range<usize>,
+    b: &dyn PackB,
+    cols: std::ops::Range<usize>,
+    c: &Out,
+    ldc: usize,
+    epilogue: &Epilogue,
+    scratch: &mut Vec<f32>,
+) {
+    let (m, k) = (a.m, a.k);
+    if m == 0 || cols.is_empty() || panels.is_empty() {
+        return;
+    }
+    assert!(c.len >= (m - 1) * ldc + cols.end, "gemm: C is too short");
+    if let Some(s) = epilogue.scale {
+        assert!(s.len() >= m, "gemm: scale is too short");
+    }
+    if let Some(s) = epilogue.shift {
+        assert!(s.len() >= m, "gemm: shift is too short");
+    }
+    if let Some(r) = epilogue.residual {
+        assert!(
+            r.len() >= (m - 1) * ldc + cols.end,
+            "gemm: residual is too short"
+        );
+    }
+    let isa = a.isa;
+    let (mr, nr) = (isa.mr(), isa.nr());
+    if k == 0 {
+        // An empty sum: only the epilogue of zero.
+        for i in (panels.start * mr)..(panels.end * mr).min(m) {
+            for j in cols.clone() {
+                // SAFETY: inside the part this call owns (contract).
+                unsafe { *c.ptr.add(i * ldc + j) = finish(0.0, i, i * ldc + j, epilogue) };
+            }
+        }
+        return;
+    }
+    let n_part = cols.end - cols.start;
+    let needed = scratch_len(isa, k, n_part);
+    if scratch.len() < needed {
+        scratch.resize(needed, 0.0);
+    }
+    let blocks: Vec<(usize, usize)> = k_blocks(k).collect();
+    let mut n0 = cols.start;
+    while n0 < cols.end {
+        let nc = NC.min(cols.end - n0);
+        for (bi, &(k0, kc)) in blocks.iter().enumerate() {
+            // Align the packed panels to 64 bytes for the vector loads.
+            let offset = scratch.as_ptr().align_offset(64).min(15);
+            let packed = &mut scratch[offset..];
+            b.pack(k0, kc, n0, nc, nr, packed);
+            let first = bi == 0;
+            let last = bi + 1 == blocks.len();
+            for jp in 0..nc.div_ceil(nr) {
+                let j = n0 + jp * nr;
+                let width = nr.min(cols.end - j);
+                let bp = &packed[jp * nr * kc..(jp + 1) * nr * kc];
+                for p in panels.clone() {
+                    let i = p * mr;
+                    let tile = Tile {
+                        row: i,
+                        col: j,
+                        height: mr.min(m - i),
+                        width,
+                        ldc,
+                        first,
+                        last,
+                    };
+                    // SAFETY: the tile lies in this call's part of `C`.
+                    unsafe { run_kernel(isa, kc, a.panel(k0, kc, p), bp, c.ptr, &tile, epilogue) };
+                }
+            }
+        }
+        n0 += nc;
+    }
+}
+
+/// A row-major `n x k` matrix read as its transpose, `k x n` (a batch of
+/// rows of features, for a linear layer's `W x^T`).
+pub struct Transposed<'a> {
+    pub data: &'a [f32],
+    /// The row stride of the stored `n x k` matrix.
+    pub ld: usize,
+}
+
+impl PackB for Transposed<'_> {
+    fn pack(&self, k0: usize, kc: usize, n0: usize, nc: usize, nr: usize, out: &mut [f32]) {
+        for (p, panel) in out
+            .chunks_exact_mut(nr * kc)
+            .enumerate()
+            .take(nc.div_ceil(nr))
+        {
+            let j0 = n0 + p * nr;
+            let width = nr.min(n0 + nc - j0);
+            panel.fill(0.0);
+            for t in 0..width {
+                let row = &self.data[(j0 + t) * self.ld + k0..][..kc];
+                for (kk, &v) in row.iter().enumerate() {
+                    panel[kk * nr + t] = v;
+                }
+            }
+        }
+    }
+}
+
+/// `y = epilogue(A x)` for a single vector `x` (a matrix-vector product:
+/// memory-bound, so it reads the packed `A` once, row panel by row panel).
+pub fn gemv(a: &PackedA, x: &[f32], y: &mut [f32], epilogue: &Epilogue) {
+    assert!(
+        x.len() >= a.k && y.len() >= a.m,
+        "gemv: a vector is too short"
+    );
+    match a.isa {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 | Isa::Avx2 => {
+            // SAFETY: these instruction sets imply AVX2 and FMA, detected.
+            unsafe { gemv_fma(a, x, y, epilogue) }
+        }
+        _ => gemv_generic(a, x, y, epilogue),
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn gemv_fma(a: &PackedA, x: &[f32], y: &mut [f32], epilogue: &Epilogue) {
+    use std::arch::x86_64::*;
+    if a.isa.mr() != 8 {
+        return gemv_generic(a, x, y, epilogue);
+    }
+    // Panels of 8 rows: one ymm per step of `k`, four steps in flight.
+    for p in 0..a.panels() {
+        let mut acc = [_mm256_setzero_ps(); 4];
+        for (k0, kc) in k_blocks(a.k) {
+            let panel = a.panel(k0, kc, p);
+            let xs = &x[k0..k0 + kc];
+            let mut kk = 0;
+            while kk + 4 <= kc {
+                for (u, acc) in acc.iter_mut().enumerate() {
+                    let col = &panel[(kk + u) * 8..(kk + u + 1) * 8];
+                    // SAFETY: `col` holds exactly 8 floats.
+                    let w = unsafe { _mm256_loadu_ps(col.as_ptr()) };
+                    *acc = _mm256_fmadd_ps(w, _mm256_set1_ps(xs[kk + u]), *acc);
+                }
+                kk += 4;
+            }
+            while kk < kc {
+                let col = &panel[kk * 8..(kk + 1) * 8];
+                // SAFETY: `col` holds exactly 8 floats.
+                let w = unsafe { _mm256_loadu_ps(col.as_ptr()) };
+                acc[0] = _mm256_fmadd_ps(w, _mm256_set1_ps(xs[kk]), acc[0]);
+                kk += 1;
+            }
+        }
+        let sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
+        let mut lanes = [0.0f32; 8];
+        // SAFETY: `lanes` holds exactly 8 floats.
+        unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), sum) };
+        for (i, &v) in lanes.iter().enumerate().take(8.min(a.m - p * 8)) {
+            let r = p * 8 + i;
+            y[r] = finish(v, r, r, epilogue);
+        }
+    }
+}
+
+/// The product panel by panel; inlined into each caller so that the
+/// compiler vectorises it for the caller's instruction set.
+#[inline(always)]
+fn gemv_generic(a: &PackedA, x: &[f32], y: &mut [f32], epilogue: &Epilogue) {
+    const MAX_MR: usize = 16;
+    let mr = a.isa.mr();
+    debug_assert!(mr <= MAX_MR);
+    for p in 0..a.panels() {
+        let mut acc = [0.0f32; MAX_MR];
+        for (k0, kc) in k_blocks(a.k) {
+            let panel = a.panel(k0, kc, p);
+            for (col, &xk) in panel.chunks_exact(mr).zip(&x[k0..k0 + kc]) {
+                for (acc, &w) in acc.iter_mut().zip(col) {
+                    *acc = w.mul_add(xk, *acc);
+                }
+            }
+        }
+        for (i, &v) in acc.iter().enumerate().take(mr.min(a.m - p * mr)) {
+            let r = p * mr + i;
+            y[r] = finish(v, r, r, epilogue);
+        }
+    }
+}
+
+/// Where a microkernel's tile sits in `C`.
+#[derive(Clone, Copy, Debug)]
+pub struct Tile {
+    pub row: usize,
+    pub col: usize,
+    pub height: usize,
+    pub width: usize,
+    pub ldc: usize,
+    /// The first `k` block: `C` is overwritten, not accumulated.
+    pub first: bool,
+    /// The last `k` block: the epilogue runs.
+    pub last: bool,
+}
+
+/// The epilogue for one value of row `row` at flat index `at` of `C`.
+#[inline(always)]
+fn finish(acc: f32, row: usize, at: usize, ep: &Epilogue) -> f32 {
+    let mut v = acc;
+    if let Some(s) = ep.scale {
+        v *= s[row];
+    }
+    if let Some(s) = ep.shift {
+        v += s[row];
+    }
+    if let Some(r) = ep.residual {
+        v += r[at];
+    }
+    ep.act.apply(v)
+}
+
+/// Runs the microkernel of `isa` on one tile.
+///
+/// # Safety
+/// The tile must lie inside `C` (at `c`) and be written by no one else.
+unsafe fn run_kernel(
+    isa: Isa,
+    kc: usize,
+    a: &[f32],
+    b: &[f32],
+    c: *mut f32,
+    tile: &Tile,
+    ep: &Epilogue,
+) {
+    assert!(
+        a.len() >= isa.mr() * kc && b.len() >= isa.nr() * kc,
+        "gemm: a panel is too short"
+    );
+    match isa {
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx512 => {
+            // SAFETY: `Isa::Avx512` is only chosen (detect/available) when the
+            // CPU has AVX-512F; the panels are full (asserted above); the
+            // tile's placement is the caller's promise.
+            unsafe { avx512::kernel(kc, a.as_ptr(), b.as_ptr(), c, tile, ep) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Isa::Avx2 => {
+            // SAFETY: as above, with AVX2 and FMA detected.
+            unsafe { avx2::kernel(kc, a.as_ptr(), b.as_ptr(), c, tile, ep) }
+        }
+        // SAFETY: the tile's placement is the caller's promise.
+        _ => unsafe { portable::kernel(kc, a, b, c, tile, ep) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn values(n: usize, seed: usize) -> Vec<f32> {
+        (0..n)
+            .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
+            .collect()
+    }
+
+    fn reference(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], ep: &Epilogue) -> Vec<f32> {
+        let mut c = vec![0.0; m * n];
+        for i in 0..m {
+            for j in 0..n {
+                let acc: f64 = (0..k)
+                    .map(|p| a[i * k + p] as f64 * b[p * n + j] as f64)
+                    .sum();
+                c[i * n + j] = finish(acc as f32, i, i * n + j, ep);
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn every_kernel_matches_the_reference() {
+        let shapes = [
+            (1, 1, 1),
+            (3, 5, 7),
+            (8, 27, 256),
+            (17, 33, 45),
+            (64, 600, 97),
+            (13, 1, 40),
+            (10, 300, 2),
+            (40, 300, 600),
+        ];
+        for isa in Isa::available() {
+            for &(m, k, n) in &shapes {
+                let a = values(m * k, 1);
+                let b = values(k * n, 2);
+                let scale = values(m, 3);
+                let shift = values(m, 4);
+                let residual = values(m * n, 5);
+                let epilogues = [
+                    Epilogue::default(),
+                    Epilogue {
+                        scale: Some(&scale),
+                        shift: Some(&shift),
+                        residual: Some(&residual),
+                        act: Act::ReLU,
+                    },
+                    Epilogue {
+                        shift: Some(&shift),
+                        act: Act::LeakyReLU(0.1),
+                        ..Epilogue::default()
+                    },
+                    Epilogue {
+                        act: Act::ReLU6,
+                        scale: Some(&scale),
+                        ..Epilogue::default()
+                    },
+                ];
+                let packed = PackedA::new(isa, m, k, &a);
+                for ep in &epilogues {
+                    let mut c = vec![f32::NAN; m * n];
+                    let mut scratch = Vec::new();
+                    gemm(
+                        &packed,
+                        &Matrix { data: &b, ld: n },
+                        n,
+                        &mut c,
+                        n,
+                        ep,
+                        &mut scratch,
+                    );
+                    let want = reference(m, k, n, &a, &b, ep);
+                    for (i, (x, y)) in c.iter().zip(&want).enumerate() {
+                        assert!(
+                            (x - y).abs() <= 1e-4 * (1.0 + y.abs()),
+                            "{isa:?} {m}x{k}x{n} at {i}: {x} vs {y}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_strided_c_is_left_alone_outside_the_product() {
+        for isa in Isa::available() {
+            let (m, k, n, ldc) = (5, 7, 9, 13);
+            let a = values(m * k, 1);
+            let b = values(k * n, 2);
+            let mut c = vec![42.0; (m - 1) * ldc + n + 4];
+            gemm(
+                &PackedA::new(isa, m, k, &a),
+                &Matrix { data: &b, ld: n },
+                n,
+                &mut c,
+                ldc,
+                &Epilogue::default(),
+                &mut Vec::new(),
+            );
+            for i in 0..m {
+                for j in n..ldc {
+                    if i * ldc + j < c.len() {
+                        assert_eq!(c[i * ldc + j], 42.0, "{isa:?}");
+                    }
+                }
+            }
+            assert_eq!(c[c.len() - 1], 42.0);
+        }
+    }
+}
