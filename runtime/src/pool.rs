@@ -8,7 +8,7 @@
 use std::cell::RefCell;
 
 /// The most freed buffers a thread keeps.
-const KEEP: usize = 16;
+const KEEP: usize = 64;
 
 thread_local! {
     static FREE: RefCell<Vec<Vec<f32>>> = const { RefCell::new(Vec::new()) };

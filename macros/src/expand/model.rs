@@ -157,6 +157,13 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
                 #body
             }
 
+            /// Runs the model into `out`, reusing its buffer: with the buffers
+            /// every forward pass returns to the pool, repeated calls allocate
+            /// nothing once warm.
+            pub fn forward_into(&self, x: &#input_ty, out: &mut #output_ty) {
+                *out = #name::forward(self, x);
+            }
+
             /// The torchinfo-style table of the layers; print it with `{}`.
             pub fn summary() -> ::cnn::Summary {
                 ::cnn::Summary::new(#name_str, #name::INPUT_SHAPE, #name::LAYERS)

@@ -83,6 +83,10 @@ pub fn model(m: &CheckedModel) -> TokenStream {
                 ::core::unreachable!()
             }
 
+            pub fn forward_into<#in_generics #out_generics>(&self, _x: &#in_ty, _out: &mut #out_ty) {
+                ::core::unreachable!()
+            }
+
             pub fn summary() -> ::cnn::Summary {
                 ::cnn::Summary::new(#name_str, #name::INPUT_SHAPE, &[])
             }

@@ -131,25 +131,21 @@ pub fn avg_pool2d(
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
-    let rows: Vec<(usize, usize, usize)> = (0..oh)
-        .map(|o| avg_window(o, g.stride[0], g.pad[0], kh, h))
-        .collect();
-    let cols: Vec<(usize, usize, usize)> = (0..ow)
-        .map(|o| avg_window(o, g.stride[1], g.pad[1], kw, w))
-        .collect();
     let mut column = crate::pool::take(w);
     super::simd::vectorized(|| {
         for p in 0..g.planes(batch) {
             let src = &input[p * h * w..(p + 1) * h * w];
             let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-            for (oy, &(py, y0, y1)) in rows.iter().enumerate() {
+            for oy in 0..oh {
+                let (py, y0, y1) = avg_window(oy, g.stride[0], g.pad[0], kh, h);
                 column.fill(0.0);
                 for iy in y0..y1 {
                     for (c, v) in column.iter_mut().zip(&src[iy * w..(iy + 1) * w]) {
                         *c += v;
                     }
                 }
-                for (ox, &(px, x0, x1)) in cols.iter().enumerate() {
+                for ox in 0..ow {
+                    let (px, x0, x1) = avg_window(ox, g.stride[1], g.pad[1], kw, w);
                     let sum: f32 = column[x0..x1].iter().sum();
                     let divisor = match options.divisor_override {
                         Some(d) => d,

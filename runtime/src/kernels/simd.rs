@@ -10,7 +10,7 @@ use super::gemm::Isa;
 pub fn vectorized<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]
     {
-        #[target_feature(enable = "avx512f")]
+        #[target_feature(enable = "avx512f,fma")]
         fn avx512<R>(f: impl FnOnce() -> R) -> R {
             f()
         }

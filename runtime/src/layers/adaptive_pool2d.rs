@@ -33,7 +33,7 @@ fn pool<const C: usize, const H: usize, const W: usize, const OH: usize, const O
             "adaptive pooling needs an output of at least 1x1"
         )
     };
-    let mut out = vec![0.0; x.batch_size() * Batch::<C, OH, OW>::IMAGE_LEN];
+    let mut out = Batch::<C, OH, OW>::uninit(x.batch_size());
     adaptive_pool2d(
         max,
         C,
@@ -41,9 +41,9 @@ fn pool<const C: usize, const H: usize, const W: usize, const OH: usize, const O
         [OH, OW],
         x.batch_size(),
         x.as_slice(),
-        &mut out,
+        out.as_mut_slice(),
     );
-    Batch::from_parts(x.batch_size(), out)
+    out
 }
 
 impl<const OH: usize, const OW: usize> AdaptiveAvgPool2d<OH, OW> {

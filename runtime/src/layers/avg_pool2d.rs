@@ -96,9 +96,9 @@ impl<
             count_include_pad: COUNT_PAD,
             divisor_override: self.divisor_override,
         };
-        let mut out = vec![0.0; x.batch_size() * Batch::<C, OH, OW>::IMAGE_LEN];
-        avg_pool2d(&g, options, x.batch_size(), x.as_slice(), &mut out);
-        Batch::from_parts(x.batch_size(), out)
+        let mut out = Batch::<C, OH, OW>::uninit(x.batch_size());
+        avg_pool2d(&g, options, x.batch_size(), x.as_slice(), out.as_mut_slice());
+        out
     }
 }
 

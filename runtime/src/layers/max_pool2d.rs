@@ -84,9 +84,9 @@ impl<
             pad: [PH, PW],
             dilation: [DH, DW],
         };
-        let mut out = vec![0.0; x.batch_size() * Batch::<C, OH, OW>::IMAGE_LEN];
-        max_pool2d(&g, x.batch_size(), x.as_slice(), &mut out);
-        Batch::from_parts(x.batch_size(), out)
+        let mut out = Batch::<C, OH, OW>::uninit(x.batch_size());
+        max_pool2d(&g, x.batch_size(), x.as_slice(), out.as_mut_slice());
+        out
     }
 }
 

@@ -76,7 +76,7 @@ macro_rules! softmax_layer {
                 };
                 softmax(
                     x.as_mut_slice(),
-                    &Batch::<A, B, C>::image_shape(),
+                    &[A, B, C][..Batch::<A, B, C>::RANK],
                     axis,
                     $log,
                 );

@@ -31,7 +31,8 @@ pub unsafe fn kernel(
     unsafe {
         let mut acc = [[_mm512_setzero_ps(); 2]; MR];
         let (mut ap, mut bp) = (a, b);
-        for _ in 0..kc {
+        // One step of `k`: two vectors of B, each row of A broadcast.
+        let mut step = |ap: *const f32, bp: *const f32| {
             let b0 = _mm512_loadu_ps(bp);
             let b1 = _mm512_loadu_ps(bp.add(16));
             for (i, row) in acc.iter_mut().enumerate() {
@@ -39,6 +40,18 @@ pub unsafe fn kernel(
                 row[0] = _mm512_fmadd_ps(ai, b0, row[0]);
                 row[1] = _mm512_fmadd_ps(ai, b1, row[1]);
             }
+        };
+        // Four steps per iteration: less loop overhead per multiply-add.
+        for _ in 0..kc / 4 {
+            step(ap, bp);
+            step(ap.add(MR), bp.add(NR));
+            step(ap.add(2 * MR), bp.add(2 * NR));
+            step(ap.add(3 * MR), bp.add(3 * NR));
+            ap = ap.add(4 * MR);
+            bp = bp.add(4 * NR);
+        }
+        for _ in 0..kc % 4 {
+            step(ap, bp);
             ap = ap.add(MR);
             bp = bp.add(NR);
         }

@@ -380,17 +380,17 @@ pub unsafe fn gemm_part(
     if scratch.len() < needed {
         scratch.resize(needed, 0.0);
     }
-    let blocks: Vec<(usize, usize)> = k_blocks(k).collect();
+    let blocks = k.div_ceil(KC).max(1);
     let mut n0 = cols.start;
     while n0 < cols.end {
         let nc = NC.min(cols.end - n0);
-        for (bi, &(k0, kc)) in blocks.iter().enumerate() {
+        for (bi, (k0, kc)) in k_blocks(k).enumerate() {
             // Align the packed panels to 64 bytes for the vector loads.
             let offset = scratch.as_ptr().align_offset(64).min(15);
             let packed = &mut scratch[offset..];
             b.pack(k0, kc, n0, nc, nr, packed);
             let first = bi == 0;
-            let last = bi + 1 == blocks.len();
+            let last = bi + 1 == blocks;
             for jp in 0..nc.div_ceil(nr) {
                 let j = n0 + jp * nr;
                 let width = nr.min(cols.end - j);

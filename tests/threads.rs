@@ -1,0 +1,44 @@
+//! The same numbers, bit for bit, whatever the thread count: every layer is
+//! cut into the same pieces, each summed in the same order.
+
+mod models;
+#[path = "models/resnet18.rs"]
+mod resnet18;
+
+use cnn::{AnyBatch, Model};
+use models::*;
+
+fn input<M: Model>(batch: usize) -> M::Input {
+    let len = batch * M::INPUT_SHAPE.iter().product::<usize>();
+    let data = (0..len).map(|i| ((i * 7919 % 1013) as f32 / 506.5) - 1.0).collect();
+    M::Input::from_vec(batch, data).unwrap()
+}
+
+fn outputs<M: Model>(batch: usize) -> Vec<Vec<u32>> {
+    let model = M::init(5);
+    let x = input::<M>(batch);
+    [1, 2, 3, 1]
+        .iter()
+        .map(|&threads| {
+            cnn::set_threads(threads);
+            model.forward(&x).as_slice().iter().map(|v| v.to_bits()).collect()
+        })
+        .collect()
+}
+
+#[test]
+fn results_are_bitwise_identical_for_any_thread_count() {
+    // One test function: the thread count is global to the process.
+    fn check<M: Model>(name: &str, batch: usize) {
+        let runs = outputs::<M>(batch);
+        for run in &runs[1..] {
+            assert!(run == &runs[0], "{name} batch {batch}: results differ between thread counts");
+        }
+    }
+    check::<SeedA>("seed_a", 5);
+    check::<VggSmall>("vgg_small", 3);
+    check::<FeaturesExt>("features_ext", 4);
+    check::<Quiz>("quiz", 2);
+    check::<resnet18::ResNet18>("resnet18", 1);
+    cnn::set_threads(1);
+}
