@@ -40,7 +40,11 @@ static ALLOCATOR: Counting = Counting;
 /// Allocations of `runs` forward passes after two to warm up.
 fn steady_state_allocations<M: Model>(batch: usize, runs: usize) -> usize {
     let model = M::init(3);
-    let x = M::Input::from_vec(batch, vec![0.5; batch * M::INPUT_SHAPE.iter().product::<usize>()]).unwrap();
+    let x = M::Input::from_vec(
+        batch,
+        vec![0.5; batch * M::INPUT_SHAPE.iter().product::<usize>()],
+    )
+    .unwrap();
     let mut out = model.forward(&x);
     out = model.forward(&x);
     let before = ALLOCATIONS.load(Ordering::Relaxed);
@@ -65,14 +69,34 @@ fn forward_passes_allocate_nothing_once_warm() {
         for _ in 0..10 {
             net.forward_into(&x, &mut out);
         }
-        assert_eq!(ALLOCATIONS.load(Ordering::Relaxed) - before, 0, "forward_into");
+        assert_eq!(
+            ALLOCATIONS.load(Ordering::Relaxed) - before,
+            0,
+            "forward_into"
+        );
     }
     // One test function: the counter is global to the process.
     assert_eq!(steady_state_allocations::<SeedA>(1, 20), 0, "seed_a");
-    assert_eq!(steady_state_allocations::<SeedB>(4, 20), 0, "seed_b batch 4");
-    assert_eq!(steady_state_allocations::<VggSmall>(1, 5), 0, "vgg_small batch 1");
+    assert_eq!(
+        steady_state_allocations::<SeedB>(4, 20),
+        0,
+        "seed_b batch 4"
+    );
+    assert_eq!(
+        steady_state_allocations::<VggSmall>(1, 5),
+        0,
+        "vgg_small batch 1"
+    );
     assert_eq!(steady_state_allocations::<VggSmall>(2, 5), 0, "vgg_small");
-    assert_eq!(steady_state_allocations::<FeaturesExt>(2, 5), 0, "features_ext");
+    assert_eq!(
+        steady_state_allocations::<FeaturesExt>(2, 5),
+        0,
+        "features_ext"
+    );
     assert_eq!(steady_state_allocations::<LeNet5>(3, 5), 0, "lenet5");
-    assert_eq!(steady_state_allocations::<resnet18::ResNet18>(1, 2), 0, "resnet18");
+    assert_eq!(
+        steady_state_allocations::<resnet18::ResNet18>(1, 2),
+        0,
+        "resnet18"
+    );
 }

@@ -10,7 +10,9 @@ use models::*;
 
 fn input<M: Model>(batch: usize) -> M::Input {
     let len = batch * M::INPUT_SHAPE.iter().product::<usize>();
-    let data = (0..len).map(|i| ((i * 7919 % 1013) as f32 / 506.5) - 1.0).collect();
+    let data = (0..len)
+        .map(|i| ((i * 7919 % 1013) as f32 / 506.5) - 1.0)
+        .collect();
     M::Input::from_vec(batch, data).unwrap()
 }
 
@@ -21,7 +23,12 @@ fn outputs<M: Model>(batch: usize) -> Vec<Vec<u32>> {
         .iter()
         .map(|&threads| {
             cnn::set_threads(threads);
-            model.forward(&x).as_slice().iter().map(|v| v.to_bits()).collect()
+            model
+                .forward(&x)
+                .as_slice()
+                .iter()
+                .map(|v| v.to_bits())
+                .collect()
         })
         .collect()
 }
@@ -32,7 +39,10 @@ fn results_are_bitwise_identical_for_any_thread_count() {
     fn check<M: Model>(name: &str, batch: usize) {
         let runs = outputs::<M>(batch);
         for run in &runs[1..] {
-            assert!(run == &runs[0], "{name} batch {batch}: results differ between thread counts");
+            assert!(
+                run == &runs[0],
+                "{name} batch {batch}: results differ between thread counts"
+            );
         }
     }
     check::<SeedA>("seed_a", 5);

@@ -32,7 +32,11 @@ struct Options {
 fn options() -> Options {
     let mut o = Options {
         python: "python3".into(),
-        script: concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/bench/ort_bench.py").into(),
+        script: concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/bench/ort_bench.py"
+        )
+        .into(),
         seconds: 1.0,
         rounds: 3,
         models: None,
@@ -65,7 +69,10 @@ fn measured_peak() -> f64 {
         // compiler for the instruction set `vectorized` enables.
         cnn::kernels::simd::vectorized(|| {
             let mut acc = [[0.0f32; 16]; 12];
-            let (a, b) = (std::hint::black_box(1.000_000_1f32), std::hint::black_box(0.999_999_9f32));
+            let (a, b) = (
+                std::hint::black_box(1.000_000_1f32),
+                std::hint::black_box(0.999_999_9f32),
+            );
             for _ in 0..iters {
                 for chain in acc.iter_mut() {
                     for v in chain.iter_mut() {
@@ -96,12 +103,25 @@ fn cnn_median<M: Model>(model: &M, x: &M::Input, seconds: f64) -> Duration {
 fn ort_median(o: &Options, name: &str, batch: usize, threads: usize) -> Option<Duration> {
     let out = Command::new(&o.python)
         .arg(&o.script)
-        .args(["--model", name, "--batch", &batch.to_string(), "--threads", &threads.to_string()])
+        .args([
+            "--model",
+            name,
+            "--batch",
+            &batch.to_string(),
+            "--threads",
+            &threads.to_string(),
+        ])
         .args(["--seconds", &o.seconds.to_string()])
         .output()
         .ok()?;
     if !out.status.success() {
-        eprintln!("ort_bench.py failed: {}", String::from_utf8_lossy(&out.stderr).lines().last().unwrap_or(""));
+        eprintln!(
+            "ort_bench.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+                .lines()
+                .last()
+                .unwrap_or("")
+        );
         return None;
     }
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).ok()?;
@@ -118,7 +138,10 @@ struct Row {
 }
 
 fn case<M: Model>(o: &Options, name: &'static str, batches: [usize; 2], rows: &mut Vec<Row>) {
-    if o.models.as_ref().is_some_and(|m| !m.iter().any(|n| n == name)) {
+    if o.models
+        .as_ref()
+        .is_some_and(|m| !m.iter().any(|n| n == name))
+    {
         return;
     }
     let model = M::init(1);
@@ -164,13 +187,19 @@ fn main() {
     case::<ResNet18>(&o, "resnet18", [1, 8], &mut rows);
 
     println!("Measured single-core FMA peak: {peak:.1} GFLOP/s (x threads for the % column).\n");
-    println!("| model | batch | threads | cnn ms | ORT ms | cnn img/s | cnn GFLOP/s | % of peak | speed vs ORT |");
+    println!(
+        "| model | batch | threads | cnn ms | ORT ms | cnn img/s | cnn GFLOP/s | % of peak | speed vs ORT |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
         let ms = r.cnn.as_secs_f64() * 1e3;
         let gflops = r.flops / r.cnn.as_secs_f64() / 1e9;
-        let ort_ms = r.ort.map_or("-".to_string(), |t| format!("{:.4}", t.as_secs_f64() * 1e3));
-        let ratio = r.ort.map_or("-".to_string(), |t| format!("{:.2}x", t.as_secs_f64() / r.cnn.as_secs_f64()));
+        let ort_ms = r
+            .ort
+            .map_or("-".to_string(), |t| format!("{:.4}", t.as_secs_f64() * 1e3));
+        let ratio = r.ort.map_or("-".to_string(), |t| {
+            format!("{:.2}x", t.as_secs_f64() / r.cnn.as_secs_f64())
+        });
         println!(
             "| {} | {} | {} | {ms:.4} | {ort_ms} | {:.0} | {gflops:.1} | {:.0}% | {ratio} |",
             r.name,

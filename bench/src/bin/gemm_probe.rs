@@ -1,17 +1,25 @@
+//! GEMM throughput on ResNet-18's convolution shapes, for tuning.
 use cnn::kernels::gemm::{Epilogue, Isa, Matrix, PackedA, gemm};
 use std::time::Instant;
 
 fn main() {
+    let only_best = std::env::args().any(|a| a == "--best");
     let shapes = [
         (64, 147, 12544),
         (64, 576, 3136),
         (128, 1152, 784),
         (256, 2304, 196),
         (512, 4608, 49),
+        (32, 144, 2500),
         (16, 27, 256),
         (32, 144, 64),
     ];
-    for isa in Isa::available() {
+    let isas = if only_best {
+        vec![Isa::detect()]
+    } else {
+        Isa::available()
+    };
+    for isa in isas {
         for (m, k, n) in shapes {
             let a: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 * 0.1).collect();
             let b: Vec<f32> = (0..k * n).map(|i| (i % 5) as f32 * 0.1).collect();
@@ -32,9 +40,9 @@ fn main() {
             for _ in 0..3 {
                 f();
             }
-            let reps = (1e9 / (2.0 * (m * k * n) as f64)).max(3.0) as usize;
+            let reps = (2e8 / (2.0 * (m * k * n) as f64)).max(3.0) as usize;
             let mut best = f64::MAX;
-            for _ in 0..5 {
+            for _ in 0..15 {
                 let t = Instant::now();
                 for _ in 0..reps {
                     f();
@@ -42,7 +50,7 @@ fn main() {
                 best = best.min(t.elapsed().as_secs_f64() / reps as f64);
             }
             println!(
-                "{isa:?} m={m:4} k={k:5} n={n:6}: {:8.3} ms {:6.1} GFLOP/s",
+                "{isa:?} {m}x{k}x{n}: {:.3} ms {:.1} GFLOP/s",
                 best * 1e3,
                 2.0 * (m * k * n) as f64 / best / 1e9
             );

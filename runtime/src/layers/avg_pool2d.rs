@@ -97,7 +97,13 @@ impl<
             divisor_override: self.divisor_override,
         };
         let mut out = Batch::<C, OH, OW>::uninit(x.batch_size());
-        avg_pool2d(&g, options, x.batch_size(), x.as_slice(), out.as_mut_slice());
+        avg_pool2d(
+            &g,
+            options,
+            x.batch_size(),
+            x.as_slice(),
+            out.as_mut_slice(),
+        );
         out
     }
 }
