@@ -126,13 +126,32 @@ struct Patches {
     runs: Vec<Run>,
     /// Per panel of `NR` columns: its runs, as a range of `runs`.
     panels: Vec<(usize, usize)>,
+    /// For outputs too narrow for whole rows per panel (many short runs
+    /// each): per tap, per column (padded to whole panels), the offset in a
+    /// channel's plane it reads, or -1 for padding. Packing is then one
+    /// gather per half panel.
+    gather: Vec<i32>,
+}
+
+/// The largest gather table (entries) worth keeping.
+const GATHER_MAX_ENTRIES: usize = 1 << 16;
+
+/// Whether packing by gathers beats packing run by run (measured): for
+/// strided convolutions (each run needs permutes), narrow outputs (many
+/// short runs per panel), and few channels of a middling width (the runs'
+/// set-up is shared by too few rows).
+fn prefers_gather(g: &ConvGeometry, padded: usize) -> bool {
+    let ow = g.output[1];
+    let few_channels = g.c_in / g.groups <= 4;
+    let fits = padded * g.kernel[0] * g.kernel[1] <= GATHER_MAX_ENTRIES;
+    fits && (g.stride[1] != 1 || ow < 16 || (few_channels && ow < 32))
 }
 
 impl Patches {
     fn new(g: &ConvGeometry, nr: usize) -> Self {
         let [kh, kw] = g.kernel;
         // Every channel reads the same places: one row per kernel tap.
-        let rows = (0..kh * kw)
+        let rows: Vec<PatchRow> = (0..kh * kw)
             .map(|k| {
                 let (i, j) = (k / kw, k % kw);
                 let (y_lo, y_hi) = g.valid_range(0, i);
@@ -169,7 +188,34 @@ impl Patches {
             }
             panels.push((start, runs.len()));
         }
-        Patches { rows, runs, panels }
+        let padded = n.div_ceil(nr.max(1)) * nr;
+        let gather = if prefers_gather(g, padded) {
+            Self::gather_table(g, &rows, padded)
+        } else {
+            Vec::new()
+        };
+        Patches {
+            rows,
+            runs,
+            panels,
+            gather,
+        }
+    }
+
+    fn gather_table(g: &ConvGeometry, rows: &[PatchRow], padded: usize) -> Vec<i32> {
+        let [oh, ow] = g.output;
+        let mut table = vec![-1; rows.len() * padded];
+        for (row, taps) in rows.iter().zip(table.chunks_exact_mut(padded)) {
+            for (at, slot) in taps.iter_mut().enumerate().take(oh * ow) {
+                let (oy, ox) = (at / ow, at % ow);
+                if (row.y_lo..row.y_hi).contains(&oy) && (row.x_lo..row.x_hi).contains(&ox) {
+                    let iy = (oy * g.stride[0]) as isize + row.dy;
+                    let ix = (ox * g.stride[1]) as isize + row.dx;
+                    *slot = (iy * g.input[1] as isize + ix) as i32;
+                }
+            }
+        }
+        table
     }
 }
 
@@ -257,6 +303,13 @@ impl PackB for Im2col<'_> {
         debug_assert!(n0.is_multiple_of(nr), "panels start on a multiple of NR");
         #[cfg(target_arch = "x86_64")]
         let avx512 = nr == 32 && Isa::detect() == Isa::Avx512;
+        #[cfg(target_arch = "x86_64")]
+        if avx512 && !self.patches.gather.is_empty() {
+            // SAFETY: AVX-512F is present (checked); the table was made for
+            // this geometry, its offsets lie inside a plane.
+            unsafe { self.pack_gather_avx512(k0, kc, n0, nc, out) };
+            return;
+        }
         let mut segs = [Segment::default(); 64];
         for (p, panel) in out
             .chunks_exact_mut(nr * kc)
@@ -320,6 +373,61 @@ impl PackB for Im2col<'_> {
                         for (t, v) in dst[seg.lo..seg.hi].iter_mut().enumerate() {
                             *v = from[t * sx];
                         }
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl Im2col<'_> {
+    /// [`PackB::pack`] by the gather table: each row of a 32-column panel is
+    /// two masked gathers from its channel's plane.
+    ///
+    /// # Safety
+    /// AVX-512F must be present, and the table made for this geometry.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn pack_gather_avx512(
+        &self,
+        k0: usize,
+        kc: usize,
+        n0: usize,
+        nc: usize,
+        out: &mut [f32],
+    ) {
+        use std::arch::x86_64::*;
+        const NR: usize = 32;
+        let g = self.g;
+        let plane = g.input[0] * g.input[1];
+        let taps = g.kernel[0] * g.kernel[1];
+        let table = &self.patches.gather;
+        let padded = table.len() / taps;
+        let channels = g.c_in / g.groups;
+        assert!(
+            self.input.len() >= channels * plane && n0 + nc.div_ceil(NR) * NR <= padded,
+            "pack: the input or the table is too short"
+        );
+        for (p, panel) in out
+            .chunks_exact_mut(NR * kc)
+            .enumerate()
+            .take(nc.div_ceil(NR))
+        {
+            let j0 = n0 + p * NR;
+            for (kk, dst) in panel.chunks_exact_mut(NR).enumerate() {
+                let k = k0 + kk;
+                let (c, tap) = (k / taps, k % taps);
+                let idx = &table[tap * padded + j0..tap * padded + j0 + NR];
+                let base = self.input[c * plane..].as_ptr();
+                // SAFETY: `idx` and `dst` hold 32 values each; every
+                // non-negative offset lies inside channel `c`'s plane (the
+                // table's), and negative ones are masked off.
+                unsafe {
+                    for half in 0..2 {
+                        let i = _mm512_loadu_si512(idx.as_ptr().add(16 * half).cast());
+                        let keep = _mm512_cmpge_epi32_mask(i, _mm512_setzero_si512());
+                        let v = _mm512_mask_i32gather_ps::<4>(_mm512_setzero_ps(), keep, i, base);
+                        _mm512_storeu_ps(dst.as_mut_ptr().add(16 * half), v);
                     }
                 }
             }
@@ -656,48 +764,51 @@ fn depthwise(
     let mult = g.c_out / g.c_in;
     let out = Out::new(output);
     threads::for_each(batch, |b| {
-        vectorized(|| {
-            for o in 0..g.c_out {
-                let c = o / mult;
-                let plane = &input[(b * g.c_in + c) * h * w..][..h * w];
-                let kernel = &weight[o * kh * kw..(o + 1) * kh * kw];
-                let base = (b * g.c_out + o) * oh * ow;
-                // SAFETY: each task writes its own image's planes, inside
-                // `output` (asserted by the caller).
-                let dst = unsafe { out.slice(base, oh * ow) };
-                dst.fill(0.0);
-                for i in 0..kh {
-                    let (y_lo, y_hi) = g.valid_range(0, i);
-                    for j in 0..kw {
-                        let (x_lo, x_hi) = g.valid_range(1, j);
-                        let wv = kernel[i * kw + j];
-                        for oy in y_lo..y_hi {
-                            let iy = oy * g.stride[0] + i * g.dilation[0] - g.pad[0];
-                            let row = &plane[iy * w..(iy + 1) * w];
-                            let out_row = &mut dst[oy * ow..(oy + 1) * ow];
-                            if g.stride[1] == 1 {
-                                let x0 = x_lo + j * g.dilation[1] - g.pad[1];
-                                let src = &row[x0..x0 + (x_hi - x_lo)];
-                                for (d, s) in out_row[x_lo..x_hi].iter_mut().zip(src) {
-                                    *d += wv * s;
-                                }
-                            } else {
-                                for ox in x_lo..x_hi {
-                                    out_row[ox] +=
-                                        wv * row[ox * g.stride[1] + j * g.dilation[1] - g.pad[1]];
+        vectorized(
+            #[inline(always)]
+            || {
+                for o in 0..g.c_out {
+                    let c = o / mult;
+                    let plane = &input[(b * g.c_in + c) * h * w..][..h * w];
+                    let kernel = &weight[o * kh * kw..(o + 1) * kh * kw];
+                    let base = (b * g.c_out + o) * oh * ow;
+                    // SAFETY: each task writes its own image's planes, inside
+                    // `output` (asserted by the caller).
+                    let dst = unsafe { out.slice(base, oh * ow) };
+                    dst.fill(0.0);
+                    for i in 0..kh {
+                        let (y_lo, y_hi) = g.valid_range(0, i);
+                        for j in 0..kw {
+                            let (x_lo, x_hi) = g.valid_range(1, j);
+                            let wv = kernel[i * kw + j];
+                            for oy in y_lo..y_hi {
+                                let iy = oy * g.stride[0] + i * g.dilation[0] - g.pad[0];
+                                let row = &plane[iy * w..(iy + 1) * w];
+                                let out_row = &mut dst[oy * ow..(oy + 1) * ow];
+                                if g.stride[1] == 1 {
+                                    let x0 = x_lo + j * g.dilation[1] - g.pad[1];
+                                    let src = &row[x0..x0 + (x_hi - x_lo)];
+                                    for (d, s) in out_row[x_lo..x_hi].iter_mut().zip(src) {
+                                        *d += wv * s;
+                                    }
+                                } else {
+                                    for ox in x_lo..x_hi {
+                                        out_row[ox] += wv
+                                            * row[ox * g.stride[1] + j * g.dilation[1] - g.pad[1]];
+                                    }
                                 }
                             }
                         }
                     }
+                    let (scale, shift) = (
+                        ep.scale.map_or(1.0, |s| s[o]),
+                        ep.shift.map_or(0.0, |s| s[o]),
+                    );
+                    let residual = ep.residual.map(|r| &r[base..base + oh * ow]);
+                    finish_plane(dst, scale, shift, residual, ep.act);
                 }
-                let (scale, shift) = (
-                    ep.scale.map_or(1.0, |s| s[o]),
-                    ep.shift.map_or(0.0, |s| s[o]),
-                );
-                let residual = ep.residual.map(|r| &r[base..base + oh * ow]);
-                finish_plane(dst, scale, shift, residual, ep.act);
-            }
-        })
+            },
+        )
     });
 }
 
@@ -904,6 +1015,76 @@ mod tests {
             1,
             true,
         );
+    }
+}
+
+#[cfg(test)]
+mod gather_packing {
+    use super::*;
+
+    /// Packing by the gather table gives the very panels that packing run
+    /// by run gives, over strided, padded, dilated, grouped and narrow
+    /// geometries, for every `k` block and panel offset.
+    #[test]
+    fn gather_matches_runs() {
+        if Isa::detect() != Isa::Avx512 {
+            eprintln!("no AVX-512 here: the gather packing is not used");
+            return;
+        }
+        let geometries = [
+            ([3, 16], [32, 32], [3, 3], [2, 2], [1, 1], [1, 1], 1),
+            ([16, 32], [15, 15], [5, 5], [2, 2], [1, 1], [1, 1], 1),
+            ([1, 6], [28, 28], [5, 5], [1, 1], [2, 2], [1, 1], 1),
+            ([4, 6], [9, 11], [3, 3], [1, 1], [2, 2], [2, 2], 2),
+            ([32, 8], [14, 14], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            ([1, 16], [200, 200], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+        ];
+        for ([c_in, c_out], input, kernel, stride, pad, dilation, groups) in geometries {
+            let out = |a: usize| {
+                (input[a] + 2 * pad[a] - dilation[a] * (kernel[a] - 1) - 1) / stride[a] + 1
+            };
+            let g = ConvGeometry {
+                c_in,
+                c_out,
+                input,
+                output: [out(0), out(1)],
+                kernel,
+                stride,
+                pad,
+                dilation,
+                groups,
+            };
+            let gathered = Patches::new(&g, 32);
+            assert!(!gathered.gather.is_empty(), "{g:?} should pack by gathers");
+            let by_runs = Patches {
+                gather: Vec::new(),
+                ..Patches::new(&g, 32)
+            };
+            let per_group = c_in / groups;
+            let image: Vec<f32> = (0..per_group * input[0] * input[1])
+                .map(|i| i as f32 + 1.0)
+                .collect();
+            let (k, n) = (per_group * kernel[0] * kernel[1], g.output[0] * g.output[1]);
+            for (k0, kc) in super::super::gemm::k_blocks(k) {
+                for n0 in (0..n).step_by(64) {
+                    let nc = (n - n0).min(64);
+                    let len = kc * nc.div_ceil(32) * 32;
+                    let (mut a, mut b) = (vec![f32::NAN; len], vec![f32::NAN; len]);
+                    let pack = |patches: &Patches, out: &mut [f32]| {
+                        Im2col {
+                            g: &g,
+                            patches,
+                            input: &image,
+                        }
+                        .pack(k0, kc, n0, nc, 32, out)
+                    };
+                    pack(&gathered, &mut a);
+                    pack(&by_runs, &mut b);
+                    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(&a), bits(&b), "{g:?} k0 {k0} n0 {n0}");
+                }
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod conv;
 pub mod gemm;
+pub mod gemv;
 pub mod math;
 pub mod pad;
 pub mod pool;

@@ -17,6 +17,16 @@ impl PoolGeometry {
     fn planes(&self, batch: usize) -> usize {
         batch * self.channels
     }
+
+    /// 2x2 windows at stride 2, no padding or dilation: `MaxPool2d(2)`.
+    fn is_plain_2x2(&self) -> bool {
+        self.kernel == [2, 2]
+            && self.stride == [2, 2]
+            && self.pad == [0, 0]
+            && self.dilation == [1, 1]
+            && self.output[0] * 2 <= self.input[0]
+            && self.output[1] * 2 <= self.input[1]
+    }
 }
 
 /// The larger of two values, or NaN if either is NaN (as PyTorch's max
@@ -55,43 +65,128 @@ fn horizontal_any(row: &[f32], k: usize, s: usize, dil: usize, out: &mut [f32]) 
 /// first takes the maximum down the window's rows (padded with -inf at the
 /// sides), then across the window's columns.
 pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if g.is_plain_2x2() && super::gemm::Isa::detect() == super::gemm::Isa::Avx512 {
+        let planes = g.planes(batch);
+        let (plane_in, plane_out) = (g.input[0] * g.input[1], g.output[0] * g.output[1]);
+        // SAFETY: AVX-512F was detected; the slices hold whole planes.
+        unsafe {
+            max_pool_2x2_avx512(
+                g,
+                &input[..planes * plane_in],
+                &mut output[..planes * plane_out],
+            )
+        };
+        return;
+    }
+    max_pool2d_any(g, batch, input, output);
+}
+
+/// [`max_pool2d`] for any window: vertical maxima into a padded row, then
+/// horizontal ones.
+fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let pw = g.pad[1];
     let mut column = crate::pool::take(w + 2 * pw + kw * g.dilation[1] + ow * g.stride[1]);
     column.fill(f32::NEG_INFINITY);
-    for p in 0..g.planes(batch) {
-        let src = &input[p * h * w..(p + 1) * h * w];
-        let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-        for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
-            // The window's rows inside the image.
-            let top = (oy * g.stride[0]) as isize - g.pad[0] as isize;
-            let mut rows = (0..kh)
-                .map(|i| top + (i * g.dilation[0]) as isize)
-                .filter(|&iy| iy >= 0 && iy < h as isize)
-                .map(|iy| &src[iy as usize * w..(iy as usize + 1) * w]);
-            let col = &mut column[pw..pw + w];
-            match rows.next() {
-                Some(first) => col.copy_from_slice(first),
-                None => col.fill(f32::NEG_INFINITY),
-            }
-            for row in rows {
-                for (c, &v) in col.iter_mut().zip(row) {
-                    *c = max_nan(*c, v);
+    super::simd::vectorized(
+        #[inline(always)]
+        || {
+            for p in 0..g.planes(batch) {
+                let src = &input[p * h * w..(p + 1) * h * w];
+                let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
+                for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+                    // The window's rows inside the image.
+                    let top = (oy * g.stride[0]) as isize - g.pad[0] as isize;
+                    let mut rows = (0..kh)
+                        .map(|i| top + (i * g.dilation[0]) as isize)
+                        .filter(|&iy| iy >= 0 && iy < h as isize)
+                        .map(|iy| &src[iy as usize * w..(iy as usize + 1) * w]);
+                    let col = &mut column[pw..pw + w];
+                    match rows.next() {
+                        Some(first) => col.copy_from_slice(first),
+                        None => col.fill(f32::NEG_INFINITY),
+                    }
+                    for row in rows {
+                        for (c, &v) in col.iter_mut().zip(row) {
+                            *c = max_nan(*c, v);
+                        }
+                    }
+                    let d = g.dilation[1];
+                    match (kw, g.stride[1]) {
+                        (2, 2) => horizontal::<2, 2>(&column, d, out_row),
+                        (3, 2) => horizontal::<3, 2>(&column, d, out_row),
+                        (3, 1) => horizontal::<3, 1>(&column, d, out_row),
+                        (4, 4) => horizontal::<4, 4>(&column, d, out_row),
+                        (k, s) => horizontal_any(&column, k, s, d, out_row),
+                    }
                 }
             }
-            let d = g.dilation[1];
-            match (kw, g.stride[1]) {
-                (2, 2) => horizontal::<2, 2>(&column, d, out_row),
-                (3, 2) => horizontal::<3, 2>(&column, d, out_row),
-                (3, 1) => horizontal::<3, 1>(&column, d, out_row),
-                (4, 4) => horizontal::<4, 4>(&column, d, out_row),
-                (k, s) => horizontal_any(&column, k, s, d, out_row),
+        },
+    );
+    crate::pool::give(column);
+}
+
+/// The maximum of two vectors, or NaN in a lane where either is NaN (as
+/// [`max_nan`]; `vmaxps` alone returns its second operand for a NaN).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn max_nan_avx512(
+    a: std::arch::x86_64::__m512,
+    b: std::arch::x86_64::__m512,
+) -> std::arch::x86_64::__m512 {
+    use std::arch::x86_64::*;
+    let m = _mm512_max_ps(a, b);
+    _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a), a)
+}
+
+/// 2x2 windows at stride 2 without padding or dilation (the commonest max
+/// pooling): sixteen outputs at a time from two rows of 32 inputs, the even
+/// and odd columns pulled apart by one permute each.
+///
+/// # Safety
+/// The CPU must support AVX-512F; `input` and `output` hold whole planes of
+/// `g`'s input and output sizes, and `g.is_plain_2x2()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn max_pool_2x2_avx512(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
+    use std::arch::x86_64::*;
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    let lanes = |n: usize| -> __mmask16 { ((1u32 << n.min(16)) - 1) as __mmask16 };
+    for (src, dst) in input
+        .chunks_exact(h * w)
+        .zip(output.chunks_exact_mut(oh * ow))
+    {
+        for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+            let top = &src[2 * oy * w..(2 * oy + 1) * w];
+            let bottom = &src[(2 * oy + 1) * w..(2 * oy + 2) * w];
+            for x0 in (0..ow).step_by(16) {
+                let n = (ow - x0).min(16);
+                let (m0, m1) = (lanes(2 * n), lanes((2 * n).saturating_sub(16)));
+                // SAFETY: the masks cover inputs 2*x0 .. 2*(x0+n) <= 2*ow <= w
+                // of each row and outputs x0 .. x0+n of the output row.
+                unsafe {
+                    let (t, b) = (top.as_ptr().add(2 * x0), bottom.as_ptr().add(2 * x0));
+                    let v0 =
+                        max_nan_avx512(_mm512_maskz_loadu_ps(m0, t), _mm512_maskz_loadu_ps(m0, b));
+                    let v1 = max_nan_avx512(
+                        _mm512_maskz_loadu_ps(m1, t.wrapping_add(16)),
+                        _mm512_maskz_loadu_ps(m1, b.wrapping_add(16)),
+                    );
+                    let m = max_nan_avx512(
+                        _mm512_permutex2var_ps(v0, even, v1),
+                        _mm512_permutex2var_ps(v0, odd, v1),
+                    );
+                    _mm512_mask_storeu_ps(out_row.as_mut_ptr().add(x0), lanes(n), m);
+                }
             }
         }
     }
-    crate::pool::give(column);
 }
 
 /// Options of average pooling that do not change its shape.
@@ -132,35 +227,38 @@ pub fn avg_pool2d(
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let mut column = crate::pool::take(w);
-    super::simd::vectorized(|| {
-        for p in 0..g.planes(batch) {
-            let src = &input[p * h * w..(p + 1) * h * w];
-            let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-            for oy in 0..oh {
-                let (py, y0, y1) = avg_window(oy, g.stride[0], g.pad[0], kh, h);
-                column.fill(0.0);
-                for iy in y0..y1 {
-                    for (c, v) in column.iter_mut().zip(&src[iy * w..(iy + 1) * w]) {
-                        *c += v;
+    super::simd::vectorized(
+        #[inline(always)]
+        || {
+            for p in 0..g.planes(batch) {
+                let src = &input[p * h * w..(p + 1) * h * w];
+                let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
+                for oy in 0..oh {
+                    let (py, y0, y1) = avg_window(oy, g.stride[0], g.pad[0], kh, h);
+                    column.fill(0.0);
+                    for iy in y0..y1 {
+                        for (c, v) in column.iter_mut().zip(&src[iy * w..(iy + 1) * w]) {
+                            *c += v;
+                        }
+                    }
+                    for ox in 0..ow {
+                        let (px, x0, x1) = avg_window(ox, g.stride[1], g.pad[1], kw, w);
+                        let sum: f32 = column[x0..x1].iter().sum();
+                        let divisor = match options.divisor_override {
+                            Some(d) => d,
+                            None if options.count_include_pad => py * px,
+                            None => (y1 - y0) * (x1 - x0),
+                        };
+                        dst[oy * ow + ox] = if y0 >= y1 || x0 >= x1 {
+                            0.0
+                        } else {
+                            sum / divisor as f32
+                        };
                     }
                 }
-                for ox in 0..ow {
-                    let (px, x0, x1) = avg_window(ox, g.stride[1], g.pad[1], kw, w);
-                    let sum: f32 = column[x0..x1].iter().sum();
-                    let divisor = match options.divisor_override {
-                        Some(d) => d,
-                        None if options.count_include_pad => py * px,
-                        None => (y1 - y0) * (x1 - x0),
-                    };
-                    dst[oy * ow + ox] = if y0 >= y1 || x0 >= x1 {
-                        0.0
-                    } else {
-                        sum / divisor as f32
-                    };
-                }
             }
-        }
-    });
+        },
+    );
     crate::pool::give(column);
 }
 
@@ -206,6 +304,46 @@ pub fn adaptive_pool2d(
                     acc / ((y1 - y0) * (x1 - x0)) as f32
                 };
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The 2x2 fast path against the general one: odd sizes (a column and
+    /// a row left over), widths around the 16-lane steps, and NaNs.
+    #[test]
+    fn plain_2x2_matches_general_path() {
+        for (h, w) in [(2, 2), (5, 7), (4, 32), (6, 33), (3, 64), (9, 65), (2, 200)] {
+            let g = PoolGeometry {
+                channels: 3,
+                input: [h, w],
+                output: [h / 2, w / 2],
+                kernel: [2, 2],
+                stride: [2, 2],
+                pad: [0, 0],
+                dilation: [1, 1],
+            };
+            assert!(g.is_plain_2x2());
+            let batch = 2;
+            let mut input: Vec<f32> = (0..batch * 3 * h * w)
+                .map(|i| ((i * 7919) % 101) as f32 - 50.0)
+                .collect();
+            let len = input.len();
+            input[5 % len] = f32::NAN;
+            input[(3 * w + 1) % len] = f32::NAN;
+            let len = batch * 3 * (h / 2) * (w / 2);
+            let (mut fast, mut general) = (vec![0.0; len], vec![0.0; len]);
+            max_pool2d(&g, batch, &input, &mut fast);
+            max_pool2d_any(&g, batch, &input, &mut general);
+            let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&fast), bits(&general), "{h}x{w}");
+            assert!(
+                fast.iter().any(|v| v.is_nan()),
+                "{h}x{w}: a NaN must propagate"
+            );
         }
     }
 }

@@ -5,7 +5,9 @@
 use super::gemm::Isa;
 
 /// Runs `f` compiled for the detected instruction set (`f` is inlined into
-/// a function with that target feature).
+/// a function with that target feature). Mark the closure
+/// `#[inline(always)]`: a large closure is otherwise called, not inlined,
+/// and runs compiled for the baseline instead.
 #[inline(always)]
 pub fn vectorized<R>(f: impl FnOnce() -> R) -> R {
     #[cfg(target_arch = "x86_64")]

@@ -28,7 +28,10 @@ pub trait Elementwise: Sync {
 
 /// `x[i] = f(x[i])`, compiled for the widest vectors the CPU has.
 pub fn map(x: &mut [f32], f: impl Fn(f32) -> f32) {
-    vectorized(|| x.iter_mut().for_each(|v| *v = f(*v)))
+    vectorized(
+        #[inline(always)]
+        || x.iter_mut().for_each(|v| *v = f(*v)),
+    )
 }
 
 macro_rules! forward_in_place {

@@ -12,7 +12,8 @@
 
 use std::sync::OnceLock;
 
-use crate::kernels::gemm::{Act, Epilogue, Isa, PackedA, Transposed, gemm, gemv};
+use crate::kernels::gemm::{Act, Epilogue, Isa, PackedA, Transposed, gemm};
+use crate::kernels::gemv::gemv;
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
 use crate::pool;
 use crate::tensor::Batch;
@@ -68,18 +69,19 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
 
     /// `rows` vectors of `IN` values in, `rows` of `OUT` out, with `act`.
     fn apply(&self, rows: usize, x: &[f32], y: &mut [f32], act: Act) {
-        let packed = self
-            .packed
-            .get_or_init(|| PackedA::new(Isa::detect(), OUT, IN, &self.weight));
         let epilogue = Epilogue {
             shift: self.bias.as_deref(),
             act,
             ..Epilogue::default()
         };
         if rows == 1 {
-            gemv(packed, x, y, &epilogue);
+            // One vector reads the weight as stored: no packing needed.
+            gemv(Isa::detect(), &self.weight, OUT, IN, x, y, &epilogue);
             return;
         }
+        let packed = self
+            .packed
+            .get_or_init(|| PackedA::new(Isa::detect(), OUT, IN, &self.weight));
         // `W x^T` is `OUT x rows`; the output wants it the other way round.
         let mut t = pool::take(OUT * rows);
         pool::with_scratch(|scratch| {

@@ -87,7 +87,7 @@ pub const KC: usize = 256;
 const NC: usize = 512;
 
 /// The `k` blocks of a product of depth `k`: as even as possible, at most `KC`.
-fn k_blocks(k: usize) -> impl Iterator<Item = (usize, usize)> {
+pub(crate) fn k_blocks(k: usize) -> impl Iterator<Item = (usize, usize)> {
     let count = k.div_ceil(KC).max(1);
     let size = k.div_ceil(count);
     (0..count).map(move |i| (i * size, size.min(k.saturating_sub(i * size))))
@@ -443,89 +443,6 @@ impl PackB for Transposed<'_> {
     }
 }
 
-/// `y = epilogue(A x)` for a single vector `x` (a matrix-vector product:
-/// memory-bound, so it reads the packed `A` once, row panel by row panel).
-pub fn gemv(a: &PackedA, x: &[f32], y: &mut [f32], epilogue: &Epilogue) {
-    assert!(
-        x.len() >= a.k && y.len() >= a.m,
-        "gemv: a vector is too short"
-    );
-    match a.isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 | Isa::Avx2 => {
-            // SAFETY: these instruction sets imply AVX2 and FMA, detected.
-            unsafe { gemv_fma(a, x, y, epilogue) }
-        }
-        _ => gemv_generic(a, x, y, epilogue),
-    }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-fn gemv_fma(a: &PackedA, x: &[f32], y: &mut [f32], epilogue: &Epilogue) {
-    use std::arch::x86_64::*;
-    if a.isa.mr() != 8 {
-        return gemv_generic(a, x, y, epilogue);
-    }
-    // Panels of 8 rows: one ymm per step of `k`, four steps in flight.
-    for p in 0..a.panels() {
-        let mut acc = [_mm256_setzero_ps(); 4];
-        for (k0, kc) in k_blocks(a.k) {
-            let panel = a.panel(k0, kc, p);
-            let xs = &x[k0..k0 + kc];
-            let mut kk = 0;
-            while kk + 4 <= kc {
-                for (u, acc) in acc.iter_mut().enumerate() {
-                    let col = &panel[(kk + u) * 8..(kk + u + 1) * 8];
-                    // SAFETY: `col` holds exactly 8 floats.
-                    let w = unsafe { _mm256_loadu_ps(col.as_ptr()) };
-                    *acc = _mm256_fmadd_ps(w, _mm256_set1_ps(xs[kk + u]), *acc);
-                }
-                kk += 4;
-            }
-            while kk < kc {
-                let col = &panel[kk * 8..(kk + 1) * 8];
-                // SAFETY: `col` holds exactly 8 floats.
-                let w = unsafe { _mm256_loadu_ps(col.as_ptr()) };
-                acc[0] = _mm256_fmadd_ps(w, _mm256_set1_ps(xs[kk]), acc[0]);
-                kk += 1;
-            }
-        }
-        let sum = _mm256_add_ps(_mm256_add_ps(acc[0], acc[1]), _mm256_add_ps(acc[2], acc[3]));
-        let mut lanes = [0.0f32; 8];
-        // SAFETY: `lanes` holds exactly 8 floats.
-        unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), sum) };
-        for (i, &v) in lanes.iter().enumerate().take(8.min(a.m - p * 8)) {
-            let r = p * 8 + i;
-            y[r] = finish(v, r, r, epilogue);
-        }
-    }
-}
-
-/// The product panel by panel; inlined into each caller so that the
-/// compiler vectorises it for the caller's instruction set.
-#[inline(always)]
-fn gemv_generic(a: &PackedA, x: &[f32], y: &mut [f32], epilogue: &Epilogue) {
-    const MAX_MR: usize = 16;
-    let mr = a.isa.mr();
-    debug_assert!(mr <= MAX_MR);
-    for p in 0..a.panels() {
-        let mut acc = [0.0f32; MAX_MR];
-        for (k0, kc) in k_blocks(a.k) {
-            let panel = a.panel(k0, kc, p);
-            for (col, &xk) in panel.chunks_exact(mr).zip(&x[k0..k0 + kc]) {
-                for (acc, &w) in acc.iter_mut().zip(col) {
-                    *acc = w.mul_add(xk, *acc);
-                }
-            }
-        }
-        for (i, &v) in acc.iter().enumerate().take(mr.min(a.m - p * mr)) {
-            let r = p * mr + i;
-            y[r] = finish(v, r, r, epilogue);
-        }
-    }
-}
-
 /// Where a microkernel's tile sits in `C`.
 #[derive(Clone, Copy, Debug)]
 pub struct Tile {
@@ -542,7 +459,7 @@ pub struct Tile {
 
 /// The epilogue for one value of row `row` at flat index `at` of `C`.
 #[inline(always)]
-fn finish(acc: f32, row: usize, at: usize, ep: &Epilogue) -> f32 {
+pub(crate) fn finish(acc: f32, row: usize, at: usize, ep: &Epilogue) -> f32 {
     let mut v = acc;
     if let Some(s) = ep.scale {
         v *= s[row];
