@@ -153,10 +153,10 @@ fn case<M: Model>(o: &Options, name: &'static str, batches: [usize; 2], rows: &m
                 cnn::set_threads(threads);
                 best_cnn = best_cnn.min(cnn_median(&model, &x, o.seconds));
                 cnn::set_threads(1);
-                if o.ort {
-                    if let Some(t) = ort_median(o, name, batch, threads) {
-                        best_ort = Some(best_ort.map_or(t, |b| b.min(t)));
-                    }
+                if o.ort
+                    && let Some(t) = ort_median(o, name, batch, threads)
+                {
+                    best_ort = Some(best_ort.map_or(t, |b| b.min(t)));
                 }
             }
             eprintln!("{name} batch {batch} threads {threads}: cnn {best_cnn:?}, ORT {best_ort:?}");

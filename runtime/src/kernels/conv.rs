@@ -775,6 +775,19 @@ fn depthwise(
                     // SAFETY: each task writes its own image's planes, inside
                     // `output` (asserted by the caller).
                     let dst = unsafe { out.slice(base, oh * ow) };
+                    #[cfg(target_arch = "x86_64")]
+                    if g.stride[1] == 1 && Isa::detect() == Isa::Avx512 {
+                        // SAFETY: AVX-512F was detected; `plane` and `dst`
+                        // are whole planes of the geometry's sizes.
+                        unsafe { depthwise_plane_avx512(g, plane, kernel, dst) };
+                        let (scale, shift) = (
+                            ep.scale.map_or(1.0, |s| s[o]),
+                            ep.shift.map_or(0.0, |s| s[o]),
+                        );
+                        let residual = ep.residual.map(|r| &r[base..base + oh * ow]);
+                        finish_plane(dst, scale, shift, residual, ep.act);
+                        continue;
+                    }
                     dst.fill(0.0);
                     for i in 0..kh {
                         let (y_lo, y_hi) = g.valid_range(0, i);
@@ -810,6 +823,92 @@ fn depthwise(
             },
         )
     });
+}
+
+/// The sums of one depthwise output plane with a horizontal stride of 1:
+/// sixteen columns of four output rows at a time, each in one register
+/// across all the kernel's taps (masked loads stand for the padding; the
+/// four rows share the masks and keep four FMA chains in flight).
+///
+/// # Safety
+/// AVX-512F must be present; `plane` holds `g.input`'s `h * w` values and
+/// `dst` `g.output`'s `oh * ow`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn depthwise_plane_avx512(g: &ConvGeometry, plane: &[f32], kernel: &[f32], dst: &mut [f32]) {
+    let oh = g.output[0];
+    let mut oy = 0;
+    while oy + 4 <= oh {
+        // SAFETY: as for this function; rows oy..oy + 4 exist.
+        unsafe { depthwise_rows_avx512::<4>(g, plane, kernel, dst, oy) };
+        oy += 4;
+    }
+    while oy < oh {
+        // SAFETY: as above; row oy exists.
+        unsafe { depthwise_rows_avx512::<1>(g, plane, kernel, dst, oy) };
+        oy += 1;
+    }
+}
+
+/// Output rows `oy..oy + R` of [`depthwise_plane_avx512`].
+///
+/// # Safety
+/// As for [`depthwise_plane_avx512`], and `oy + R <= oh`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[inline]
+unsafe fn depthwise_rows_avx512<const R: usize>(
+    g: &ConvGeometry,
+    plane: &[f32],
+    kernel: &[f32],
+    dst: &mut [f32],
+    oy: usize,
+) {
+    use std::arch::x86_64::*;
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let [kh, kw] = g.kernel;
+    assert!(
+        plane.len() >= h * w && dst.len() >= oh * ow && kernel.len() >= kh * kw && oy + R <= oh
+    );
+    let lanes =
+        |lo: usize, hi: usize| -> __mmask16 { (((1u32 << (hi - lo)) - 1) << lo) as __mmask16 };
+    for x0 in (0..ow).step_by(16) {
+        let n = (ow - x0).min(16);
+        let mut acc = [_mm512_setzero_ps(); R];
+        for i in 0..kh {
+            // Each row's input row for this kernel row, if on the image.
+            let rows: [Option<*const f32>; R] = std::array::from_fn(|r| {
+                let iy = ((oy + r) * g.stride[0] + i * g.dilation[0]) as isize - g.pad[0] as isize;
+                (0..h as isize)
+                    .contains(&iy)
+                    .then(|| plane[iy as usize * w..].as_ptr())
+            });
+            for j in 0..kw {
+                let ix0 = (x0 + j * g.dilation[1]) as isize - g.pad[1] as isize;
+                // Lanes t with 0 <= ix0 + t < w (and t < n) see the image.
+                let lo = (-ix0).clamp(0, n as isize) as usize;
+                let hi = (w as isize - ix0).clamp(0, n as isize) as usize;
+                if hi <= lo {
+                    continue;
+                }
+                let (mask, wv) = (lanes(lo, hi), _mm512_set1_ps(kernel[i * kw + j]));
+                for (a, row) in acc.iter_mut().zip(rows) {
+                    if let Some(row) = row {
+                        // SAFETY: the unmasked lanes read columns 0..w of the row.
+                        let v = unsafe { _mm512_maskz_loadu_ps(mask, row.wrapping_offset(ix0)) };
+                        *a = _mm512_fmadd_ps(wv, v, *a);
+                    }
+                }
+            }
+        }
+        for (r, a) in acc.into_iter().enumerate() {
+            // SAFETY: lanes 0..n are columns x0..x0+n of output row oy + r.
+            unsafe {
+                _mm512_mask_storeu_ps(dst.as_mut_ptr().add((oy + r) * ow + x0), lanes(0, n), a)
+            };
+        }
+    }
 }
 
 /// `v = act(v * scale + shift + residual)` over a plane, one loop per

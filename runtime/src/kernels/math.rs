@@ -23,7 +23,8 @@ pub fn exp(x: f32) -> f32 {
     let big = x > 88.722_84;
     let tiny = x < -87.3;
     let x = x.clamp(-87.3, 88.37);
-    let n = (x * LOG2E + ROUND) - ROUND;
+    let rounded = x * LOG2E + ROUND;
+    let n = rounded - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
     let p = 1.0
         + r * (1.0
@@ -31,8 +32,12 @@ pub fn exp(x: f32) -> f32 {
                 + r * (1.0 / 6.0
                     + r * (1.0 / 24.0
                         + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
-    // 2^n from its exponent bits; n is in -126..=127 after the clamp.
-    let scale = f32::from_bits(((n as i32 + 127) as u32) << 23);
+    // 2^n from its exponent bits; n is in -126..=127 after the clamp. The
+    // low bits of `rounded` are n itself (its ulp is 1); reading them there
+    // keeps the loop vectorised, where `n as i32` (a saturating cast) is
+    // done one lane at a time.
+    let bits = rounded.to_bits().wrapping_sub(ROUND.to_bits());
+    let scale = f32::from_bits(bits.wrapping_add(127) << 23);
     let v = p * scale;
     if big {
         f32::INFINITY

@@ -226,39 +226,71 @@ pub fn avg_pool2d(
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
-    let mut column = crate::pool::take(w);
+    let (sx, px) = (g.stride[1], g.pad[1]);
+    // The column sums with the padding's zeros on both sides, and room for
+    // windows that ceil_mode lets run past it (they add zeros).
+    let padded = (ow * sx + kw).max(w + 2 * px);
+    let mut column = crate::pool::take(padded);
+    column.fill(0.0);
+    // Each column's share of the divisor (0 for a window wholly outside the
+    // image, whose average is 0), worked out once.
+    let mut x_divisor = crate::pool::take(ow);
+    for (ox, d) in x_divisor.iter_mut().enumerate() {
+        let (padded_len, x0, x1) = avg_window(ox, sx, px, kw, w);
+        *d = match (x0 < x1, options.count_include_pad) {
+            (false, _) => 0.0,
+            (true, true) => padded_len as f32,
+            (true, false) => (x1 - x0) as f32,
+        };
+    }
     super::simd::vectorized(
         #[inline(always)]
         || {
             for p in 0..g.planes(batch) {
                 let src = &input[p * h * w..(p + 1) * h * w];
                 let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-                for oy in 0..oh {
-                    let (py, y0, y1) = avg_window(oy, g.stride[0], g.pad[0], kh, h);
-                    column.fill(0.0);
+                for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+                    let (padded_len, y0, y1) = avg_window(oy, g.stride[0], g.pad[0], kh, h);
+                    let inner = &mut column[px..px + w];
+                    inner.fill(0.0);
                     for iy in y0..y1 {
-                        for (c, v) in column.iter_mut().zip(&src[iy * w..(iy + 1) * w]) {
+                        for (c, v) in inner.iter_mut().zip(&src[iy * w..(iy + 1) * w]) {
                             *c += v;
                         }
                     }
-                    for ox in 0..ow {
-                        let (px, x0, x1) = avg_window(ox, g.stride[1], g.pad[1], kw, w);
-                        let sum: f32 = column[x0..x1].iter().sum();
-                        let divisor = match options.divisor_override {
-                            Some(d) => d,
-                            None if options.count_include_pad => py * px,
-                            None => (y1 - y0) * (x1 - x0),
-                        };
-                        dst[oy * ow + ox] = if y0 >= y1 || x0 >= x1 {
-                            0.0
-                        } else {
-                            sum / divisor as f32
-                        };
+                    out_row.fill(0.0);
+                    for j in 0..kw {
+                        let taps = column[j..].iter().step_by(sx);
+                        for (o, &v) in out_row.iter_mut().zip(taps) {
+                            *o += v;
+                        }
+                    }
+                    let y_divisor = match (y0 < y1, options.count_include_pad) {
+                        (false, _) => 0.0,
+                        (true, true) => padded_len as f32,
+                        (true, false) => (y1 - y0) as f32,
+                    };
+                    // Products of small integers: exact in f32, as PyTorch's
+                    // integer divisor is.
+                    let divisors = out_row.iter_mut().zip(x_divisor.iter());
+                    match options.divisor_override {
+                        None => divisors.for_each(|(o, &xd)| {
+                            let d = y_divisor * xd;
+                            *o = if d == 0.0 { 0.0 } else { *o / d };
+                        }),
+                        Some(d) => divisors.for_each(|(o, &xd)| {
+                            *o = if y_divisor * xd == 0.0 {
+                                0.0
+                            } else {
+                                *o / d as f32
+                            };
+                        }),
                     }
                 }
             }
         },
     );
+    crate::pool::give(x_divisor);
     crate::pool::give(column);
 }
 
