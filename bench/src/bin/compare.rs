@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! cargo run --release -p cnn-bench --bin compare -- [--python PATH] [--seconds S]
-//!     [--rounds N] [--models a,b] [--threads 1,2] [--no-ort] [--pytorch]
+//!     [--rounds N] [--models a,b] [--threads 1,2] [--no-ort]
 //! ```
 //!
 //! ONNX Runtime is timed by `../shared/bench/ort_bench.py` (needs `pip install
@@ -60,35 +60,68 @@ fn options() -> Options {
     o
 }
 
-/// The best of a few timings of a single-thread AVX-512 (or AVX2) FMA loop,
-/// in GFLOP/s: the machine's practical peak for one core.
+/// The best of a few timings of a single-thread FMA loop (AVX-512 where
+/// the CPU has it, else AVX2), in GFLOP/s: the machine's practical peak for
+/// one core.
 fn measured_peak() -> f64 {
-    #[inline(never)]
-    fn fma_loop(iters: usize) -> f32 {
-        // 12 independent chains of 16-wide multiply-adds, vectorised by the
-        // compiler for the instruction set `vectorized` enables.
-        cnn::kernels::simd::vectorized(|| {
-            let mut acc = [[0.0f32; 16]; 12];
-            let (a, b) = (
-                std::hint::black_box(1.000_000_1f32),
-                std::hint::black_box(0.999_999_9f32),
-            );
-            for _ in 0..iters {
-                for chain in acc.iter_mut() {
-                    for v in chain.iter_mut() {
-                        *v = v.mul_add(a, b);
-                    }
-                }
+    /// `iters` rounds of 12 independent 16-lane multiply-add chains.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx512f")]
+    fn fma_avx512(iters: usize) -> f32 {
+        use std::arch::x86_64::*;
+        let (a, b) = (_mm512_set1_ps(1.000_000_1), _mm512_set1_ps(0.999_999_9));
+        let mut acc = [_mm512_setzero_ps(); 12];
+        for _ in 0..iters {
+            for v in acc.iter_mut() {
+                *v = _mm512_fmadd_ps(*v, a, b);
             }
-            acc.iter().flatten().sum()
-        })
+        }
+        acc.iter().map(|&v| _mm512_reduce_add_ps(v)).sum()
+    }
+    /// The same with 8 lanes: 12 chains of 8.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2,fma")]
+    fn fma_avx2(iters: usize) -> f32 {
+        use std::arch::x86_64::*;
+        let (a, b) = (_mm256_set1_ps(1.000_000_1), _mm256_set1_ps(0.999_999_9));
+        let mut acc = [_mm256_setzero_ps(); 12];
+        for _ in 0..iters {
+            for v in acc.iter_mut() {
+                *v = _mm256_fmadd_ps(*v, a, b);
+            }
+        }
+        let mut lanes = [0.0f32; 8];
+        for v in acc {
+            // SAFETY: `lanes` holds 8 floats.
+            unsafe {
+                _mm256_storeu_ps(
+                    lanes.as_mut_ptr(),
+                    _mm256_add_ps(v, _mm256_loadu_ps(lanes.as_ptr())),
+                )
+            };
+        }
+        lanes.iter().sum()
     }
     let iters = 20_000_000;
+    let isa = cnn::kernels::gemm::Isa::detect();
+    let lanes = match isa {
+        cnn::kernels::gemm::Isa::Avx512 => 16,
+        cnn::kernels::gemm::Isa::Avx2 => 8,
+        cnn::kernels::gemm::Isa::Portable => return f64::NAN,
+    };
     (0..3)
         .map(|_| {
             let t = Instant::now();
-            std::hint::black_box(fma_loop(iters));
-            (iters * 12 * 16 * 2) as f64 / t.elapsed().as_secs_f64() / 1e9
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: the instruction set was detected on this CPU.
+            std::hint::black_box(unsafe {
+                if lanes == 16 {
+                    fma_avx512(iters)
+                } else {
+                    fma_avx2(iters)
+                }
+            });
+            (iters * 12 * lanes * 2) as f64 / t.elapsed().as_secs_f64() / 1e9
         })
         .fold(0.0, f64::max)
 }

@@ -137,14 +137,13 @@ struct Patches {
 const GATHER_MAX_ENTRIES: usize = 1 << 16;
 
 /// Whether packing by gathers beats packing run by run (measured): for
-/// strided convolutions (each run needs permutes), narrow outputs (many
-/// short runs per panel), and few channels of a middling width (the runs'
-/// set-up is shared by too few rows).
+/// strided convolutions (each run needs permutes), and where the runs'
+/// set-up is shared by too few rows: narrow outputs (many short runs per
+/// panel) of up to 64 channels, and a few channels of a middling width.
 fn prefers_gather(g: &ConvGeometry, padded: usize) -> bool {
-    let ow = g.output[1];
-    let few_channels = g.c_in / g.groups <= 4;
+    let (ow, channels) = (g.output[1], g.c_in / g.groups);
     let fits = padded * g.kernel[0] * g.kernel[1] <= GATHER_MAX_ENTRIES;
-    fits && (g.stride[1] != 1 || ow < 16 || (few_channels && ow < 32))
+    fits && (g.stride[1] != 1 || (ow < 16 && channels <= 64) || (channels <= 4 && ow < 32))
 }
 
 impl Patches {
