@@ -12,7 +12,11 @@ fn main() {
     macro_rules! go {
         ($m:ty) => {{
             let m = <$m>::init(1);
-            let x = input::<$m>(1);
+            let batch = std::env::var("BATCH")
+                .ok()
+                .and_then(|b| b.parse().ok())
+                .unwrap_or(1);
+            let x = input::<$m>(batch);
             let t = std::time::Instant::now();
             let mut n = 0;
             while t.elapsed().as_secs_f64() < secs {

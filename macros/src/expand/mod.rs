@@ -79,6 +79,32 @@ mod tests {
         assert!(out.contains(":: cnn :: Batch < 10 >"), "{out}");
     }
 
+    /// The cost of expanding ResNet-18 (parse, check and generate), the
+    /// largest model in the repository:
+    /// `cargo test --release -p cnn-macros expansion_time -- --ignored --nocapture`.
+    #[test]
+    #[ignore = "a measurement; run it by name"]
+    fn expansion_time() {
+        let file = include_str!("../../../tests/models/resnet18.rs");
+        let body = &file[file.find("cnn! {").expect("the model") + "cnn! {".len()
+            ..file.rfind('}').expect("its end")];
+        let out = expand_str(body);
+        assert!(
+            out.contains("pub struct ResNet18") && !out.contains("compile_error"),
+            "{out}"
+        );
+        let runs = 50;
+        let start = std::time::Instant::now();
+        for _ in 0..runs {
+            std::hint::black_box(expand_str(body));
+        }
+        let each = start.elapsed() / runs;
+        println!(
+            "ResNet-18: {each:?} per expansion, {} bytes of generated code",
+            out.len()
+        );
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 

@@ -432,13 +432,97 @@ impl PackB for Transposed<'_> {
         {
             let j0 = n0 + p * nr;
             let width = nr.min(n0 + nc - j0);
-            panel.fill(0.0);
-            for t in 0..width {
-                let row = &self.data[(j0 + t) * self.ld + k0..][..kc];
-                for (kk, &v) in row.iter().enumerate() {
-                    panel[kk * nr + t] = v;
+            let rows = &self.data[j0 * self.ld + k0..];
+            // Whole 8x8 blocks are transposed in registers; the rest (and
+            // every block without AVX2) value by value.
+            let mut done_t = 0;
+            #[cfg(target_arch = "x86_64")]
+            if std::is_x86_feature_detected!("avx2") && nr % 8 == 0 {
+                let (wt, wk) = (width / 8 * 8, kc / 8 * 8);
+                if wt > 0 && wk > 0 {
+                    assert!(
+                        rows.len() >= (wt - 1) * self.ld + wk,
+                        "pack: the matrix is too short"
+                    );
+                    for t0 in (0..wt).step_by(8) {
+                        for kk0 in (0..wk).step_by(8) {
+                            // SAFETY: AVX2 was detected; the block's last
+                            // row ends at most at (wt-1)*ld + wk (asserted),
+                            // and the panel's rows kk0..kk0+8 < kc hold
+                            // nr >= t0+8 values each.
+                            unsafe { transpose_8x8(rows, self.ld, t0, kk0, panel, nr) };
+                        }
+                    }
+                    done_t = wt;
+                    // Columns of the whole blocks past the last full k block.
+                    for kk in wk..kc {
+                        for t in 0..wt {
+                            panel[kk * nr + t] = rows[t * self.ld + kk];
+                        }
+                    }
                 }
             }
+            for (kk, dst) in panel.chunks_exact_mut(nr).enumerate() {
+                for (t, d) in dst.iter_mut().enumerate().take(width).skip(done_t) {
+                    *d = rows[t * self.ld + kk];
+                }
+                dst[width..].fill(0.0);
+            }
+        }
+    }
+}
+
+/// Transposes the 8x8 block at rows `t0..t0+8`, columns `kk0..kk0+8` of
+/// `rows` (row stride `ld`) into rows `kk0..kk0+8`, columns `t0..t0+8` of
+/// `panel` (row stride `nr`).
+///
+/// # Safety
+/// AVX2 must be present, and both blocks lie inside their slices.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn transpose_8x8(
+    rows: &[f32],
+    ld: usize,
+    t0: usize,
+    kk0: usize,
+    panel: &mut [f32],
+    nr: usize,
+) {
+    use std::arch::x86_64::*;
+    debug_assert!((t0 + 7) * ld + kk0 + 8 <= rows.len() && (kk0 + 7) * nr + t0 + 8 <= panel.len());
+    // SAFETY (whole body): the contract's bounds.
+    unsafe {
+        let src = rows.as_ptr().add(t0 * ld + kk0);
+        let r: [__m256; 8] = std::array::from_fn(|i| _mm256_loadu_ps(src.add(i * ld)));
+        let a0 = _mm256_unpacklo_ps(r[0], r[1]);
+        let a1 = _mm256_unpackhi_ps(r[0], r[1]);
+        let a2 = _mm256_unpacklo_ps(r[2], r[3]);
+        let a3 = _mm256_unpackhi_ps(r[2], r[3]);
+        let a4 = _mm256_unpacklo_ps(r[4], r[5]);
+        let a5 = _mm256_unpackhi_ps(r[4], r[5]);
+        let a6 = _mm256_unpacklo_ps(r[6], r[7]);
+        let a7 = _mm256_unpackhi_ps(r[6], r[7]);
+        let b0 = _mm256_shuffle_ps::<0x44>(a0, a2);
+        let b1 = _mm256_shuffle_ps::<0xEE>(a0, a2);
+        let b2 = _mm256_shuffle_ps::<0x44>(a1, a3);
+        let b3 = _mm256_shuffle_ps::<0xEE>(a1, a3);
+        let b4 = _mm256_shuffle_ps::<0x44>(a4, a6);
+        let b5 = _mm256_shuffle_ps::<0xEE>(a4, a6);
+        let b6 = _mm256_shuffle_ps::<0x44>(a5, a7);
+        let b7 = _mm256_shuffle_ps::<0xEE>(a5, a7);
+        let out = [
+            _mm256_permute2f128_ps::<0x20>(b0, b4),
+            _mm256_permute2f128_ps::<0x20>(b1, b5),
+            _mm256_permute2f128_ps::<0x20>(b2, b6),
+            _mm256_permute2f128_ps::<0x20>(b3, b7),
+            _mm256_permute2f128_ps::<0x31>(b0, b4),
+            _mm256_permute2f128_ps::<0x31>(b1, b5),
+            _mm256_permute2f128_ps::<0x31>(b2, b6),
+            _mm256_permute2f128_ps::<0x31>(b3, b7),
+        ];
+        let dst = panel.as_mut_ptr().add(kk0 * nr + t0);
+        for (i, v) in out.into_iter().enumerate() {
+            _mm256_storeu_ps(dst.add(i * nr), v);
         }
     }
 }
@@ -588,6 +672,44 @@ mod tests {
                             (x - y).abs() <= 1e-4 * (1.0 + y.abs()),
                             "{isa:?} {m}x{k}x{n} at {i}: {x} vs {y}"
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Packing a matrix read as its transpose gives the panels of the
+    /// transpose itself: partial 8x8 blocks, every panel width, a row stride
+    /// wider than the rows, and `k` blocks that start inside a row.
+    #[test]
+    fn transposed_packs_like_the_transpose() {
+        for (n, k, ld) in [
+            (64, 2048, 2048),
+            (10, 19, 23),
+            (33, 17, 17),
+            (8, 8, 8),
+            (7, 300, 301),
+        ] {
+            let stored = values(n * ld, 6);
+            let mut transpose = vec![0.0; k * n];
+            for j in 0..n {
+                for p in 0..k {
+                    transpose[p * n + j] = stored[j * ld + p];
+                }
+            }
+            for nr in [32, 16, 8] {
+                for (k0, kc) in k_blocks(k) {
+                    for n0 in (0..n).step_by(nr * 2) {
+                        let nc = (n - n0).min(nr * 2);
+                        let len = nc.div_ceil(nr) * nr * kc;
+                        let (mut got, mut want) = (vec![f32::NAN; len], vec![f32::NAN; len]);
+                        Transposed { data: &stored, ld }.pack(k0, kc, n0, nc, nr, &mut got);
+                        Matrix {
+                            data: &transpose,
+                            ld: n,
+                        }
+                        .pack(k0, kc, n0, nc, nr, &mut want);
+                        assert_eq!(got, want, "n {n} k {k} ld {ld} nr {nr} k0 {k0} n0 {n0}");
                     }
                 }
             }
