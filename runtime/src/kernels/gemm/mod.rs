@@ -437,7 +437,7 @@ impl PackB for Transposed<'_> {
             // every block without AVX2) value by value.
             let mut done_t = 0;
             #[cfg(target_arch = "x86_64")]
-            if std::is_x86_feature_detected!("avx2") && nr % 8 == 0 {
+            if std::is_x86_feature_detected!("avx2") && nr.is_multiple_of(8) {
                 let (wt, wk) = (width / 8 * 8, kc / 8 * 8);
                 if wt > 0 && wk > 0 {
                     assert!(
