@@ -18,6 +18,7 @@ fn ui() {
         "model",
         "blocks",
         "runtime",
+        "lints",
     ] {
         t.compile_fail(format!("tests/ui/{group}/*.rs"));
     }

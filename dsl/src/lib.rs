@@ -1,8 +1,9 @@
 //! Parser and shape checker of the `cnn!` model language.
 //!
 //! A pipeline of stages, one a module: [`parse`] (tokens -> [`ast`]),
-//! [`vocab`] (PyTorch's layer signatures and shape rules) and [`check`]
-//! (shape inference -> [`model`]). Nothing here depends on `proc_macro`, so
+//! [`vocab`] (PyTorch's layer signatures and shape rules), [`check`]
+//! (shape inference -> [`model`]) and [`lint`] (warnings about models that
+//! build but are probably not what was meant). Nothing here depends on `proc_macro`, so
 //! the macro, the `cargo cnn` command and plain unit tests share it.
 //!
 //! ```
@@ -23,6 +24,7 @@ pub mod ast;
 pub mod check;
 pub mod diagnostic;
 pub mod eval;
+pub mod lint;
 pub mod model;
 pub mod parse;
 pub mod shape;
@@ -47,6 +49,7 @@ pub fn analyze(tokens: TokenStream) -> Analysis {
     let mut diagnostics = Diagnostics::new();
     let file = parse::parse_file(tokens, &mut diagnostics);
     let models = check::check_file(&file, &mut diagnostics);
+    lint::run(&models, &mut diagnostics);
     Analysis {
         models,
         diagnostics,

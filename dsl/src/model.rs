@@ -7,6 +7,7 @@ use syn::{Attribute, Ident, Visibility};
 use crate::shape::Shape;
 use crate::span::SpanRange;
 use crate::spec::LayerSpec;
+use crate::vocab::args::CallText;
 
 /// A checked model.
 #[derive(Clone)]
@@ -95,6 +96,13 @@ pub struct CheckedLayer {
     pub macs: Option<usize>,
     pub span: SpanRange,
     pub kind_span: Span,
+    /// The call, from the kind to the closing parenthesis.
+    pub call_span: SpanRange,
+    /// The call as written, to print corrected versions of it.
+    pub call: CallText,
+    /// The cnn lints silenced here by `#[allow(...)]` on the layer or
+    /// around it (its model, block or enclosing entries).
+    pub allow: Vec<String>,
 }
 
 impl CheckedModel {

@@ -5,8 +5,9 @@ use cnn_dsl::spec::LayerSpec;
 use common::*;
 
 fn ok(src: &str) -> Report {
+    // Lints may warn about these models; only errors fail them.
     let r = check(src);
-    assert!(r.diagnostics.is_empty(), "{:?}", r.messages());
+    assert!(r.errors().is_empty(), "{:?}", r.messages());
     r
 }
 

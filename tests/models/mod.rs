@@ -67,6 +67,9 @@ cnn! {
     }
 
     /// A small VGG-style net with BatchNorm.
+    // Its convolutions keep the biases BatchNorm cancels: the PyTorch
+    // checkpoint was trained with them and holds them.
+    #[allow(bias_before_batchnorm)]
     pub struct VggSmall<3, 32, 32> {
         conv1: Conv2d(3, 32, 3, padding = 1),
         bn1: BatchNorm2d(32),

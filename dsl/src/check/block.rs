@@ -21,6 +21,8 @@ impl<'a> Blocks<'a> {
     pub fn new(decls: &'a [BlockDecl], diags: &mut Diagnostics) -> Self {
         let mut map = HashMap::new();
         for block in decls {
+            // A misspelt lint in the block's `#[allow]` is reported here, once.
+            crate::lint::allow::split(&block.attrs, diags);
             let name = block.name.to_string();
             if signature(&name).is_some() {
                 diags.push(

@@ -13,6 +13,7 @@ mod walk;
 use crate::ast::{File, ModelDecl};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::{NoNames, eval};
+use crate::lint::allow;
 use crate::model::CheckedModel;
 use crate::shape::Shape;
 use crate::vocab::args::to_count;
@@ -71,7 +72,9 @@ fn check_model(decl: &ModelDecl, blocks: &Blocks, diags: &mut Diagnostics) -> Ch
     let errors_before = diags.error_count();
     let input = check_input(decl, diags);
     let mut flow = Flow::new(input.clone());
+    let (allowed, attrs) = allow::split(&decl.attrs, diags);
     let mut walker = Walker::new(blocks, diags);
+    walker.allow = allowed;
     let program = walker.entries(
         &decl.layers,
         &mut Scope::root(&decl.name.to_string()),
@@ -92,7 +95,7 @@ fn check_model(decl: &ModelDecl, blocks: &Blocks, diags: &mut Diagnostics) -> Ch
         .filter(|r| r.leaf)
         .try_fold(0usize, |acc, r| acc.checked_add(r.macs?));
     CheckedModel {
-        attrs: decl.attrs.clone(),
+        attrs,
         vis: decl.vis.clone(),
         name: decl.name.clone(),
         input,

@@ -12,6 +12,7 @@ use super::{MAX_ELEMENTS, MAX_REPEAT};
 use crate::ast::{Call, LayerEntry, Node};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::{Env, Value, eval};
+use crate::lint::allow;
 use crate::model::{CheckedLayer, Op, Row};
 use crate::shape::{Shape, grouped};
 use crate::span::SpanRange;
@@ -31,6 +32,8 @@ pub struct Walker<'a, 'd> {
     pub damaged: bool,
     /// Field names taken, with the layer path that took each.
     fields: HashMap<String, String>,
+    /// The cnn lints allowed around the current entry.
+    pub allow: Vec<String>,
 }
 
 /// A module's namespace: where its layers are named, and its unnamed
@@ -93,6 +96,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             active: Vec::new(),
             damaged: false,
             fields: HashMap::new(),
+            allow: Vec::new(),
         }
     }
 
@@ -140,6 +144,22 @@ impl<'a, 'd> Walker<'a, 'd> {
     }
 
     fn entry(
+        &mut self,
+        entry: &LayerEntry,
+        scope: &mut Scope,
+        flow: &mut Flow,
+        env: &dyn Env,
+    ) -> Vec<Op> {
+        let (allowed, _) = allow::split(&entry.attrs, self.diags);
+        let outer = self.allow.len();
+        self.allow.extend(allowed);
+        let ops = self.entry_allowed(entry, scope, flow, env);
+        self.allow.truncate(outer);
+        ops
+    }
+
+    /// [`Walker::entry`] once the entry's `#[allow]`s are in force.
+    fn entry_allowed(
         &mut self,
         entry: &LayerEntry,
         scope: &mut Scope,
@@ -416,9 +436,15 @@ impl<'a, 'd> Walker<'a, 'd> {
         let text = args.text.resolved().render();
         let errors_before = self.diags.len();
         self.active.push(name.clone());
+        // The block's own `#[allow]`s hold for every use; their errors (a
+        // misspelt lint) were reported with the block's declaration.
+        let outer = self.allow.len();
+        self.allow
+            .extend(allow::split(&block.attrs, &mut Diagnostics::new()).0);
         let ops = self.module(path, &name, text.clone(), scope, flow, |w, inner, flow| {
             w.entries(&block.layers, inner, flow, &env)
         });
+        self.allow.truncate(outer);
         self.active.pop();
         self.blame_use(errors_before, path, &text, call.span);
         ops
@@ -513,13 +539,14 @@ impl<'a, 'd> Walker<'a, 'd> {
         let inferred = limit_tensors(inferred, &layer, blame, self.diags);
         let output = limit_size(inferred.output.clone(), &layer, entry.span, self.diags);
 
+        let allowed = self.allow.clone();
         let index = self.register(entry, local, &text, &inferred, scope, || CheckedLayer {
             name: path.to_string(),
             named,
             field: syn::Ident::new(&field_name(path), call.kind.span()),
             kind: sig.name,
             text: text.clone(),
-            attrs: entry.attrs.clone(),
+            attrs: allow::split(&entry.attrs, &mut Diagnostics::new()).1,
             input: received.clone(),
             output: output.clone(),
             spec: inferred.spec.clone(),
@@ -527,6 +554,9 @@ impl<'a, 'd> Walker<'a, 'd> {
             macs: inferred.macs,
             span: entry.span,
             kind_span: call.kind.span(),
+            call_span: call.span,
+            call: args.text.clone(),
+            allow: allowed,
         });
         let buffers = inferred.spec.as_ref().map_or(0, |s| {
             s.tensors()

@@ -1,7 +1,8 @@
-//! Stage 3: checked models -> Rust code.
+//! Checked models -> Rust code.
 //!
 //! Each model becomes a struct holding its layers, an inherent `impl` with
-//! its shapes, counts and forward pass, and `Module`/`Model` impls. When a
+//! its shapes, counts and forward pass, and `Module`/`Model` impls; lint
+//! warnings become rustc warnings. When a
 //! model has errors, the errors are emitted together with a stub of the same
 //! struct and methods, so the user's other code sees no follow-on errors.
 
@@ -9,6 +10,7 @@ mod forward;
 mod layer;
 mod model;
 mod stub;
+mod warning;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -20,6 +22,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     if let Some(error) = analysis.diagnostics.to_syn_error() {
         out.extend(error.to_compile_error());
     }
+    out.extend(warning::warnings(&analysis.diagnostics));
     for model in &analysis.models {
         let code = if model.has_errors {
             stub::model(model)

@@ -1,0 +1,14 @@
+//! A convolution's bias directly followed by BatchNorm2d is cancelled by the
+//! normalization's mean.
+#![deny(deprecated)]
+use cnn::cnn;
+
+cnn! {
+    pub struct Net<3, 32, 32> {
+        conv: Conv2d(3, 16, 3, padding = 1),
+        bn: BatchNorm2d(16),
+        relu: ReLU,
+    }
+}
+
+fn main() {}
