@@ -123,15 +123,61 @@ impl Summary {
     }
 }
 
+/// A column added to the right of the summary's table: a header and one
+/// cell for the input row and each layer row.
+#[derive(Clone, Debug)]
+pub struct Column {
+    pub header: String,
+    pub cells: Vec<String>,
+}
+
 impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let input_row = [
+        self.write(f, &[])
+    }
+}
+
+impl Summary {
+    /// The table with `extra` columns (right-aligned) after the standard ones.
+    ///
+    /// ```
+    /// use cnn_runtime::{LayerInfo, Summary, summary::Column};
+    /// static LAYERS: [LayerInfo; 1] = [LayerInfo {
+    ///     name: "fc", kind: "Linear", args: "Linear(4, 2)", output_shape: &[2],
+    ///     params: 10, buffers: 0, macs: 8, depth: 1,
+    /// }];
+    /// let table = Summary::new("Net", &[4], &LAYERS).with_columns(&[Column {
+    ///     header: "Note".into(),
+    ///     cells: vec!["in".into(), "out".into()],
+    /// }]);
+    /// assert!(table.lines().nth(1).unwrap().ends_with("Mult-Adds   Note"));
+    /// ```
+    pub fn with_columns(&self, extra: &[Column]) -> String {
+        struct Table<'a>(&'a Summary, &'a [Column]);
+        impl fmt::Display for Table<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.write(f, self.1)
+            }
+        }
+        Table(self, extra).to_string()
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, extra: &[Column]) -> fmt::Result {
+        let extra_cell = |row: usize| {
+            extra
+                .iter()
+                .map(move |c| c.cells.get(row).cloned().unwrap_or_default())
+        };
+        let input_row: Vec<String> = [
             format!("{} (input)", self.name),
             String::new(),
             shape(self.input_shape),
             String::new(),
             String::new(),
-        ];
+        ]
+        .into_iter()
+        .chain(extra_cell(0))
+        .collect();
         let layer_rows = (0..self.layers.len()).map(|i| {
             let l = &self.layers[i];
             let count = |n: usize| if n == 0 { "--".to_string() } else { grouped(n) };
@@ -154,20 +200,28 @@ impl fmt::Display for Summary {
                     String::new()
                 },
             ]
+            .into_iter()
+            .chain(extra_cell(i + 1))
+            .collect::<Vec<String>>()
         });
-        let rows: Vec<[String; 5]> = std::iter::once(input_row).chain(layer_rows).collect();
-        let header = ["Layer", "Kind", "Output Shape", "Param #", "Mult-Adds"];
-        let mut widths = header.map(|h| h.chars().count());
+        let rows: Vec<Vec<String>> = std::iter::once(input_row).chain(layer_rows).collect();
+        let header: Vec<String> = ["Layer", "Kind", "Output Shape", "Param #", "Mult-Adds"]
+            .into_iter()
+            .map(String::from)
+            .chain(extra.iter().map(|c| c.header.clone()))
+            .collect();
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {
                 *w = (*w).max(cell.chars().count());
             }
         }
-        let total_width = widths.iter().sum::<usize>() + 4 * 3;
+        let columns = widths.len();
+        let total_width = widths.iter().sum::<usize>() + (columns - 1) * 3;
         let rule = "=".repeat(total_width);
-        let line = |f: &mut fmt::Formatter<'_>, cells: &[String; 5]| -> fmt::Result {
+        let line = |f: &mut fmt::Formatter<'_>, cells: &[String]| -> fmt::Result {
             let mut text = String::new();
-            for (k, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            for (k, (cell, w)) in cells.iter().zip(&widths).enumerate() {
                 let pad = w.saturating_sub(cell.chars().count());
                 if k >= 3 {
                     text.push_str(&" ".repeat(pad));
@@ -176,14 +230,14 @@ impl fmt::Display for Summary {
                     text.push_str(cell);
                     text.push_str(&" ".repeat(pad));
                 }
-                if k < 4 {
+                if k + 1 < columns {
                     text.push_str("   ");
                 }
             }
             writeln!(f, "{}", text.trim_end())
         };
         writeln!(f, "{rule}")?;
-        line(f, &header.map(String::from))?;
+        line(f, &header)?;
         writeln!(f, "{rule}")?;
         for row in &rows {
             line(f, row)?;

@@ -1,0 +1,208 @@
+//! `cargo cnn`: the `cnn!` checker as a command. Checks, lints, summarizes
+//! and draws the models of a crate, and checks checkpoints against them,
+//! all without building the crate. The stages are this library's modules;
+//! the binary only parses its arguments and calls [`run`].
+
+pub mod check;
+pub mod draw;
+pub mod field;
+pub mod find;
+pub mod pick;
+pub mod render;
+pub mod report;
+pub mod summary;
+pub mod weights;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Check, lint, summarize and draw cnn! models without building the crate.
+#[derive(Parser, Debug)]
+#[command(name = "cargo cnn", version, bin_name = "cargo cnn")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Check every cnn! model: errors and lint warnings, as rustc prints them.
+    ///
+    /// Exit status: 0 clean, 1 errors (or warnings with `--deny warnings`),
+    /// 2 usage or I/O failure.
+    Check {
+        /// Files or directories [default: the crate's src, examples, tests and benches]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+        format: CheckFormat,
+        /// `warnings`: fail (exit 1) on warnings too.
+        #[arg(long, short = 'D', value_name = "warnings")]
+        deny: Option<Deny>,
+        #[arg(long, value_enum, default_value_t = Color::Auto)]
+        color: Color,
+    },
+    /// Print the layer table of a model, with receptive field and output stride.
+    Summary {
+        /// A file or directory [default: the crate's src, examples, tests and benches]
+        path: Option<PathBuf>,
+        /// The model to summarize [default: every model found]
+        #[arg(long)]
+        model: Option<String>,
+        #[arg(long, value_enum, default_value_t = SummaryFormat::Text)]
+        format: SummaryFormat,
+    },
+    /// Draw a model's shapes as an SVG picture.
+    Draw {
+        /// A file or directory [default: the crate's src, examples, tests and benches]
+        path: Option<PathBuf>,
+        /// The model to draw (needed when several are found)
+        #[arg(long)]
+        model: Option<String>,
+        /// Where to write the SVG [default: standard output]
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Check a safetensors checkpoint against a model's state_dict: missing,
+    /// unexpected, wrongly shaped and wrongly typed tensors.
+    Weights {
+        /// The model's name, as declared in cnn!
+        model: String,
+        /// The .safetensors file
+        file: PathBuf,
+        /// Where to look for the model [default: the crate's src, examples, tests and benches]
+        #[arg(long)]
+        path: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum CheckFormat {
+    Human,
+    Json,
+    Github,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum SummaryFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum Deny {
+    Warnings,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Why a command could not do its work (exit status 2).
+#[derive(Debug)]
+pub enum Failure {
+    /// The command line or the paths make no sense.
+    Usage(String),
+    /// A file or directory could not be read or written.
+    Io(String, std::io::Error),
+    /// The model asked for has errors (exit status 1, as for `check`).
+    Broken(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Usage(message) | Failure::Broken(message) => f.write_str(message),
+            Failure::Io(what, e) => write!(f, "{what}: {e}"),
+        }
+    }
+}
+
+/// How a command ended, as its exit status.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Outcome {
+    /// 0: nothing wrong.
+    Clean,
+    /// 1: the models (or the checkpoint) have problems.
+    Problems,
+}
+
+fn paths_or_default(paths: Vec<PathBuf>) -> Result<Vec<PathBuf>, Failure> {
+    if paths.is_empty() {
+        find::default_paths()
+    } else {
+        Ok(paths)
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> Result<Outcome, Failure> {
+    let mut out = std::io::stdout().lock();
+    match cli.command {
+        Command::Check {
+            paths,
+            format,
+            deny,
+            color,
+        } => {
+            let files = find::load(&paths_or_default(paths)?)?;
+            let color = match color {
+                Color::Always => true,
+                Color::Never => false,
+                Color::Auto => {
+                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+                }
+            };
+            let options = check::Options {
+                format,
+                deny_warnings: deny.is_some(),
+                color,
+            };
+            check::run(&files, options, &mut out)
+        }
+        Command::Summary {
+            path,
+            model,
+            format,
+        } => {
+            let files = find::load(&paths_or_default(path.into_iter().collect())?)?;
+            let models = pick::models(&files, model.as_deref(), pick::Need::Any)?;
+            summary::print(&models, format, &mut out)
+        }
+        Command::Draw {
+            path,
+            model,
+            output,
+        } => {
+            let files = find::load(&paths_or_default(path.into_iter().collect())?)?;
+            let models = pick::models(&files, model.as_deref(), pick::Need::One)?;
+            let svg = draw::svg(models[0]);
+            match output {
+                Some(file) => std::fs::write(&file, svg)
+                    .map_err(|e| Failure::Io(file.display().to_string(), e))?,
+                None => write_out(&mut out, &svg)?,
+            }
+            Ok(Outcome::Clean)
+        }
+        Command::Weights { model, file, path } => {
+            let files = find::load(&paths_or_default(path)?)?;
+            let models = pick::models(&files, Some(&model), pick::Need::One)?;
+            weights::check(models[0], &file, &mut out)
+        }
+    }
+}
+
+/// Writes to standard output; a closed pipe (`| head`) is not an error.
+pub fn write_out(out: &mut impl std::io::Write, text: &str) -> Result<(), Failure> {
+    match out.write_all(text.as_bytes()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::Io("standard output".into(), e))
+        }
+        _ => Ok(()),
+    }
+}

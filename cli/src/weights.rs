@@ -1,0 +1,162 @@
+//! `cargo cnn weights`: a safetensors checkpoint against a model's
+//! state_dict, from the source alone. Every problem is named: missing,
+//! unexpected, wrongly shaped and wrongly typed tensors.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::Path;
+
+use cnn_dsl::model::CheckedModel;
+use safetensors::SafeTensors;
+use safetensors::tensor::Dtype;
+
+use crate::{Failure, Outcome, write_out};
+
+/// One tensor of the checkpoint.
+struct Stored {
+    dtype: Dtype,
+    shape: Vec<usize>,
+}
+
+/// What is wrong with one tensor.
+#[derive(Debug, PartialEq)]
+pub enum Problem {
+    Missing {
+        name: String,
+        shape: Vec<usize>,
+    },
+    Unexpected {
+        name: String,
+        shape: Vec<usize>,
+    },
+    Shape {
+        name: String,
+        expected: Vec<usize>,
+        found: Vec<usize>,
+    },
+    Dtype {
+        name: String,
+        found: String,
+    },
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::Missing { name, shape } => {
+                write!(f, "missing: `{name}` {shape:?} is not in the file")
+            }
+            Problem::Unexpected { name, shape } => {
+                write!(
+                    f,
+                    "unexpected: `{name}` {shape:?} is in the file but not in the model"
+                )
+            }
+            Problem::Shape {
+                name,
+                expected,
+                found,
+            } => {
+                write!(
+                    f,
+                    "wrong shape: `{name}` is {found:?} in the file, the model needs {expected:?}"
+                )
+            }
+            Problem::Dtype { name, found } => write!(
+                f,
+                "wrong dtype: `{name}` is {found}; weights must be floating point (F32, F16, BF16 or F64)"
+            ),
+        }
+    }
+}
+
+/// PyTorch's BatchNorm counter: in every checkpoint, unused at inference.
+fn is_batches_tracked(name: &str) -> bool {
+    name == "num_batches_tracked" || name.ends_with(".num_batches_tracked")
+}
+
+fn is_float(dtype: Dtype) -> bool {
+    matches!(dtype, Dtype::F32 | Dtype::F64 | Dtype::F16 | Dtype::BF16)
+}
+
+/// Every problem of a checkpoint (its tensors by name) for `model`.
+fn problems(model: &CheckedModel, stored: &BTreeMap<String, Stored>) -> Vec<Problem> {
+    let expected: BTreeMap<String, Vec<usize>> = model.tensors().into_iter().collect();
+    let mut found = Vec::new();
+    for (name, shape) in &expected {
+        match stored.get(name) {
+            None => found.push(Problem::Missing {
+                name: name.clone(),
+                shape: shape.clone(),
+            }),
+            Some(t) if !is_float(t.dtype) => found.push(Problem::Dtype {
+                name: name.clone(),
+                found: format!("{:?}", t.dtype),
+            }),
+            Some(t) if &t.shape != shape => found.push(Problem::Shape {
+                name: name.clone(),
+                expected: shape.clone(),
+                found: t.shape.clone(),
+            }),
+            Some(_) => {}
+        }
+    }
+    for (name, t) in stored {
+        if !expected.contains_key(name) && !is_batches_tracked(name) {
+            found.push(Problem::Unexpected {
+                name: name.clone(),
+                shape: t.shape.clone(),
+            });
+        }
+    }
+    found
+}
+
+/// Reads the checkpoint's header (safetensors checks it against the file's
+/// length) and reports on it.
+pub fn check(model: &CheckedModel, file: &Path, out: &mut impl Write) -> Result<Outcome, Failure> {
+    let bytes = std::fs::read(file).map_err(|e| Failure::Io(file.display().to_string(), e))?;
+    let tensors = SafeTensors::deserialize(&bytes).map_err(|e| {
+        Failure::Broken(format!("{} is not a safetensors file: {e}", file.display()))
+    })?;
+    let stored: BTreeMap<String, Stored> = tensors
+        .iter()
+        .map(|(name, view)| {
+            (
+                name.to_string(),
+                Stored {
+                    dtype: view.dtype(),
+                    shape: view.shape().to_vec(),
+                },
+            )
+        })
+        .collect();
+    let problems = problems(model, &stored);
+    let expected = model.tensors().len();
+    let mut text = String::new();
+    for p in &problems {
+        text.push_str(&format!("error: {p}\n"));
+    }
+    text.push_str(&if problems.is_empty() {
+        format!(
+            "{} matches `{}`: all {expected} tensors present with the right shapes\n",
+            file.display(),
+            model.name
+        )
+    } else {
+        format!(
+            "{} does not match `{}`: {} problem{} ({expected} tensors expected, {} in the file)\n",
+            file.display(),
+            model.name,
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" },
+            stored.len()
+        )
+    });
+    write_out(out, &text)?;
+    Ok(if problems.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}

@@ -1,0 +1,151 @@
+//! `cargo cnn check`: finding the models, the diagnostics in each format,
+//! exit codes.
+
+mod common;
+use common::*;
+
+#[test]
+fn a_crate_with_errors_warnings_and_a_file_that_is_not_rust() {
+    let r = run(&fixture_crate(), &["check"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn json_has_one_object_per_diagnostic() {
+    let r = run(&fixture_crate(), &["check", "--format", "json"]);
+    assert_eq!(r.code, 1);
+    let all = json_lines(&r.stdout);
+    let place = |d: &serde_json::Value| {
+        format!(
+            "{}:{}:{}",
+            d["file"].as_str().unwrap(),
+            d["line"],
+            d["column"]
+        )
+    };
+    let summary: Vec<String> = all
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {} {}",
+                place(d),
+                d["severity"].as_str().unwrap(),
+                d["code"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            "src/broken.rs:3:13 error null",
+            "src/lib.rs:18:15 warning \"bias_before_batchnorm\"",
+            "src/nets/mod.rs:10:24 error null",
+            "src/nets/mod.rs:11:18 error null",
+            "examples/strided.rs:6:15 warning \"unused_pixels\"",
+        ]
+    );
+    let linear = &all[2];
+    assert_eq!(
+        linear["message"],
+        "`fc` expects 1024 input features, but receives 1152 (= 8 x 12 x 12 from `pool`)"
+    );
+    assert_eq!(linear["end"]["line"], 10);
+    assert_eq!(linear["end"]["column"], 28);
+    assert_eq!(linear["fix"]["text"], "1152");
+    assert_eq!(linear["fix"]["column"], 24);
+    let strided = &all[4];
+    assert_eq!(
+        strided["fix"]["text"],
+        "Conv2d(3, 8, 5, stride = 2, padding = 1)"
+    );
+    assert_eq!(strided["notes"].as_array().unwrap().len(), 2);
+    assert!(strided["help"].as_str().unwrap().contains("padding = 1"));
+}
+
+#[test]
+fn github_annotations() {
+    let r = run(
+        &fixture_crate(),
+        &["check", "--format", "github", "src/lib.rs"],
+    );
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(r.stdout);
+}
+
+#[test]
+fn warnings_fail_only_when_denied() {
+    let dir = fixture_crate();
+    assert_eq!(run(&dir, &["check", "examples"]).code, 0);
+    assert_eq!(
+        run(&dir, &["check", "--deny", "warnings", "examples"]).code,
+        1
+    );
+    assert_eq!(run(&dir, &["check", "-D", "warnings", "tests"]).code, 0);
+}
+
+#[test]
+fn a_file_without_models_is_clean() {
+    let r = run(&fixture_crate(), &["check", "src/empty.rs"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "checked 0 models in 1 file: no problems\n")
+    );
+}
+
+#[test]
+fn runs_as_a_cargo_subcommand() {
+    // `cargo cnn check` calls `cargo-cnn cnn check`.
+    let r = run(&fixture_crate(), &["cnn", "check", "tests"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "checked 1 model in 1 file: no problems\n")
+    );
+}
+
+#[test]
+fn usage_and_io_failures_exit_with_2() {
+    let r = run(&fixture_crate(), &["check", "no/such/dir"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.starts_with("error: no/such/dir: "), "{}", r.stderr);
+    let r = run(&fixture_crate(), &["chek"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("unrecognized subcommand 'chek'"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&fixture_crate(), &["check", "--format", "xml"]);
+    assert_eq!(r.code, 2);
+    let outside = std::env::temp_dir();
+    if !outside.ancestors().any(|d| d.join("Cargo.toml").is_file()) {
+        let r = run(&outside, &["check"]);
+        assert_eq!(r.code, 2);
+        assert!(r.stderr.contains("no Cargo.toml"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn the_examples_and_fixture_models_are_clean() {
+    for dir in ["examples", "tests/models"] {
+        let r = run(&repo(), &["check", "--deny", "warnings", dir]);
+        assert_eq!(r.code, 0, "{dir}:\n{}", r.stdout);
+        assert!(r.stdout.ends_with("no problems\n"), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn every_lint_is_raised_by_the_command() {
+    let r = run(&repo(), &["check", "--format", "json", "tests/ui/lints"]);
+    let all = json_lines(&r.stdout);
+    for lint in cnn_dsl::lint::LINTS {
+        let raised = all.iter().filter(|d| d["code"] == lint.name).count();
+        // `pool_stride_gaps` also fires in the case pinning `allow`.
+        let expected = if lint.name == "pool_stride_gaps" {
+            2
+        } else {
+            1
+        };
+        assert_eq!(raised, expected, "{}", lint.name);
+    }
+}
