@@ -17,7 +17,13 @@ fn the_readme_table_matches_the_vocabulary() {
     }
     let layer_rows = rows
         .iter()
-        .filter(|r| r.contains("(") && r.split('|').nth(2).is_some_and(|c| c.contains('(')))
+        .filter(|r| {
+            // A signature cell: `Name(arguments)`.
+            r.split('|').nth(2).is_some_and(|c| {
+                let c = c.trim();
+                c.starts_with('`') && c.ends_with(")`")
+            })
+        })
         .count();
     assert_eq!(
         layer_rows,
