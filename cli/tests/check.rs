@@ -149,3 +149,27 @@ fn every_lint_is_raised_by_the_command() {
         assert_eq!(raised, expected, "{}", lint.name);
     }
 }
+
+#[test]
+fn no_prefix_of_a_source_file_makes_it_panic() {
+    // Cut anywhere, a file is a syntax error or a broken model: each is
+    // reported, in every format, without a panic.
+    let text = std::fs::read_to_string(repo().join("tests/ui/model/three-mistakes.rs")).unwrap();
+    let cuts: Vec<usize> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    for cut in cuts {
+        let prefix = &text[..cut];
+        let file = cargo_cnn::find::SourceFile {
+            path: "prefix.rs".into(),
+            text: prefix.to_string(),
+            found: cargo_cnn::find::scan(prefix),
+        };
+        let files = [file];
+        for report in cargo_cnn::report::reports(&files) {
+            assert!(!cargo_cnn::render::human(&report, false).is_empty());
+            assert!(cargo_cnn::render::json(&report).starts_with('{'));
+            assert!(cargo_cnn::render::github(&report).starts_with("::"));
+        }
+    }
+}
