@@ -3,8 +3,9 @@
 //! A pipeline of stages, one a module: [`parse`] (tokens -> [`ast`]),
 //! [`vocab`] (PyTorch's layer signatures and shape rules), [`check`]
 //! (shape inference -> [`model`]) and [`lint`] (warnings about models that
-//! build but are probably not what was meant). Nothing here depends on `proc_macro`, so
-//! the macro, the `cargo cnn` command and plain unit tests share it.
+//! build but are probably not what was meant). Nothing here depends on
+//! `proc_macro`, so the macro, the `cargo cnn` command and plain unit tests
+//! share it.
 //!
 //! ```
 //! let tokens: proc_macro2::TokenStream = "

@@ -2,9 +2,9 @@
 //!
 //! Each model becomes a struct holding its layers, an inherent `impl` with
 //! its shapes, counts and forward pass, and `Module`/`Model` impls; lint
-//! warnings become rustc warnings. When a
-//! model has errors, the errors are emitted together with a stub of the same
-//! struct and methods, so the user's other code sees no follow-on errors.
+//! warnings become rustc warnings. When a model has errors, the errors are
+//! emitted together with a stub of the same struct and methods, so the
+//! user's other code sees no follow-on errors.
 
 mod forward;
 mod layer;
