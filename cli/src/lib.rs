@@ -64,6 +64,8 @@ pub enum Command {
         #[arg(long, short)]
         output: Option<PathBuf>,
     },
+    /// List the lints, with what each warns about.
+    Lints,
     /// Check a safetensors checkpoint against a model's state_dict: missing,
     /// unexpected, wrongly shaped and wrongly typed tensors.
     Weights {
@@ -187,6 +189,19 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                     .map_err(|e| Failure::Io(file.display().to_string(), e))?,
                 None => write_out(&mut out, &svg)?,
             }
+            Ok(Outcome::Clean)
+        }
+        Command::Lints => {
+            let width = cnn_dsl::lint::LINTS
+                .iter()
+                .map(|l| l.name.len())
+                .max()
+                .unwrap_or(0);
+            let text: String = cnn_dsl::lint::LINTS
+                .iter()
+                .map(|l| format!("{:width$}  {}\n", l.name, l.reason))
+                .collect();
+            write_out(&mut out, &text)?;
             Ok(Outcome::Clean)
         }
         Command::Weights { model, file, path } => {

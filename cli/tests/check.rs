@@ -173,3 +173,17 @@ fn no_prefix_of_a_source_file_makes_it_panic() {
         }
     }
 }
+
+#[test]
+fn lints_lists_every_lint_with_its_reason() {
+    let r = run(&fixture_crate(), &["lints"]);
+    assert_eq!(r.code, 0);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(lines.len(), cnn_dsl::lint::LINTS.len());
+    for (line, lint) in lines.iter().zip(cnn_dsl::lint::LINTS) {
+        assert!(
+            line.starts_with(lint.name) && line.ends_with(lint.reason),
+            "{line}"
+        );
+    }
+}
