@@ -4,6 +4,7 @@
 //! (an implicit im2col), with bias, BatchNorm and activation applied in the
 //! GEMM's epilogue. Depthwise convolutions run a direct kernel instead.
 
+use super::direct::{self, DirectConv};
 use super::gemm::{Act, Epilogue, Isa, Matrix, Out, PackB, PackedA, gemm_part};
 use super::simd::vectorized;
 use crate::pool;
@@ -77,6 +78,21 @@ impl ConvGeometry {
     }
 }
 
+/// Whether the direct kernel beats the GEMM for this geometry (measured
+/// with `conv_probe` on the fixture models' and ResNet-18's shapes): for
+/// spatial kernels of a middling depth, on images of up to 50x50 at stride
+/// 1 (1.0-1.6x), and at stride 2 (1.6x on ResNet's 7x7 stem). The GEMM
+/// stays ahead on deep or large stride-1 layers (ResNet's 3x3 layers:
+/// direct 0.9x), 1x1 convolutions (0.5x) and shallow ones (K < 64).
+fn use_direct(g: &ConvGeometry) -> bool {
+    let k = g.patch_len();
+    let pixels = g.output[0] * g.output[1];
+    let spatial = g.kernel != [1, 1] && k >= 64;
+    let small_stride_one = g.stride == [1, 1] && pixels <= 2500 && k <= 576;
+    let stride_two = g.stride[1] == 2 && k < 576;
+    spatial && (small_stride_one || stride_two)
+}
+
 /// The weights, packed per group for the GEMM (or kept as they are for the
 /// direct depthwise kernel), and what the patches of this geometry read,
 /// worked out once.
@@ -85,6 +101,8 @@ pub struct PackedConv {
     geometry: ConvGeometry,
     groups: Vec<PackedA>,
     patches: Patches,
+    /// The weights for the direct kernel, where the geometry suits it.
+    direct: Option<DirectConv>,
 }
 
 impl PackedConv {
@@ -94,11 +112,32 @@ impl PackedConv {
     }
 
     pub fn with_isa(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Self {
+        Self::with_kernel(isa, g, weight, use_direct(g))
+    }
+
+    /// Packs for `isa`, for the direct kernel when `direct` holds and the
+    /// geometry suits it, else for the GEMM (to compare the two).
+    pub fn with_kernel(isa: Isa, g: &ConvGeometry, weight: &[f32], direct: bool) -> Self {
         if g.is_depthwise() {
             return PackedConv {
                 geometry: *g,
                 groups: Vec::new(),
                 patches: Patches::default(),
+                direct: None,
+            };
+        }
+        let direct = if isa == Isa::Avx512 && direct {
+            DirectConv::new(g, weight)
+        } else {
+            None
+        };
+        if direct.is_some() {
+            // The direct kernel needs neither the GEMM's weights nor patches.
+            return PackedConv {
+                geometry: *g,
+                groups: Vec::new(),
+                patches: Patches::default(),
+                direct,
             };
         }
         let og = g.c_out / g.groups;
@@ -110,6 +149,7 @@ impl PackedConv {
             geometry: *g,
             groups,
             patches: Patches::new(g, isa.nr()),
+            direct: None,
         }
     }
 
@@ -675,6 +715,10 @@ pub fn conv2d(
         conv2d(g, weight, &fresh, batch, input, output, epilogue);
         return;
     }
+    if let Some(d) = &packed.direct {
+        direct::conv2d(g, d, batch, input, output, epilogue);
+        return;
+    }
     let Some(first) = packed.groups.first() else {
         return;
     };
@@ -999,16 +1043,26 @@ mod tests {
         let x = values(batch * g.in_len(), 3);
         let bias = bias.then_some(&b[..]);
         let want = conv2d_reference(&g, &w, bias, batch, &x);
-        for isa in Isa::available() {
+        // Every instruction set's GEMM, and the direct kernel where the
+        // geometry suits it (whether or not it would be chosen).
+        let mut kernels: Vec<(Isa, bool)> =
+            Isa::available().into_iter().map(|i| (i, false)).collect();
+        if Isa::detect() == Isa::Avx512 && super::direct::DirectConv::new(&g, &w).is_some() {
+            kernels.push((Isa::Avx512, true));
+        }
+        for (isa, direct) in kernels {
             let mut y = vec![f32::NAN; batch * g.out_len()];
-            let packed = PackedConv::with_isa(isa, &g, &w);
+            let packed = PackedConv::with_kernel(isa, &g, &w, direct);
             let ep = Epilogue {
                 shift: bias,
                 ..Epilogue::default()
             };
             conv2d(&g, &w, &packed, batch, &x, &mut y, &ep);
             for (i, (a, b)) in y.iter().zip(&want).enumerate() {
-                assert!((a - b).abs() < 1e-4, "{isa:?} {g:?} at {i}: {a} vs {b}");
+                assert!(
+                    (a - b).abs() < 1e-4,
+                    "{isa:?} direct {direct} {g:?} at {i}: {a} vs {b}"
+                );
             }
         }
     }
@@ -1039,6 +1093,84 @@ mod tests {
             pad,
             dilation,
             groups,
+        }
+    }
+
+    #[test]
+    fn direct_kernel_matches_reference() {
+        let check = |g: ConvGeometry, batch: usize, bias: bool| {
+            if Isa::detect() == Isa::Avx512 {
+                let w = values(g.c_out * g.patch_len(), 1);
+                assert!(
+                    super::super::direct::DirectConv::new(&g, &w).is_some(),
+                    "{g:?}"
+                );
+            }
+            check(g, batch, bias);
+        };
+        // Widths 1 to 25: tiles of every size from 1 to 12 pixels.
+        for width in 1..=25 {
+            check(
+                geo(5, 32, [3, width], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+                2,
+                true,
+            );
+        }
+        // Stride 2, dilation, rectangular kernels and padding, 64 channels.
+        check(
+            geo(8, 64, [15, 17], [5, 5], [2, 2], [1, 2], [1, 1], 1),
+            1,
+            true,
+        );
+        check(
+            geo(7, 32, [11, 13], [3, 3], [1, 1], [2, 2], [2, 2], 1),
+            2,
+            false,
+        );
+        check(
+            geo(3, 32, [9, 10], [3, 5], [2, 1], [0, 2], [1, 1], 1),
+            1,
+            true,
+        );
+        // 1x1 convolution with stride 2.
+        check(
+            geo(16, 32, [9, 9], [1, 1], [2, 2], [0, 0], [1, 1], 1),
+            1,
+            true,
+        );
+    }
+
+    /// The direct kernel's epilogue (scale, shift, residual, activation)
+    /// matches the GEMM's.
+    #[test]
+    fn direct_kernel_epilogue() {
+        if Isa::detect() != Isa::Avx512 {
+            eprintln!("no AVX-512 here: the direct kernel is not used");
+            return;
+        }
+        let g = geo(6, 64, [10, 14], [3, 3], [1, 1], [1, 1], [1, 1], 1);
+        let w = values(g.c_out * g.patch_len(), 4);
+        let x = values(2 * g.in_len(), 5);
+        let scale = values(g.c_out, 6);
+        let shift = values(g.c_out, 7);
+        let residual = values(2 * g.out_len(), 8);
+        for act in [Act::None, Act::ReLU, Act::ReLU6, Act::LeakyReLU(0.1)] {
+            let ep = Epilogue {
+                scale: Some(&scale),
+                shift: Some(&shift),
+                residual: Some(&residual),
+                act,
+            };
+            let run = |direct: bool| {
+                let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, direct);
+                assert_eq!(packed.direct.is_some(), direct);
+                let mut y = vec![f32::NAN; 2 * g.out_len()];
+                conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
+                y
+            };
+            for (i, (a, b)) in run(true).iter().zip(run(false)).enumerate() {
+                assert!((a - b).abs() < 1e-4, "{act:?} at {i}: {a} vs {b}");
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! The numeric kernels, on plain slices; the typed layers call them.
 
 pub mod conv;
+pub mod direct;
 pub mod gemm;
 pub mod gemv;
 pub mod math;

@@ -99,7 +99,7 @@ pub unsafe fn kernel(
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[inline]
-fn activate(v: __m512, act: Act) -> __m512 {
+pub(crate) fn activate(v: __m512, act: Act) -> __m512 {
     let zero = _mm512_setzero_ps();
     match act {
         Act::None => v,

@@ -19,6 +19,9 @@ mod avx2;
 mod avx512;
 mod portable;
 
+#[cfg(target_arch = "x86_64")]
+pub(crate) use avx512::activate as activate_avx512;
+
 use std::sync::OnceLock;
 
 /// The instruction set the kernels use.
@@ -88,7 +91,12 @@ const NC: usize = 512;
 
 /// The `k` blocks of a product of depth `k`: as even as possible, at most `KC`.
 pub(crate) fn k_blocks(k: usize) -> impl Iterator<Item = (usize, usize)> {
-    let count = k.div_ceil(KC).max(1);
+    k_blocks_of(k, KC)
+}
+
+/// `(start, size)` of blocks of `0..k` as even as possible, at most `most`.
+pub(crate) fn k_blocks_of(k: usize, most: usize) -> impl Iterator<Item = (usize, usize)> {
+    let count = k.div_ceil(most).max(1);
     let size = k.div_ceil(count);
     (0..count).map(move |i| (i * size, size.min(k.saturating_sub(i * size))))
 }

@@ -1,0 +1,105 @@
+//! The convolution kernels side by side on the fixture models' and
+//! ResNet-18's convolution shapes (one image, one thread): the GEMM over
+//! packed patches, and the direct kernel that broadcasts pixels, so that
+//! the runtime's choice between them rests on a measurement.
+//!
+//! ```text
+//! cargo run --release -p cnn-bench --bin conv_probe
+//! ```
+
+use cnn::kernels::conv::{ConvGeometry, PackedConv, conv2d};
+use cnn::kernels::gemm::{Epilogue, Isa};
+use std::time::Instant;
+
+/// Best time of one call over several rounds of about 0.05 s.
+fn best_of(flops: f64, mut f: impl FnMut()) -> f64 {
+    for _ in 0..3 {
+        f();
+    }
+    let reps = (5e8 / flops).max(3.0) as usize;
+    (0..11)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..reps {
+                f();
+            }
+            t.elapsed().as_secs_f64() / reps as f64
+        })
+        .fold(f64::MAX, f64::min)
+}
+
+fn main() {
+    cnn::set_threads(1);
+    if Isa::detect() != Isa::Avx512 {
+        println!("no AVX-512 here: the direct kernel is not used");
+        return;
+    }
+    // (name, c_in, c_out, input, kernel, stride, pad)
+    let shapes = [
+        ("seed_a conv2", 16, 32, 16, 3, 1, 1),
+        ("seed_b conv1", 3, 16, 32, 5, 2, 1),
+        ("seed_b conv2", 16, 32, 15, 5, 2, 1),
+        ("quiz conv2", 10, 20, 32, 5, 1, 2),
+        ("gray200 conv2", 16, 32, 50, 3, 1, 1),
+        ("vgg conv1", 3, 32, 32, 3, 1, 1),
+        ("vgg conv2", 32, 32, 32, 3, 1, 1),
+        ("vgg conv3", 32, 64, 16, 3, 1, 1),
+        ("vgg conv4", 64, 64, 16, 3, 1, 1),
+        ("vgg conv5", 64, 128, 8, 3, 1, 1),
+        ("features conv4", 32, 64, 8, 1, 1, 0),
+        ("resnet conv1", 3, 64, 224, 7, 2, 3),
+        ("resnet layer1", 64, 64, 56, 3, 1, 1),
+        ("resnet layer2.0", 64, 128, 56, 3, 2, 1),
+        ("resnet layer2", 128, 128, 28, 3, 1, 1),
+        ("resnet down2", 64, 128, 56, 1, 2, 0),
+        ("resnet layer3", 256, 256, 14, 3, 1, 1),
+        ("resnet layer4", 512, 512, 7, 3, 1, 1),
+        ("resnet down4", 256, 512, 14, 1, 2, 0),
+    ];
+    println!(
+        "{:>16} {:>10} {:>10} {:>7}",
+        "conv", "GEMM us", "direct us", "ratio"
+    );
+    for (name, c_in, c_out, size, k, s, p) in shapes {
+        let out = (size + 2 * p - k) / s + 1;
+        let g = ConvGeometry {
+            c_in,
+            c_out,
+            input: [size, size],
+            output: [out, out],
+            kernel: [k, k],
+            stride: [s, s],
+            pad: [p, p],
+            dilation: [1, 1],
+            groups: 1,
+        };
+        let weight: Vec<f32> = (0..c_out * c_in * k * k)
+            .map(|i| (i % 13) as f32 * 0.01)
+            .collect();
+        let input: Vec<f32> = (0..g.in_len()).map(|i| (i % 7) as f32 * 0.1).collect();
+        let mut output = vec![0.0; g.out_len()];
+        let flops = 2.0 * (c_out * g.patch_len() * out * out) as f64;
+        let time = |direct: bool, output: &mut Vec<f32>| {
+            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &weight, direct);
+            best_of(flops, || {
+                conv2d(
+                    &g,
+                    &weight,
+                    &packed,
+                    1,
+                    &input,
+                    output,
+                    &Epilogue::default(),
+                )
+            })
+        };
+        let gemm = time(false, &mut output);
+        let direct = time(true, &mut output);
+        println!(
+            "{name:>16} {:10.1} {:10.1} {:7.2}",
+            gemm * 1e6,
+            direct * 1e6,
+            gemm / direct
+        );
+    }
+}

@@ -1,0 +1,317 @@
+//! Convolution without im2col, for AVX-512 and output channels in blocks of
+//! 32: each output pixel's input values are broadcast straight from a
+//! zero-padded copy of the image and multiplied into 32 output channels at
+//! once (the weights, packed at load time as `[block][k][32]`). A tile is up
+//! to 12 pixels of one output row: 24 accumulators, 14 loads per 24 FMAs,
+//! and nothing packed per call.
+//!
+//! Each output value is one tile's sum over `k` in order, whatever the
+//! tasks, so results do not depend on the thread count.
+
+use super::conv::ConvGeometry;
+use super::gemm::{Act, Epilogue, Out};
+use crate::pool;
+use crate::threads;
+
+/// Output channels per block: two zmm registers.
+const BLOCK: usize = 32;
+/// Pixels per tile, at most.
+const PIXELS: usize = 12;
+/// Output rows per task (tasks never change the numbers, only the spread).
+const TASK_ROWS: usize = 8;
+
+/// The weights of a convolution packed for [`conv2d`], and where each row
+/// of the patch matrix reads in the padded image.
+#[derive(Clone, Debug)]
+pub struct DirectConv {
+    weights: Vec<f32>,
+    /// Per `k = (c, ky, kx)`: offset in the padded image of that input for
+    /// output pixel (0, 0).
+    offsets: Vec<u32>,
+    /// The padded image's height and width.
+    padded: [usize; 2],
+}
+
+impl DirectConv {
+    /// Packs `weight` (`[C_OUT, C_IN, KH, KW]`) when the geometry suits the
+    /// kernel on this CPU: AVX-512, one group, `C_OUT` a multiple of 32, a
+    /// horizontal stride of 1 or 2.
+    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        if super::gemm::Isa::detect() != super::gemm::Isa::Avx512 {
+            return None;
+        }
+        if g.groups != 1 || !g.c_out.is_multiple_of(BLOCK) || !(1..=2).contains(&g.stride[1]) {
+            return None;
+        }
+        let [kh, kw] = g.kernel;
+        // Rows and columns the windows reach, padding included.
+        let reach = |a: usize| {
+            ((g.output[a] - 1) * g.stride[a] + g.dilation[a] * (g.kernel[a] - 1) + 1)
+                .max(g.input[a] + g.pad[a])
+        };
+        let padded = [reach(0), reach(1)];
+        let plane = padded[0] * padded[1];
+        if g.c_in
+            .checked_mul(plane)
+            .is_none_or(|n| n > u32::MAX as usize)
+        {
+            return None;
+        }
+        let k = g.patch_len();
+        let mut offsets = Vec::with_capacity(k);
+        for c in 0..g.c_in {
+            for i in 0..kh {
+                for j in 0..kw {
+                    let at = c * plane + i * g.dilation[0] * padded[1] + j * g.dilation[1];
+                    offsets.push(at as u32);
+                }
+            }
+        }
+        let blocks = g.c_out / BLOCK;
+        let mut weights = vec![0.0; blocks * k * BLOCK];
+        for b in 0..blocks {
+            for kk in 0..k {
+                for m in 0..BLOCK {
+                    weights[(b * k + kk) * BLOCK + m] = weight[(b * BLOCK + m) * k + kk];
+                }
+            }
+        }
+        Some(DirectConv {
+            weights,
+            offsets,
+            padded,
+        })
+    }
+}
+
+/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
+pub fn conv2d(
+    g: &ConvGeometry,
+    d: &DirectConv,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    ep: &Epilogue,
+) {
+    let [ph, pw] = d.padded;
+    let plane = ph * pw;
+    let [h, w] = g.input;
+    // The zero-padded images, made once per call.
+    let mut padded = pool::take(batch * g.c_in * plane);
+    padded.fill(0.0);
+    for b in 0..batch {
+        for c in 0..g.c_in {
+            let src = &input[(b * g.c_in + c) * h * w..][..h * w];
+            let dst = &mut padded[(b * g.c_in + c) * plane..][..plane];
+            for y in 0..h {
+                let at = (y + g.pad[0]) * pw + g.pad[1];
+                dst[at..at + w].copy_from_slice(&src[y * w..(y + 1) * w]);
+            }
+        }
+    }
+    let oh = g.output[0];
+    let blocks = g.c_out / BLOCK;
+    let row_tasks = oh.div_ceil(TASK_ROWS);
+    let tasks = batch * blocks * row_tasks;
+    let out = Out::new(output);
+    let images = &padded;
+    threads::for_each(tasks, |t| {
+        let (b, rest) = (t / (blocks * row_tasks), t % (blocks * row_tasks));
+        let (block, rows) = (rest / row_tasks, rest % row_tasks);
+        let image = &images[b * g.c_in * plane..][..g.c_in * plane];
+        let out_image = out.offset(b * g.out_len());
+        let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
+        for y in (rows * TASK_ROWS)..((rows + 1) * TASK_ROWS).min(oh) {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: AVX-512F was detected when `d` was made; the row's
+            // reads lie in the padded image (its size covers every window)
+            // and its writes in this task's rows of its block of output
+            // channels, which no other task writes.
+            unsafe {
+                row(g, d, image, block, y, &out_image, residual, ep)
+            };
+        }
+    });
+    pool::give(padded);
+}
+
+/// Rows of the patch matrix summed per pass, at most: their weights
+/// (32 KB) stay in L1 while every tile of a stretch of the row uses them.
+const K_BLOCK: usize = 256;
+/// Tiles summed together: their partial sums (12 KB) stay in L1.
+const ROW_TILES: usize = 8;
+
+/// One output row `y` of output channels `32 * block..32 * (block + 1)`.
+///
+/// # Safety
+/// AVX-512F must be present; `image` must be the padded image of `d`; the
+/// row's part of `out` must be this caller's alone.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn row(
+    g: &ConvGeometry,
+    d: &DirectConv,
+    image: &[f32],
+    block: usize,
+    y: usize,
+    out: &Out,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let k = d.offsets.len();
+    let weights = &d.weights[block * k * BLOCK..][..k * BLOCK];
+    let ow = g.output[1];
+    let s = g.stride[1];
+    let start = y * g.stride[0] * d.padded[1];
+    // The furthest read: the row's last pixel's last tap.
+    let last = start + (ow - 1) * s + d.offsets.last().map_or(0, |&o| o as usize);
+    assert!(
+        last < image.len(),
+        "direct conv: the row reads past the image"
+    );
+    let mut sums = [0.0f32; ROW_TILES * PIXELS * BLOCK];
+    for x_start in (0..ow).step_by(ROW_TILES * PIXELS) {
+        let x_end = ow.min(x_start + ROW_TILES * PIXELS);
+        // Each tile sums over `k` in order, a block at a time, carrying its
+        // partial sums in `sums` between blocks.
+        for (k0, kc) in super::gemm::k_blocks_of(k, K_BLOCK) {
+            let offsets = &d.offsets[k0..k0 + kc];
+            let w = &weights[k0 * BLOCK..(k0 + kc) * BLOCK];
+            for (t, x0) in (x_start..x_end).step_by(PIXELS).enumerate() {
+                let p = PIXELS.min(x_end - x0);
+                let src = image[start + x0 * s..].as_ptr();
+                let tile = &mut sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
+                let first = k0 == 0;
+                macro_rules! run {
+                    ($($p:literal)*) => {
+                        match (p, s) {
+                            $(
+                                ($p, 1) => sum::<$p, 1>(offsets, w, src, tile, first),
+                                ($p, 2) => sum::<$p, 2>(offsets, w, src, tile, first),
+                            )*
+                            _ => unreachable!("tiles have 1 to 12 pixels, strides 1 or 2"),
+                        }
+                    };
+                }
+                // SAFETY: every read is at `src + offset + j * s` for an
+                // offset of the table and a pixel of the row, at most
+                // `last` (asserted).
+                unsafe { run!(1 2 3 4 5 6 7 8 9 10 11 12) };
+            }
+        }
+        for (t, x0) in (x_start..x_end).step_by(PIXELS).enumerate() {
+            let p = PIXELS.min(x_end - x0);
+            let tile = &sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
+            // SAFETY: AVX-512F is present; the tile is in this row's part.
+            unsafe { finish(g, tile, block, y, x0, p, out, residual, ep) };
+        }
+    }
+}
+
+/// Each output channel's `p` pixels of a tile: one gather from the sums,
+/// the epilogue, one masked store into its row.
+///
+/// # Safety
+/// AVX-512F must be present; the tile's part of `out` must be this
+/// caller's alone.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn finish(
+    g: &ConvGeometry,
+    sums: &[f32],
+    block: usize,
+    y: usize,
+    x0: usize,
+    p: usize,
+    out: &Out,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    use std::arch::x86_64::*;
+    assert!(sums.len() >= PIXELS * BLOCK && (1..=PIXELS).contains(&p));
+    let n = g.output[0] * g.output[1];
+    let lanes = _mm512_setr_epi32(
+        0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 0, 0, 0, 0,
+    );
+    let mask: __mmask16 = ((1u32 << p) - 1) as __mmask16;
+    for m in 0..BLOCK {
+        let channel = block * BLOCK + m;
+        let at = channel * n + y * g.output[1] + x0;
+        // SAFETY: lanes in `mask` index sums of pixels `0..p` of channel
+        // `m` (asserted); `at..at + p` is in this tile's part of the output.
+        unsafe {
+            let mut v = _mm512_mask_i32gather_ps::<4>(
+                _mm512_setzero_ps(),
+                mask,
+                lanes,
+                sums.as_ptr().add(m),
+            );
+            let scale = ep.scale.map_or(1.0, |s| s[channel]);
+            let shift = ep.shift.map_or(0.0, |s| s[channel]);
+            v = _mm512_fmadd_ps(v, _mm512_set1_ps(scale), _mm512_set1_ps(shift));
+            if let Some(r) = residual {
+                let row = &r[at..at + p];
+                v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, row.as_ptr()));
+            }
+            if ep.act != Act::None {
+                v = super::gemm::activate_avx512(v, ep.act);
+            }
+            let dst = out.slice(at, p);
+            _mm512_mask_storeu_ps(dst.as_mut_ptr(), mask, v);
+        }
+    }
+}
+
+/// Adds to one tile's sums (`sums[pixel * 32 + m]`, or from zero when
+/// `first`) the products of `P` pixels `S` apart in the padded image from
+/// `src` with 32 output channels' weights, over the rows of `offsets`.
+///
+/// # Safety
+/// AVX-512F must be present; `src + offsets[kk] + j * S` must be readable
+/// for every `kk` and `j < P`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+unsafe fn sum<const P: usize, const S: usize>(
+    offsets: &[u32],
+    weights: &[f32],
+    src: *const f32,
+    sums: &mut [f32],
+    first: bool,
+) {
+    use std::arch::x86_64::*;
+    let k = offsets.len();
+    assert!(weights.len() >= k * BLOCK && P <= PIXELS && sums.len() >= P * BLOCK);
+    let mut acc = [[_mm512_setzero_ps(); 2]; P];
+    if !first {
+        for (j, a) in acc.iter_mut().enumerate() {
+            // SAFETY: `sums` holds `P` pixels of 32 values (asserted).
+            unsafe {
+                a[0] = _mm512_loadu_ps(sums.as_ptr().add(j * BLOCK));
+                a[1] = _mm512_loadu_ps(sums.as_ptr().add(j * BLOCK + 16));
+            }
+        }
+    }
+    let w = weights.as_ptr();
+    for (kk, &offset) in offsets.iter().enumerate() {
+        // SAFETY: in bounds by the contract and the assertion above.
+        unsafe {
+            let base = src.add(offset as usize);
+            let w0 = _mm512_loadu_ps(w.add(kk * BLOCK));
+            let w1 = _mm512_loadu_ps(w.add(kk * BLOCK + 16));
+            for (j, a) in acc.iter_mut().enumerate() {
+                let x = _mm512_set1_ps(*base.add(j * S));
+                a[0] = _mm512_fmadd_ps(x, w0, a[0]);
+                a[1] = _mm512_fmadd_ps(x, w1, a[1]);
+            }
+        }
+    }
+    for (j, a) in acc.iter().enumerate() {
+        // SAFETY: as above.
+        unsafe {
+            _mm512_storeu_ps(sums.as_mut_ptr().add(j * BLOCK), a[0]);
+            _mm512_storeu_ps(sums.as_mut_ptr().add(j * BLOCK + 16), a[1]);
+        }
+    }
+}
