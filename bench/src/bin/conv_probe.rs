@@ -36,6 +36,11 @@ fn main() {
     }
     // (name, c_in, c_out, input, kernel, stride, pad)
     let shapes = [
+        ("gray200 conv1", 1, 16, 200, 2, 2, 0),
+        ("lenet conv1", 1, 6, 28, 5, 1, 2),
+        ("lenet conv2", 6, 16, 14, 5, 1, 0),
+        ("quiz conv1", 3, 10, 130, 3, 1, 0),
+        ("seed_a conv1", 3, 16, 32, 3, 1, 1),
         ("seed_a conv2", 16, 32, 16, 3, 1, 1),
         ("seed_b conv1", 3, 16, 32, 5, 2, 1),
         ("seed_b conv2", 16, 32, 15, 5, 2, 1),
