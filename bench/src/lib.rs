@@ -2,6 +2,7 @@
 
 #[path = "../../tests/models/mod.rs"]
 pub mod models;
+pub mod peak;
 #[path = "../../tests/models/resnet18.rs"]
 pub mod resnet18;
 

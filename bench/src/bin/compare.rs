@@ -12,7 +12,7 @@
 //! times and keeps each engine's best median, since the machine is shared.
 
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use cnn::Model;
 use cnn_bench::models::*;
@@ -58,72 +58,6 @@ fn options() -> Options {
         }
     }
     o
-}
-
-/// The best of a few timings of a single-thread FMA loop (AVX-512 where
-/// the CPU has it, else AVX2), in GFLOP/s: the machine's practical peak for
-/// one core.
-fn measured_peak() -> f64 {
-    /// `iters` rounds of 12 independent 16-lane multiply-add chains.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f")]
-    fn fma_avx512(iters: usize) -> f32 {
-        use std::arch::x86_64::*;
-        let (a, b) = (_mm512_set1_ps(1.000_000_1), _mm512_set1_ps(0.999_999_9));
-        let mut acc = [_mm512_setzero_ps(); 12];
-        for _ in 0..iters {
-            for v in acc.iter_mut() {
-                *v = _mm512_fmadd_ps(*v, a, b);
-            }
-        }
-        acc.iter().map(|&v| _mm512_reduce_add_ps(v)).sum()
-    }
-    /// The same with 8 lanes: 12 chains of 8.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,fma")]
-    fn fma_avx2(iters: usize) -> f32 {
-        use std::arch::x86_64::*;
-        let (a, b) = (_mm256_set1_ps(1.000_000_1), _mm256_set1_ps(0.999_999_9));
-        let mut acc = [_mm256_setzero_ps(); 12];
-        for _ in 0..iters {
-            for v in acc.iter_mut() {
-                *v = _mm256_fmadd_ps(*v, a, b);
-            }
-        }
-        let mut lanes = [0.0f32; 8];
-        for v in acc {
-            // SAFETY: `lanes` holds 8 floats.
-            unsafe {
-                _mm256_storeu_ps(
-                    lanes.as_mut_ptr(),
-                    _mm256_add_ps(v, _mm256_loadu_ps(lanes.as_ptr())),
-                )
-            };
-        }
-        lanes.iter().sum()
-    }
-    let iters = 20_000_000;
-    let isa = cnn::kernels::gemm::Isa::detect();
-    let lanes = match isa {
-        cnn::kernels::gemm::Isa::Avx512 => 16,
-        cnn::kernels::gemm::Isa::Avx2 => 8,
-        cnn::kernels::gemm::Isa::Portable => return f64::NAN,
-    };
-    (0..3)
-        .map(|_| {
-            let t = Instant::now();
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: the instruction set was detected on this CPU.
-            std::hint::black_box(unsafe {
-                if lanes == 16 {
-                    fma_avx512(iters)
-                } else {
-                    fma_avx2(iters)
-                }
-            });
-            (iters * 12 * lanes * 2) as f64 / t.elapsed().as_secs_f64() / 1e9
-        })
-        .fold(0.0, f64::max)
 }
 
 fn cnn_median<M: Model>(model: &M, x: &M::Input, seconds: f64) -> Duration {
@@ -207,7 +141,7 @@ fn case<M: Model>(o: &Options, name: &'static str, batches: [usize; 2], rows: &m
 
 fn main() {
     let o = options();
-    let peak = measured_peak();
+    let peak = cnn_bench::peak::measured_peak();
     eprintln!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     let mut rows = Vec::new();
     case::<SeedA>(&o, "seed_a", [1, 64], &mut rows);

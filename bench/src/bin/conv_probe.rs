@@ -61,9 +61,11 @@ fn main() {
         ("resnet layer4", 512, 512, 7, 3, 1, 1),
         ("resnet down4", 256, 512, 14, 1, 2, 0),
     ];
+    let peak = cnn_bench::peak::measured_peak();
+    println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     println!(
-        "{:>16} {:>10} {:>10} {:>7}",
-        "conv", "GEMM us", "direct us", "ratio"
+        "{:>16} {:>10} {:>10} {:>7} {:>13} {:>13}",
+        "conv", "GEMM us", "direct us", "ratio", "GEMM % peak", "direct % peak"
     );
     for (name, c_in, c_out, size, k, s, p) in shapes {
         let out = (size + 2 * p - k) / s + 1;
@@ -100,11 +102,14 @@ fn main() {
         };
         let gemm = time(false, &mut output);
         let direct = time(true, &mut output);
+        let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
         println!(
-            "{name:>16} {:10.1} {:10.1} {:7.2}",
+            "{name:>16} {:10.1} {:10.1} {:7.2} {:12.0}% {:12.0}%",
             gemm * 1e6,
             direct * 1e6,
-            gemm / direct
+            gemm / direct,
+            percent(gemm),
+            percent(direct)
         );
     }
 }

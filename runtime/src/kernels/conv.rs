@@ -79,14 +79,18 @@ impl ConvGeometry {
 }
 
 /// Whether the direct kernel beats the GEMM for this geometry (measured
-/// with `conv_probe` on the fixture models' and ResNet-18's shapes): for
-/// spatial kernels of some depth, 1.0-1.5x (ResNet's 3x3 layers 1.0-1.15x,
-/// its 7x7 stem 1.45x, VGG-small's layers 1.1-1.4x). The GEMM stays ahead
-/// on 1x1 convolutions (direct 0.5-0.8x) and shallow ones (`K` < 64:
-/// 0.45-0.75x), where storing a tile's sums costs more than its few
-/// multiply-adds.
+/// with `conv_probe` on the fixture models' and ResNet-18's shapes, in
+/// quiet and in busy hours of a shared machine): spatial kernels of some
+/// depth, 1.1-1.5x (ResNet's 7x7 stem 1.45-1.5x, its 14x14 and 7x7 layers
+/// 1.0-1.15x, VGG-small's 1.2-1.45x). The GEMM stays ahead on 1x1
+/// convolutions (direct 0.45-0.8x) and shallow ones (`K` < 64: 0.6-0.8x),
+/// where storing a tile's sums costs more than its few multiply-adds, and
+/// holds its own on deep layers over many pixels (ResNet's 56x56 and 28x28
+/// layers: direct 0.9-1.06x, depending on the hour).
 fn use_direct(g: &ConvGeometry) -> bool {
-    g.kernel != [1, 1] && g.patch_len() >= 64
+    let k = g.patch_len();
+    let pixels = g.output[0] * g.output[1];
+    g.kernel != [1, 1] && k >= 64 && !(k >= 576 && pixels >= 784)
 }
 
 /// The weights, packed per group for the GEMM (or kept as they are for the
