@@ -45,6 +45,9 @@ impl DirectConv {
         if g.groups != 1 || !g.c_out.is_multiple_of(16) || !(1..=2).contains(&g.stride[1]) {
             return None;
         }
+        if g.output.contains(&0) || g.kernel.contains(&0) || g.c_in == 0 {
+            return None;
+        }
         let [kh, kw] = g.kernel;
         // Rows and columns the windows reach, padding included.
         let reach = |a: usize| {
