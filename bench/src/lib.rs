@@ -10,6 +10,25 @@ use std::time::{Duration, Instant};
 
 use cnn::{AnyBatch, Model};
 
+/// The best time of one call of `f` (which does `flops` floating-point
+/// operations) over 15 rounds of about 0.1 s each, after a warm-up: the
+/// probes' measure of a kernel on a shared machine.
+pub fn best_of(flops: f64, mut f: impl FnMut()) -> f64 {
+    for _ in 0..3 {
+        f();
+    }
+    let reps = (1e9 / flops).max(3.0) as usize;
+    (0..15)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..reps {
+                f();
+            }
+            t.elapsed().as_secs_f64() / reps as f64
+        })
+        .fold(f64::MAX, f64::min)
+}
+
 /// Median, 10th and 90th percentile of one call, over about `seconds`.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {

@@ -187,8 +187,7 @@ fn merge(what: &str, dims: Vec<usize>, kind: Kind) -> Node {
 }
 
 fn shape_text(dims: &[usize]) -> String {
-    let dims: Vec<String> = dims.iter().map(ToString::to_string).collect();
-    format!("[{}]", dims.join(", "))
+    cnn_dsl::shape::Shape::from_dims(dims).to_string()
 }
 
 /// A column's geometry: the width its boxes need (their axis is at half of

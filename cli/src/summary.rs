@@ -111,46 +111,36 @@ impl Table {
         }
     }
 
-    pub fn text(&self) -> String {
-        self.summary.with_columns(&[
+    /// Receptive field and stride, the columns added to the table.
+    fn columns(&self) -> [Column; 2] {
+        [
             self.column("Receptive Field", Field::size_text),
             self.column("Stride", Field::stride_text),
-        ])
+        ]
     }
 
+    pub fn text(&self) -> String {
+        self.summary.with_columns(&self.columns())
+    }
+
+    /// The text table's cells as a markdown table.
     pub fn markdown(&self) -> String {
         let s = &self.summary;
+        let (header, rows) = s.cells(&self.columns());
+        let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
         let mut md = format!("### {}\n\n", s.name);
-        md.push_str(
-            "| Layer | Kind | Output Shape | Param # | Mult-Adds | Receptive Field | Stride |\n",
-        );
-        md.push_str("|---|---|---|--:|--:|--:|--:|\n");
-        md.push_str(&format!(
-            "| {} (input) | | {} | | | 1 | 1 |\n",
-            s.name,
-            shape_text(s.input_shape)
-        ));
-        for (layer, field) in s.layers.iter().zip(&self.fields) {
-            let indent = "&nbsp;&nbsp;".repeat(layer.depth - 1);
-            let (rf, stride) = field
-                .map(|f| (f.size_text(), f.stride_text()))
-                .unwrap_or_default();
-            md.push_str(&format!(
-                "| {indent}{} | {} | {} | {} | {} | {rf} | {stride} |\n",
-                layer.name.rsplit('.').next().unwrap_or(layer.name),
-                layer.kind,
-                shape_text(layer.output_shape),
-                count(layer.params),
-                if field.is_some() {
-                    count(Summary::mult_adds(layer))
-                } else {
-                    String::new()
-                },
-            ));
+        md.push_str(&line(&header));
+        // Names and kinds left, numbers right.
+        let align: Vec<String> = (0..header.len())
+            .map(|k| if k < 3 { "---" } else { "--:" }.to_string())
+            .collect();
+        md.push_str(&line(&align));
+        for row in &rows {
+            md.push_str(&line(row));
         }
         md.push_str(&format!(
             "\nTotal params: {}; mult-adds per image: {:.2} M\n",
-            count(s.total_params()),
+            cnn_dsl::shape::grouped(s.total_params()),
             s.total_mult_adds() as f64 / 1e6
         ));
         md
@@ -186,17 +176,4 @@ impl Table {
             "total_mult_adds": s.total_mult_adds(),
         })
     }
-}
-
-fn shape_text(dims: &[usize]) -> String {
-    let dims: Vec<String> = dims.iter().map(ToString::to_string).collect();
-    format!("[N, {}]", dims.join(", "))
-}
-
-/// `1,234`, or `--` for none.
-fn count(n: usize) -> String {
-    if n == 0 {
-        return "--".into();
-    }
-    cnn_dsl::shape::grouped(n)
 }

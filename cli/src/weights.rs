@@ -7,6 +7,8 @@ use std::io::Write;
 use std::path::Path;
 
 use cnn_dsl::model::CheckedModel;
+// The loader's own rules: what it converts, and what it may skip.
+use cnn_runtime::state_dict::{is_batches_tracked, is_float};
 use safetensors::SafeTensors;
 use safetensors::tensor::Dtype;
 
@@ -68,15 +70,6 @@ impl std::fmt::Display for Problem {
             ),
         }
     }
-}
-
-/// PyTorch's BatchNorm counter: in every checkpoint, unused at inference.
-fn is_batches_tracked(name: &str) -> bool {
-    name == "num_batches_tracked" || name.ends_with(".num_batches_tracked")
-}
-
-fn is_float(dtype: Dtype) -> bool {
-    matches!(dtype, Dtype::F32 | Dtype::F64 | Dtype::F16 | Dtype::BF16)
 }
 
 /// Every problem of a checkpoint (its tensors by name) for `model`.

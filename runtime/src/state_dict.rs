@@ -40,7 +40,9 @@ pub struct StateDict {
 /// PyTorch's BatchNorm counter: stored in its checkpoints, unused at inference.
 const BATCHES_TRACKED: &str = "num_batches_tracked";
 
-fn is_batches_tracked(name: &str) -> bool {
+/// Whether `name` is a BatchNorm's `num_batches_tracked`, which a
+/// checkpoint may hold or not: inference never reads it.
+pub fn is_batches_tracked(name: &str) -> bool {
     name == BATCHES_TRACKED || name.ends_with(".num_batches_tracked")
 }
 
@@ -179,7 +181,8 @@ impl StateDict {
     }
 }
 
-fn is_float(dtype: Dtype) -> bool {
+/// Whether tensors of `dtype` load as weights (converted to f32).
+pub fn is_float(dtype: Dtype) -> bool {
     matches!(dtype, Dtype::F32 | Dtype::F64 | Dtype::F16 | Dtype::BF16)
 }
 

@@ -162,7 +162,10 @@ impl Summary {
         Table(self, extra).to_string()
     }
 
-    fn write(&self, f: &mut fmt::Formatter<'_>, extra: &[Column]) -> fmt::Result {
+    /// The table's header and rows as text cells (the input row first, then
+    /// one per layer, names in a tree), with `extra` columns appended: what
+    /// the table prints, for other layouts (a markdown table).
+    pub fn cells(&self, extra: &[Column]) -> (Vec<String>, Vec<Vec<String>>) {
         let extra_cell = |row: usize| {
             extra
                 .iter()
@@ -210,6 +213,11 @@ impl Summary {
             .map(String::from)
             .chain(extra.iter().map(|c| c.header.clone()))
             .collect();
+        (header, rows)
+    }
+
+    fn write(&self, f: &mut fmt::Formatter<'_>, extra: &[Column]) -> fmt::Result {
+        let (header, rows) = self.cells(extra);
         let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
         for row in &rows {
             for (w, cell) in widths.iter_mut().zip(row) {

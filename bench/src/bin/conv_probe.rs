@@ -9,24 +9,6 @@
 
 use cnn::kernels::conv::{ConvGeometry, PackedConv, conv2d};
 use cnn::kernels::gemm::{Epilogue, Isa};
-use std::time::Instant;
-
-/// Best time of one call over several rounds of about 0.05 s.
-fn best_of(flops: f64, mut f: impl FnMut()) -> f64 {
-    for _ in 0..3 {
-        f();
-    }
-    let reps = (5e8 / flops).max(3.0) as usize;
-    (0..11)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..reps {
-                f();
-            }
-            t.elapsed().as_secs_f64() / reps as f64
-        })
-        .fold(f64::MAX, f64::min)
-}
 
 fn main() {
     cnn::set_threads(1);
@@ -88,7 +70,7 @@ fn main() {
         let flops = 2.0 * (c_out * g.patch_len() * out * out) as f64;
         let time = |direct: bool, output: &mut Vec<f32>| {
             let packed = PackedConv::with_kernel(Isa::Avx512, &g, &weight, direct);
-            best_of(flops, || {
+            cnn_bench::best_of(flops, || {
                 conv2d(
                     &g,
                     &weight,

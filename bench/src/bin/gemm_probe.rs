@@ -11,24 +11,6 @@
 //! `--best` times only the instruction set the runtime picks on this CPU.
 
 use cnn::kernels::gemm::{Epilogue, Isa, Matrix, PackedA, gemm};
-use std::time::Instant;
-
-/// Best time of one call of `f` over several rounds of about 0.1 s each.
-fn best_of(flops: f64, mut f: impl FnMut()) -> f64 {
-    for _ in 0..3 {
-        f();
-    }
-    let reps = (1e9 / flops).max(3.0) as usize;
-    (0..15)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..reps {
-                f();
-            }
-            t.elapsed().as_secs_f64() / reps as f64
-        })
-        .fold(f64::MAX, f64::min)
-}
 
 fn report(who: &str, (m, k, n): (usize, usize, usize), seconds: f64) {
     let flops = 2.0 * (m * k * n) as f64;
@@ -65,7 +47,7 @@ fn main() {
             let pa = PackedA::new(isa, m, k, &a);
             let mut scratch = Vec::new();
             let b = Matrix { data: &b, ld: n };
-            let t = best_of(flops, || {
+            let t = cnn_bench::best_of(flops, || {
                 gemm(&pa, &b, n, &mut c, n, &Epilogue::default(), &mut scratch)
             });
             report(&format!("cnn {isa:?}"), (m, k, n), t);
@@ -81,7 +63,7 @@ fn others((m, k, n): (usize, usize, usize), a: &[f32], b: &[f32], c: &mut [f32])
     let flops = 2.0 * (m * k * n) as f64;
     {
         // Row-major A (m×k), B (k×n), C (m×n): column stride 1.
-        let t = best_of(flops, || {
+        let t = cnn_bench::best_of(flops, || {
             // SAFETY: the three buffers have exactly the sizes and strides
             // given, and C does not alias A or B.
             unsafe {
@@ -109,7 +91,7 @@ fn others((m, k, n): (usize, usize, usize), a: &[f32], b: &[f32], c: &mut [f32])
             }
         });
         report("gemm crate (x86-v4)", (m, k, n), t);
-        let t = best_of(flops, || {
+        let t = cnn_bench::best_of(flops, || {
             // SAFETY: as above; strides are in elements.
             unsafe {
                 matrixmultiply::sgemm(

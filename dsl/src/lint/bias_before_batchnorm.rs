@@ -37,7 +37,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 conv.name
             ))
             .fix(conv.call_span, text.clone(), format!("write `{text}`"));
-            cx.warn(&conv, LINT, diag);
+            cx.warn(&conv, diag);
         }
     }
 }

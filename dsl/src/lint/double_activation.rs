@@ -36,7 +36,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 "remove `{}`, or put a layer between the two",
                 second.name
             ));
-            cx.warn(&second, LINT, diag);
+            cx.warn(&second, diag);
         }
     }
 }

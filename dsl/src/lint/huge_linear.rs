@@ -39,6 +39,6 @@ pub fn check(cx: &mut LintCx<'_>) {
         .help(
             "pool the features before flattening them (`AdaptiveAvgPool2d(1)` before `Flatten`, as torchvision's ResNets do), or give this layer fewer inputs",
         );
-        cx.warn(&layer, LINT, diag);
+        cx.warn(&layer, diag);
     }
 }

@@ -47,6 +47,6 @@ pub fn check(cx: &mut LintCx<'_>) {
             linear.out_features
         ))
         .fix(layer.span, text.clone(), format!("flatten first: `{text}`"));
-        cx.warn(&layer, LINT, diag);
+        cx.warn(&layer, diag);
     }
 }

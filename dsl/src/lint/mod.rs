@@ -65,14 +65,19 @@ pub struct LintCx<'a> {
 }
 
 impl LintCx<'_> {
-    /// Raises `diag` (a warning of `lint`) about `layer`, unless an
-    /// `#[allow]` around the layer silences it or it was raised already.
-    pub fn warn(&mut self, layer: &CheckedLayer, lint: Lint, diag: Diagnostic) {
-        if layer.allow.iter().any(|a| a == lint.name) {
+    /// Raises `diag` (a warning made by [`warning`], naming its lint) about
+    /// `layer`, unless an `#[allow]` around the layer silences it or it was
+    /// raised already.
+    pub fn warn(&mut self, layer: &CheckedLayer, diag: Diagnostic) {
+        let Some(lint) = diag.lint else {
+            self.diags.push(diag);
+            return;
+        };
+        if layer.allow.iter().any(|a| a == lint) {
             return;
         }
         let mut diag = diag;
-        let allow = format!("#[allow({})]", lint.name);
+        let allow = format!("#[allow({lint})]");
         if !diag.notes.iter().any(|n| n.contains(&allow)) {
             diag = diag.note(format!(
                 "`{allow}` on the entry, its block or the model silences this"
@@ -80,7 +85,7 @@ impl LintCx<'_> {
         }
         // Spans have no equality; their debug form names the source range.
         let place = format!("{:?}", diag.span.start);
-        if self.seen.insert((lint.name, place)) {
+        if self.seen.insert((lint, place)) {
             self.diags.push(diag);
         }
     }

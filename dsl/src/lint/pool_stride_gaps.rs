@@ -44,6 +44,6 @@ pub fn check(cx: &mut LintCx<'_>) {
             text.clone(),
             format!("write `{text}` (stride = kernel size) to pool every pixel"),
         );
-        cx.warn(&layer, LINT, diag);
+        cx.warn(&layer, diag);
     }
 }

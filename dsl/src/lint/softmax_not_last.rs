@@ -40,7 +40,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 "move `{}` after the last layer, or leave it out if the loss applies its own",
                 softmax.name
             ));
-            cx.warn(&softmax, LINT, diag);
+            cx.warn(&softmax, diag);
         }
     }
 }

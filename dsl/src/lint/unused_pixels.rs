@@ -136,7 +136,7 @@ pub fn check(cx: &mut LintCx<'_>) {
                 );
             }
         }
-        cx.warn(&layer, LINT, diag);
+        cx.warn(&layer, diag);
     }
 }
 

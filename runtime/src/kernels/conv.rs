@@ -1069,7 +1069,7 @@ mod tests {
 
     // One argument per size keeps the test table below readable.
     #[allow(clippy::too_many_arguments)]
-    fn geo(
+    pub(super) fn geo(
         c_in: usize,
         c_out: usize,
         input: [usize; 2],
@@ -1281,20 +1281,7 @@ mod gather_packing {
             ([1, 16], [200, 200], [2, 2], [2, 2], [0, 0], [1, 1], 1),
         ];
         for ([c_in, c_out], input, kernel, stride, pad, dilation, groups) in geometries {
-            let out = |a: usize| {
-                (input[a] + 2 * pad[a] - dilation[a] * (kernel[a] - 1) - 1) / stride[a] + 1
-            };
-            let g = ConvGeometry {
-                c_in,
-                c_out,
-                input,
-                output: [out(0), out(1)],
-                kernel,
-                stride,
-                pad,
-                dilation,
-                groups,
-            };
+            let g = super::tests::geo(c_in, c_out, input, kernel, stride, pad, dilation, groups);
             let gathered = Patches::new(&g, 32);
             assert!(!gathered.gather.is_empty(), "{g:?} should pack by gathers");
             let by_runs = Patches {

@@ -107,16 +107,22 @@ pub fn conv2d(
     // windows stay inside the image).
     let unpadded = d.padded == g.input;
     let mut padded = pool::take(if unpadded { 0 } else { batch * g.c_in * plane });
-    padded.fill(0.0);
-    for b in (0..batch).filter(|_| !unpadded) {
-        for c in 0..g.c_in {
-            let src = &input[(b * g.c_in + c) * h * w..][..h * w];
-            let dst = &mut padded[(b * g.c_in + c) * plane..][..plane];
-            for y in 0..h {
-                let at = (y + g.pad[0]) * pw + g.pad[1];
-                dst[at..at + w].copy_from_slice(&src[y * w..(y + 1) * w]);
-            }
+    let (top, left) = (g.pad[0], g.pad[1]);
+    for i in (0..batch * g.c_in).filter(|_| !unpadded) {
+        let src = &input[i * h * w..][..h * w];
+        let dst = &mut padded[i * plane..][..plane];
+        // Every value is written once (the pool's buffers hold old data):
+        // the margins zero, the image copied.
+        dst[..top * pw].fill(0.0);
+        for (y, row) in dst[top * pw..(top + h) * pw]
+            .chunks_exact_mut(pw)
+            .enumerate()
+        {
+            row[..left].fill(0.0);
+            row[left..left + w].copy_from_slice(&src[y * w..(y + 1) * w]);
+            row[left + w..].fill(0.0);
         }
+        dst[(top + h) * pw..].fill(0.0);
     }
     let oh = g.output[0];
     let blocks = g.c_out.div_ceil(BLOCK);
