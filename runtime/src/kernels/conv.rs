@@ -806,7 +806,13 @@ fn depthwise(
     let [kh, kw] = g.kernel;
     let mult = g.c_out / g.c_in;
     let out = Out::new(output);
+    #[cfg(target_arch = "x86_64")]
+    let padded_kernel = g.stride[1] == 1 && Isa::detect() == Isa::Avx512;
     threads::for_each(batch, |b| {
+        #[cfg(target_arch = "x86_64")]
+        let pad = DepthwisePad::of(g);
+        #[cfg(target_arch = "x86_64")]
+        let mut padded = pool::take(if padded_kernel { pad.len() } else { 0 });
         vectorized(
             #[inline(always)]
             || {
@@ -819,10 +825,14 @@ fn depthwise(
                     // `output` (asserted by the caller).
                     let dst = unsafe { out.slice(base, oh * ow) };
                     #[cfg(target_arch = "x86_64")]
-                    if g.stride[1] == 1 && Isa::detect() == Isa::Avx512 {
-                        // SAFETY: AVX-512F was detected; `plane` and `dst`
-                        // are whole planes of the geometry's sizes.
-                        unsafe { depthwise_plane_avx512(g, plane, kernel, dst) };
+                    if padded_kernel {
+                        // Output channels of one input channel share its copy.
+                        if o % mult == 0 {
+                            pad.fill(g, plane, &mut padded);
+                        }
+                        // SAFETY: AVX-512F was detected; `padded` holds the
+                        // plane's copy and `dst` a whole output plane.
+                        unsafe { depthwise_plane_avx512(g, pad, &padded, kernel, dst) };
                         let (scale, shift) = (
                             ep.scale.map_or(1.0, |s| s[o]),
                             ep.shift.map_or(0.0, |s| s[o]),
@@ -864,31 +874,82 @@ fn depthwise(
                     finish_plane(dst, scale, shift, residual, ep.act);
                 }
             },
-        )
+        );
+        #[cfg(target_arch = "x86_64")]
+        pool::give(padded);
     });
 }
 
-/// The sums of one depthwise output plane with a horizontal stride of 1:
-/// sixteen columns of four output rows at a time, each in one register
-/// across all the kernel's taps (masked loads stand for the padding; the
-/// four rows share the masks and keep four FMA chains in flight).
+/// The zero-padded copy of one plane that [`depthwise_plane_avx512`]
+/// reads: every row and column a window reaches, and columns up to whole
+/// 16-lane loads beyond the last window, so that no load needs a mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct DepthwisePad {
+    rows: usize,
+    cols: usize,
+}
+
+impl DepthwisePad {
+    fn of(g: &ConvGeometry) -> Self {
+        let [oh, ow] = g.output;
+        let rows = (oh - 1) * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1;
+        let cols = ow.div_ceil(16) * 16 + (g.kernel[1] - 1) * g.dilation[1];
+        DepthwisePad { rows, cols }
+    }
+
+    fn len(self) -> usize {
+        self.rows * self.cols
+    }
+
+    /// Copies `plane` into `padded` with `pad` zeros above and left, and
+    /// zeros wherever the windows reach past the image. Each value is
+    /// written once.
+    fn fill(self, g: &ConvGeometry, plane: &[f32], padded: &mut [f32]) {
+        let [h, w] = g.input;
+        let (top, left) = (g.pad[0], g.pad[1]);
+        for (y, row) in padded[..self.len()].chunks_exact_mut(self.cols).enumerate() {
+            match y.checked_sub(top).filter(|&iy| iy < h) {
+                Some(iy) => {
+                    // Columns of the image that fit in the copy.
+                    let n = w.min(self.cols.saturating_sub(left));
+                    row[..left.min(self.cols)].fill(0.0);
+                    row[left.min(self.cols)..left.min(self.cols) + n]
+                        .copy_from_slice(&plane[iy * w..iy * w + n]);
+                    row[(left + n).min(self.cols)..].fill(0.0);
+                }
+                None => row.fill(0.0),
+            }
+        }
+    }
+}
+
+/// The sums of one depthwise output plane with a horizontal stride of 1,
+/// from its zero-padded copy ([`DepthwisePad`]): sixteen columns of four
+/// output rows at a time, each in one register across all the kernel's
+/// taps (the four rows keep four FMA chains in flight).
 ///
 /// # Safety
-/// AVX-512F must be present; `plane` holds `g.input`'s `h * w` values and
-/// `dst` `g.output`'s `oh * ow`.
+/// AVX-512F must be present; `padded` holds the plane's [`DepthwisePad`]
+/// copy and `dst` `g.output`'s `oh * ow` values.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-unsafe fn depthwise_plane_avx512(g: &ConvGeometry, plane: &[f32], kernel: &[f32], dst: &mut [f32]) {
+unsafe fn depthwise_plane_avx512(
+    g: &ConvGeometry,
+    pad: DepthwisePad,
+    padded: &[f32],
+    kernel: &[f32],
+    dst: &mut [f32],
+) {
     let oh = g.output[0];
     let mut oy = 0;
     while oy + 4 <= oh {
         // SAFETY: as for this function; rows oy..oy + 4 exist.
-        unsafe { depthwise_rows_avx512::<4>(g, plane, kernel, dst, oy) };
+        unsafe { depthwise_rows_avx512::<4>(g, pad, padded, kernel, dst, oy) };
         oy += 4;
     }
     while oy < oh {
         // SAFETY: as above; row oy exists.
-        unsafe { depthwise_rows_avx512::<1>(g, plane, kernel, dst, oy) };
+        unsafe { depthwise_rows_avx512::<1>(g, pad, padded, kernel, dst, oy) };
         oy += 1;
     }
 }
@@ -902,54 +963,45 @@ unsafe fn depthwise_plane_avx512(g: &ConvGeometry, plane: &[f32], kernel: &[f32]
 #[inline]
 unsafe fn depthwise_rows_avx512<const R: usize>(
     g: &ConvGeometry,
-    plane: &[f32],
+    pad: DepthwisePad,
+    padded: &[f32],
     kernel: &[f32],
     dst: &mut [f32],
     oy: usize,
 ) {
     use std::arch::x86_64::*;
-    let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
+    let [dy, dx] = g.dilation;
     assert!(
-        plane.len() >= h * w && dst.len() >= oh * ow && kernel.len() >= kh * kw && oy + R <= oh
+        padded.len() >= pad.len()
+            && pad == DepthwisePad::of(g)
+            && dst.len() >= oh * ow
+            && kernel.len() >= kh * kw
+            && oy + R <= oh
     );
-    let lanes =
-        |lo: usize, hi: usize| -> __mmask16 { (((1u32 << (hi - lo)) - 1) << lo) as __mmask16 };
+    // The first padded row each output row reads.
+    let rows: [usize; R] = std::array::from_fn(|r| (oy + r) * g.stride[0] * pad.cols);
     for x0 in (0..ow).step_by(16) {
         let n = (ow - x0).min(16);
         let mut acc = [_mm512_setzero_ps(); R];
         for i in 0..kh {
-            // Each row's input row for this kernel row, if on the image.
-            let rows: [Option<*const f32>; R] = std::array::from_fn(|r| {
-                let iy = ((oy + r) * g.stride[0] + i * g.dilation[0]) as isize - g.pad[0] as isize;
-                (0..h as isize)
-                    .contains(&iy)
-                    .then(|| plane[iy as usize * w..].as_ptr())
-            });
             for j in 0..kw {
-                let ix0 = (x0 + j * g.dilation[1]) as isize - g.pad[1] as isize;
-                // Lanes t with 0 <= ix0 + t < w (and t < n) see the image.
-                let lo = (-ix0).clamp(0, n as isize) as usize;
-                let hi = (w as isize - ix0).clamp(0, n as isize) as usize;
-                if hi <= lo {
-                    continue;
-                }
-                let (mask, wv) = (lanes(lo, hi), _mm512_set1_ps(kernel[i * kw + j]));
-                for (a, row) in acc.iter_mut().zip(rows) {
-                    if let Some(row) = row {
-                        // SAFETY: the unmasked lanes read columns 0..w of the row.
-                        let v = unsafe { _mm512_maskz_loadu_ps(mask, row.wrapping_offset(ix0)) };
-                        *a = _mm512_fmadd_ps(wv, v, *a);
-                    }
+                let wv = _mm512_set1_ps(kernel[i * kw + j]);
+                let at = i * dy * pad.cols + x0 + j * dx;
+                for (a, &row) in acc.iter_mut().zip(&rows) {
+                    // SAFETY: row + at + 15 is at most the last row's
+                    // (rows - 1) * cols + (ow.div_ceil(16) * 16 - 16)
+                    // + (kw - 1) * dx + 15 < rows * cols: inside `padded`.
+                    let v = unsafe { _mm512_loadu_ps(padded.as_ptr().add(row + at)) };
+                    *a = _mm512_fmadd_ps(wv, v, *a);
                 }
             }
         }
+        let mask = ((1u32 << n) - 1) as __mmask16;
         for (r, a) in acc.into_iter().enumerate() {
             // SAFETY: lanes 0..n are columns x0..x0+n of output row oy + r.
-            unsafe {
-                _mm512_mask_storeu_ps(dst.as_mut_ptr().add((oy + r) * ow + x0), lanes(0, n), a)
-            };
+            unsafe { _mm512_mask_storeu_ps(dst.as_mut_ptr().add((oy + r) * ow + x0), mask, a) };
         }
     }
 }
@@ -1216,6 +1268,22 @@ mod tests {
             2,
             true,
         );
+        // depthwise over rows longer than a vector (a tail of 5), with a
+        // multiplier, dilation, vertical stride, rectangular kernels and
+        // padding wider than the kernel
+        for (input, kernel, stride, pad, dilation, mult) in [
+            ([9, 37], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            ([9, 21], [3, 3], [1, 1], [2, 2], [2, 2], 2),
+            ([11, 18], [5, 3], [2, 1], [2, 1], [1, 1], 1),
+            ([4, 5], [3, 3], [1, 1], [4, 3], [1, 2], 1),
+            ([7, 16], [1, 7], [1, 1], [0, 3], [1, 1], 3),
+        ] {
+            check(
+                geo(3, 3 * mult, input, kernel, stride, pad, dilation, 3),
+                2,
+                true,
+            );
+        }
         // depthwise multiplier 2, strided
         check(
             geo(3, 6, [6, 6], [3, 3], [2, 2], [1, 1], [1, 1], 3),

@@ -16,6 +16,15 @@ const LN2_LO: f32 = -2.121_944_4e-4;
 /// Adding and subtracting 1.5 * 2^23 rounds to the nearest integer.
 const ROUND: f32 = 12_582_912.0;
 
+/// `c[0] + x (c[1] + x (c[2] + ...))` with fused multiply-adds: one
+/// instruction a term where the caller is compiled with FMA (the kernels'
+/// vectorised loops are), else the C library's `fmaf`.
+#[inline(always)]
+fn horner<const N: usize>(x: f32, c: &[f32; N]) -> f32 {
+    let (last, rest) = c.split_last().expect("a polynomial has a coefficient");
+    rest.iter().rev().fold(*last, |acc, &ci| acc.mul_add(x, ci))
+}
+
 /// `e^x`: infinity above 88.72 (where f32 overflows), 0 below -87.3 (where
 /// it would turn subnormal); NaN stays NaN.
 #[inline(always)]
@@ -26,12 +35,19 @@ pub fn exp(x: f32) -> f32 {
     let rounded = x * LOG2E + ROUND;
     let n = rounded - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
-    let p = 1.0
-        + r * (1.0
-            + r * (1.0 / 2.0
-                + r * (1.0 / 6.0
-                    + r * (1.0 / 24.0
-                        + r * (1.0 / 120.0 + r * (1.0 / 720.0 + r * (1.0 / 5040.0)))))));
+    let p = horner(
+        r,
+        &[
+            1.0,
+            1.0,
+            1.0 / 2.0,
+            1.0 / 6.0,
+            1.0 / 24.0,
+            1.0 / 120.0,
+            1.0 / 720.0,
+            1.0 / 5040.0,
+        ],
+    );
     // 2^n from its exponent bits; n is in -126..=127 after the clamp. The
     // low bits of `rounded` are n itself (its ulp is 1); reading them there
     // keeps the loop vectorised, where `n as i32` (a saturating cast) is
@@ -52,15 +68,20 @@ pub fn exp(x: f32) -> f32 {
 #[inline(always)]
 pub fn expm1(y: f32) -> f32 {
     // |y| < 0.5: the series of e^y - 1 to y^9 (truncation below 3e-9 relative).
-    let small = y
-        * (1.0
-            + y * (1.0 / 2.0
-                + y * (1.0 / 6.0
-                    + y * (1.0 / 24.0
-                        + y * (1.0 / 120.0
-                            + y * (1.0 / 720.0
-                                + y * (1.0 / 5040.0
-                                    + y * (1.0 / 40320.0 + y * (1.0 / 362_880.0)))))))));
+    let small = y * horner(
+        y,
+        &[
+            1.0,
+            1.0 / 2.0,
+            1.0 / 6.0,
+            1.0 / 24.0,
+            1.0 / 120.0,
+            1.0 / 720.0,
+            1.0 / 5040.0,
+            1.0 / 40320.0,
+            1.0 / 362_880.0,
+        ],
+    );
     let large = exp(y) - 1.0;
     if y.abs() < 0.5 { small } else { large }
 }

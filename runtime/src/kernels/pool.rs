@@ -189,6 +189,31 @@ unsafe fn max_pool_2x2_avx512(g: &PoolGeometry, input: &[f32], output: &mut [f32
     }
 }
 
+/// `out[x] = sum over j < K of row[x * S + j]`, in order of `j`, for
+/// constant `K` and `S` so that the compiler vectorises it.
+#[inline(always)]
+fn horizontal_sum<const K: usize, const S: usize>(row: &[f32], out: &mut [f32]) {
+    let row = &row[..(out.len().saturating_sub(1) * S + K).min(row.len())];
+    for (x, o) in out.iter_mut().enumerate() {
+        let mut sum = 0.0;
+        for j in 0..K {
+            sum += row[x * S + j];
+        }
+        *o = sum;
+    }
+}
+
+/// [`horizontal_sum`] for any `k` and `s`.
+fn horizontal_sum_any(row: &[f32], k: usize, s: usize, out: &mut [f32]) {
+    for (x, o) in out.iter_mut().enumerate() {
+        let mut sum = 0.0;
+        for j in 0..k {
+            sum += row[x * s + j];
+        }
+        *o = sum;
+    }
+}
+
 /// Options of average pooling that do not change its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AvgOptions {
@@ -258,12 +283,13 @@ pub fn avg_pool2d(
                             *c += v;
                         }
                     }
-                    out_row.fill(0.0);
-                    for j in 0..kw {
-                        let taps = column[j..].iter().step_by(sx);
-                        for (o, &v) in out_row.iter_mut().zip(taps) {
-                            *o += v;
-                        }
+                    match (kw, sx) {
+                        (2, 2) => horizontal_sum::<2, 2>(&column, out_row),
+                        (3, 2) => horizontal_sum::<3, 2>(&column, out_row),
+                        (3, 1) => horizontal_sum::<3, 1>(&column, out_row),
+                        (3, 3) => horizontal_sum::<3, 3>(&column, out_row),
+                        (4, 4) => horizontal_sum::<4, 4>(&column, out_row),
+                        (k, s) => horizontal_sum_any(&column, k, s, out_row),
                     }
                     let y_divisor = match (y0 < y1, options.count_include_pad) {
                         (false, _) => 0.0,
