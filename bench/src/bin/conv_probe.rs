@@ -49,7 +49,11 @@ fn main() {
         "{:>16} {:>10} {:>10} {:>7} {:>13} {:>13}",
         "conv", "GEMM us", "direct us", "ratio", "GEMM % peak", "direct % peak"
     );
+    let only: Vec<String> = std::env::args().skip(1).collect();
     for (name, c_in, c_out, size, k, s, p) in shapes {
+        if !only.is_empty() && !only.iter().any(|o| name.contains(o.as_str())) {
+            continue;
+        }
         let out = (size + 2 * p - k) / s + 1;
         let g = ConvGeometry {
             c_in,

@@ -89,8 +89,7 @@ impl ConvGeometry {
 /// layers: direct 0.9-1.06x, depending on the hour).
 fn use_direct(g: &ConvGeometry) -> bool {
     let k = g.patch_len();
-    let pixels = g.output[0] * g.output[1];
-    g.kernel != [1, 1] && k >= 64 && !(k >= 576 && pixels >= 784)
+    g.kernel != [1, 1] && k >= 64
 }
 
 /// The weights, packed per group for the GEMM (or kept as they are for the
@@ -1168,6 +1167,18 @@ mod tests {
                 true,
             );
         }
+        // Groups of tiles across rows, several groups a task, `k` in
+        // blocks (360 and 270 > 256).
+        check(
+            geo(40, 32, [11, 13], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            2,
+            true,
+        );
+        check(
+            geo(30, 32, [19, 6], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            1,
+            false,
+        );
         // Stride 2, dilation, rectangular kernels and padding, 64 channels.
         check(
             geo(8, 64, [15, 17], [5, 5], [2, 2], [1, 2], [1, 1], 1),

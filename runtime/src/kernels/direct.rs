@@ -2,8 +2,11 @@
 //! 32: each output pixel's input values are broadcast straight from a
 //! zero-padded copy of the image and multiplied into 32 output channels at
 //! once (the weights, packed at load time as `[block][k][32]`). A tile is up
-//! to 12 pixels of one output row: 24 accumulators, 14 loads per 24 FMAs,
-//! and nothing packed per call.
+//! to 12 pixels of one output row (rows cut as evenly as possible): 24
+//! accumulators, 14 loads per 24 FMAs, and nothing packed per call. Up to
+//! eight tiles, of one row or of several narrow ones, are summed together
+//! over each block of `k`, so that the block's weights are read from L1 by
+//! all of them.
 //!
 //! Each output value is one tile's sum over `k` in order, whatever the
 //! tasks, so results do not depend on the thread count.
@@ -19,6 +22,11 @@ const BLOCK: usize = 32;
 const PIXELS: usize = 12;
 /// Output rows per task (tasks never change the numbers, only the spread).
 const TASK_ROWS: usize = 8;
+/// Rows of the patch matrix summed per pass, at most: their weights
+/// (32 KB) stay in L1 while a group of tiles uses them.
+const K_BLOCK: usize = 256;
+/// Tiles summed together: their partial sums (12 KB) stay in L1.
+const GROUP_TILES: usize = 8;
 
 /// The weights of a convolution packed for [`conv2d`], and where each row
 /// of the patch matrix reads in the padded image.
@@ -140,40 +148,44 @@ pub fn conv2d(
         let image = &images[b * g.c_in * plane..][..g.c_in * plane];
         let out_image = out.offset(b * g.out_len());
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
-        for y in (rows * TASK_ROWS)..((rows + 1) * TASK_ROWS).min(oh) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: AVX-512F was detected when `d` was made; the row's
-            // reads lie in the padded image (its size covers every window)
-            // and its writes in this task's rows of its block of output
-            // channels, which no other task writes.
-            unsafe {
-                row(g, d, image, block, y, &out_image, residual, ep)
-            };
-        }
+        let ys = (rows * TASK_ROWS)..((rows + 1) * TASK_ROWS).min(oh);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX-512F was detected when `d` was made; the rows' reads
+        // lie in the padded image (its size covers every window) and their
+        // writes in this task's rows of its block of output channels,
+        // which no other task writes.
+        unsafe {
+            task_rows(g, d, image, block, ys, &out_image, residual, ep)
+        };
     });
     pool::give(padded);
 }
 
-/// Rows of the patch matrix summed per pass, at most: their weights
-/// (32 KB) stay in L1 while every tile of a stretch of the row uses them.
-const K_BLOCK: usize = 256;
-/// Tiles summed together: their partial sums (12 KB) stay in L1.
-const ROW_TILES: usize = 8;
+/// One tile: `p` pixels of output row `y` from column `x0`.
+#[derive(Clone, Copy, Debug, Default)]
+struct TileAt {
+    y: usize,
+    x0: usize,
+    p: usize,
+}
 
-/// One output row `y` of output channels `32 * block..32 * (block + 1)`.
+/// Output rows `ys` of output channels `32 * block..32 * (block + 1)`:
+/// each row cut into tiles as even as possible, and the tiles summed
+/// `GROUP_TILES` at a time over each block of `k`, so that a block's weights
+/// serve several tiles (rows narrower than a tile included) while in L1.
 ///
 /// # Safety
 /// AVX-512F must be present; `image` must be the padded image of `d`; the
-/// row's part of `out` must be this caller's alone.
+/// rows' part of `out` must be this caller's alone.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
-unsafe fn row(
+unsafe fn task_rows(
     g: &ConvGeometry,
     d: &DirectConv,
     image: &[f32],
     block: usize,
-    y: usize,
+    ys: std::ops::Range<usize>,
     out: &Out,
     residual: Option<&[f32]>,
     ep: &Epilogue,
@@ -182,48 +194,63 @@ unsafe fn row(
     let weights = &d.weights[block * k * BLOCK..][..k * BLOCK];
     let ow = g.output[1];
     let s = g.stride[1];
-    let start = y * g.stride[0] * d.padded[1];
-    // The furthest read: the row's last pixel's last tap.
-    let last = start + (ow - 1) * s + d.offsets.last().map_or(0, |&o| o as usize);
+    let row_start = |y: usize| y * g.stride[0] * d.padded[1];
+    if ys.is_empty() {
+        return;
+    }
+    // The furthest read: the last row's last pixel's last tap.
+    let last = row_start(ys.end - 1) + (ow - 1) * s + d.offsets.last().map_or(0, |&o| o as usize);
     assert!(
         last < image.len(),
-        "direct conv: the row reads past the image"
+        "direct conv: the rows read past the image"
     );
-    let mut sums = [0.0f32; ROW_TILES * PIXELS * BLOCK];
-    for x_start in (0..ow).step_by(ROW_TILES * PIXELS) {
-        let x_end = ow.min(x_start + ROW_TILES * PIXELS);
-        // Each tile sums over `k` in order, a block at a time, carrying its
-        // partial sums in `sums` between blocks.
+    let per_row = ow.div_ceil(PIXELS);
+    let mut tiles = ys.flat_map(|y| {
+        (0..per_row).map(move |t| {
+            let (x0, x1) = (t * ow / per_row, (t + 1) * ow / per_row);
+            TileAt { y, x0, p: x1 - x0 }
+        })
+    });
+    let mut sums = [0.0f32; GROUP_TILES * PIXELS * BLOCK];
+    loop {
+        let mut group = [TileAt::default(); GROUP_TILES];
+        let mut count = 0;
+        for (slot, tile) in group.iter_mut().zip(tiles.by_ref()) {
+            *slot = tile;
+            count += 1;
+        }
+        if count == 0 {
+            break;
+        }
+        let group = &group[..count];
         for (k0, kc) in super::gemm::k_blocks_of(k, K_BLOCK) {
             let offsets = &d.offsets[k0..k0 + kc];
             let w = &weights[k0 * BLOCK..(k0 + kc) * BLOCK];
-            for (t, x0) in (x_start..x_end).step_by(PIXELS).enumerate() {
-                let p = PIXELS.min(x_end - x0);
-                let src = image[start + x0 * s..].as_ptr();
-                let tile = &mut sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
+            for (t, tile) in group.iter().enumerate() {
+                let src = image[row_start(tile.y) + tile.x0 * s..].as_ptr();
+                let sums = &mut sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
                 let first = k0 == 0;
                 macro_rules! run {
                     ($($p:literal)*) => {
-                        match (p, s) {
+                        match (tile.p, s) {
                             $(
-                                ($p, 1) => sum::<$p, 1>(offsets, w, src, tile, first),
-                                ($p, 2) => sum::<$p, 2>(offsets, w, src, tile, first),
+                                ($p, 1) => sum::<$p, 1>(offsets, w, src, sums, first),
+                                ($p, 2) => sum::<$p, 2>(offsets, w, src, sums, first),
                             )*
                             _ => unreachable!("tiles have 1 to 12 pixels, strides 1 or 2"),
                         }
                     };
                 }
                 // SAFETY: every read is at `src + offset + j * s` for an
-                // offset of the table and a pixel of the row, at most
+                // offset of the table and a pixel of the rows, at most
                 // `last` (asserted).
                 unsafe { run!(1 2 3 4 5 6 7 8 9 10 11 12) };
             }
         }
-        for (t, x0) in (x_start..x_end).step_by(PIXELS).enumerate() {
-            let p = PIXELS.min(x_end - x0);
-            let tile = &sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
-            // SAFETY: AVX-512F is present; the tile is in this row's part.
-            unsafe { finish(g, tile, block, y, x0, p, out, residual, ep) };
+        for (t, tile) in group.iter().enumerate() {
+            let sums = &sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
+            // SAFETY: AVX-512F is present; the tile is in this task's rows.
+            unsafe { finish(g, sums, block, tile.y, tile.x0, tile.p, out, residual, ep) };
         }
     }
 }
