@@ -1,19 +1,21 @@
 //! The convolution kernels side by side on the fixture models' and
 //! ResNet-18's convolution shapes (one image, one thread): the GEMM over
-//! packed patches, and the direct kernel that broadcasts pixels, so that
-//! the runtime's choice between them rests on a measurement.
+//! packed patches, the direct kernel that broadcasts pixels, and the
+//! shallow kernel that broadcasts weights, so that the runtime's choice
+//! between them rests on a measurement. Arguments, if any, keep only the
+//! shapes whose names contain one of them.
 //!
 //! ```text
-//! cargo run --release -p cnn-bench --bin conv_probe
+//! cargo run --release -p cnn-bench --bin conv_probe [NAME...]
 //! ```
 
-use cnn::kernels::conv::{ConvGeometry, PackedConv, conv2d};
+use cnn::kernels::conv::{ConvGeometry, ConvKernel, PackedConv, conv2d};
 use cnn::kernels::gemm::{Epilogue, Isa};
 
 fn main() {
     cnn::set_threads(1);
     if Isa::detect() != Isa::Avx512 {
-        println!("no AVX-512 here: the direct kernel is not used");
+        println!("no AVX-512 here: the direct and shallow kernels are not used");
         return;
     }
     // (name, c_in, c_out, input, kernel, stride, pad)
@@ -22,8 +24,8 @@ fn main() {
         ("lenet conv1", 1, 6, 28, 5, 1, 2),
         ("lenet conv2", 6, 16, 14, 5, 1, 0),
         ("quiz conv1", 3, 10, 130, 3, 1, 0),
-        ("seed_a conv1", 3, 16, 32, 3, 1, 1),
-        ("seed_a conv2", 16, 32, 16, 3, 1, 1),
+        ("seed_a conv1", 3, 16, 32, 3, 2, 1),
+        ("seed_a conv2", 16, 32, 16, 3, 2, 1),
         ("seed_b conv1", 3, 16, 32, 5, 2, 1),
         ("seed_b conv2", 16, 32, 15, 5, 2, 1),
         ("quiz conv2", 10, 20, 32, 5, 1, 2),
@@ -46,8 +48,8 @@ fn main() {
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     println!(
-        "{:>16} {:>10} {:>10} {:>7} {:>13} {:>13}",
-        "conv", "GEMM us", "direct us", "ratio", "GEMM % peak", "direct % peak"
+        "{:>16} {:>16} {:>16} {:>16}  chosen",
+        "conv", "GEMM us (% peak)", "direct", "shallow"
     );
     let only: Vec<String> = std::env::args().skip(1).collect();
     for (name, c_in, c_out, size, k, s, p) in shapes {
@@ -72,30 +74,31 @@ fn main() {
         let input: Vec<f32> = (0..g.in_len()).map(|i| (i % 7) as f32 * 0.1).collect();
         let mut output = vec![0.0; g.out_len()];
         let flops = 2.0 * (c_out * g.patch_len() * out * out) as f64;
-        let time = |direct: bool, output: &mut Vec<f32>| {
-            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &weight, direct);
-            cnn_bench::best_of(flops, || {
+        let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
+        let mut cells = Vec::new();
+        for kernel in [ConvKernel::Gemm, ConvKernel::Direct, ConvKernel::Shallow] {
+            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &weight, kernel);
+            if packed.kernel() != kernel {
+                cells.push("-".to_string());
+                continue;
+            }
+            let seconds = cnn_bench::best_of(flops, || {
                 conv2d(
                     &g,
                     &weight,
                     &packed,
                     1,
                     &input,
-                    output,
+                    &mut output,
                     &Epilogue::default(),
                 )
-            })
-        };
-        let gemm = time(false, &mut output);
-        let direct = time(true, &mut output);
-        let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
+            });
+            cells.push(format!("{:.1} ({:.0}%)", seconds * 1e6, percent(seconds)));
+        }
+        let chosen = PackedConv::new(&g, &weight).kernel();
         println!(
-            "{name:>16} {:10.1} {:10.1} {:7.2} {:12.0}% {:12.0}%",
-            gemm * 1e6,
-            direct * 1e6,
-            gemm / direct,
-            percent(gemm),
-            percent(direct)
+            "{name:>16} {:>16} {:>16} {:>16}  {chosen:?}",
+            cells[0], cells[1], cells[2]
         );
     }
 }

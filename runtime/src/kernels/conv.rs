@@ -6,6 +6,8 @@
 
 use super::direct::{self, DirectConv};
 use super::gemm::{Act, Epilogue, Isa, Matrix, Out, PackB, PackedA, gemm_part};
+use super::padded::PaddedPlane;
+use super::shallow::{self, ShallowConv};
 use super::simd::vectorized;
 use crate::pool;
 use crate::threads;
@@ -78,18 +80,44 @@ impl ConvGeometry {
     }
 }
 
-/// Whether the direct kernel beats the GEMM for this geometry (measured
-/// with `conv_probe` on the fixture models' and ResNet-18's shapes, in
-/// quiet and in busy hours of a shared machine): spatial kernels of some
-/// depth, 1.1-1.5x (ResNet's 7x7 stem 1.45-1.5x, its 14x14 and 7x7 layers
-/// 1.0-1.15x, VGG-small's 1.2-1.45x). The GEMM stays ahead on 1x1
-/// convolutions (direct 0.45-0.8x) and shallow ones (`K` < 64: 0.6-0.8x),
-/// where storing a tile's sums costs more than its few multiply-adds, and
-/// holds its own on deep layers over many pixels (ResNet's 56x56 and 28x28
-/// layers: direct 0.9-1.06x, depending on the hour).
-fn use_direct(g: &ConvGeometry) -> bool {
-    let k = g.patch_len();
-    g.kernel != [1, 1] && k >= 64
+/// The kernels a convolution can run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConvKernel {
+    /// The packed GEMM over the image's patches (any geometry, any CPU).
+    Gemm,
+    /// Pixels broadcast into 32 output channels ([`direct`]).
+    Direct,
+    /// Sixteen columns a vector times broadcast weights ([`shallow`]).
+    Shallow,
+}
+
+/// The kernel that runs this geometry fastest, where it suits it (measured
+/// with `conv_probe` on the fixture models' and ResNet-18's shapes):
+/// - the GEMM for 1x1 convolutions (direct 0.55-0.85x);
+/// - the direct kernel for spatial kernels of some depth that fill its
+///   blocks of 32 channels (1.05-1.6x the GEMM; ResNet's 7x7 stem 1.45x);
+/// - the shallow kernel for shallower ones and for first layers (1.0-2.5x:
+///   the others spend their time packing or storing sums rather than
+///   multiplying; a 5x5 first layer to 16 channels 1.7x);
+/// - the direct kernel for the rest it takes (16 or 48 channels);
+/// - the shallow kernel where the direct one cannot go, over few input
+///   channels and rows of a vector or more (the quiz's second convolution,
+///   20 channels: 1.5x); else the GEMM.
+fn choose(g: &ConvGeometry) -> ConvKernel {
+    let deep = g.patch_len() >= 64;
+    if g.kernel == [1, 1] {
+        ConvKernel::Gemm
+    } else if deep && DirectConv::suits(g) && g.c_out.is_multiple_of(32) {
+        ConvKernel::Direct
+    } else if !deep || g.c_in <= 3 {
+        ConvKernel::Shallow
+    } else if DirectConv::suits(g) {
+        ConvKernel::Direct
+    } else if g.c_in <= 12 && g.output[1] >= 16 {
+        ConvKernel::Shallow
+    } else {
+        ConvKernel::Gemm
+    }
 }
 
 /// The weights, packed per group for the GEMM (or kept as they are for the
@@ -100,8 +128,11 @@ pub struct PackedConv {
     geometry: ConvGeometry,
     groups: Vec<PackedA>,
     patches: Patches,
-    /// The weights for the direct kernel, where the geometry suits it.
+    /// The weights for the direct kernel, where chosen and the geometry
+    /// suits it.
     direct: Option<DirectConv>,
+    /// The weights for the shallow kernel, likewise.
+    shallow: Option<ShallowConv>,
 }
 
 impl PackedConv {
@@ -111,33 +142,37 @@ impl PackedConv {
     }
 
     pub fn with_isa(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Self {
-        Self::with_kernel(isa, g, weight, use_direct(g))
+        Self::with_kernel(isa, g, weight, choose(g))
     }
 
-    /// Packs for `isa`, for the direct kernel when `direct` holds and the
-    /// geometry suits it, else for the GEMM (to compare the two).
-    pub fn with_kernel(isa: Isa, g: &ConvGeometry, weight: &[f32], direct: bool) -> Self {
-        if g.is_depthwise() {
-            return PackedConv {
-                geometry: *g,
-                groups: Vec::new(),
-                patches: Patches::default(),
-                direct: None,
-            };
-        }
-        let direct = if isa == Isa::Avx512 && direct {
-            DirectConv::new(g, weight)
-        } else {
-            None
+    /// Packs for `isa` and `kernel` where the geometry and the CPU suit
+    /// that kernel, else for the GEMM (to compare them).
+    pub fn with_kernel(isa: Isa, g: &ConvGeometry, weight: &[f32], kernel: ConvKernel) -> Self {
+        let bare = |direct, shallow| PackedConv {
+            geometry: *g,
+            groups: Vec::new(),
+            patches: Patches::default(),
+            direct,
+            shallow,
         };
-        if direct.is_some() {
-            // The direct kernel needs neither the GEMM's weights nor patches.
-            return PackedConv {
-                geometry: *g,
-                groups: Vec::new(),
-                patches: Patches::default(),
-                direct,
-            };
+        if g.is_depthwise() {
+            return bare(None, None);
+        }
+        if isa == Isa::Avx512 {
+            // These need neither the GEMM's weights nor its patches.
+            match kernel {
+                ConvKernel::Direct => {
+                    if let Some(d) = DirectConv::new(g, weight) {
+                        return bare(Some(d), None);
+                    }
+                }
+                ConvKernel::Shallow => {
+                    if let Some(s) = ShallowConv::new(g, weight) {
+                        return bare(None, Some(s));
+                    }
+                }
+                ConvKernel::Gemm => {}
+            }
         }
         let og = g.c_out / g.groups;
         let k = g.patch_len();
@@ -149,6 +184,16 @@ impl PackedConv {
             groups,
             patches: Patches::new(g, isa.nr()),
             direct: None,
+            shallow: None,
+        }
+    }
+
+    /// The kernel this was packed for.
+    pub fn kernel(&self) -> ConvKernel {
+        match (&self.direct, &self.shallow) {
+            (Some(_), _) => ConvKernel::Direct,
+            (_, Some(_)) => ConvKernel::Shallow,
+            _ => ConvKernel::Gemm,
         }
     }
 
@@ -718,6 +763,10 @@ pub fn conv2d(
         direct::conv2d(g, d, batch, input, output, epilogue);
         return;
     }
+    if let Some(s) = &packed.shallow {
+        shallow::conv2d(g, s, batch, input, output, epilogue);
+        return;
+    }
     let Some(first) = packed.groups.first() else {
         return;
     };
@@ -809,7 +858,7 @@ fn depthwise(
     let padded_kernel = g.stride[1] == 1 && Isa::detect() == Isa::Avx512;
     threads::for_each(batch, |b| {
         #[cfg(target_arch = "x86_64")]
-        let pad = DepthwisePad::of(g);
+        let pad = PaddedPlane::of(g);
         #[cfg(target_arch = "x86_64")]
         let mut padded = pool::take(if padded_kernel { pad.len() } else { 0 });
         vectorized(
@@ -879,62 +928,19 @@ fn depthwise(
     });
 }
 
-/// The zero-padded copy of one plane that [`depthwise_plane_avx512`]
-/// reads: every row and column a window reaches, and columns up to whole
-/// 16-lane loads beyond the last window, so that no load needs a mask.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct DepthwisePad {
-    rows: usize,
-    cols: usize,
-}
-
-impl DepthwisePad {
-    fn of(g: &ConvGeometry) -> Self {
-        let [oh, ow] = g.output;
-        let rows = (oh - 1) * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1;
-        let cols = ow.div_ceil(16) * 16 + (g.kernel[1] - 1) * g.dilation[1];
-        DepthwisePad { rows, cols }
-    }
-
-    fn len(self) -> usize {
-        self.rows * self.cols
-    }
-
-    /// Copies `plane` into `padded` with `pad` zeros above and left, and
-    /// zeros wherever the windows reach past the image. Each value is
-    /// written once.
-    fn fill(self, g: &ConvGeometry, plane: &[f32], padded: &mut [f32]) {
-        let [h, w] = g.input;
-        let (top, left) = (g.pad[0], g.pad[1]);
-        for (y, row) in padded[..self.len()].chunks_exact_mut(self.cols).enumerate() {
-            match y.checked_sub(top).filter(|&iy| iy < h) {
-                Some(iy) => {
-                    // Columns of the image that fit in the copy.
-                    let n = w.min(self.cols.saturating_sub(left));
-                    row[..left.min(self.cols)].fill(0.0);
-                    row[left.min(self.cols)..left.min(self.cols) + n]
-                        .copy_from_slice(&plane[iy * w..iy * w + n]);
-                    row[(left + n).min(self.cols)..].fill(0.0);
-                }
-                None => row.fill(0.0),
-            }
-        }
-    }
-}
-
 /// The sums of one depthwise output plane with a horizontal stride of 1,
-/// from its zero-padded copy ([`DepthwisePad`]): sixteen columns of four
+/// from its zero-padded copy ([`PaddedPlane`]): sixteen columns of four
 /// output rows at a time, each in one register across all the kernel's
 /// taps (the four rows keep four FMA chains in flight).
 ///
 /// # Safety
-/// AVX-512F must be present; `padded` holds the plane's [`DepthwisePad`]
+/// AVX-512F must be present; `padded` holds the plane's [`PaddedPlane`]
 /// copy and `dst` `g.output`'s `oh * ow` values.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn depthwise_plane_avx512(
     g: &ConvGeometry,
-    pad: DepthwisePad,
+    pad: PaddedPlane,
     padded: &[f32],
     kernel: &[f32],
     dst: &mut [f32],
@@ -962,7 +968,7 @@ unsafe fn depthwise_plane_avx512(
 #[inline]
 unsafe fn depthwise_rows_avx512<const R: usize>(
     g: &ConvGeometry,
-    pad: DepthwisePad,
+    pad: PaddedPlane,
     padded: &[f32],
     kernel: &[f32],
     dst: &mut [f32],
@@ -974,7 +980,7 @@ unsafe fn depthwise_rows_avx512<const R: usize>(
     let [dy, dx] = g.dilation;
     assert!(
         padded.len() >= pad.len()
-            && pad == DepthwisePad::of(g)
+            && pad == PaddedPlane::of(g)
             && dst.len() >= oh * ow
             && kernel.len() >= kh * kw
             && oy + R <= oh
@@ -1094,16 +1100,24 @@ mod tests {
         let x = values(batch * g.in_len(), 3);
         let bias = bias.then_some(&b[..]);
         let want = conv2d_reference(&g, &w, bias, batch, &x);
-        // Every instruction set's GEMM, and the direct kernel where the
-        // geometry suits it (whether or not it would be chosen).
-        let mut kernels: Vec<(Isa, bool)> =
-            Isa::available().into_iter().map(|i| (i, false)).collect();
-        if Isa::detect() == Isa::Avx512 && super::direct::DirectConv::new(&g, &w).is_some() {
-            kernels.push((Isa::Avx512, true));
+        // Every instruction set's GEMM, and the direct and shallow kernels
+        // where the geometry suits them (whether or not they would be
+        // chosen).
+        let mut kernels: Vec<(Isa, ConvKernel)> = Isa::available()
+            .into_iter()
+            .map(|i| (i, ConvKernel::Gemm))
+            .collect();
+        if Isa::detect() == Isa::Avx512 {
+            if DirectConv::new(&g, &w).is_some() {
+                kernels.push((Isa::Avx512, ConvKernel::Direct));
+            }
+            if ShallowConv::new(&g, &w).is_some() {
+                kernels.push((Isa::Avx512, ConvKernel::Shallow));
+            }
         }
-        for (isa, direct) in kernels {
+        for (isa, kernel) in kernels {
             let mut y = vec![f32::NAN; batch * g.out_len()];
-            let packed = PackedConv::with_kernel(isa, &g, &w, direct);
+            let packed = PackedConv::with_kernel(isa, &g, &w, kernel);
             let ep = Epilogue {
                 shift: bias,
                 ..Epilogue::default()
@@ -1112,7 +1126,7 @@ mod tests {
             for (i, (a, b)) in y.iter().zip(&want).enumerate() {
                 assert!(
                     (a - b).abs() < 1e-4,
-                    "{isa:?} direct {direct} {g:?} at {i}: {a} vs {b}"
+                    "{isa:?} {kernel:?} {g:?} at {i}: {a} vs {b}"
                 );
             }
         }
@@ -1145,6 +1159,44 @@ mod tests {
             dilation,
             groups,
         }
+    }
+
+    #[test]
+    fn shallow_kernel_matches_reference() {
+        // Widths 1 to 70: 1 to 4 vectors a tile, and a second tile; 1 to
+        // 17 channels: groups of 1 to 8 (17 = 6 + 6 + 5); strides 1 and 2.
+        for width in 1..=70 {
+            for stride in [1, 2] {
+                let c_out = 1 + width % 17;
+                check(
+                    geo(2, c_out, [4, width], [2, 3], [1, stride], [1, 1], [1, 1], 1),
+                    2,
+                    true,
+                );
+            }
+        }
+        // The first layers of the fixture models, dilation, and padding
+        // wider than the kernel.
+        check(
+            geo(1, 16, [20, 20], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+            1,
+            true,
+        );
+        check(
+            geo(3, 10, [13, 13], [3, 3], [1, 1], [0, 0], [1, 1], 1),
+            2,
+            true,
+        );
+        check(
+            geo(3, 16, [9, 11], [3, 5], [2, 1], [1, 2], [1, 1], 1),
+            1,
+            false,
+        );
+        check(
+            geo(2, 8, [7, 19], [3, 3], [1, 2], [4, 5], [2, 2], 1),
+            2,
+            true,
+        );
     }
 
     #[test]
@@ -1217,33 +1269,53 @@ mod tests {
     /// The direct kernel's epilogue (scale, shift, residual, activation)
     /// matches the GEMM's.
     #[test]
-    fn direct_kernel_epilogue() {
+    fn direct_and_shallow_kernels_epilogue() {
         if Isa::detect() != Isa::Avx512 {
-            eprintln!("no AVX-512 here: the direct kernel is not used");
+            eprintln!("no AVX-512 here: the direct and shallow kernels are not used");
             return;
         }
-        let g = geo(6, 64, [10, 14], [3, 3], [1, 1], [1, 1], [1, 1], 1);
-        let w = values(g.c_out * g.patch_len(), 4);
-        let x = values(2 * g.in_len(), 5);
-        let scale = values(g.c_out, 6);
-        let shift = values(g.c_out, 7);
-        let residual = values(2 * g.out_len(), 8);
-        for act in [Act::None, Act::ReLU, Act::ReLU6, Act::LeakyReLU(0.1)] {
-            let ep = Epilogue {
-                scale: Some(&scale),
-                shift: Some(&shift),
-                residual: Some(&residual),
-                act,
-            };
-            let run = |direct: bool| {
-                let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, direct);
-                assert_eq!(packed.direct.is_some(), direct);
-                let mut y = vec![f32::NAN; 2 * g.out_len()];
-                conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
-                y
-            };
-            for (i, (a, b)) in run(true).iter().zip(run(false)).enumerate() {
-                assert!((a - b).abs() < 1e-4, "{act:?} at {i}: {a} vs {b}");
+        // 64 channels for the direct kernel; 13 (groups of 7 and 6) over
+        // a row of 37 columns for the shallow one, at strides 1 and 2.
+        for (g, kernel) in [
+            (
+                geo(6, 64, [10, 14], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+                ConvKernel::Direct,
+            ),
+            (
+                geo(3, 13, [6, 37], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+                ConvKernel::Shallow,
+            ),
+            (
+                geo(2, 13, [6, 75], [3, 3], [1, 2], [1, 1], [1, 1], 1),
+                ConvKernel::Shallow,
+            ),
+        ] {
+            let w = values(g.c_out * g.patch_len(), 4);
+            let x = values(2 * g.in_len(), 5);
+            let scale = values(g.c_out, 6);
+            let shift = values(g.c_out, 7);
+            let residual = values(2 * g.out_len(), 8);
+            for act in [Act::None, Act::ReLU, Act::ReLU6, Act::LeakyReLU(0.1)] {
+                let ep = Epilogue {
+                    scale: Some(&scale),
+                    shift: Some(&shift),
+                    residual: Some(&residual),
+                    act,
+                };
+                let run = |kernel: ConvKernel| {
+                    let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, kernel);
+                    assert_eq!(packed.direct.is_some(), kernel == ConvKernel::Direct);
+                    assert_eq!(packed.shallow.is_some(), kernel == ConvKernel::Shallow);
+                    let mut y = vec![f32::NAN; 2 * g.out_len()];
+                    conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
+                    y
+                };
+                for (i, (a, b)) in run(kernel).iter().zip(run(ConvKernel::Gemm)).enumerate() {
+                    assert!(
+                        (a - b).abs() < 1e-4,
+                        "{kernel:?} {act:?} at {i}: {a} vs {b}"
+                    );
+                }
             }
         }
     }

@@ -45,15 +45,7 @@ impl DirectConv {
     /// kernel on this CPU: AVX-512, one group, `C_OUT` a multiple of 16, a
     /// horizontal stride of 1 or 2.
     pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        if super::gemm::Isa::detect() != super::gemm::Isa::Avx512 {
-            return None;
-        }
-        // 16 channels fill half a block: still ahead of the GEMM on small
-        // images (LeNet-5's second convolution: 1.2x).
-        if g.groups != 1 || !g.c_out.is_multiple_of(16) || !(1..=2).contains(&g.stride[1]) {
-            return None;
-        }
-        if g.output.contains(&0) || g.kernel.contains(&0) || g.c_in == 0 {
+        if !Self::suits(g) {
             return None;
         }
         let [kh, kw] = g.kernel;
@@ -96,6 +88,21 @@ impl DirectConv {
             offsets,
             padded,
         })
+    }
+}
+
+impl DirectConv {
+    /// Whether this CPU and `g` suit the kernel (sizes permitting).
+    pub fn suits(g: &ConvGeometry) -> bool {
+        // 16 channels fill half a block: still ahead of the GEMM on small
+        // images (LeNet-5's second convolution: 1.2-1.5x).
+        super::gemm::Isa::detect() == super::gemm::Isa::Avx512
+            && g.groups == 1
+            && g.c_out.is_multiple_of(16)
+            && (1..=2).contains(&g.stride[1])
+            && !g.output.contains(&0)
+            && !g.kernel.contains(&0)
+            && g.c_in > 0
     }
 }
 
@@ -142,9 +149,11 @@ pub fn conv2d(
     } else {
         &padded[..]
     };
+    // Block by block, then image by image: a block's weights stay in L2
+    // while every image of the batch uses them.
     threads::for_each(tasks, |t| {
-        let (b, rest) = (t / (blocks * row_tasks), t % (blocks * row_tasks));
-        let (block, rows) = (rest / row_tasks, rest % row_tasks);
+        let (block, rest) = (t / (batch * row_tasks), t % (batch * row_tasks));
+        let (b, rows) = (rest / row_tasks, rest % row_tasks);
         let image = &images[b * g.c_in * plane..][..g.c_in * plane];
         let out_image = out.offset(b * g.out_len());
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);

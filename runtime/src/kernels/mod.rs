@@ -6,5 +6,7 @@ pub mod gemm;
 pub mod gemv;
 pub mod math;
 pub mod pad;
+mod padded;
 pub mod pool;
+pub mod shallow;
 pub mod simd;
