@@ -63,7 +63,8 @@ impl<'a> Writer<'a> {
     /// Runs `ops` on `input`; `shared` means the input is used again after
     /// them, so it may not be consumed. Runs of Conv2d -> BatchNorm2d ->
     /// activation, and a residual add with the activation after it, become
-    /// one fused convolution; Linear -> activation one fused product.
+    /// one fused convolution, and such a run with a MaxPool2d after it one
+    /// pooled convolution; Linear -> activation one fused product.
     fn ops(&mut self, ops: &[Op], input: Value, shared: bool) -> Result<Value, String> {
         let mut current = input;
         let mut current_shared = shared;
@@ -136,17 +137,7 @@ impl<'a> Writer<'a> {
         let (h, w) = image_hw(in_shape)?;
         let (oh, ow) = image_hw(output)?;
         let field = &conv.field;
-        let bn = match bn.map(|b| &ops[b]) {
-            Some(Op::Layer { layer, .. }) => {
-                let f = &self
-                    .layers
-                    .get(*layer)
-                    .ok_or("a call to a missing layer")?
-                    .field;
-                quote!(::core::option::Option::Some(&self.#f))
-            }
-            _ => quote!(::core::option::Option::None),
-        };
+        let bn = self.bn_arg(ops, bn)?;
         let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
         let residual = match residual {
             Some(r) => {
@@ -166,10 +157,96 @@ impl<'a> Writer<'a> {
         })
     }
 
+    /// `Some(&self.bn)` for the BatchNorm `ops[bn]`, or `None`.
+    fn bn_arg(&self, ops: &[Op], bn: Option<usize>) -> Result<TokenStream, String> {
+        Ok(match bn.map(|b| &ops[b]) {
+            Some(Op::Layer { layer, .. }) => {
+                let f = &self
+                    .layers
+                    .get(*layer)
+                    .ok_or("a call to a missing layer")?
+                    .field;
+                quote!(::core::option::Option::Some(&self.#f))
+            }
+            _ => quote!(::core::option::Option::None),
+        })
+    }
+
+    /// A fused convolution (`ops[0]`, its BatchNorm `ops[bn]`) and the
+    /// MaxPool2d `pool` after it, in one pass.
+    fn emit_conv_pooled(
+        &mut self,
+        ops: &[Op],
+        bn: Option<usize>,
+        act: Option<TokenStream>,
+        pool: &Op,
+        input: &Value,
+    ) -> Result<Value, String> {
+        let Op::Layer {
+            layer,
+            input: in_shape,
+            output,
+        } = &ops[0]
+        else {
+            return Err("a fused convolution that is not a layer".into());
+        };
+        let Op::Layer {
+            layer: pool_layer,
+            output: pooled,
+            ..
+        } = pool
+        else {
+            return Err("a pooling that is not a layer".into());
+        };
+        let field = &self
+            .layers
+            .get(*layer)
+            .ok_or("a call to a missing layer")?
+            .field;
+        let pool_field = &self
+            .layers
+            .get(*pool_layer)
+            .ok_or("a call to a missing layer")?
+            .field;
+        let (h, w) = image_hw(in_shape)?;
+        let (oh, ow) = image_hw(output)?;
+        let (poh, pow) = image_hw(pooled)?;
+        let bn = self.bn_arg(ops, bn)?;
+        let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
+        let out = self.fresh();
+        let arg = input.by_ref();
+        self.stmts.extend(quote! {
+            let #out = self.#field.forward_pooled::<#h, #w, #oh, #ow, #poh, #pow, _, _, _, _, _, _, _, _, _>(
+                #arg, #bn, #act, &self.#pool_field,
+            );
+        });
+        Ok(Value {
+            name: out,
+            owned: true,
+        })
+    }
+
     /// Writes `ops[0]` (and what fuses with it); returns the result and how
     /// many ops it took.
     fn fused(&mut self, ops: &[Op], input: &Value, shared: bool) -> Result<(Value, usize), String> {
         if let Some((used, bn, act)) = self.conv_run(ops) {
+            if matches!(
+                ops.get(used).and_then(|op| self.spec(op)),
+                Some(LayerSpec::MaxPool2d(_))
+            ) {
+                // An activation right after the pooling, where the conv has
+                // none, runs in the conv's epilogue instead: the maximum
+                // commutes with non-decreasing functions.
+                let (act, moved) = match act {
+                    Some(act) => (Some(act), 0),
+                    None => match self.activation(ops.get(used + 1)) {
+                        Some(act) => (Some(act), 1),
+                        None => (None, 0),
+                    },
+                };
+                let out = self.emit_conv_pooled(ops, bn, act, &ops[used], input)?;
+                return Ok((out, used + 1 + moved));
+            }
             return Ok((self.emit_conv(ops, bn, act, input, None)?, used));
         }
         if let Some(Op::Residual { main, shortcut, .. }) = ops.first() {

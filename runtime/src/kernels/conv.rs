@@ -7,6 +7,7 @@
 use super::direct::{self, DirectConv};
 use super::gemm::{Act, Epilogue, Isa, Matrix, Out, PackB, PackedA, gemm_part};
 use super::padded::PaddedPlane;
+use super::pool::PoolGeometry;
 use super::shallow::{self, ShallowConv};
 use super::simd::vectorized;
 use crate::pool;
@@ -77,6 +78,45 @@ impl ConvGeometry {
             0
         };
         (lo.min(hi), hi)
+    }
+}
+
+/// Where a kernel writes output rows: `first_row..` of every output
+/// channel, each channel's rows `plane` values apart (the whole output of
+/// an image, or a band of its rows).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct OutRows {
+    pub out: Out,
+    plane: usize,
+    width: usize,
+    first_row: usize,
+}
+
+impl OutRows {
+    /// One image's whole output.
+    pub fn whole(g: &ConvGeometry, out: Out) -> Self {
+        OutRows {
+            out,
+            plane: g.output[0] * g.output[1],
+            width: g.output[1],
+            first_row: 0,
+        }
+    }
+
+    /// Rows `first_row..first_row + rows` of one image's output, in a
+    /// buffer of their own.
+    pub fn band(g: &ConvGeometry, out: Out, first_row: usize, rows: usize) -> Self {
+        OutRows {
+            out,
+            plane: rows * g.output[1],
+            width: g.output[1],
+            first_row,
+        }
+    }
+
+    /// Where output `(channel, y, x)` goes.
+    pub fn at(&self, channel: usize, y: usize, x: usize) -> usize {
+        channel * self.plane + (y - self.first_row) * self.width + x
     }
 }
 
@@ -839,6 +879,119 @@ pub fn conv2d(
     });
 }
 
+/// Output rows a band of [`conv2d_max_pooled`] holds, about: its
+/// convolution output (a few tens of KB) stays in L1 or L2 until pooled.
+const BAND_ROWS: usize = 8;
+
+/// Whether [`conv2d_max_pooled`] can run `g`, packed as `packed`, then
+/// `pool` in one pass: the direct or shallow kernel, and pooling windows
+/// side by side (kernel = stride, no padding or dilation) that leave out
+/// at most a few last rows and columns.
+pub fn poolable(g: &ConvGeometry, packed: &PackedConv, pool: &PoolGeometry) -> bool {
+    let [kh, kw] = pool.kernel;
+    packed.geometry == *g
+        && packed.kernel() != ConvKernel::Gemm
+        && pool.channels == g.c_out
+        && pool.input == g.output
+        && pool.stride == pool.kernel
+        && pool.pad == [0, 0]
+        && pool.dilation == [1, 1]
+        && kh > 0
+        && kw > 0
+        && pool.output == [g.output[0] / kh, g.output[1] / kw]
+}
+
+/// Convolves `batch` images as [`conv2d`] (without a residual) and max-pools
+/// the result with `pooling` into `output` (`batch x C_OUT x POH x POW`), band
+/// by band of output rows: each band's convolution is pooled while still in
+/// cache, and the convolution's whole output is never written. Rows that
+/// no pooling window covers are not computed. The values are those of the
+/// convolution and then the pooling.
+///
+/// # Panics
+/// Unless [`poolable`] holds, or when a buffer is too short.
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d_max_pooled(
+    g: &ConvGeometry,
+    packed: &PackedConv,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    epilogue: &Epilogue,
+    pooling: &PoolGeometry,
+) {
+    assert!(
+        poolable(g, packed, pooling) && epilogue.residual.is_none(),
+        "conv2d_max_pooled: a convolution and pooling it cannot run together"
+    );
+    let [poh, pow] = pooling.output;
+    let kh = pooling.kernel[0];
+    let pooled_len = g.c_out * poh * pow;
+    assert!(
+        input.len() >= batch * g.in_len() && output.len() >= batch * pooled_len,
+        "conv2d_max_pooled: a buffer is too short"
+    );
+    if pooled_len == 0 {
+        return;
+    }
+    let per_band = (BAND_ROWS / kh).max(1);
+    let bands = poh.div_ceil(per_band);
+    let ow = g.output[1];
+    // The images as the kernel reads them, made once for every band.
+    let direct_images = packed
+        .direct
+        .as_ref()
+        .map(|d| direct::images(g, d, batch, input));
+    let shallow_images = packed
+        .shallow
+        .as_ref()
+        .map(|s| shallow::images(g, s, batch, input));
+    let out = Out::new(output);
+    threads::for_each(batch * bands, |t| {
+        let (b, band) = (t / bands, t % bands);
+        let pooled_rows = (band * per_band)..((band + 1) * per_band).min(poh);
+        let rows = (pooled_rows.start * kh)..(pooled_rows.end * kh);
+        let mut conv = pool::take(g.c_out * rows.len() * ow);
+        let dest = OutRows::band(g, Out::new(&mut conv), rows.start, rows.len());
+        if let (Some(d), Some(images)) = (&packed.direct, &direct_images) {
+            for block in 0..direct::blocks(g) {
+                // SAFETY: `images` was made with `d`; the band's buffer is
+                // this task's own.
+                unsafe {
+                    direct::rows(g, d, images, b, block, rows.clone(), &dest, None, epilogue)
+                };
+            }
+        }
+        if let (Some(s), Some(images)) = (&packed.shallow, &shallow_images) {
+            for y in rows.clone() {
+                // SAFETY: as above.
+                unsafe { shallow::output_row(g, s, images, b, y, &dest, None, epilogue) };
+            }
+        }
+        let band_pool = PoolGeometry {
+            channels: 1,
+            input: [rows.len(), ow],
+            output: [pooled_rows.len(), pow],
+            ..*pooling
+        };
+        let plane_in = rows.len() * ow;
+        let plane_out = pooled_rows.len() * pow;
+        for c in 0..g.c_out {
+            let at = b * pooled_len + c * poh * pow + pooled_rows.start * pow;
+            // SAFETY: each task writes its own pooled rows of its own image.
+            let dst = unsafe { out.slice(at, plane_out) };
+            super::pool::max_pool2d(&band_pool, 1, &conv[c * plane_in..][..plane_in], dst);
+        }
+        pool::give(conv);
+    });
+    if let Some(images) = direct_images {
+        images.give();
+    }
+    if let Some(images) = shallow_images {
+        pool::give(images);
+    }
+}
+
 /// Depthwise convolution, channel by channel (each output channel reads
 /// one input channel), with the epilogue.
 fn depthwise(
@@ -1268,6 +1421,85 @@ mod tests {
 
     /// The direct kernel's epilogue (scale, shift, residual, activation)
     /// matches the GEMM's.
+    /// Convolving and pooling band by band gives exactly the convolution
+    /// then the pooling: both kernels, windows of 2x2 to 4x4 and 3x2,
+    /// outputs that leave rows and columns out, several bands, batch 2,
+    /// BatchNorm's scale and shift and an activation.
+    #[test]
+    fn pooled_convolution_matches_convolution_then_pooling() {
+        if Isa::detect() != Isa::Avx512 {
+            eprintln!("no AVX-512 here: convolutions are not pooled in one pass");
+            return;
+        }
+        for (g, kernel, pool) in [
+            (
+                geo(8, 32, [21, 23], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+                ConvKernel::Direct,
+                [2, 2],
+            ),
+            (
+                geo(8, 16, [30, 19], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+                ConvKernel::Direct,
+                [3, 2],
+            ),
+            (
+                geo(1, 16, [40, 40], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+                ConvKernel::Shallow,
+                [2, 2],
+            ),
+            (
+                geo(3, 10, [35, 34], [3, 3], [1, 1], [0, 0], [1, 1], 1),
+                ConvKernel::Shallow,
+                [4, 4],
+            ),
+        ] {
+            let w = values(g.c_out * g.patch_len(), 1);
+            let x = values(2 * g.in_len(), 2);
+            let scale = values(g.c_out, 3);
+            let shift = values(g.c_out, 4);
+            let ep = Epilogue {
+                scale: Some(&scale),
+                shift: Some(&shift),
+                residual: None,
+                act: Act::LeakyReLU(0.1),
+            };
+            let pooling = PoolGeometry {
+                channels: g.c_out,
+                input: g.output,
+                output: [g.output[0] / pool[0], g.output[1] / pool[1]],
+                kernel: pool,
+                stride: pool,
+                pad: [0, 0],
+                dilation: [1, 1],
+            };
+            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, kernel);
+            assert!(poolable(&g, &packed, &pooling), "{g:?}");
+            let mut conv = vec![f32::NAN; 2 * g.out_len()];
+            conv2d(&g, &w, &packed, 2, &x, &mut conv, &ep);
+            let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
+            let mut want = vec![f32::NAN; 2 * pooled_len];
+            super::super::pool::max_pool2d(&pooling, 2, &conv, &mut want);
+            let mut got = vec![f32::NAN; 2 * pooled_len];
+            conv2d_max_pooled(&g, &packed, 2, &x, &mut got, &ep, &pooling);
+            for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(
+                    a.to_bits(),
+                    b.to_bits(),
+                    "{kernel:?} {g:?} at {i}: {a} vs {b}"
+                );
+            }
+            // Not for the GEMM, nor for overlapping windows.
+            let gemm = PackedConv::with_kernel(Isa::Avx512, &g, &w, ConvKernel::Gemm);
+            assert!(!poolable(&g, &gemm, &pooling));
+            let overlapping = PoolGeometry {
+                stride: [1, 1],
+                output: [g.output[0] - pool[0] + 1, g.output[1] - pool[1] + 1],
+                ..pooling
+            };
+            assert!(!poolable(&g, &packed, &overlapping));
+        }
+    }
+
     #[test]
     fn direct_and_shallow_kernels_epilogue() {
         if Isa::detect() != Isa::Avx512 {

@@ -11,7 +11,7 @@
 //! Each output value is one tile's sum over `k` in order, whatever the
 //! tasks, so results do not depend on the thread count.
 
-use super::conv::ConvGeometry;
+use super::conv::{ConvGeometry, OutRows};
 use super::gemm::{Act, Epilogue, Out};
 use crate::pool;
 use crate::threads;
@@ -106,20 +106,41 @@ impl DirectConv {
     }
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
-pub fn conv2d(
+/// The images as the kernel reads them: zero-padded copies, made once per
+/// call, or the input itself when no window reaches outside it.
+pub(crate) struct Images<'a> {
+    padded: Vec<f32>,
+    input: &'a [f32],
+    image_len: usize,
+}
+
+impl Images<'_> {
+    /// Image `b`.
+    pub fn image(&self, b: usize) -> &[f32] {
+        let all = if self.padded.is_empty() {
+            self.input
+        } else {
+            &self.padded
+        };
+        &all[b * self.image_len..][..self.image_len]
+    }
+
+    /// Gives the copies' buffer back to the pool.
+    pub fn give(self) {
+        pool::give(self.padded);
+    }
+}
+
+/// `batch` images of `input` as the kernel reads them.
+pub(crate) fn images<'a>(
     g: &ConvGeometry,
     d: &DirectConv,
     batch: usize,
-    input: &[f32],
-    output: &mut [f32],
-    ep: &Epilogue,
-) {
+    input: &'a [f32],
+) -> Images<'a> {
     let [ph, pw] = d.padded;
     let plane = ph * pw;
     let [h, w] = g.input;
-    // The zero-padded images, made once per call (none needed when the
-    // windows stay inside the image).
     let unpadded = d.padded == g.input;
     let mut padded = pool::take(if unpadded { 0 } else { batch * g.c_in * plane });
     let (top, left) = (g.pad[0], g.pad[1]);
@@ -139,35 +160,80 @@ pub fn conv2d(
         }
         dst[(top + h) * pw..].fill(0.0);
     }
+    Images {
+        padded,
+        input: if unpadded {
+            &input[..batch * g.c_in * plane]
+        } else {
+            &[]
+        },
+        image_len: g.c_in * plane,
+    }
+}
+
+/// Blocks of output channels.
+pub(crate) fn blocks(g: &ConvGeometry) -> usize {
+    g.c_out.div_ceil(BLOCK)
+}
+
+/// Output rows `ys` of image `b`, output channels `32 * block..32 * (block
+/// + 1)`, into `dest`; `residual` (if any) is laid out like one image's
+/// whole output.
+///
+/// # Safety
+/// `d` must have been made for `g` and `images` by [`images`] with `d`; the
+/// rows' part of `dest` must be this caller's alone.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn rows(
+    g: &ConvGeometry,
+    d: &DirectConv,
+    images: &Images,
+    b: usize,
+    block: usize,
+    ys: std::ops::Range<usize>,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: AVX-512F was detected when `d` was made; the rows' reads lie
+    // in the padded image (its size covers every window, and `task_rows`
+    // asserts it); their writes are the caller's (contract).
+    unsafe {
+        task_rows(g, d, images.image(b), block, ys, dest, residual, ep)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (g, d, images, b, block, ys, dest, residual, ep);
+}
+
+/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
+pub fn conv2d(
+    g: &ConvGeometry,
+    d: &DirectConv,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    ep: &Epilogue,
+) {
+    let images = images(g, d, batch, input);
     let oh = g.output[0];
-    let blocks = g.c_out.div_ceil(BLOCK);
+    let blocks = blocks(g);
     let row_tasks = oh.div_ceil(TASK_ROWS);
     let tasks = batch * blocks * row_tasks;
     let out = Out::new(output);
-    let images = if unpadded {
-        &input[..batch * g.c_in * plane]
-    } else {
-        &padded[..]
-    };
     // Block by block, then image by image: a block's weights stay in L2
     // while every image of the batch uses them.
     threads::for_each(tasks, |t| {
         let (block, rest) = (t / (batch * row_tasks), t % (batch * row_tasks));
         let (b, rows) = (rest / row_tasks, rest % row_tasks);
-        let image = &images[b * g.c_in * plane..][..g.c_in * plane];
-        let out_image = out.offset(b * g.out_len());
+        let dest = OutRows::whole(g, out.offset(b * g.out_len()));
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
         let ys = (rows * TASK_ROWS)..((rows + 1) * TASK_ROWS).min(oh);
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX-512F was detected when `d` was made; the rows' reads
-        // lie in the padded image (its size covers every window) and their
-        // writes in this task's rows of its block of output channels,
-        // which no other task writes.
-        unsafe {
-            task_rows(g, d, image, block, ys, &out_image, residual, ep)
-        };
+        // SAFETY: `images` was made with `d`; each task writes its own rows
+        // of its own block of output channels of its own image.
+        unsafe { self::rows(g, d, &images, b, block, ys, &dest, residual, ep) };
     });
-    pool::give(padded);
+    images.give();
 }
 
 /// One tile: `p` pixels of output row `y` from column `x0`.
@@ -195,7 +261,7 @@ unsafe fn task_rows(
     image: &[f32],
     block: usize,
     ys: std::ops::Range<usize>,
-    out: &Out,
+    dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
@@ -259,7 +325,7 @@ unsafe fn task_rows(
         for (t, tile) in group.iter().enumerate() {
             let sums = &sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
             // SAFETY: AVX-512F is present; the tile is in this task's rows.
-            unsafe { finish(g, sums, block, tile.y, tile.x0, tile.p, out, residual, ep) };
+            unsafe { finish(g, sums, block, tile.y, tile.x0, tile.p, dest, residual, ep) };
         }
     }
 }
@@ -268,7 +334,7 @@ unsafe fn task_rows(
 /// the epilogue, one masked store into its row.
 ///
 /// # Safety
-/// AVX-512F must be present; the tile's part of `out` must be this
+/// AVX-512F must be present; the tile's part of `dest` must be this
 /// caller's alone.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
@@ -280,7 +346,7 @@ unsafe fn finish(
     y: usize,
     x0: usize,
     p: usize,
-    out: &Out,
+    dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
@@ -294,8 +360,9 @@ unsafe fn finish(
     for m in 0..BLOCK.min(g.c_out - block * BLOCK) {
         let channel = block * BLOCK + m;
         let at = channel * n + y * g.output[1] + x0;
+        let to = dest.at(channel, y, x0);
         // SAFETY: lanes in `mask` index sums of pixels `0..p` of channel
-        // `m` (asserted); `at..at + p` is in this tile's part of the output.
+        // `m` (asserted); `to..to + p` is this tile's part of `dest`.
         unsafe {
             let mut v = _mm512_mask_i32gather_ps::<4>(
                 _mm512_setzero_ps(),
@@ -313,7 +380,7 @@ unsafe fn finish(
             if ep.act != Act::None {
                 v = super::gemm::activate_avx512(v, ep.act);
             }
-            let dst = out.slice(at, p);
+            let dst = dest.out.slice(to, p);
             _mm512_mask_storeu_ps(dst.as_mut_ptr(), mask, v);
         }
     }

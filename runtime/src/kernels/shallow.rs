@@ -12,7 +12,7 @@
 //! Each output value is one sum over `k` in order, whatever the tasks, so
 //! results do not depend on the thread count.
 
-use super::conv::ConvGeometry;
+use super::conv::{ConvGeometry, OutRows};
 use super::gemm::{Act, Epilogue, Isa, Out};
 use super::padded::PaddedPlane;
 use crate::pool;
@@ -106,6 +106,52 @@ fn slack(g: &ConvGeometry) -> usize {
     VECTORS * 16 * g.stride[1] + 16
 }
 
+/// `batch` images of `input` zero-padded as the kernel reads them, with
+/// room after the last one for reads past its rows. Give the buffer back
+/// to the pool when done.
+pub(crate) fn images(g: &ConvGeometry, d: &ShallowConv, batch: usize, input: &[f32]) -> Vec<f32> {
+    let [h, w] = g.input;
+    let plane = d.pad.len();
+    let image_len = g.c_in * plane;
+    let mut padded = pool::take(batch * image_len + slack(g));
+    for i in 0..batch * g.c_in {
+        let src = &input[i * h * w..][..h * w];
+        d.pad.fill(g, src, &mut padded[i * plane..][..plane]);
+    }
+    padded[batch * image_len..].fill(0.0);
+    padded
+}
+
+/// Output row `y` of image `b` of `images` (made by [`images`]), every
+/// output channel, into `dest`; `residual` (if any) is laid out like one
+/// image's whole output.
+///
+/// # Safety
+/// `d` must have been made for `g`; the row's part of `dest` must be this
+/// caller's alone.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn output_row(
+    g: &ConvGeometry,
+    d: &ShallowConv,
+    images: &[f32],
+    b: usize,
+    y: usize,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    // The image and everything after it: the last rows' reads run past.
+    let image = &images[b * g.c_in * d.pad.len()..];
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: AVX-512F was detected when `d` was made; the row's reads lie
+    // in `image` (asserted in `row`); its writes are the caller's.
+    unsafe {
+        row(g, d, image, y, dest, residual, ep)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (image, y, dest, residual, ep);
+}
+
 /// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
 pub fn conv2d(
     g: &ConvGeometry,
@@ -115,38 +161,20 @@ pub fn conv2d(
     output: &mut [f32],
     ep: &Epilogue,
 ) {
-    let [h, w] = g.input;
-    let plane = d.pad.len();
-    let image_len = g.c_in * plane;
-    // The zero-padded images, made once per call, with room after the last
-    // one for reads past its rows.
-    let mut padded = pool::take(batch * image_len + slack(g));
-    for i in 0..batch * g.c_in {
-        let src = &input[i * h * w..][..h * w];
-        d.pad.fill(g, src, &mut padded[i * plane..][..plane]);
-    }
-    padded[batch * image_len..].fill(0.0);
+    let images = images(g, d, batch, input);
     let oh = g.output[0];
     let row_tasks = oh.div_ceil(TASK_ROWS);
     let out = Out::new(output);
-    let images = &padded[..];
     threads::for_each(batch * row_tasks, |t| {
         let (b, rows) = (t / row_tasks, t % row_tasks);
-        // The image and everything after it: the last rows' reads run past.
-        let image = &images[b * image_len..];
-        let out_image = out.offset(b * g.out_len());
+        let dest = OutRows::whole(g, out.offset(b * g.out_len()));
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
         for y in (rows * TASK_ROWS)..((rows + 1) * TASK_ROWS).min(oh) {
-            #[cfg(target_arch = "x86_64")]
-            // SAFETY: AVX-512F was detected when `d` was made; the row's
-            // reads lie in `image` (asserted in `row`) and its writes in
-            // this task's rows of the output, which no other task writes.
-            unsafe {
-                row(g, d, image, y, &out_image, residual, ep)
-            };
+            // SAFETY: each task writes its own rows of its own image.
+            unsafe { output_row(g, d, &images, b, y, &dest, residual, ep) };
         }
     });
-    pool::give(padded);
+    pool::give(images);
 }
 
 /// Every output channel of output row `y`.
@@ -161,7 +189,7 @@ unsafe fn row(
     d: &ShallowConv,
     image: &[f32],
     y: usize,
-    out: &Out,
+    dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
@@ -188,21 +216,22 @@ unsafe fn row(
             let tile = Tile {
                 channel: gi * channels,
                 count: channels.min(g.c_out - gi * channels),
-                at: y * ow + x0,
+                y,
+                x0,
                 columns,
             };
             macro_rules! run {
                 ($($m:literal)*) => {
                     match (channels, columns.div_ceil(16), s) {
                         $(
-                            ($m, 1, 1) => tile_sums::<$m, 1, 1>(g, &d.offsets, w, src, &tile, out, residual, ep),
-                            ($m, 2, 1) => tile_sums::<$m, 2, 1>(g, &d.offsets, w, src, &tile, out, residual, ep),
-                            ($m, 3, 1) => tile_sums::<$m, 3, 1>(g, &d.offsets, w, src, &tile, out, residual, ep),
-                            ($m, 4, 1) => tile_sums::<$m, 4, 1>(g, &d.offsets, w, src, &tile, out, residual, ep),
-                            ($m, 1, 2) => tile_sums::<$m, 1, 2>(g, &d.offsets, w, src, &tile, out, residual, ep),
-                            ($m, 2, 2) => tile_sums::<$m, 2, 2>(g, &d.offsets, w, src, &tile, out, residual, ep),
-                            ($m, 3, 2) => tile_sums::<$m, 3, 2>(g, &d.offsets, w, src, &tile, out, residual, ep),
-                            ($m, 4, 2) => tile_sums::<$m, 4, 2>(g, &d.offsets, w, src, &tile, out, residual, ep),
+                            ($m, 1, 1) => tile_sums::<$m, 1, 1>(g, &d.offsets, w, src, &tile, dest, residual, ep),
+                            ($m, 2, 1) => tile_sums::<$m, 2, 1>(g, &d.offsets, w, src, &tile, dest, residual, ep),
+                            ($m, 3, 1) => tile_sums::<$m, 3, 1>(g, &d.offsets, w, src, &tile, dest, residual, ep),
+                            ($m, 4, 1) => tile_sums::<$m, 4, 1>(g, &d.offsets, w, src, &tile, dest, residual, ep),
+                            ($m, 1, 2) => tile_sums::<$m, 1, 2>(g, &d.offsets, w, src, &tile, dest, residual, ep),
+                            ($m, 2, 2) => tile_sums::<$m, 2, 2>(g, &d.offsets, w, src, &tile, dest, residual, ep),
+                            ($m, 3, 2) => tile_sums::<$m, 3, 2>(g, &d.offsets, w, src, &tile, dest, residual, ep),
+                            ($m, 4, 2) => tile_sums::<$m, 4, 2>(g, &d.offsets, w, src, &tile, dest, residual, ep),
                         )*
                         _ => unreachable!("1 to 8 channels, 1 to 4 vectors, stride 1 or 2"),
                     }
@@ -222,8 +251,9 @@ struct Tile {
     channel: usize,
     /// Output channels to store (the rest of the group's are beyond `C_OUT`).
     count: usize,
-    /// Its first pixel in an output plane.
-    at: usize,
+    /// Its output row and first column.
+    y: usize,
+    x0: usize,
     /// Output columns to store, at most `16 * V`.
     columns: usize,
 }
@@ -244,7 +274,7 @@ unsafe fn tile_sums<const M: usize, const V: usize, const S: usize>(
     weights: &[f32],
     src: *const f32,
     tile: &Tile,
-    out: &Out,
+    dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
@@ -280,7 +310,7 @@ unsafe fn tile_sums<const M: usize, const V: usize, const S: usize>(
         ($($act:pat => $f:expr),*) => {
             match ep.act {
                 // SAFETY: as for this function.
-                $($act => unsafe { store::<M, V>(g, &acc, tile, out, residual, ep, $f) },)*
+                $($act => unsafe { store::<M, V>(g, &acc, tile, dest, residual, ep, $f) },)*
             }
         };
     }
@@ -305,7 +335,7 @@ unsafe fn store<const M: usize, const V: usize>(
     g: &ConvGeometry,
     acc: &[[std::arch::x86_64::__m512; V]; M],
     tile: &Tile,
-    out: &Out,
+    dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
     act: impl Fn(std::arch::x86_64::__m512) -> std::arch::x86_64::__m512,
@@ -316,26 +346,46 @@ unsafe fn store<const M: usize, const V: usize>(
         let lanes = tile.columns.saturating_sub(16 * v).min(16);
         ((1u32 << lanes) - 1) as __mmask16
     });
+    // Plain matches rather than closures: a closure is compiled without
+    // AVX-512 and called, not inlined, here.
     for (m, a) in acc.iter().enumerate().take(tile.count) {
         let channel = tile.channel + m;
-        let at = channel * n + tile.at;
-        let scale = _mm512_set1_ps(ep.scale.map_or(1.0, |s| s[channel]));
-        let shift = _mm512_set1_ps(ep.shift.map_or(0.0, |s| s[channel]));
-        // SAFETY: `at..at + columns` is in this tile's part (contract).
-        let dst = unsafe { out.slice(at, tile.columns) };
-        let rows = residual.map(|r| &r[at..at + tile.columns]);
-        for (v, (&sum, &mask)) in a.iter().zip(&masks).enumerate() {
-            let mut value = _mm512_fmadd_ps(sum, scale, shift);
-            if let Some(r) = rows {
-                // SAFETY: the mask's lanes are columns of `r`'s row (a
-                // vector's mask is empty past the tile's columns).
-                let r = unsafe { _mm512_maskz_loadu_ps(mask, r.as_ptr().wrapping_add(16 * v)) };
-                value = _mm512_add_ps(value, r);
+        let scale = _mm512_set1_ps(match ep.scale {
+            Some(s) => s[channel],
+            None => 1.0,
+        });
+        let shift = _mm512_set1_ps(match ep.shift {
+            Some(s) => s[channel],
+            None => 0.0,
+        });
+        // SAFETY: the tile's columns of this channel's row are this
+        // tile's part of `dest` (contract).
+        let dst = unsafe {
+            dest.out
+                .slice(dest.at(channel, tile.y, tile.x0), tile.columns)
+        };
+        let dst = dst.as_mut_ptr();
+        match residual {
+            None => {
+                for (v, (&sum, &mask)) in a.iter().zip(&masks).enumerate() {
+                    let value = act(_mm512_fmadd_ps(sum, scale, shift));
+                    // SAFETY: the mask's lanes are columns of `dst` (a
+                    // vector's mask is empty past the tile's columns).
+                    unsafe { _mm512_mask_storeu_ps(dst.wrapping_add(16 * v), mask, value) };
+                }
             }
-            // SAFETY: likewise, in `dst`.
-            unsafe {
-                _mm512_mask_storeu_ps(dst.as_mut_ptr().wrapping_add(16 * v), mask, act(value))
-            };
+            Some(r) => {
+                let at = channel * n + tile.y * g.output[1] + tile.x0;
+                let r = r[at..at + tile.columns].as_ptr();
+                for (v, (&sum, &mask)) in a.iter().zip(&masks).enumerate() {
+                    // SAFETY: as above, in the residual's row and `dst`.
+                    unsafe {
+                        let r = _mm512_maskz_loadu_ps(mask, r.wrapping_add(16 * v));
+                        let value = act(_mm512_add_ps(_mm512_fmadd_ps(sum, scale, shift), r));
+                        _mm512_mask_storeu_ps(dst.wrapping_add(16 * v), mask, value);
+                    }
+                }
+            }
         }
     }
 }

@@ -14,10 +14,12 @@
 
 use std::sync::OnceLock;
 
-use crate::kernels::conv::{ConvGeometry, PackedConv, conv2d};
+use crate::kernels::conv::{ConvGeometry, PackedConv, conv2d, conv2d_max_pooled, poolable};
 use crate::kernels::gemm::{Act, Epilogue};
 use crate::kernels::pad::{PaddingMode, pad_planes};
+use crate::kernels::pool::PoolGeometry;
 use crate::layers::batch_norm2d::BatchNorm2d;
+use crate::layers::max_pool2d::MaxPool2d;
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
 use crate::pool;
 use crate::tensor::Batch;
@@ -197,27 +199,18 @@ impl<
         self.run(x, bn, act, residual)
     }
 
-    /// The convolution, once the sizes are checked.
-    fn run<const H: usize, const W: usize, const OH: usize, const OW: usize>(
+    /// The weights packed for an `H x W` input (once).
+    fn packed<const H: usize, const W: usize, const OH: usize, const OW: usize>(
         &self,
-        x: &Batch<C_IN, H, W>,
-        bn: Option<&BatchNorm2d<C_OUT>>,
-        act: Act,
-        residual: Option<&Batch<C_OUT, OH, OW>>,
-    ) -> Batch<C_OUT, OH, OW> {
-        let batch = x.batch_size();
-        if let Some(r) = residual {
-            assert_eq!(
-                r.batch_size(),
-                batch,
-                "Conv2d::forward_fused: the residual's batch differs"
-            );
-        }
-        let mut out = Batch::<C_OUT, OH, OW>::uninit(batch);
-        let packed = self
-            .packed
-            .get_or_init(|| PackedConv::new(&Self::geometry::<H, W, OH, OW>(), &self.weight));
-        // Bias and BatchNorm become one scale and shift per channel.
+    ) -> &PackedConv {
+        self.packed
+            .get_or_init(|| PackedConv::new(&Self::geometry::<H, W, OH, OW>(), &self.weight))
+    }
+
+    /// Bias and BatchNorm as one scale and shift per channel (the scale
+    /// empty without BatchNorm, the shift without either); give both back
+    /// to the pool when done.
+    fn scale_shift(&self, bn: Option<&BatchNorm2d<C_OUT>>) -> (Vec<f32>, Vec<f32>) {
         let mut scale = pool::take(if bn.is_some() { C_OUT } else { 0 });
         let mut shift = pool::take(if bn.is_some() || self.bias.is_some() {
             C_OUT
@@ -239,6 +232,107 @@ impl<
                 }
             }
         }
+        (scale, shift)
+    }
+
+    /// Convolves a batch and max-pools the result: `pool(act(bn(conv(x))))`.
+    /// Where the pooling windows sit side by side (kernel = stride, no
+    /// padding) and the convolution runs on a kernel that writes output
+    /// rows directly, both happen in one pass over bands of rows, and the
+    /// convolution's whole output is never stored; otherwise one after the
+    /// other. Either way the values are the same. The cnn! macro uses this
+    /// for Conv2d [-> BatchNorm2d] [-> activation] -> MaxPool2d runs.
+    #[allow(clippy::type_complexity)]
+    pub fn forward_pooled<
+        const H: usize,
+        const W: usize,
+        const OH: usize,
+        const OW: usize,
+        const POH: usize,
+        const POW: usize,
+        const PKH: usize,
+        const PKW: usize,
+        const PSH: usize,
+        const PSW: usize,
+        const PPH: usize,
+        const PPW: usize,
+        const PDH: usize,
+        const PDW: usize,
+        const PCEIL: bool,
+    >(
+        &self,
+        x: &Batch<C_IN, H, W>,
+        bn: Option<&BatchNorm2d<C_OUT>>,
+        act: Act,
+        pool: &MaxPool2d<PKH, PKW, PSH, PSW, PPH, PPW, PDH, PDW, PCEIL>,
+    ) -> Batch<C_OUT, POH, POW> {
+        const {
+            assert!(
+                Self::fits(H, W, OH, OW),
+                "Conv2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + PH + PH_END - DH*(KH-1) - 1) / SH + 1, likewise OW"
+            );
+            assert!(
+                MaxPool2d::<PKH, PKW, PSH, PSW, PPH, PPW, PDH, PDW, PCEIL>::fits(OH, OW, POH, POW),
+                "MaxPool2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + 2*PH - DH*(KH-1) - 1) / SH + 1 (rounded up with CEIL), likewise OW, and PH <= KH/2"
+            );
+        };
+        let g = Self::geometry::<H, W, OH, OW>();
+        let pooling = PoolGeometry {
+            channels: C_OUT,
+            input: [OH, OW],
+            output: [POH, POW],
+            kernel: [PKH, PKW],
+            stride: [PSH, PSW],
+            pad: [PPH, PPW],
+            dilation: [PDH, PDW],
+        };
+        let packed = self.packed::<H, W, OH, OW>();
+        let zero_padded =
+            self.padding_mode == PaddingMode::Zeros || (PH, PW, PH_END, PW_END) == (0, 0, 0, 0);
+        if !(zero_padded && poolable(&g, packed, &pooling)) {
+            return pool.forward(&self.run::<H, W, OH, OW>(x, bn, act, None));
+        }
+        let mut out = Batch::<C_OUT, POH, POW>::uninit(x.batch_size());
+        let (scale, shift) = self.scale_shift(bn);
+        let epilogue = Epilogue {
+            scale: bn.map(|_| &scale[..]),
+            shift: (bn.is_some() || self.bias.is_some()).then_some(&shift[..]),
+            residual: None,
+            act,
+        };
+        conv2d_max_pooled(
+            &g,
+            packed,
+            x.batch_size(),
+            x.as_slice(),
+            out.as_mut_slice(),
+            &epilogue,
+            &pooling,
+        );
+        pool::give(scale);
+        pool::give(shift);
+        out
+    }
+
+    /// The convolution, once the sizes are checked.
+    fn run<const H: usize, const W: usize, const OH: usize, const OW: usize>(
+        &self,
+        x: &Batch<C_IN, H, W>,
+        bn: Option<&BatchNorm2d<C_OUT>>,
+        act: Act,
+        residual: Option<&Batch<C_OUT, OH, OW>>,
+    ) -> Batch<C_OUT, OH, OW> {
+        let batch = x.batch_size();
+        if let Some(r) = residual {
+            assert_eq!(
+                r.batch_size(),
+                batch,
+                "Conv2d::forward_fused: the residual's batch differs"
+            );
+        }
+        let mut out = Batch::<C_OUT, OH, OW>::uninit(batch);
+        let packed = self.packed::<H, W, OH, OW>();
+        let (scale, shift) = self.scale_shift(bn);
         let epilogue = Epilogue {
             scale: bn.map(|_| &scale[..]),
             shift: (bn.is_some() || self.bias.is_some()).then_some(&shift[..]),
