@@ -176,9 +176,9 @@ pub(crate) fn blocks(g: &ConvGeometry) -> usize {
     g.c_out.div_ceil(BLOCK)
 }
 
-/// Output rows `ys` of image `b`, output channels `32 * block..32 * (block
-/// + 1)`, into `dest`; `residual` (if any) is laid out like one image's
-/// whole output.
+/// Output rows `ys` of image `b`, block `block` of 32 output channels,
+/// into `dest`; `residual` (if any) is laid out like one image's whole
+/// output.
 ///
 /// # Safety
 /// `d` must have been made for `g` and `images` by [`images`] with `d`; the
