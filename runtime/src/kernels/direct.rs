@@ -415,13 +415,14 @@ unsafe fn sum<const P: usize, const S: usize>(
             }
         }
     }
-    let w = weights.as_ptr();
-    for (kk, &offset) in offsets.iter().enumerate() {
-        // SAFETY: in bounds by the contract and the assertion above.
+    // One pass over offsets and weights together: the loop keeps no index
+    // to recompute bounds from.
+    for (&offset, w) in offsets.iter().zip(weights.chunks_exact(BLOCK)) {
+        // SAFETY: in bounds by the contract; `w` holds 32 values.
         unsafe {
             let base = src.add(offset as usize);
-            let w0 = _mm512_loadu_ps(w.add(kk * BLOCK));
-            let w1 = _mm512_loadu_ps(w.add(kk * BLOCK + 16));
+            let w0 = _mm512_loadu_ps(w.as_ptr());
+            let w1 = _mm512_loadu_ps(w.as_ptr().add(16));
             for (j, a) in acc.iter_mut().enumerate() {
                 let x = _mm512_set1_ps(*base.add(j * S));
                 a[0] = _mm512_fmadd_ps(x, w0, a[0]);
