@@ -3,7 +3,8 @@
 //! output columns per vector, read straight from a zero-padded copy of the
 //! image (two loads and a permute at stride 2), times each output
 //! channel's broadcast weight. A tile is up to 8 output channels by up to
-//! 64 columns of one output row; its sums go through the epilogue and into
+//! 64 columns of one output row, at most 24 sums in registers (8 channels
+//! by 48 columns, 6 by 64); its sums go through the epilogue and into
 //! the output rows as they are, with nothing packed and nothing
 //! transposed. The GEMM and the direct kernel, which both pay per tile for
 //! packing or storing sums, spend most of their time on that when a tile
