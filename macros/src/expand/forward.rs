@@ -40,6 +40,15 @@ impl Value {
 }
 
 /// Writes the statements of a program.
+/// What a fused convolution does after its activation, in the same pass.
+enum After<'o> {
+    Nothing,
+    /// Adds this value before the activation (ResNet's shortcut).
+    Residual(&'o Value),
+    /// Max-pools with this MaxPool2d.
+    MaxPool(&'o Op),
+}
+
 pub struct Writer<'a> {
     layers: &'a [CheckedLayer],
     counter: usize,
@@ -116,14 +125,15 @@ impl<'a> Writer<'a> {
         Some((used, bn, act))
     }
 
-    /// A fused convolution: `ops[0]` is the conv, `ops[bn]` its BatchNorm.
+    /// A fused convolution: `ops[0]` is the conv, `ops[bn]` its BatchNorm,
+    /// and `then` what runs in the same pass after them.
     fn emit_conv(
         &mut self,
         ops: &[Op],
         bn: Option<usize>,
         act: Option<TokenStream>,
         input: &Value,
-        residual: Option<&Value>,
+        then: After,
     ) -> Result<Value, String> {
         let Op::Layer {
             layer,
@@ -133,96 +143,62 @@ impl<'a> Writer<'a> {
         else {
             return Err("a fused convolution that is not a layer".into());
         };
-        let conv = self.layers.get(*layer).ok_or("a call to a missing layer")?;
+        let field = self.field(*layer)?;
         let (h, w) = image_hw(in_shape)?;
         let (oh, ow) = image_hw(output)?;
-        let field = &conv.field;
         let bn = self.bn_arg(ops, bn)?;
         let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
-        let residual = match residual {
-            Some(r) => {
+        let arg = input.by_ref();
+        let call = match then {
+            After::Nothing => quote! {
+                #field.forward_fused::<#h, #w, #oh, #ow>(#arg, #bn, #act, ::core::option::Option::None)
+            },
+            After::Residual(r) => {
                 let r = r.by_ref();
-                quote!(::core::option::Option::Some(#r))
+                quote! {
+                    #field.forward_fused::<#h, #w, #oh, #ow>(#arg, #bn, #act, ::core::option::Option::Some(#r))
+                }
             }
-            None => quote!(::core::option::Option::None),
+            After::MaxPool(Op::Layer {
+                layer,
+                output: pooled,
+                ..
+            }) => {
+                let pool = self.field(*layer)?;
+                let (poh, pow) = image_hw(pooled)?;
+                quote! {
+                    #field.forward_pooled::<#h, #w, #oh, #ow, #poh, #pow, _, _, _, _, _, _, _, _, _>(
+                        #arg, #bn, #act, &self.#pool,
+                    )
+                }
+            }
+            After::MaxPool(_) => return Err("a pooling that is not a layer".into()),
         };
         let out = self.fresh();
-        let arg = input.by_ref();
-        self.stmts.extend(quote! {
-            let #out = self.#field.forward_fused::<#h, #w, #oh, #ow>(#arg, #bn, #act, #residual);
-        });
+        self.stmts.extend(quote!(let #out = self.#call;));
         Ok(Value {
             name: out,
             owned: true,
         })
+    }
+
+    /// The model's field holding layer `layer`.
+    fn field(&self, layer: usize) -> Result<&Ident, String> {
+        Ok(&self
+            .layers
+            .get(layer)
+            .ok_or("a call to a missing layer")?
+            .field)
     }
 
     /// `Some(&self.bn)` for the BatchNorm `ops[bn]`, or `None`.
     fn bn_arg(&self, ops: &[Op], bn: Option<usize>) -> Result<TokenStream, String> {
         Ok(match bn.map(|b| &ops[b]) {
             Some(Op::Layer { layer, .. }) => {
-                let f = &self
-                    .layers
-                    .get(*layer)
-                    .ok_or("a call to a missing layer")?
-                    .field;
+                let f = self.field(*layer)?;
                 quote!(::core::option::Option::Some(&self.#f))
             }
             _ => quote!(::core::option::Option::None),
-        })
-    }
-
-    /// A fused convolution (`ops[0]`, its BatchNorm `ops[bn]`) and the
-    /// MaxPool2d `pool` after it, in one pass.
-    fn emit_conv_pooled(
-        &mut self,
-        ops: &[Op],
-        bn: Option<usize>,
-        act: Option<TokenStream>,
-        pool: &Op,
-        input: &Value,
-    ) -> Result<Value, String> {
-        let Op::Layer {
-            layer,
-            input: in_shape,
-            output,
-        } = &ops[0]
-        else {
-            return Err("a fused convolution that is not a layer".into());
-        };
-        let Op::Layer {
-            layer: pool_layer,
-            output: pooled,
-            ..
-        } = pool
-        else {
-            return Err("a pooling that is not a layer".into());
-        };
-        let field = &self
-            .layers
-            .get(*layer)
-            .ok_or("a call to a missing layer")?
-            .field;
-        let pool_field = &self
-            .layers
-            .get(*pool_layer)
-            .ok_or("a call to a missing layer")?
-            .field;
-        let (h, w) = image_hw(in_shape)?;
-        let (oh, ow) = image_hw(output)?;
-        let (poh, pow) = image_hw(pooled)?;
-        let bn = self.bn_arg(ops, bn)?;
-        let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
-        let out = self.fresh();
-        let arg = input.by_ref();
-        self.stmts.extend(quote! {
-            let #out = self.#field.forward_pooled::<#h, #w, #oh, #ow, #poh, #pow, _, _, _, _, _, _, _, _, _>(
-                #arg, #bn, #act, &self.#pool_field,
-            );
-        });
-        Ok(Value {
-            name: out,
-            owned: true,
         })
     }
 
@@ -244,10 +220,10 @@ impl<'a> Writer<'a> {
                         None => (None, 0),
                     },
                 };
-                let out = self.emit_conv_pooled(ops, bn, act, &ops[used], input)?;
+                let out = self.emit_conv(ops, bn, act, input, After::MaxPool(&ops[used]))?;
                 return Ok((out, used + 1 + moved));
             }
-            return Ok((self.emit_conv(ops, bn, act, input, None)?, used));
+            return Ok((self.emit_conv(ops, bn, act, input, After::Nothing)?, used));
         }
         if let Some(Op::Residual { main, shortcut, .. }) = ops.first() {
             // main = ... -> Conv2d [-> BatchNorm2d]: the add and the
@@ -271,7 +247,7 @@ impl<'a> Writer<'a> {
                     let used = 1 + usize::from(act.is_some());
                     let short = self.ops(shortcut, input.clone(), true)?;
                     let prefix = self.ops(&main[..at], input.clone(), true)?;
-                    let out = self.emit_conv(rest, bn, act, &prefix, Some(&short))?;
+                    let out = self.emit_conv(rest, bn, act, &prefix, After::Residual(&short))?;
                     return Ok((out, used));
                 }
             }
@@ -285,11 +261,7 @@ impl<'a> Writer<'a> {
             && in_shape.rank() == Some(1)
             && let Some(act) = self.activation(ops.get(1))
         {
-            let field = &self
-                .layers
-                .get(*layer)
-                .ok_or("a call to a missing layer")?
-                .field;
+            let field = self.field(*layer)?.clone();
             let out = self.fresh();
             let arg = input.by_ref();
             self.stmts

@@ -16,11 +16,27 @@ const LN2_LO: f32 = -2.121_944_4e-4;
 /// Adding and subtracting 1.5 * 2^23 rounds to the nearest integer.
 const ROUND: f32 = 12_582_912.0;
 
-/// `c[0] + x (c[1] + x (c[2] + ...))` with fused multiply-adds: one
-/// instruction a term where the caller is compiled with FMA (the kernels'
-/// vectorised loops are), else the C library's `fmaf`.
+/// `1 / n!` for `n` in `0..=9`: the Taylor coefficients of `e^x`.
+const INV_FACTORIAL: [f32; 10] = [
+    1.0,
+    1.0,
+    1.0 / 2.0,
+    1.0 / 6.0,
+    1.0 / 24.0,
+    1.0 / 120.0,
+    1.0 / 720.0,
+    1.0 / 5040.0,
+    1.0 / 40320.0,
+    1.0 / 362_880.0,
+];
+
+/// `c[0] + x (c[1] + x (c[2] + ...))` over the first `N` coefficients, with
+/// fused multiply-adds: one instruction a term where the caller is compiled
+/// with FMA (the kernels' vectorised loops are), else the C library's
+/// `fmaf`.
 #[inline(always)]
-fn horner<const N: usize>(x: f32, c: &[f32; N]) -> f32 {
+fn horner<const N: usize>(x: f32, c: &[f32]) -> f32 {
+    let c = &c[..N];
     let (last, rest) = c.split_last().expect("a polynomial has a coefficient");
     rest.iter().rev().fold(*last, |acc, &ci| acc.mul_add(x, ci))
 }
@@ -35,19 +51,7 @@ pub fn exp(x: f32) -> f32 {
     let rounded = x * LOG2E + ROUND;
     let n = rounded - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
-    let p = horner(
-        r,
-        &[
-            1.0,
-            1.0,
-            1.0 / 2.0,
-            1.0 / 6.0,
-            1.0 / 24.0,
-            1.0 / 120.0,
-            1.0 / 720.0,
-            1.0 / 5040.0,
-        ],
-    );
+    let p = horner::<8>(r, &INV_FACTORIAL);
     // 2^n from its exponent bits; n is in -126..=127 after the clamp. The
     // low bits of `rounded` are n itself (its ulp is 1); reading them there
     // keeps the loop vectorised, where `n as i32` (a saturating cast) is
@@ -68,20 +72,7 @@ pub fn exp(x: f32) -> f32 {
 #[inline(always)]
 pub fn expm1(y: f32) -> f32 {
     // |y| < 0.5: the series of e^y - 1 to y^9 (truncation below 3e-9 relative).
-    let small = y * horner(
-        y,
-        &[
-            1.0,
-            1.0 / 2.0,
-            1.0 / 6.0,
-            1.0 / 24.0,
-            1.0 / 120.0,
-            1.0 / 720.0,
-            1.0 / 5040.0,
-            1.0 / 40320.0,
-            1.0 / 362_880.0,
-        ],
-    );
+    let small = y * horner::<9>(y, &INV_FACTORIAL[1..]);
     let large = exp(y) - 1.0;
     if y.abs() < 0.5 { small } else { large }
 }

@@ -207,6 +207,12 @@ impl<
             .get_or_init(|| PackedConv::new(&Self::geometry::<H, W, OH, OW>(), &self.weight))
     }
 
+    /// Whether the kernels' own zero padding is the layer's (its mode, or
+    /// no padding at all).
+    fn pads_with_zeros(&self) -> bool {
+        self.padding_mode == PaddingMode::Zeros || (PH, PW, PH_END, PW_END) == (0, 0, 0, 0)
+    }
+
     /// Bias and BatchNorm as one scale and shift per channel (the scale
     /// empty without BatchNorm, the shift without either); give both back
     /// to the pool when done.
@@ -287,19 +293,12 @@ impl<
             dilation: [PDH, PDW],
         };
         let packed = self.packed::<H, W, OH, OW>();
-        let zero_padded =
-            self.padding_mode == PaddingMode::Zeros || (PH, PW, PH_END, PW_END) == (0, 0, 0, 0);
-        if !(zero_padded && poolable(&g, packed, &pooling)) {
+        if !(self.pads_with_zeros() && poolable(&g, packed, &pooling)) {
             return pool.forward(&self.run::<H, W, OH, OW>(x, bn, act, None));
         }
         let mut out = Batch::<C_OUT, POH, POW>::uninit(x.batch_size());
         let (scale, shift) = self.scale_shift(bn);
-        let epilogue = Epilogue {
-            scale: bn.map(|_| &scale[..]),
-            shift: (bn.is_some() || self.bias.is_some()).then_some(&shift[..]),
-            residual: None,
-            act,
-        };
+        let epilogue = epilogue(&scale, &shift, None, act);
         conv2d_max_pooled(
             &g,
             packed,
@@ -333,13 +332,8 @@ impl<
         let mut out = Batch::<C_OUT, OH, OW>::uninit(batch);
         let packed = self.packed::<H, W, OH, OW>();
         let (scale, shift) = self.scale_shift(bn);
-        let epilogue = Epilogue {
-            scale: bn.map(|_| &scale[..]),
-            shift: (bn.is_some() || self.bias.is_some()).then_some(&shift[..]),
-            residual: residual.map(Batch::as_slice),
-            act,
-        };
-        if self.padding_mode == PaddingMode::Zeros || (PH, PW, PH_END, PW_END) == (0, 0, 0, 0) {
+        let epilogue = epilogue(&scale, &shift, residual.map(Batch::as_slice), act);
+        if self.pads_with_zeros() {
             let g = Self::geometry::<H, W, OH, OW>();
             conv2d(
                 &g,
@@ -451,5 +445,21 @@ impl<
         if let Some(bias) = &mut self.bias {
             init.fan_in_uniform(fan_in, bias);
         }
+    }
+}
+
+/// The epilogue of a convolution from [`Conv2d::scale_shift`]'s buffers
+/// (each empty when the layer has none).
+fn epilogue<'a>(
+    scale: &'a [f32],
+    shift: &'a [f32],
+    residual: Option<&'a [f32]>,
+    act: Act,
+) -> Epilogue<'a> {
+    Epilogue {
+        scale: (!scale.is_empty()).then_some(scale),
+        shift: (!shift.is_empty()).then_some(shift),
+        residual,
+        act,
     }
 }
