@@ -14,10 +14,13 @@ use cnn::kernels::gemm::{Epilogue, Isa};
 
 fn main() {
     cnn::set_threads(1);
-    if Isa::detect() != Isa::Avx512 {
-        println!("no AVX-512 here: the direct and shallow kernels are not used");
-        return;
-    }
+    let isa = Isa::detect();
+    // The kernels this CPU can run beside the GEMM.
+    let kernels: &[ConvKernel] = match isa {
+        Isa::Avx512 => &[ConvKernel::Gemm, ConvKernel::Direct, ConvKernel::Shallow],
+        Isa::Avx2 => &[ConvKernel::Gemm, ConvKernel::Flat, ConvKernel::Direct],
+        Isa::Portable => &[ConvKernel::Gemm],
+    };
     // (name, c_in, c_out, input, kernel, stride, pad)
     let shapes = [
         ("gray200 conv1", 1, 16, 200, 2, 2, 0),
@@ -47,10 +50,11 @@ fn main() {
     ];
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
-    println!(
-        "{:>16} {:>16} {:>16} {:>16}  chosen",
-        "conv", "GEMM us (% peak)", "direct", "shallow"
-    );
+    print!("{:>16}", "conv");
+    for kernel in kernels {
+        print!(" {:>16}", format!("{kernel:?} us (%)"));
+    }
+    println!("  chosen");
     let only: Vec<String> = std::env::args().skip(1).collect();
     for (name, c_in, c_out, size, k, s, p) in shapes {
         if !only.is_empty() && !only.iter().any(|o| name.contains(o.as_str())) {
@@ -76,8 +80,8 @@ fn main() {
         let flops = 2.0 * (c_out * g.patch_len() * out * out) as f64;
         let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
         let mut cells = Vec::new();
-        for kernel in [ConvKernel::Gemm, ConvKernel::Direct, ConvKernel::Shallow] {
-            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &weight, kernel);
+        for &kernel in kernels {
+            let packed = PackedConv::with_kernel(isa, &g, &weight, kernel);
             if packed.kernel() != kernel {
                 cells.push("-".to_string());
                 continue;
@@ -96,9 +100,10 @@ fn main() {
             cells.push(format!("{:.1} ({:.0}%)", seconds * 1e6, percent(seconds)));
         }
         let chosen = PackedConv::new(&g, &weight).kernel();
-        println!(
-            "{name:>16} {:>16} {:>16} {:>16}  {chosen:?}",
-            cells[0], cells[1], cells[2]
-        );
+        print!("{name:>16}");
+        for cell in &cells {
+            print!(" {cell:>16}");
+        }
+        println!("  {chosen:?}");
     }
 }

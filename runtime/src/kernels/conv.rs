@@ -5,6 +5,8 @@
 //! GEMM's epilogue. Depthwise convolutions run a direct kernel instead.
 
 use super::direct::{self, DirectConv};
+use super::direct_avx2::{self, DirectAvx2};
+use super::flat::{self, FlatConv};
 use super::gemm::{Act, Epilogue, Isa, Matrix, Out, PackB, PackedA, gemm_part};
 use super::padded::PaddedPlane;
 use super::pool::PoolGeometry;
@@ -125,10 +127,14 @@ impl OutRows {
 pub enum ConvKernel {
     /// The packed GEMM over the image's patches (any geometry, any CPU).
     Gemm,
-    /// Pixels broadcast into 32 output channels ([`direct`]).
+    /// Pixels broadcast into 32 output channels ([`direct`]), or 16 with
+    /// AVX2 ([`direct_avx2`]).
     Direct,
     /// Sixteen columns a vector times broadcast weights ([`shallow`]).
     Shallow,
+    /// Eight pixels a vector of flattened rows times broadcast weights,
+    /// for AVX2 ([`flat`]).
+    Flat,
 }
 
 /// The kernel that runs this geometry fastest, where it suits it (measured
@@ -145,7 +151,15 @@ pub enum ConvKernel {
 ///   20 channels: 1.5x); else the GEMM.
 fn choose(g: &ConvGeometry) -> ConvKernel {
     let deep = g.patch_len() >= 64;
-    if g.kernel == [1, 1] {
+    if Isa::detect() == Isa::Avx2 {
+        if DirectAvx2::suits(g) {
+            ConvKernel::Direct
+        } else if FlatConv::suits(g) {
+            ConvKernel::Flat
+        } else {
+            ConvKernel::Gemm
+        }
+    } else if g.kernel == [1, 1] {
         ConvKernel::Gemm
     } else if deep && DirectConv::suits(g) && g.c_out.is_multiple_of(32) {
         ConvKernel::Direct
@@ -173,6 +187,10 @@ pub struct PackedConv {
     direct: Option<DirectConv>,
     /// The weights for the shallow kernel, likewise.
     shallow: Option<ShallowConv>,
+    /// The weights for the flat kernel, likewise.
+    flat: Option<FlatConv>,
+    /// The weights for the direct kernel of AVX2, likewise.
+    direct_avx2: Option<DirectAvx2>,
 }
 
 impl PackedConv {
@@ -188,31 +206,53 @@ impl PackedConv {
     /// Packs for `isa` and `kernel` where the geometry and the CPU suit
     /// that kernel, else for the GEMM (to compare them).
     pub fn with_kernel(isa: Isa, g: &ConvGeometry, weight: &[f32], kernel: ConvKernel) -> Self {
-        let bare = |direct, shallow| PackedConv {
+        let bare = PackedConv {
             geometry: *g,
             groups: Vec::new(),
             patches: Patches::default(),
-            direct,
-            shallow,
+            direct: None,
+            shallow: None,
+            flat: None,
+            direct_avx2: None,
         };
         if g.is_depthwise() {
-            return bare(None, None);
+            return bare;
         }
-        if isa == Isa::Avx512 {
-            // These need neither the GEMM's weights nor its patches.
-            match kernel {
-                ConvKernel::Direct => {
-                    if let Some(d) = DirectConv::new(g, weight) {
-                        return bare(Some(d), None);
-                    }
+        // These need neither the GEMM's weights nor its patches.
+        match (isa, kernel) {
+            (Isa::Avx512, ConvKernel::Direct) => {
+                if let Some(d) = DirectConv::new(g, weight) {
+                    return PackedConv {
+                        direct: Some(d),
+                        ..bare
+                    };
                 }
-                ConvKernel::Shallow => {
-                    if let Some(s) = ShallowConv::new(g, weight) {
-                        return bare(None, Some(s));
-                    }
-                }
-                ConvKernel::Gemm => {}
             }
+            (Isa::Avx512, ConvKernel::Shallow) => {
+                if let Some(s) = ShallowConv::new(g, weight) {
+                    return PackedConv {
+                        shallow: Some(s),
+                        ..bare
+                    };
+                }
+            }
+            (Isa::Avx2, ConvKernel::Direct) => {
+                if let Some(d) = DirectAvx2::new(g, weight) {
+                    return PackedConv {
+                        direct_avx2: Some(d),
+                        ..bare
+                    };
+                }
+            }
+            (Isa::Avx2, ConvKernel::Flat) => {
+                if let Some(f) = FlatConv::new(g, weight) {
+                    return PackedConv {
+                        flat: Some(f),
+                        ..bare
+                    };
+                }
+            }
+            _ => {}
         }
         let og = g.c_out / g.groups;
         let k = g.patch_len();
@@ -223,17 +263,20 @@ impl PackedConv {
             geometry: *g,
             groups,
             patches: Patches::new(g, isa.nr()),
-            direct: None,
-            shallow: None,
+            ..bare
         }
     }
 
     /// The kernel this was packed for.
     pub fn kernel(&self) -> ConvKernel {
-        match (&self.direct, &self.shallow) {
-            (Some(_), _) => ConvKernel::Direct,
-            (_, Some(_)) => ConvKernel::Shallow,
-            _ => ConvKernel::Gemm,
+        if self.direct.is_some() || self.direct_avx2.is_some() {
+            ConvKernel::Direct
+        } else if self.shallow.is_some() {
+            ConvKernel::Shallow
+        } else if self.flat.is_some() {
+            ConvKernel::Flat
+        } else {
+            ConvKernel::Gemm
         }
     }
 
@@ -807,6 +850,14 @@ pub fn conv2d(
         shallow::conv2d(g, s, batch, input, output, epilogue);
         return;
     }
+    if let Some(f) = &packed.flat {
+        flat::conv2d(g, f, batch, input, output, epilogue);
+        return;
+    }
+    if let Some(d) = &packed.direct_avx2 {
+        direct_avx2::conv2d(g, d, batch, input, output, epilogue);
+        return;
+    }
     let Some(first) = packed.groups.first() else {
         return;
     };
@@ -884,7 +935,7 @@ pub fn conv2d(
 const BAND_ROWS: usize = 8;
 
 /// Whether [`conv2d_max_pooled`] can run `g`, packed as `packed`, then
-/// `pool` in one pass: the direct or shallow kernel, and pooling windows
+/// `pool` in one pass: the direct, shallow or flat kernel, and pooling windows
 /// side by side (kernel = stride, no padding or dilation) that leave out
 /// at most a few last rows and columns.
 pub fn poolable(g: &ConvGeometry, packed: &PackedConv, pool: &PoolGeometry) -> bool {
@@ -946,6 +997,14 @@ pub fn conv2d_max_pooled(
         .shallow
         .as_ref()
         .map(|s| shallow::images(g, s, batch, input));
+    let flat_images = packed
+        .flat
+        .as_ref()
+        .map(|f| flat::images(g, f, batch, input));
+    let direct_avx2_images = packed
+        .direct_avx2
+        .as_ref()
+        .map(|d| direct_avx2::images(g, d, batch, input));
     let out = Out::new(output);
     threads::for_each(batch * bands, |t| {
         let (b, band) = (t / bands, t % bands);
@@ -968,6 +1027,14 @@ pub fn conv2d_max_pooled(
                 unsafe { shallow::output_row(g, s, images, b, y, &dest, None, epilogue) };
             }
         }
+        if let (Some(f), Some(images)) = (&packed.flat, &flat_images) {
+            // SAFETY: as above.
+            unsafe { flat::all_rows(g, f, images, b, rows.clone(), &dest, epilogue) };
+        }
+        if let (Some(d), Some(images)) = (&packed.direct_avx2, &direct_avx2_images) {
+            // SAFETY: as above.
+            unsafe { direct_avx2::rows(g, d, images, b, rows.clone(), &dest, epilogue) };
+        }
         let band_pool = PoolGeometry {
             channels: 1,
             input: [rows.len(), ow],
@@ -989,6 +1056,12 @@ pub fn conv2d_max_pooled(
     }
     if let Some(images) = shallow_images {
         pool::give(images);
+    }
+    if let Some(images) = flat_images {
+        images.give();
+    }
+    if let Some(images) = direct_avx2_images {
+        images.give();
     }
 }
 
@@ -1268,6 +1341,12 @@ mod tests {
                 kernels.push((Isa::Avx512, ConvKernel::Shallow));
             }
         }
+        if FlatConv::new(&g, &w).is_some() {
+            kernels.push((Isa::Avx2, ConvKernel::Flat));
+        }
+        if DirectAvx2::new(&g, &w).is_some() {
+            kernels.push((Isa::Avx2, ConvKernel::Direct));
+        }
         for (isa, kernel) in kernels {
             let mut y = vec![f32::NAN; batch * g.out_len()];
             let packed = PackedConv::with_kernel(isa, &g, &w, kernel);
@@ -1419,37 +1498,45 @@ mod tests {
         );
     }
 
-    /// The direct kernel's epilogue (scale, shift, residual, activation)
-    /// matches the GEMM's.
+    /// The kernels besides the GEMM that this CPU runs, all of which write
+    /// output rows directly (and so can pool them band by band).
+    fn row_kernels() -> Vec<(Isa, ConvKernel)> {
+        match Isa::detect() {
+            Isa::Avx512 => vec![
+                (Isa::Avx512, ConvKernel::Direct),
+                (Isa::Avx512, ConvKernel::Shallow),
+            ],
+            Isa::Avx2 => vec![
+                (Isa::Avx2, ConvKernel::Direct),
+                (Isa::Avx2, ConvKernel::Flat),
+            ],
+            Isa::Portable => Vec::new(),
+        }
+    }
+
     /// Convolving and pooling band by band gives exactly the convolution
-    /// then the pooling: both kernels, windows of 2x2 to 4x4 and 3x2,
-    /// outputs that leave rows and columns out, several bands, batch 2,
-    /// BatchNorm's scale and shift and an activation.
+    /// then the pooling: every row kernel that takes the geometry, windows
+    /// of 2x2 to 4x4 and 3x2, outputs that leave rows and columns out,
+    /// several bands, batch 2, BatchNorm's scale and shift and an
+    /// activation.
     #[test]
     fn pooled_convolution_matches_convolution_then_pooling() {
-        if Isa::detect() != Isa::Avx512 {
-            eprintln!("no AVX-512 here: convolutions are not pooled in one pass");
-            return;
-        }
-        for (g, kernel, pool) in [
+        let mut pooled = 0;
+        for (g, pool) in [
             (
                 geo(8, 32, [21, 23], [3, 3], [1, 1], [1, 1], [1, 1], 1),
-                ConvKernel::Direct,
                 [2, 2],
             ),
             (
                 geo(8, 16, [30, 19], [3, 3], [1, 1], [1, 1], [1, 1], 1),
-                ConvKernel::Direct,
                 [3, 2],
             ),
             (
                 geo(1, 16, [40, 40], [2, 2], [2, 2], [0, 0], [1, 1], 1),
-                ConvKernel::Shallow,
                 [2, 2],
             ),
             (
                 geo(3, 10, [35, 34], [3, 3], [1, 1], [0, 0], [1, 1], 1),
-                ConvKernel::Shallow,
                 [4, 4],
             ),
         ] {
@@ -1472,55 +1559,56 @@ mod tests {
                 pad: [0, 0],
                 dilation: [1, 1],
             };
-            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, kernel);
-            assert!(poolable(&g, &packed, &pooling), "{g:?}");
-            let mut conv = vec![f32::NAN; 2 * g.out_len()];
-            conv2d(&g, &w, &packed, 2, &x, &mut conv, &ep);
-            let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
-            let mut want = vec![f32::NAN; 2 * pooled_len];
-            super::super::pool::max_pool2d(&pooling, 2, &conv, &mut want);
-            let mut got = vec![f32::NAN; 2 * pooled_len];
-            conv2d_max_pooled(&g, &packed, 2, &x, &mut got, &ep, &pooling);
-            for (i, (a, b)) in got.iter().zip(&want).enumerate() {
-                assert_eq!(
-                    a.to_bits(),
-                    b.to_bits(),
-                    "{kernel:?} {g:?} at {i}: {a} vs {b}"
-                );
+            for (isa, kernel) in row_kernels() {
+                let packed = PackedConv::with_kernel(isa, &g, &w, kernel);
+                if packed.kernel() != kernel {
+                    continue;
+                }
+                assert!(poolable(&g, &packed, &pooling), "{g:?}");
+                let mut conv = vec![f32::NAN; 2 * g.out_len()];
+                conv2d(&g, &w, &packed, 2, &x, &mut conv, &ep);
+                let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
+                let mut want = vec![f32::NAN; 2 * pooled_len];
+                super::super::pool::max_pool2d(&pooling, 2, &conv, &mut want);
+                let mut got = vec![f32::NAN; 2 * pooled_len];
+                conv2d_max_pooled(&g, &packed, 2, &x, &mut got, &ep, &pooling);
+                for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+                    assert_eq!(
+                        a.to_bits(),
+                        b.to_bits(),
+                        "{kernel:?} {g:?} at {i}: {a} vs {b}"
+                    );
+                }
+                // Nor for overlapping windows.
+                let overlapping = PoolGeometry {
+                    stride: [1, 1],
+                    output: [g.output[0] - pool[0] + 1, g.output[1] - pool[1] + 1],
+                    ..pooling
+                };
+                assert!(!poolable(&g, &packed, &overlapping));
+                pooled += 1;
             }
-            // Not for the GEMM, nor for overlapping windows.
-            let gemm = PackedConv::with_kernel(Isa::Avx512, &g, &w, ConvKernel::Gemm);
+            // Not for the GEMM.
+            let gemm = PackedConv::with_kernel(Isa::detect(), &g, &w, ConvKernel::Gemm);
             assert!(!poolable(&g, &gemm, &pooling));
-            let overlapping = PoolGeometry {
-                stride: [1, 1],
-                output: [g.output[0] - pool[0] + 1, g.output[1] - pool[1] + 1],
-                ..pooling
-            };
-            assert!(!poolable(&g, &packed, &overlapping));
+        }
+        if Isa::detect() == Isa::Portable {
+            eprintln!("no AVX2 here: convolutions are not pooled in one pass");
+        } else {
+            assert!(pooled >= 6, "{pooled} kernels and geometries pooled");
         }
     }
 
+    /// Every row kernel's epilogue (scale, shift, residual, activation)
+    /// matches the GEMM's: 64 channels, and 13 over rows of 37 and 75
+    /// columns at strides 1 and 2 (channel tiles that leave some out).
     #[test]
-    fn direct_and_shallow_kernels_epilogue() {
-        if Isa::detect() != Isa::Avx512 {
-            eprintln!("no AVX-512 here: the direct and shallow kernels are not used");
-            return;
-        }
-        // 64 channels for the direct kernel; 13 (groups of 7 and 6) over
-        // a row of 37 columns for the shallow one, at strides 1 and 2.
-        for (g, kernel) in [
-            (
-                geo(6, 64, [10, 14], [3, 3], [1, 1], [1, 1], [1, 1], 1),
-                ConvKernel::Direct,
-            ),
-            (
-                geo(3, 13, [6, 37], [3, 3], [1, 1], [1, 1], [1, 1], 1),
-                ConvKernel::Shallow,
-            ),
-            (
-                geo(2, 13, [6, 75], [3, 3], [1, 2], [1, 1], [1, 1], 1),
-                ConvKernel::Shallow,
-            ),
+    fn row_kernels_epilogue() {
+        for g in [
+            geo(6, 64, [10, 14], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            geo(3, 13, [6, 37], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            geo(2, 13, [6, 75], [3, 3], [1, 2], [1, 1], [1, 1], 1),
+            geo(5, 24, [9, 7], [3, 3], [2, 1], [1, 1], [1, 1], 1),
         ] {
             let w = values(g.c_out * g.patch_len(), 4);
             let x = values(2 * g.in_len(), 5);
@@ -1534,19 +1622,23 @@ mod tests {
                     residual: Some(&residual),
                     act,
                 };
-                let run = |kernel: ConvKernel| {
-                    let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, kernel);
-                    assert_eq!(packed.direct.is_some(), kernel == ConvKernel::Direct);
-                    assert_eq!(packed.shallow.is_some(), kernel == ConvKernel::Shallow);
+                let run = |isa: Isa, kernel: ConvKernel| {
+                    let packed = PackedConv::with_kernel(isa, &g, &w, kernel);
                     let mut y = vec![f32::NAN; 2 * g.out_len()];
                     conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
-                    y
+                    (packed.kernel() == kernel).then_some(y)
                 };
-                for (i, (a, b)) in run(kernel).iter().zip(run(ConvKernel::Gemm)).enumerate() {
-                    assert!(
-                        (a - b).abs() < 1e-4,
-                        "{kernel:?} {act:?} at {i}: {a} vs {b}"
-                    );
+                let gemm = run(Isa::detect(), ConvKernel::Gemm).expect("the GEMM runs anything");
+                for (isa, kernel) in row_kernels() {
+                    let Some(y) = run(isa, kernel) else {
+                        continue;
+                    };
+                    for (i, (a, b)) in y.iter().zip(&gemm).enumerate() {
+                        assert!(
+                            (a - b).abs() < 1e-4,
+                            "{kernel:?} {act:?} {g:?} at {i}: {a} vs {b}"
+                        );
+                    }
                 }
             }
         }

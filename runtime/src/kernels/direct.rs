@@ -49,12 +49,7 @@ impl DirectConv {
             return None;
         }
         let [kh, kw] = g.kernel;
-        // Rows and columns the windows reach, padding included.
-        let reach = |a: usize| {
-            ((g.output[a] - 1) * g.stride[a] + g.dilation[a] * (g.kernel[a] - 1) + 1)
-                .max(g.input[a] + g.pad[a])
-        };
-        let padded = [reach(0), reach(1)];
+        let padded = padded_size(g);
         let plane = padded[0] * padded[1];
         if g.c_in
             .checked_mul(plane)
@@ -106,6 +101,16 @@ impl DirectConv {
     }
 }
 
+/// The rows and columns the windows reach, padding included (and the
+/// whole image where the windows leave some of it out).
+pub(crate) fn padded_size(g: &ConvGeometry) -> [usize; 2] {
+    let reach = |a: usize| {
+        ((g.output[a] - 1) * g.stride[a] + g.dilation[a] * (g.kernel[a] - 1) + 1)
+            .max(g.input[a] + g.pad[a])
+    };
+    [reach(0), reach(1)]
+}
+
 /// The images as the kernel reads them: zero-padded copies, made once per
 /// call, or the input itself when no window reaches outside it.
 pub(crate) struct Images<'a> {
@@ -116,7 +121,7 @@ pub(crate) struct Images<'a> {
 
 impl Images<'_> {
     /// Image `b`.
-    pub fn image(&self, b: usize) -> &[f32] {
+    pub(crate) fn image(&self, b: usize) -> &[f32] {
         let all = if self.padded.is_empty() {
             self.input
         } else {
@@ -138,10 +143,21 @@ pub(crate) fn images<'a>(
     batch: usize,
     input: &'a [f32],
 ) -> Images<'a> {
-    let [ph, pw] = d.padded;
+    padded_images(g, d.padded, batch, input)
+}
+
+/// `batch` images of `input` zero-padded to `padded` (from
+/// [`padded_size`]).
+pub(crate) fn padded_images<'a>(
+    g: &ConvGeometry,
+    padded: [usize; 2],
+    batch: usize,
+    input: &'a [f32],
+) -> Images<'a> {
+    let [ph, pw] = padded;
     let plane = ph * pw;
     let [h, w] = g.input;
-    let unpadded = d.padded == g.input;
+    let unpadded = padded == g.input;
     let mut padded = pool::take(if unpadded { 0 } else { batch * g.c_in * plane });
     let (top, left) = (g.pad[0], g.pad[1]);
     for i in (0..batch * g.c_in).filter(|_| !unpadded) {

@@ -19,6 +19,9 @@ pub fn gemv(isa: Isa, w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], e
         // SAFETY: AVX-512F was detected (an `Isa` is only made from what
         // the CPU reports); the lengths were checked above.
         Isa::Avx512 => unsafe { gemv_avx512(w, m, k, x, y, ep) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 and FMA were detected; the lengths were checked above.
+        Isa::Avx2 => unsafe { gemv_avx2(w, m, k, x, y, ep) },
         _ => gemv_any(w, m, k, x, y, ep),
     }
 }
@@ -101,6 +104,68 @@ unsafe fn rows_avx512<const R: usize>(w: *const f32, k: usize, x: *const f32) ->
         }
         acc.map(|a| _mm512_reduce_add_ps(a))
     }
+}
+
+/// # Safety
+/// The CPU must support AVX2 and FMA; `w` holds `m * k` values, `x` `k`
+/// and `y` `m`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn gemv_avx2(w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], ep: &Epilogue) {
+    let mut r = 0;
+    while r + 4 <= m {
+        // SAFETY: rows r..r+4 exist (contract).
+        let sums = unsafe { rows_avx2::<4>(&w[r * k..(r + 4) * k], k, x) };
+        for (i, s) in sums.into_iter().enumerate() {
+            y[r + i] = finish(s, r + i, r + i, ep);
+        }
+        r += 4;
+    }
+    while r < m {
+        // SAFETY: row r exists (contract).
+        let [s] = unsafe { rows_avx2::<1>(&w[r * k..(r + 1) * k], k, x) };
+        y[r] = finish(s, r, r, ep);
+        r += 1;
+    }
+}
+
+/// The dot products of the `R` consecutive rows of length `k` in `w` with
+/// `x`: two vectors of 8 partial sums per row, then the tail one by one.
+///
+/// # Safety
+/// AVX2 and FMA must be present.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn rows_avx2<const R: usize>(w: &[f32], k: usize, x: &[f32]) -> [f32; R] {
+    use std::arch::x86_64::*;
+    assert!(w.len() >= R * k && x.len() >= k);
+    let (w, x) = (w.as_ptr(), x.as_ptr());
+    let mut acc = [[_mm256_setzero_ps(); 2]; R];
+    let mut j = 0;
+    while j + 16 <= k {
+        // SAFETY: j + 16 <= k in every row (asserted lengths).
+        unsafe {
+            let x0 = _mm256_loadu_ps(x.add(j));
+            let x1 = _mm256_loadu_ps(x.add(j + 8));
+            for (i, a) in acc.iter_mut().enumerate() {
+                a[0] = _mm256_fmadd_ps(_mm256_loadu_ps(w.add(i * k + j)), x0, a[0]);
+                a[1] = _mm256_fmadd_ps(_mm256_loadu_ps(w.add(i * k + j + 8)), x1, a[1]);
+            }
+        }
+        j += 16;
+    }
+    std::array::from_fn(|i| {
+        let mut lanes = [0.0f32; 8];
+        // SAFETY: `lanes` holds 8 values.
+        unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), _mm256_add_ps(acc[i][0], acc[i][1])) };
+        let mut sum: f32 = lanes.iter().sum();
+        for t in j..k {
+            // SAFETY: t < k in row i (asserted lengths).
+            sum = unsafe { (*w.add(i * k + t)).mul_add(*x.add(t), sum) };
+        }
+        sum
+    })
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 
 pub mod conv;
 pub mod direct;
+pub mod direct_avx2;
+pub mod flat;
 pub mod gemm;
 pub mod gemv;
 pub mod math;

@@ -502,32 +502,7 @@ unsafe fn transpose_8x8(
     unsafe {
         let src = rows.as_ptr().add(t0 * ld + kk0);
         let r: [__m256; 8] = std::array::from_fn(|i| _mm256_loadu_ps(src.add(i * ld)));
-        let a0 = _mm256_unpacklo_ps(r[0], r[1]);
-        let a1 = _mm256_unpackhi_ps(r[0], r[1]);
-        let a2 = _mm256_unpacklo_ps(r[2], r[3]);
-        let a3 = _mm256_unpackhi_ps(r[2], r[3]);
-        let a4 = _mm256_unpacklo_ps(r[4], r[5]);
-        let a5 = _mm256_unpackhi_ps(r[4], r[5]);
-        let a6 = _mm256_unpacklo_ps(r[6], r[7]);
-        let a7 = _mm256_unpackhi_ps(r[6], r[7]);
-        let b0 = _mm256_shuffle_ps::<0x44>(a0, a2);
-        let b1 = _mm256_shuffle_ps::<0xEE>(a0, a2);
-        let b2 = _mm256_shuffle_ps::<0x44>(a1, a3);
-        let b3 = _mm256_shuffle_ps::<0xEE>(a1, a3);
-        let b4 = _mm256_shuffle_ps::<0x44>(a4, a6);
-        let b5 = _mm256_shuffle_ps::<0xEE>(a4, a6);
-        let b6 = _mm256_shuffle_ps::<0x44>(a5, a7);
-        let b7 = _mm256_shuffle_ps::<0xEE>(a5, a7);
-        let out = [
-            _mm256_permute2f128_ps::<0x20>(b0, b4),
-            _mm256_permute2f128_ps::<0x20>(b1, b5),
-            _mm256_permute2f128_ps::<0x20>(b2, b6),
-            _mm256_permute2f128_ps::<0x20>(b3, b7),
-            _mm256_permute2f128_ps::<0x31>(b0, b4),
-            _mm256_permute2f128_ps::<0x31>(b1, b5),
-            _mm256_permute2f128_ps::<0x31>(b2, b6),
-            _mm256_permute2f128_ps::<0x31>(b3, b7),
-        ];
+        let out = super::simd::transpose_8x8(r);
         let dst = panel.as_mut_ptr().add(kk0 * nr + t0);
         for (i, v) in out.into_iter().enumerate() {
             _mm256_storeu_ps(dst.add(i * nr), v);

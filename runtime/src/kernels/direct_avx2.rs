@@ -1,0 +1,407 @@
+//! Convolution without im2col for AVX2 and FMA, output channels in blocks
+//! of 16: each output pixel's input values are broadcast straight from a
+//! zero-padded copy of the image and multiplied into 16 output channels at
+//! once (two ymm registers of weights, packed at load time as
+//! `[block][k][16]`, each row on a cache line of its own). A tile is 6
+//! consecutive output pixels in row order, across the ends of rows, so
+//! narrow outputs (ResNet's 7x7) fill every tile: 12 accumulators, 8 loads
+//! per 12 FMAs, every load aligned, nothing packed per call, and no pixel
+//! computed that is not stored. Strides and dilation only move where the
+//! broadcasts read.
+//!
+//! Up to [`GROUP_TILES`] tiles are summed together over each block of
+//! [`K_BLOCK`] rows of `k`, so that the block's weights are read from L1
+//! by all of them. Each output value is one tile's sum over `k` in order,
+//! whatever the tasks, so results do not depend on the thread count.
+
+use super::conv::{ConvGeometry, OutRows};
+use super::direct::{Images, padded_images, padded_size};
+use super::gemm::{Epilogue, Isa, Out, k_blocks_of};
+use crate::threads;
+
+/// Output channels per block: two ymm registers.
+const BLOCK: usize = 16;
+/// Pixels per tile.
+const PIXELS: usize = 6;
+/// Rows of the patch matrix summed per pass: their weights (8 KB) and the
+/// image values a group of tiles reads for them stay in L1.
+const K_BLOCK: usize = 128;
+/// Tiles summed together.
+const GROUP_TILES: usize = 8;
+/// Output pixels per task, about (a multiple of [`PIXELS`]).
+const TASK_PIXELS: usize = 64 * PIXELS;
+
+/// The weights of one `k` for a block's 16 channels, on one cache line.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(64))]
+struct Row([f32; BLOCK]);
+
+/// The weights of a convolution packed for [`conv2d`], and where each row
+/// of the patch matrix reads in the padded image.
+#[derive(Clone, Debug)]
+pub struct DirectAvx2 {
+    /// `[block][k]`, zero beyond `C_OUT`.
+    weights: Vec<Row>,
+    /// Per `k = (c, ky, kx)`: offset in the padded image of that input for
+    /// output pixel (0, 0).
+    offsets: Vec<u32>,
+    /// The padded image's height and width.
+    padded: [usize; 2],
+}
+
+impl DirectAvx2 {
+    /// Packs `weight` (`[C_OUT, C_IN, KH, KW]`) when the geometry suits the
+    /// kernel on this CPU: AVX2 and FMA, one group, `C_OUT` a multiple of 8.
+    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        if !Self::suits(g) {
+            return None;
+        }
+        let [kh, kw] = g.kernel;
+        let padded = padded_size(g);
+        let plane = padded[0] * padded[1];
+        if g.c_in
+            .checked_mul(plane)
+            .is_none_or(|n| n > u32::MAX as usize)
+        {
+            return None;
+        }
+        let k = g.patch_len();
+        let mut offsets = Vec::with_capacity(k);
+        for c in 0..g.c_in {
+            for i in 0..kh {
+                for j in 0..kw {
+                    let at = c * plane + i * g.dilation[0] * padded[1] + j * g.dilation[1];
+                    offsets.push(at as u32);
+                }
+            }
+        }
+        let blocks = g.c_out.div_ceil(BLOCK);
+        let mut weights = vec![Row::default(); blocks * k];
+        for b in 0..blocks {
+            for (kk, row) in weights[b * k..(b + 1) * k].iter_mut().enumerate() {
+                for m in 0..BLOCK.min(g.c_out - b * BLOCK) {
+                    row.0[m] = weight[(b * BLOCK + m) * k + kk];
+                }
+            }
+        }
+        Some(DirectAvx2 {
+            weights,
+            offsets,
+            padded,
+        })
+    }
+
+    /// Whether this CPU and `g` suit the kernel (sizes permitting).
+    pub fn suits(g: &ConvGeometry) -> bool {
+        Isa::detect() == Isa::Avx2
+            && g.groups == 1
+            && g.c_out.is_multiple_of(8)
+            && !g.output.contains(&0)
+            && !g.kernel.contains(&0)
+            && !g.stride.contains(&0)
+            && g.c_in > 0
+    }
+}
+
+/// `batch` images of `input` as the kernel reads them.
+pub(crate) fn images<'a>(
+    g: &ConvGeometry,
+    d: &DirectAvx2,
+    batch: usize,
+    input: &'a [f32],
+) -> Images<'a> {
+    padded_images(g, d.padded, batch, input)
+}
+
+/// Blocks of output channels.
+fn blocks(g: &ConvGeometry) -> usize {
+    g.c_out.div_ceil(BLOCK)
+}
+
+/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
+pub fn conv2d(
+    g: &ConvGeometry,
+    d: &DirectAvx2,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    ep: &Epilogue,
+) {
+    let images = images(g, d, batch, input);
+    let n = g.output[0] * g.output[1];
+    let pieces = n.div_ceil(TASK_PIXELS);
+    let per_piece = n.div_ceil(pieces).div_ceil(PIXELS) * PIXELS;
+    let blocks = blocks(g);
+    let out = Out::new(output);
+    // Block by block, then image by image: a block's weights stay in L2
+    // while every image of the batch uses them.
+    threads::for_each(blocks * batch * pieces, |t| {
+        let (block, rest) = (t / (batch * pieces), t % (batch * pieces));
+        let (b, piece) = (rest / pieces, rest % pieces);
+        let dest = OutRows::whole(g, out.offset(b * g.out_len()));
+        let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
+        let pixels = (piece * per_piece).min(n)..((piece + 1) * per_piece).min(n);
+        // SAFETY: `images` was made with `d`; each task writes its own
+        // pixels of its own block of output channels of its own image.
+        unsafe { self::pixels(g, d, &images, b, block, pixels, &dest, residual, ep) };
+    });
+    images.give();
+}
+
+/// Every block of output channels of output rows `ys` of image `b`.
+///
+/// # Safety
+/// As for [`pixels`].
+pub(crate) unsafe fn rows(
+    g: &ConvGeometry,
+    d: &DirectAvx2,
+    images: &Images,
+    b: usize,
+    ys: std::ops::Range<usize>,
+    dest: &OutRows,
+    ep: &Epilogue,
+) {
+    let ow = g.output[1];
+    for block in 0..blocks(g) {
+        let pixels = ys.start * ow..ys.end * ow;
+        // SAFETY: as for this function.
+        unsafe { self::pixels(g, d, images, b, block, pixels, dest, None, ep) };
+    }
+}
+
+/// Output pixels `pixels` (row-major indices) of image `b`, block `block`
+/// of 16 output channels, into `dest`; `residual` (if any) is laid out
+/// like one image's whole output.
+///
+/// # Safety
+/// `d` must have been made for `g` and `images` by [`images`] with `d`; the
+/// pixels' part of `dest` must be this caller's alone.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn pixels(
+    g: &ConvGeometry,
+    d: &DirectAvx2,
+    images: &Images,
+    b: usize,
+    block: usize,
+    pixels: std::ops::Range<usize>,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: AVX2 and FMA were detected when `d` was made; the reads lie
+    // in the padded image (`task` asserts it); the writes are the caller's.
+    unsafe {
+        task(g, d, images.image(b), block, pixels, dest, residual, ep)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (g, d, images, b, block, pixels, dest, residual, ep);
+}
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
+/// The sums of one tile: 6 pixels by two vectors of 8 channels.
+#[cfg(target_arch = "x86_64")]
+type Sums = [[__m256; 2]; PIXELS];
+
+/// The pixels of a task in tiles of 6, the tiles in groups summed together
+/// over each block of `k`.
+///
+/// # Safety
+/// AVX2 and FMA must be present; `image` must be the padded image of `d`;
+/// the pixels' part of `dest` must be this caller's alone.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn task(
+    g: &ConvGeometry,
+    d: &DirectAvx2,
+    image: &[f32],
+    block: usize,
+    pixels: std::ops::Range<usize>,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    if pixels.is_empty() {
+        return;
+    }
+    let k = d.offsets.len();
+    let weights = &d.weights[block * k..(block + 1) * k];
+    let ow = g.output[1];
+    let [sy, sx] = g.stride;
+    let pw = d.padded[1];
+    // Where the last pixel's window starts in the padded image.
+    let last = ((pixels.end - 1) / ow) * sy * pw + ((pixels.end - 1) % ow) * sx;
+    let furthest = last + d.offsets.iter().max().map_or(0, |&o| o as usize);
+    assert!(
+        furthest < image.len(),
+        "direct conv: the pixels read past the image"
+    );
+    let mut sums: [Sums; GROUP_TILES] = [[[_mm256_setzero_ps(); 2]; PIXELS]; GROUP_TILES];
+    let mut first = pixels.start;
+    // The row and column of pixel `first`, stepped along (no division per
+    // pixel: the shallowest layers have only a few FMAs per pixel).
+    let (mut y, mut x) = (first / ow, first % ow);
+    while first < pixels.end {
+        // A group of tiles from pixel `first`.
+        let group_end = (first + GROUP_TILES * PIXELS).min(pixels.end);
+        let count = (group_end - first).div_ceil(PIXELS);
+        let mut starts = [[0usize; PIXELS]; GROUP_TILES];
+        let mut corners = [(0usize, 0usize); GROUP_TILES];
+        let mut i = first;
+        for (s, corner) in starts.iter_mut().zip(&mut corners).take(count) {
+            *corner = (y, x);
+            for s in s.iter_mut() {
+                // A short last tile repeats its last pixel.
+                *s = y * sy * pw + x * sx;
+                if i + 1 < group_end {
+                    i += 1;
+                    x += 1;
+                    if x == ow {
+                        (x, y) = (0, y + 1);
+                    }
+                }
+            }
+        }
+        // On from the group's last pixel to the next group's first.
+        x += 1;
+        if x == ow {
+            (x, y) = (0, y + 1);
+        }
+        for (k0, kc) in k_blocks_of(k, K_BLOCK) {
+            let offsets = &d.offsets[k0..k0 + kc];
+            let w = &weights[k0..k0 + kc];
+            for (s, at) in sums.iter_mut().zip(&starts).take(count) {
+                // SAFETY: every read is at `image + start + offset` for a
+                // pixel of the task and an offset of the table, at most
+                // `furthest` (asserted).
+                unsafe { sum(offsets, w, image.as_ptr(), at, s, k0 == 0) };
+            }
+        }
+        for (t, (s, &corner)) in sums.iter().zip(&corners).enumerate().take(count) {
+            let p0 = first + t * PIXELS;
+            let tile = p0..(p0 + PIXELS).min(group_end);
+            // SAFETY: the tile's pixels are this task's.
+            unsafe { finish(g, s, block, tile, corner, pixels.end, dest, residual, ep) };
+        }
+        first = group_end;
+    }
+}
+
+/// Adds to one tile's `sums` (or sums from zero when `first`) the products
+/// of its 6 pixels' inputs (from `image + starts[p] + offset`) with 16
+/// output channels' weights, over the rows of `offsets`.
+///
+/// # Safety
+/// AVX2 and FMA must be present; `image + starts[p] + offsets[kk]` must be
+/// readable for every `p` and `kk`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn sum(
+    offsets: &[u32],
+    weights: &[Row],
+    image: *const f32,
+    starts: &[usize; PIXELS],
+    sums: &mut Sums,
+    first: bool,
+) {
+    assert!(weights.len() >= offsets.len());
+    let mut acc = [[_mm256_setzero_ps(); 2]; PIXELS];
+    if !first {
+        acc = *sums;
+    }
+    let src: [*const f32; PIXELS] = std::array::from_fn(|p| image.wrapping_add(starts[p]));
+    // Plain pointers to the end: the sums stay in registers.
+    let (mut op, mut wp) = (offsets.as_ptr(), weights.as_ptr());
+    let end = offsets.as_ptr_range().end;
+    while op < end {
+        // SAFETY: `op` and `wp` walk the offsets and their weights, each
+        // row 64-byte aligned; the broadcasts are in bounds (contract).
+        unsafe {
+            let offset = *op as usize;
+            let w0 = _mm256_load_ps((*wp).0.as_ptr());
+            let w1 = _mm256_load_ps((*wp).0.as_ptr().add(8));
+            for (a, s) in acc.iter_mut().zip(&src) {
+                let x = _mm256_broadcast_ss(&*s.add(offset));
+                a[0] = _mm256_fmadd_ps(x, w0, a[0]);
+                a[1] = _mm256_fmadd_ps(x, w1, a[1]);
+            }
+            op = op.add(1);
+            wp = wp.add(1);
+        }
+    }
+    *sums = acc;
+}
+
+/// One tile's sums for the pixels `tile` (the first at row and column
+/// `corner`) through the epilogue into
+/// `dest`: each half of the block turned from pixel by pixel into channel
+/// by channel (an 8x8 transpose), then per channel one store of 8 values
+/// from the tile's first pixel. The two past the tile's 6 belong to the
+/// task's next pixels, stored later; the last tile of a task (whose store
+/// would reach `end` or beyond) is stored value by value.
+///
+/// # Safety
+/// AVX2 and FMA must be present; the tile's pixels are this caller's.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn finish(
+    g: &ConvGeometry,
+    sums: &Sums,
+    block: usize,
+    tile: std::ops::Range<usize>,
+    (y, x): (usize, usize),
+    end: usize,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let n = g.output[0] * g.output[1];
+    let whole = tile.start + 8 <= end;
+    let channels = BLOCK.min(g.c_out - block * BLOCK);
+    // Each half's 8 rows: the tile's pixels, then zeros.
+    let halves: [[__m256; 8]; 2] = std::array::from_fn(|half| {
+        std::array::from_fn(|p| sums.get(p).map_or(_mm256_setzero_ps(), |s| s[half]))
+    });
+    for (half, &rows) in halves.iter().enumerate().take(channels.div_ceil(8)) {
+        let columns = super::simd::transpose_8x8(rows);
+        for (m, &column) in columns.iter().enumerate().take(channels - half * 8) {
+            let channel = block * BLOCK + half * 8 + m;
+            let scale = ep.scale.map_or(1.0, |s| s[channel]);
+            let shift = ep.shift.map_or(0.0, |s| s[channel]);
+            let mut v = _mm256_fmadd_ps(column, _mm256_set1_ps(scale), _mm256_set1_ps(shift));
+            let to = dest.at(channel, y, x);
+            let from = channel * n + tile.start;
+            if whole {
+                if let Some(r) = residual {
+                    let r = &r[from..from + 8];
+                    // SAFETY: `r` holds 8 values.
+                    v = _mm256_add_ps(v, unsafe { _mm256_loadu_ps(r.as_ptr()) });
+                }
+                // SAFETY: the 8 values from `to` are this task's (`whole`);
+                // those past the tile are stored again later.
+                unsafe {
+                    let dst = dest.out.slice(to, 8);
+                    _mm256_storeu_ps(dst.as_mut_ptr(), super::flat::activate(v, ep.act));
+                }
+                continue;
+            }
+            let mut values = [0.0f32; 8];
+            // SAFETY: `values` holds 8 values.
+            unsafe { _mm256_storeu_ps(values.as_mut_ptr(), v) };
+            // SAFETY: the tile's values from `to` are this task's.
+            let dst = unsafe { dest.out.slice(to, tile.len()) };
+            for (l, (d, &v)) in dst.iter_mut().zip(&values).enumerate() {
+                let v = match residual {
+                    Some(r) => v + r[from + l],
+                    None => v,
+                };
+                *d = ep.act.apply(v);
+            }
+        }
+    }
+}
