@@ -1081,7 +1081,8 @@ fn depthwise(
     let mult = g.c_out / g.c_in;
     let out = Out::new(output);
     #[cfg(target_arch = "x86_64")]
-    let padded_kernel = g.stride[1] == 1 && Isa::detect() == Isa::Avx512;
+    let isa = Isa::detect();
+    let padded_kernel = g.stride[1] == 1 && isa != Isa::Portable;
     threads::for_each(batch, |b| {
         #[cfg(target_arch = "x86_64")]
         let pad = PaddedPlane::of(g);
@@ -1104,9 +1105,15 @@ fn depthwise(
                         if o % mult == 0 {
                             pad.fill(g, plane, &mut padded);
                         }
-                        // SAFETY: AVX-512F was detected; `padded` holds the
-                        // plane's copy and `dst` a whole output plane.
-                        unsafe { depthwise_plane_avx512(g, pad, &padded, kernel, dst) };
+                        // SAFETY: the instruction set was detected; `padded`
+                        // holds the plane's copy and `dst` a whole output plane.
+                        unsafe {
+                            if isa == Isa::Avx512 {
+                                depthwise_plane_avx512(g, pad, &padded, kernel, dst)
+                            } else {
+                                depthwise_plane_avx2(g, pad, &padded, kernel, dst)
+                            }
+                        };
                         let (scale, shift) = (
                             ep.scale.map_or(1.0, |s| s[o]),
                             ep.shift.map_or(0.0, |s| s[o]),
@@ -1233,6 +1240,103 @@ unsafe fn depthwise_rows_avx512<const R: usize>(
         for (r, a) in acc.into_iter().enumerate() {
             // SAFETY: lanes 0..n are columns x0..x0+n of output row oy + r.
             unsafe { _mm512_mask_storeu_ps(dst.as_mut_ptr().add((oy + r) * ow + x0), mask, a) };
+        }
+    }
+}
+
+/// [`depthwise_plane_avx512`] for AVX2: sixteen columns of four output
+/// rows at a time in two vectors each.
+///
+/// # Safety
+/// AVX2 and FMA must be present; as for [`depthwise_plane_avx512`].
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn depthwise_plane_avx2(
+    g: &ConvGeometry,
+    pad: PaddedPlane,
+    padded: &[f32],
+    kernel: &[f32],
+    dst: &mut [f32],
+) {
+    let oh = g.output[0];
+    let mut oy = 0;
+    while oy + 4 <= oh {
+        // SAFETY: as for this function; rows oy..oy + 4 exist.
+        unsafe { depthwise_rows_avx2::<4>(g, pad, padded, kernel, dst, oy) };
+        oy += 4;
+    }
+    while oy < oh {
+        // SAFETY: as above; row oy exists.
+        unsafe { depthwise_rows_avx2::<1>(g, pad, padded, kernel, dst, oy) };
+        oy += 1;
+    }
+}
+
+/// Output rows `oy..oy + R` of [`depthwise_plane_avx2`].
+///
+/// # Safety
+/// As for [`depthwise_plane_avx2`], and `oy + R <= oh`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn depthwise_rows_avx2<const R: usize>(
+    g: &ConvGeometry,
+    pad: PaddedPlane,
+    padded: &[f32],
+    kernel: &[f32],
+    dst: &mut [f32],
+    oy: usize,
+) {
+    use std::arch::x86_64::*;
+    let [oh, ow] = g.output;
+    let [kh, kw] = g.kernel;
+    let [dy, dx] = g.dilation;
+    assert!(
+        padded.len() >= pad.len()
+            && pad == PaddedPlane::of(g)
+            && dst.len() >= oh * ow
+            && kernel.len() >= kh * kw
+            && oy + R <= oh
+    );
+    let mut rows = [0usize; R];
+    for (r, row) in rows.iter_mut().enumerate() {
+        *row = (oy + r) * g.stride[0] * pad.cols;
+    }
+    for x0 in (0..ow).step_by(16) {
+        let n = (ow - x0).min(16);
+        let mut acc = [[_mm256_setzero_ps(); 2]; R];
+        for i in 0..kh {
+            for j in 0..kw {
+                let wv = _mm256_set1_ps(kernel[i * kw + j]);
+                let at = i * dy * pad.cols + x0 + j * dx;
+                for (a, &row) in acc.iter_mut().zip(&rows) {
+                    // SAFETY: row + at + 15 lies inside `padded`, as for
+                    // `depthwise_rows_avx512`.
+                    unsafe {
+                        let p = padded.as_ptr().add(row + at);
+                        a[0] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(p), a[0]);
+                        a[1] = _mm256_fmadd_ps(wv, _mm256_loadu_ps(p.add(8)), a[1]);
+                    }
+                }
+            }
+        }
+        for (r, a) in acc.iter().enumerate() {
+            let out = &mut dst[(oy + r) * ow + x0..][..n];
+            if n == 16 {
+                // SAFETY: `out` holds 16 values.
+                unsafe {
+                    _mm256_storeu_ps(out.as_mut_ptr(), a[0]);
+                    _mm256_storeu_ps(out.as_mut_ptr().add(8), a[1]);
+                }
+            } else {
+                let mut values = [0.0f32; 16];
+                // SAFETY: `values` holds 16 values.
+                unsafe {
+                    _mm256_storeu_ps(values.as_mut_ptr(), a[0]);
+                    _mm256_storeu_ps(values.as_mut_ptr().add(8), a[1]);
+                }
+                out.copy_from_slice(&values[..n]);
+            }
         }
     }
 }
@@ -1666,6 +1770,17 @@ mod tests {
         // dilation with groups
         check(
             geo(4, 6, [9, 9], [3, 3], [1, 1], [2, 2], [2, 2], 2),
+            1,
+            true,
+        );
+        // groups of 16 and of 8 output channels (blocks per group)
+        check(
+            geo(16, 32, [9, 11], [3, 3], [1, 1], [2, 2], [2, 2], 2),
+            2,
+            true,
+        );
+        check(
+            geo(6, 24, [7, 8], [3, 3], [2, 1], [1, 1], [1, 1], 3),
             1,
             true,
         );

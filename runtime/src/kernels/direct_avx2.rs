@@ -23,9 +23,9 @@ use crate::threads;
 const BLOCK: usize = 16;
 /// Pixels per tile.
 const PIXELS: usize = 6;
-/// Rows of the patch matrix summed per pass: their weights (8 KB) and the
+/// Rows of the patch matrix summed per pass: their weights (16 KB) and the
 /// image values a group of tiles reads for them stay in L1.
-const K_BLOCK: usize = 128;
+const K_BLOCK: usize = 256;
 /// Tiles summed together.
 const GROUP_TILES: usize = 8;
 /// Output pixels per task, about (a multiple of [`PIXELS`]).
@@ -50,8 +50,9 @@ pub struct DirectAvx2 {
 }
 
 impl DirectAvx2 {
-    /// Packs `weight` (`[C_OUT, C_IN, KH, KW]`) when the geometry suits the
-    /// kernel on this CPU: AVX2 and FMA, one group, `C_OUT` a multiple of 8.
+    /// Packs `weight` (`[C_OUT, C_IN/G, KH, KW]`) when the geometry suits
+    /// the kernel on this CPU: AVX2 and FMA, and each group's output
+    /// channels a multiple of 8.
     pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         if !Self::suits(g) {
             return None;
@@ -67,7 +68,7 @@ impl DirectAvx2 {
         }
         let k = g.patch_len();
         let mut offsets = Vec::with_capacity(k);
-        for c in 0..g.c_in {
+        for c in 0..g.c_in / g.groups {
             for i in 0..kh {
                 for j in 0..kw {
                     let at = c * plane + i * g.dilation[0] * padded[1] + j * g.dilation[1];
@@ -75,12 +76,13 @@ impl DirectAvx2 {
                 }
             }
         }
-        let blocks = g.c_out.div_ceil(BLOCK);
+        let blocks = blocks(g);
         let mut weights = vec![Row::default(); blocks * k];
         for b in 0..blocks {
+            let (_, first, count) = block_channels(g, b);
             for (kk, row) in weights[b * k..(b + 1) * k].iter_mut().enumerate() {
-                for m in 0..BLOCK.min(g.c_out - b * BLOCK) {
-                    row.0[m] = weight[(b * BLOCK + m) * k + kk];
+                for m in 0..count {
+                    row.0[m] = weight[(first + m) * k + kk];
                 }
             }
         }
@@ -94,8 +96,10 @@ impl DirectAvx2 {
     /// Whether this CPU and `g` suit the kernel (sizes permitting).
     pub fn suits(g: &ConvGeometry) -> bool {
         Isa::detect() == Isa::Avx2
-            && g.groups == 1
-            && g.c_out.is_multiple_of(8)
+            && g.groups > 0
+            && g.c_in.is_multiple_of(g.groups)
+            && g.c_out.is_multiple_of(g.groups)
+            && (g.c_out / g.groups).is_multiple_of(8)
             && !g.output.contains(&0)
             && !g.kernel.contains(&0)
             && !g.stride.contains(&0)
@@ -113,9 +117,19 @@ pub(crate) fn images<'a>(
     padded_images(g, d.padded, batch, input)
 }
 
-/// Blocks of output channels.
+/// Blocks of output channels: each group's in blocks of 16 (the last
+/// perhaps of 8).
 fn blocks(g: &ConvGeometry) -> usize {
-    g.c_out.div_ceil(BLOCK)
+    g.groups * (g.c_out / g.groups).div_ceil(BLOCK)
+}
+
+/// Block `block`'s group, first output channel and number of channels.
+fn block_channels(g: &ConvGeometry, block: usize) -> (usize, usize, usize) {
+    let og = g.c_out / g.groups;
+    let per_group = og.div_ceil(BLOCK);
+    let (group, b) = (block / per_group, block % per_group);
+    let first = b * BLOCK;
+    (group, group * og + first, BLOCK.min(og - first))
 }
 
 /// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
@@ -229,6 +243,10 @@ unsafe fn task(
     }
     let k = d.offsets.len();
     let weights = &d.weights[block * k..(block + 1) * k];
+    // The block's group reads its own input channels.
+    let (group, ..) = block_channels(g, block);
+    let plane = d.padded[0] * d.padded[1];
+    let image = &image[group * (g.c_in / g.groups) * plane..];
     let ow = g.output[1];
     let [sy, sx] = g.stride;
     let pw = d.padded[1];
@@ -240,67 +258,91 @@ unsafe fn task(
         "direct conv: the pixels read past the image"
     );
     let mut sums: [Sums; GROUP_TILES] = [[[_mm256_setzero_ps(); 2]; PIXELS]; GROUP_TILES];
+    let epilogue = block_epilogue(g, block, ep);
+    // Tiles as even as possible (their sizes differ by one at most), so
+    // that no tile computes pixels it does not store; groups likewise.
+    let len = pixels.len();
+    let tiles = len.div_ceil(PIXELS);
+    let (size, longer) = (len / tiles, len % tiles);
+    let groups = tiles.div_ceil(GROUP_TILES);
+    let (per_group, more) = (tiles / groups, tiles % groups);
+    let mut tile = 0;
     let mut first = pixels.start;
     // The row and column of pixel `first`, stepped along (no division per
     // pixel: the shallowest layers have only a few FMAs per pixel).
     let (mut y, mut x) = (first / ow, first % ow);
-    while first < pixels.end {
-        // A group of tiles from pixel `first`.
-        let group_end = (first + GROUP_TILES * PIXELS).min(pixels.end);
-        let count = (group_end - first).div_ceil(PIXELS);
+    for group in 0..groups {
+        let count = per_group + usize::from(group < more);
         let mut starts = [[0usize; PIXELS]; GROUP_TILES];
-        let mut corners = [(0usize, 0usize); GROUP_TILES];
-        let mut i = first;
-        for (s, corner) in starts.iter_mut().zip(&mut corners).take(count) {
-            *corner = (y, x);
-            for s in s.iter_mut() {
-                // A short last tile repeats its last pixel.
+        let mut at = [(0usize, 0usize, 0usize, 0usize); GROUP_TILES];
+        let mut next = first;
+        for (s, at) in starts.iter_mut().zip(&mut at).take(count) {
+            let p = size + usize::from(tile < longer);
+            // Its first pixel, row and column, and its size.
+            *at = (next, y, x, p);
+            for s in &mut s[..p] {
                 *s = y * sy * pw + x * sx;
-                if i + 1 < group_end {
-                    i += 1;
-                    x += 1;
-                    if x == ow {
-                        (x, y) = (0, y + 1);
-                    }
+                x += 1;
+                if x == ow {
+                    (x, y) = (0, y + 1);
                 }
             }
-        }
-        // On from the group's last pixel to the next group's first.
-        x += 1;
-        if x == ow {
-            (x, y) = (0, y + 1);
+            next += p;
+            tile += 1;
         }
         for (k0, kc) in k_blocks_of(k, K_BLOCK) {
             let offsets = &d.offsets[k0..k0 + kc];
             let w = &weights[k0..k0 + kc];
-            for (s, at) in sums.iter_mut().zip(&starts).take(count) {
+            for (s, (start, &(.., p))) in sums.iter_mut().zip(starts.iter().zip(&at)).take(count) {
+                let first = k0 == 0;
+                let image = image.as_ptr();
                 // SAFETY: every read is at `image + start + offset` for a
                 // pixel of the task and an offset of the table, at most
                 // `furthest` (asserted).
-                unsafe { sum(offsets, w, image.as_ptr(), at, s, k0 == 0) };
+                unsafe {
+                    match p {
+                        6 => sum::<6>(offsets, w, image, start, s, first),
+                        5 => sum::<5>(offsets, w, image, start, s, first),
+                        4 => sum::<4>(offsets, w, image, start, s, first),
+                        3 => sum::<3>(offsets, w, image, start, s, first),
+                        2 => sum::<2>(offsets, w, image, start, s, first),
+                        _ => sum::<1>(offsets, w, image, start, s, first),
+                    }
+                }
             }
         }
-        for (t, (s, &corner)) in sums.iter().zip(&corners).enumerate().take(count) {
-            let p0 = first + t * PIXELS;
-            let tile = p0..(p0 + PIXELS).min(group_end);
+        for (s, &(p0, y, x, p)) in sums.iter().zip(&at).take(count) {
             // SAFETY: the tile's pixels are this task's.
-            unsafe { finish(g, s, block, tile, corner, pixels.end, dest, residual, ep) };
+            unsafe {
+                finish(
+                    g,
+                    s,
+                    block,
+                    p0..p0 + p,
+                    (y, x),
+                    pixels.end,
+                    dest,
+                    residual,
+                    ep,
+                    &epilogue,
+                )
+            };
         }
-        first = group_end;
+        first = next;
     }
 }
 
-/// Adds to one tile's `sums` (or sums from zero when `first`) the products
-/// of its 6 pixels' inputs (from `image + starts[p] + offset`) with 16
-/// output channels' weights, over the rows of `offsets`.
+/// Adds to the first `P` pixels of one tile's `sums` (or sums from zero
+/// when `first`) the products of their inputs (from `image + starts[p] +
+/// offset`) with 16 output channels' weights, over the rows of `offsets`.
 ///
 /// # Safety
 /// AVX2 and FMA must be present; `image + starts[p] + offsets[kk]` must be
-/// readable for every `p` and `kk`.
+/// readable for every `p < P` and `kk`.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[inline]
-unsafe fn sum(
+unsafe fn sum<const P: usize>(
     offsets: &[u32],
     weights: &[Row],
     image: *const f32,
@@ -308,12 +350,15 @@ unsafe fn sum(
     sums: &mut Sums,
     first: bool,
 ) {
-    assert!(weights.len() >= offsets.len());
-    let mut acc = [[_mm256_setzero_ps(); 2]; PIXELS];
+    assert!(weights.len() >= offsets.len() && P <= PIXELS);
+    let mut acc = [[_mm256_setzero_ps(); 2]; P];
     if !first {
-        acc = *sums;
+        acc.copy_from_slice(&sums[..P]);
     }
-    let src: [*const f32; PIXELS] = std::array::from_fn(|p| image.wrapping_add(starts[p]));
+    let mut src = [image; P];
+    for (s, &start) in src.iter_mut().zip(starts) {
+        *s = image.wrapping_add(start);
+    }
     // Plain pointers to the end: the sums stay in registers.
     let (mut op, mut wp) = (offsets.as_ptr(), weights.as_ptr());
     let end = offsets.as_ptr_range().end;
@@ -333,7 +378,7 @@ unsafe fn sum(
             wp = wp.add(1);
         }
     }
-    *sums = acc;
+    sums[..P].copy_from_slice(&acc);
 }
 
 /// One tile's sums for the pixels `tile` (the first at row and column
@@ -359,49 +404,79 @@ unsafe fn finish(
     dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
+    [scale, shift]: &[[__m256; 2]; 2],
 ) {
     let n = g.output[0] * g.output[1];
     let whole = tile.start + 8 <= end;
-    let channels = BLOCK.min(g.c_out - block * BLOCK);
-    // Each half's 8 rows: the tile's pixels, then zeros.
-    let halves: [[__m256; 8]; 2] = std::array::from_fn(|half| {
-        std::array::from_fn(|p| sums.get(p).map_or(_mm256_setzero_ps(), |s| s[half]))
-    });
+    let (_, first, channels) = block_channels(g, block);
+    // Scale and shift while each vector holds one pixel's channels (the
+    // activation too, unless a residual comes first), then each half's 8
+    // rows (the tile's pixels, then zeros) turned into columns.
+    // (Loops, not closures: a closure is compiled without AVX2.)
+    let mut halves = [[_mm256_setzero_ps(); 8]; 2];
+    for (p, s) in sums.iter().enumerate() {
+        for half in 0..2 {
+            let v = _mm256_fmadd_ps(s[half], scale[half], shift[half]);
+            halves[half][p] = if residual.is_none() {
+                super::flat::activate(v, ep.act)
+            } else {
+                v
+            };
+        }
+    }
     for (half, &rows) in halves.iter().enumerate().take(channels.div_ceil(8)) {
         let columns = super::simd::transpose_8x8(rows);
         for (m, &column) in columns.iter().enumerate().take(channels - half * 8) {
-            let channel = block * BLOCK + half * 8 + m;
-            let scale = ep.scale.map_or(1.0, |s| s[channel]);
-            let shift = ep.shift.map_or(0.0, |s| s[channel]);
-            let mut v = _mm256_fmadd_ps(column, _mm256_set1_ps(scale), _mm256_set1_ps(shift));
+            let channel = first + half * 8 + m;
             let to = dest.at(channel, y, x);
             let from = channel * n + tile.start;
             if whole {
+                let mut v = column;
                 if let Some(r) = residual {
                     let r = &r[from..from + 8];
                     // SAFETY: `r` holds 8 values.
                     v = _mm256_add_ps(v, unsafe { _mm256_loadu_ps(r.as_ptr()) });
+                    v = super::flat::activate(v, ep.act);
                 }
                 // SAFETY: the 8 values from `to` are this task's (`whole`);
                 // those past the tile are stored again later.
-                unsafe {
-                    let dst = dest.out.slice(to, 8);
-                    _mm256_storeu_ps(dst.as_mut_ptr(), super::flat::activate(v, ep.act));
-                }
+                unsafe { _mm256_storeu_ps(dest.out.slice(to, 8).as_mut_ptr(), v) };
                 continue;
             }
             let mut values = [0.0f32; 8];
             // SAFETY: `values` holds 8 values.
-            unsafe { _mm256_storeu_ps(values.as_mut_ptr(), v) };
+            unsafe { _mm256_storeu_ps(values.as_mut_ptr(), column) };
             // SAFETY: the tile's values from `to` are this task's.
             let dst = unsafe { dest.out.slice(to, tile.len()) };
             for (l, (d, &v)) in dst.iter_mut().zip(&values).enumerate() {
-                let v = match residual {
-                    Some(r) => v + r[from + l],
+                *d = match residual {
+                    Some(r) => ep.act.apply(v + r[from + l]),
                     None => v,
                 };
-                *d = ep.act.apply(v);
             }
         }
     }
+}
+
+/// The block's scale and shift (1 and 0 where the epilogue has none, and
+/// beyond `C_OUT`), as two vectors of 8 channels each.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+fn block_epilogue(g: &ConvGeometry, block: usize, ep: &Epilogue) -> [[__m256; 2]; 2] {
+    let (_, first, channels) = block_channels(g, block);
+    let mut out = [[_mm256_setzero_ps(); 2]; 2];
+    for (o, (values, default)) in out.iter_mut().zip([(ep.scale, 1.0), (ep.shift, 0.0)]) {
+        let mut lanes = [default; BLOCK];
+        if let Some(v) = values {
+            lanes[..channels].copy_from_slice(&v[first..first + channels]);
+        }
+        // SAFETY: `lanes` holds 16 values.
+        unsafe {
+            *o = [
+                _mm256_loadu_ps(lanes.as_ptr()),
+                _mm256_loadu_ps(lanes.as_ptr().add(8)),
+            ];
+        }
+    }
+    out
 }

@@ -685,7 +685,11 @@ unsafe fn sum<const M: usize, const V: usize>(
         // the reads are in bounds by the contract.
         unsafe {
             let base = src.add(*op as usize);
-            let x: [__m256; V] = std::array::from_fn(|v| _mm256_loadu_ps(base.add(8 * v)));
+            // (A loop, not `from_fn`: a closure is compiled without AVX2.)
+            let mut x = [_mm256_setzero_ps(); V];
+            for (v, x) in x.iter_mut().enumerate() {
+                *x = _mm256_loadu_ps(base.add(8 * v));
+            }
             for (m, a) in acc.iter_mut().enumerate() {
                 let wm = _mm256_broadcast_ss(&*wp.add(m));
                 for (a, &x) in a.iter_mut().zip(&x) {

@@ -66,18 +66,21 @@ fn horizontal_any(row: &[f32], k: usize, s: usize, dil: usize, out: &mut [f32]) 
 /// sides), then across the window's columns.
 pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
     #[cfg(target_arch = "x86_64")]
-    if g.is_plain_2x2() && super::gemm::Isa::detect() == super::gemm::Isa::Avx512 {
+    if g.is_plain_2x2() {
+        use super::gemm::Isa;
         let planes = g.planes(batch);
         let (plane_in, plane_out) = (g.input[0] * g.input[1], g.output[0] * g.output[1]);
-        // SAFETY: AVX-512F was detected; the slices hold whole planes.
-        unsafe {
-            max_pool_2x2_avx512(
-                g,
-                &input[..planes * plane_in],
-                &mut output[..planes * plane_out],
-            )
-        };
-        return;
+        let (input, output) = (
+            &input[..planes * plane_in],
+            &mut output[..planes * plane_out],
+        );
+        match Isa::detect() {
+            // SAFETY: AVX-512F was detected; the slices hold whole planes.
+            Isa::Avx512 => return unsafe { max_pool_2x2_avx512(g, input, output) },
+            // SAFETY: AVX2 was detected; as above.
+            Isa::Avx2 => return unsafe { max_pool_2x2_avx2(g, input, output) },
+            Isa::Portable => {}
+        }
     }
     max_pool2d_any(g, batch, input, output);
 }
@@ -184,6 +187,63 @@ unsafe fn max_pool_2x2_avx512(g: &PoolGeometry, input: &[f32], output: &mut [f32
                     );
                     _mm512_mask_storeu_ps(out_row.as_mut_ptr().add(x0), lanes(n), m);
                 }
+            }
+        }
+    }
+}
+
+/// [`max_nan_avx512`] for AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+fn max_nan_avx2(
+    a: std::arch::x86_64::__m256,
+    b: std::arch::x86_64::__m256,
+) -> std::arch::x86_64::__m256 {
+    use std::arch::x86_64::*;
+    let m = _mm256_max_ps(a, b);
+    _mm256_blendv_ps(m, a, _mm256_cmp_ps::<_CMP_UNORD_Q>(a, a))
+}
+
+/// [`max_pool_2x2_avx512`] for AVX2: eight outputs at a time from two rows
+/// of 16 inputs, the even and odd columns pulled apart by two shuffles and
+/// put back in order by one permute; the last few outputs of a row one by
+/// one.
+///
+/// # Safety
+/// The CPU must support AVX2; `input` and `output` hold whole planes of
+/// `g`'s input and output sizes, and `g.is_plain_2x2()`.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn max_pool_2x2_avx2(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
+    use std::arch::x86_64::*;
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let whole = ow / 8 * 8;
+    for (src, dst) in input
+        .chunks_exact(h * w)
+        .zip(output.chunks_exact_mut(oh * ow))
+    {
+        for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+            let top = &src[2 * oy * w..(2 * oy + 1) * w];
+            let bottom = &src[(2 * oy + 1) * w..(2 * oy + 2) * w];
+            for x0 in (0..whole).step_by(8) {
+                // SAFETY: inputs 2*x0 .. 2*x0 + 16 <= 2*ow <= w of each row,
+                // outputs x0 .. x0 + 8 <= ow.
+                unsafe {
+                    let (t, b) = (top.as_ptr().add(2 * x0), bottom.as_ptr().add(2 * x0));
+                    let v0 = max_nan_avx2(_mm256_loadu_ps(t), _mm256_loadu_ps(b));
+                    let v1 = max_nan_avx2(_mm256_loadu_ps(t.add(8)), _mm256_loadu_ps(b.add(8)));
+                    // Per 128-bit half: columns 0 2 | 8 10 ..., and 1 3 | 9 11.
+                    let even = _mm256_shuffle_ps::<0b10_00_10_00>(v0, v1);
+                    let odd = _mm256_shuffle_ps::<0b11_01_11_01>(v0, v1);
+                    let m = _mm256_castps_pd(max_nan_avx2(even, odd));
+                    let m = _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(m));
+                    _mm256_storeu_ps(out_row.as_mut_ptr().add(x0), m);
+                }
+            }
+            for (x, o) in out_row.iter_mut().enumerate().skip(whole) {
+                let m = max_nan(top[2 * x], top[2 * x + 1]);
+                *o = max_nan(m, max_nan(bottom[2 * x], bottom[2 * x + 1]));
             }
         }
     }
@@ -371,10 +431,19 @@ mod tests {
     use super::*;
 
     /// The 2x2 fast path against the general one: odd sizes (a column and
-    /// a row left over), widths around the 16-lane steps, and NaNs.
+    /// a row left over), widths around the 8- and 16-lane steps, and NaNs.
     #[test]
     fn plain_2x2_matches_general_path() {
-        for (h, w) in [(2, 2), (5, 7), (4, 32), (6, 33), (3, 64), (9, 65), (2, 200)] {
+        for (h, w) in [
+            (2, 2),
+            (5, 7),
+            (4, 18),
+            (4, 32),
+            (6, 33),
+            (3, 64),
+            (9, 65),
+            (2, 200),
+        ] {
             let g = PoolGeometry {
                 channels: 3,
                 input: [h, w],
