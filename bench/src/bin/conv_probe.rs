@@ -18,7 +18,12 @@ fn main() {
     // The kernels this CPU can run beside the GEMM.
     let kernels: &[ConvKernel] = match isa {
         Isa::Avx512 => &[ConvKernel::Gemm, ConvKernel::Direct, ConvKernel::Shallow],
-        Isa::Avx2 => &[ConvKernel::Gemm, ConvKernel::Flat, ConvKernel::Direct],
+        Isa::Avx2 => &[
+            ConvKernel::Gemm,
+            ConvKernel::Flat,
+            ConvKernel::Direct,
+            ConvKernel::Winograd,
+        ],
         Isa::Portable => &[ConvKernel::Gemm],
     };
     // (name, c_in, c_out, input, kernel, stride, pad)

@@ -12,6 +12,7 @@ use super::padded::PaddedPlane;
 use super::pool::PoolGeometry;
 use super::shallow::{self, ShallowConv};
 use super::simd::vectorized;
+use super::winograd::{self, Winograd};
 use crate::pool;
 use crate::threads;
 
@@ -135,6 +136,9 @@ pub enum ConvKernel {
     /// Eight pixels a vector of flattened rows times broadcast weights,
     /// for AVX2 ([`flat`]).
     Flat,
+    /// Winograd's F(2x2, 3x3) for 3x3 kernels at stride 1, for AVX2
+    /// ([`winograd`]).
+    Winograd,
 }
 
 /// The kernel that runs this geometry fastest, where it suits it (measured
@@ -152,7 +156,9 @@ pub enum ConvKernel {
 fn choose(g: &ConvGeometry) -> ConvKernel {
     let deep = g.patch_len() >= 64;
     if Isa::detect() == Isa::Avx2 {
-        if DirectAvx2::suits(g) {
+        if Winograd::suits(g) {
+            ConvKernel::Winograd
+        } else if DirectAvx2::suits(g) {
             ConvKernel::Direct
         } else if FlatConv::suits(g) {
             ConvKernel::Flat
@@ -191,6 +197,8 @@ pub struct PackedConv {
     flat: Option<FlatConv>,
     /// The weights for the direct kernel of AVX2, likewise.
     direct_avx2: Option<DirectAvx2>,
+    /// The transformed weights for Winograd's kernel, likewise.
+    winograd: Option<Winograd>,
 }
 
 impl PackedConv {
@@ -214,6 +222,7 @@ impl PackedConv {
             shallow: None,
             flat: None,
             direct_avx2: None,
+            winograd: None,
         };
         if g.is_depthwise() {
             return bare;
@@ -240,6 +249,14 @@ impl PackedConv {
                 if let Some(d) = DirectAvx2::new(g, weight) {
                     return PackedConv {
                         direct_avx2: Some(d),
+                        ..bare
+                    };
+                }
+            }
+            (Isa::Avx2, ConvKernel::Winograd) => {
+                if let Some(w) = Winograd::new(g, weight) {
+                    return PackedConv {
+                        winograd: Some(w),
                         ..bare
                     };
                 }
@@ -275,6 +292,8 @@ impl PackedConv {
             ConvKernel::Shallow
         } else if self.flat.is_some() {
             ConvKernel::Flat
+        } else if self.winograd.is_some() {
+            ConvKernel::Winograd
         } else {
             ConvKernel::Gemm
         }
@@ -858,6 +877,10 @@ pub fn conv2d(
         direct_avx2::conv2d(g, d, batch, input, output, epilogue);
         return;
     }
+    if let Some(w) = &packed.winograd {
+        winograd::conv2d(g, w, batch, input, output, epilogue);
+        return;
+    }
     let Some(first) = packed.groups.first() else {
         return;
     };
@@ -941,7 +964,7 @@ const BAND_ROWS: usize = 8;
 pub fn poolable(g: &ConvGeometry, packed: &PackedConv, pool: &PoolGeometry) -> bool {
     let [kh, kw] = pool.kernel;
     packed.geometry == *g
-        && packed.kernel() != ConvKernel::Gemm
+        && !matches!(packed.kernel(), ConvKernel::Gemm | ConvKernel::Winograd)
         && pool.channels == g.c_out
         && pool.input == g.output
         && pool.stride == pool.kernel
@@ -1450,6 +1473,9 @@ mod tests {
         }
         if DirectAvx2::new(&g, &w).is_some() {
             kernels.push((Isa::Avx2, ConvKernel::Direct));
+        }
+        if Winograd::new(&g, &w).is_some() {
+            kernels.push((Isa::Avx2, ConvKernel::Winograd));
         }
         for (isa, kernel) in kernels {
             let mut y = vec![f32::NAN; batch * g.out_len()];

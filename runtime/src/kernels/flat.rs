@@ -309,7 +309,7 @@ fn copy_image(g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]
 
 /// `dst[v] = src[2 * v]`: eight at a time from two vectors, the even
 /// values pulled out by a shuffle and a permute.
-fn every_second(src: &[f32], dst: &mut [f32]) {
+pub(crate) fn every_second(src: &[f32], dst: &mut [f32]) {
     let n = dst.len();
     assert!(
         n == 0 || src.len() > 2 * (n - 1),

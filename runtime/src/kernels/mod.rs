@@ -12,3 +12,4 @@ mod padded;
 pub mod pool;
 pub mod shallow;
 pub mod simd;
+pub mod winograd;

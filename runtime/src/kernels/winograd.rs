@@ -1,0 +1,502 @@
+//! 3x3 convolution with stride 1 by Winograd's minimal filtering,
+//! F(2x2, 3x3), for AVX2 and FMA: each 2x2 block of output pixels (a
+//! tile) comes from the 4x4 block of input around it by 16 products per
+//! input and output channel instead of 36, 2.25 times fewer multiply-adds.
+//!
+//! With `d` a tile's 4x4 input of one channel and `g` a 3x3 kernel,
+//! `Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A`, where
+//!
+//! ```text
+//!      | 1  0 -1  0 |        | 1    0    0  |
+//! Bᵀ = | 0  1  1  0 |    G = | 1/2  1/2  1/2|    Aᵀ = | 1  1  1  0 |
+//!      | 0 -1  1  0 |        | 1/2 -1/2  1/2|         | 0  1 -1 -1 |
+//!      | 0  1  0 -1 |        | 0    0    1  |
+//! ```
+//!
+//! The kernels' transforms `U = G g Gᵀ` are made once, in f64, at load
+//! time. Each call transforms the inputs (`V = Bᵀ d B`, additions only),
+//! then for each of the 16 positions `ξ` of a transformed tile multiplies
+//! the matrices `U_ξ` (`C_OUT x C_IN`) and `V_ξ` (`C_IN x tiles`), 6
+//! output channels by 16 tiles at a time in 12 accumulators, and turns
+//! each tile's 16 sums back into its 2x2 outputs (`Aᵀ M A`, additions
+//! only) with the epilogue. The transforms add rounding of their own: the
+//! results differ from a direct convolution's by a few units in the last
+//! place of the sums (the fixture tests measure it against PyTorch's
+//! float64 run).
+//!
+//! Tiles are numbered row by row; a vector of 8 consecutive tiles that
+//! crosses the end of a row of tiles is read with gathers. Each output
+//! value is one sum over the input channels in order, whatever the tasks,
+//! so the results do not depend on the thread count.
+
+use super::conv::{ConvGeometry, OutRows};
+use super::gemm::{Epilogue, Isa, Out};
+use crate::pool;
+use crate::threads;
+
+/// Output channels per microkernel tile.
+const MR: usize = 6;
+/// Tiles per microkernel tile (two vectors).
+const NR: usize = 16;
+/// Tile panels per task, about.
+const TASK_PANELS: usize = 8;
+
+/// Rows and columns of the tiles of a geometry.
+fn tiles(g: &ConvGeometry) -> [usize; 2] {
+    [g.output[0].div_ceil(2), g.output[1].div_ceil(2)]
+}
+
+/// The transformed kernels of a convolution, and the size of the input's
+/// padded, column-split copy.
+#[derive(Clone, Debug)]
+pub struct Winograd {
+    /// `U`: `[ξ][panel of 6 output channels][c][6]`, zero beyond `C_OUT`.
+    u: Vec<f32>,
+    /// Rows of the padded copy, and columns of each of its two column
+    /// phases (even and odd columns).
+    rows: usize,
+    half: usize,
+}
+
+impl Winograd {
+    /// Transforms `weight` (`[C_OUT, C_IN, 3, 3]`) when the geometry suits:
+    /// a 3x3 kernel at stride 1, no dilation, one group, on a CPU with
+    /// AVX2 and FMA.
+    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        if !Self::suits(g) {
+            return None;
+        }
+        let [th, tw] = tiles(g);
+        let (rows, half) = (2 * th + 2, tw + 1);
+        // Offsets and tile indices are i32 in the gathers.
+        if g.c_in
+            .checked_mul(2 * rows * half)
+            .is_none_or(|n| n > i32::MAX as usize)
+        {
+            return None;
+        }
+        let (c_in, c_out) = (g.c_in, g.c_out);
+        let panels = c_out.div_ceil(MR);
+        let mut u = vec![0.0f32; 16 * panels * c_in * MR];
+        for k in 0..c_out {
+            for c in 0..c_in {
+                let w = &weight[(k * c_in + c) * 9..][..9];
+                for (xi, value) in transform_kernel(w).into_iter().enumerate() {
+                    u[((xi * panels + k / MR) * c_in + c) * MR + k % MR] = value;
+                }
+            }
+        }
+        Some(Winograd { u, rows, half })
+    }
+
+    /// Whether this CPU and `g` suit the kernel.
+    pub fn suits(g: &ConvGeometry) -> bool {
+        Isa::detect() == Isa::Avx2
+            && g.kernel == [3, 3]
+            && g.stride == [1, 1]
+            && g.dilation == [1, 1]
+            && g.groups == 1
+            && g.c_in > 0
+            && g.c_out > 0
+            && !g.output.contains(&0)
+    }
+
+    fn plane(&self) -> usize {
+        2 * self.rows * self.half
+    }
+}
+
+/// `G g Gᵀ` for one 3x3 kernel `g`, in f64.
+fn transform_kernel(g: &[f32]) -> [f32; 16] {
+    let g: Vec<f64> = g.iter().map(|&v| v as f64).collect();
+    // G applied down the columns: 4 rows of 3.
+    let mut gg = [[0.0f64; 3]; 4];
+    for j in 0..3 {
+        let (a, b, c) = (g[j], g[3 + j], g[6 + j]);
+        gg[0][j] = a;
+        gg[1][j] = (a + b + c) / 2.0;
+        gg[2][j] = (a - b + c) / 2.0;
+        gg[3][j] = c;
+    }
+    // Then along the rows.
+    let mut u = [0.0f32; 16];
+    for (i, row) in gg.iter().enumerate() {
+        let [a, b, c] = *row;
+        u[4 * i] = a as f32;
+        u[4 * i + 1] = ((a + b + c) / 2.0) as f32;
+        u[4 * i + 2] = ((a - b + c) / 2.0) as f32;
+        u[4 * i + 3] = c as f32;
+    }
+    u
+}
+
+/// `batch` images of `input` zero-padded, each row split into its even and
+/// odd columns (`[c][phase][row][column / 2]`), so that the 8 tiles of a
+/// row read each input of their 4x4 blocks with one vector load. Give the
+/// buffer back to the pool.
+fn copies(g: &ConvGeometry, d: &Winograd, batch: usize, input: &[f32]) -> Vec<f32> {
+    let [h, w] = g.input;
+    let [top, left] = g.pad;
+    let (rows, half) = (d.rows, d.half);
+    let plane = d.plane();
+    let mut copies = pool::take(batch * g.c_in * plane);
+    let mut line = pool::take(2 * half + 1);
+    for (src, dst) in input
+        .chunks_exact(h * w)
+        .zip(copies.chunks_exact_mut(plane))
+        .take(batch * g.c_in)
+    {
+        let (even, odd) = dst.split_at_mut(rows * half);
+        for r in 0..rows {
+            line.fill(0.0);
+            if let Some(iy) = r.checked_sub(top).filter(|&iy| iy < h) {
+                let n = w.min(line.len().saturating_sub(left));
+                line[left..left + n].copy_from_slice(&src[iy * w..iy * w + n]);
+            }
+            super::flat::every_second(&line, &mut even[r * half..(r + 1) * half]);
+            super::flat::every_second(&line[1..], &mut odd[r * half..(r + 1) * half]);
+        }
+    }
+    pool::give(line);
+    copies
+}
+
+/// Convolves `batch` images (as [`super::conv::conv2d`]).
+pub fn conv2d(
+    g: &ConvGeometry,
+    d: &Winograd,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    ep: &Epilogue,
+) {
+    let copies = copies(g, d, batch, input);
+    let [th, tw] = tiles(g);
+    let panels = (th * tw).div_ceil(NR);
+    // Tasks of a few tile panels each, as even as possible.
+    let chunks = panels.div_ceil(TASK_PANELS);
+    let per_chunk = panels.div_ceil(chunks);
+    let out = Out::new(output);
+    threads::for_each(batch * chunks, |t| {
+        let (b, chunk) = (t / chunks, t % chunks);
+        let panels = chunk * per_chunk..((chunk + 1) * per_chunk).min(panels);
+        let image = &copies[b * g.c_in * d.plane()..][..g.c_in * d.plane()];
+        let dest = OutRows::whole(g, out.offset(b * g.out_len()));
+        let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: AVX2 and FMA were detected when `d` was made; each task
+        // writes the outputs of its own tiles of its own image.
+        unsafe {
+            task(g, d, image, panels, &dest, residual, ep)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = (image, panels, dest, residual);
+    });
+    pool::give(copies);
+}
+
+#[cfg(target_arch = "x86_64")]
+use std::arch::x86_64::*;
+
+/// The tiles of panels `panels` of one image, panel by panel: its 16
+/// tiles' inputs transformed, the 16 products for every panel of 6 output
+/// channels (each position's input panel stays in L1 while all of them
+/// use it), then the output transform.
+///
+/// # Safety
+/// AVX2 and FMA must be present; `image` is the image's copy (from
+/// [`copies`]); the tiles' outputs in `dest` are this caller's alone.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn task(
+    g: &ConvGeometry,
+    d: &Winograd,
+    image: &[f32],
+    panels: std::ops::Range<usize>,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let c_in = g.c_in;
+    let kpanels = g.c_out.div_ceil(MR);
+    // One tile panel's transformed inputs, `[ξ][c][16]`, and its sums,
+    // `[output channel panel][ξ][6][16]`.
+    let mut v = pool::take(16 * c_in * NR);
+    let mut m = pool::take(kpanels * 16 * MR * NR);
+    for panel in panels {
+        for half in 0..2 {
+            // SAFETY: as for this function.
+            unsafe { transform_inputs(g, d, image, panel * NR + 8 * half, &mut v, half) };
+        }
+        for xi in 0..16 {
+            let vp = &v[xi * c_in * NR..][..c_in * NR];
+            for kp in 0..kpanels {
+                let u = &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
+                let sums = &mut m[(kp * 16 + xi) * MR * NR..][..MR * NR];
+                // SAFETY: AVX2 and FMA are present.
+                unsafe { product(u, vp, sums) };
+            }
+        }
+        for kp in 0..kpanels {
+            let sums = &m[kp * 16 * MR * NR..][..16 * MR * NR];
+            // SAFETY: the panel's tiles are this task's.
+            unsafe { transform_outputs(g, sums, kp, panel, dest, residual, ep) };
+        }
+    }
+    pool::give(m);
+    pool::give(v);
+}
+
+/// `Bᵀ d B` for tiles `t0..t0 + 8` (row by row) of every input channel,
+/// into lanes `8 * half..` of `v` (`[ξ][c][16]`). Tiles past the last are
+/// zero.
+///
+/// # Safety
+/// AVX2 and FMA must be present; `image` is the image's copy.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
+unsafe fn transform_inputs(
+    g: &ConvGeometry,
+    d: &Winograd,
+    image: &[f32],
+    t0: usize,
+    v: &mut [f32],
+    half: usize,
+) {
+    let [th, tw] = tiles(g);
+    let total = th * tw;
+    let c_in = g.c_in;
+    let (rows, w2) = (d.rows, d.half);
+    let plane = d.plane();
+    assert!(image.len() >= c_in * plane && v.len() >= 16 * c_in * NR);
+    // Where each lane's block starts in a phase plane: row 2 ty, column
+    // tx. Lanes past the last tile read tile 0 and are zeroed.
+    let mut at = [0i32; 8];
+    let mut valid = 0;
+    for (l, a) in at.iter_mut().enumerate() {
+        let t = t0 + l;
+        if t < total {
+            *a = (2 * (t / tw) * w2 + t % tw) as i32;
+            valid += 1;
+        }
+    }
+    let contiguous = valid == 8 && (1..8).all(|l| at[l] == at[0] + l as i32);
+    let lanes: [i32; 8] = [0, 1, 2, 3, 4, 5, 6, 7].map(|l| if l < valid { -1 } else { 0 });
+    // SAFETY: both arrays hold 8 lanes.
+    let (index, keep) = unsafe {
+        (
+            _mm256_loadu_si256(at.as_ptr().cast()),
+            _mm256_loadu_si256(lanes.as_ptr().cast()),
+        )
+    };
+    for c in 0..c_in {
+        let base = image[c * plane..].as_ptr();
+        // d[i][j]: row i of the block, column j (phase j % 2, j / 2 on).
+        let mut dd = [[_mm256_setzero_ps(); 4]; 4];
+        for (i, row) in dd.iter_mut().enumerate() {
+            for (j, x) in row.iter_mut().enumerate() {
+                let offset = (j % 2) * rows * w2 + i * w2 + j / 2;
+                // SAFETY: every lane's block lies inside the plane: rows
+                // 2 ty + i < rows, columns tx + j / 2 < w2.
+                unsafe {
+                    let p = base.add(offset);
+                    *x = if contiguous {
+                        _mm256_loadu_ps(p.add(at[0] as usize))
+                    } else {
+                        _mm256_mask_i32gather_ps::<4>(
+                            _mm256_setzero_ps(),
+                            p,
+                            index,
+                            _mm256_castsi256_ps(keep),
+                        )
+                    };
+                }
+            }
+        }
+        // Bᵀ along each row, then down each column.
+        let mut e = [[_mm256_setzero_ps(); 4]; 4];
+        for (e, row) in e.iter_mut().zip(dd) {
+            *e = bt(row);
+        }
+        #[allow(clippy::needless_range_loop)] // j picks a column of `e`
+        for j in 0..4 {
+            let col = bt([e[0][j], e[1][j], e[2][j], e[3][j]]);
+            for (i, &x) in col.iter().enumerate() {
+                let xi = 4 * i + j;
+                let to = (xi * c_in + c) * NR + 8 * half;
+                // SAFETY: `to + 8` is inside `v` (asserted above).
+                unsafe { _mm256_storeu_ps(v.as_mut_ptr().add(to), x) };
+            }
+        }
+    }
+}
+
+/// `Bᵀ a` for one column (or row) `a` of a block.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+fn bt(a: [__m256; 4]) -> [__m256; 4] {
+    [
+        _mm256_sub_ps(a[0], a[2]),
+        _mm256_add_ps(a[1], a[2]),
+        _mm256_sub_ps(a[2], a[1]),
+        _mm256_sub_ps(a[1], a[3]),
+    ]
+}
+
+/// `sums[6][16] = Σ_c u[c][0..6] ⊗ v[c][0..16]`: 12 accumulators, per
+/// input channel two loads of `v` and six broadcasts of `u`.
+///
+/// # Safety
+/// AVX2 and FMA must be present.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+unsafe fn product(u: &[f32], v: &[f32], sums: &mut [f32]) {
+    let c_in = u.len() / MR;
+    assert!(v.len() >= c_in * NR && sums.len() >= MR * NR);
+    let mut acc = [[_mm256_setzero_ps(); 2]; MR];
+    let (mut up, mut vp) = (u.as_ptr(), v.as_ptr());
+    for _ in 0..c_in {
+        // SAFETY: `up` and `vp` walk the `c_in` rows of both (asserted).
+        unsafe {
+            let v0 = _mm256_loadu_ps(vp);
+            let v1 = _mm256_loadu_ps(vp.add(8));
+            for (i, a) in acc.iter_mut().enumerate() {
+                let ui = _mm256_broadcast_ss(&*up.add(i));
+                a[0] = _mm256_fmadd_ps(ui, v0, a[0]);
+                a[1] = _mm256_fmadd_ps(ui, v1, a[1]);
+            }
+            up = up.add(MR);
+            vp = vp.add(NR);
+        }
+    }
+    for (i, a) in acc.iter().enumerate() {
+        // SAFETY: `sums` holds 6 rows of 16 (asserted).
+        unsafe {
+            _mm256_storeu_ps(sums.as_mut_ptr().add(i * NR), a[0]);
+            _mm256_storeu_ps(sums.as_mut_ptr().add(i * NR + 8), a[1]);
+        }
+    }
+}
+
+/// `Aᵀ M A` of one tile panel's sums for output channels `6 kp..`, with
+/// the epilogue, into `dest`: where 8 tiles lie side by side in one row
+/// of tiles, inside the output, their 2x2 outputs are interleaved into
+/// two rows of 16 values and stored as vectors; elsewhere value by value.
+///
+/// # Safety
+/// AVX2 and FMA must be present; the panel's outputs are this caller's.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn transform_outputs(
+    g: &ConvGeometry,
+    sums: &[f32],
+    kp: usize,
+    panel: usize,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let [oh, ow] = g.output;
+    let [th, tw] = tiles(g);
+    let total = th * tw;
+    assert!(sums.len() >= 16 * MR * NR);
+    for half in 0..2 {
+        let t0 = panel * NR + 8 * half;
+        if t0 >= total {
+            break;
+        }
+        let (ty, tx) = (t0 / tw, t0 % tw);
+        // Eight tiles in one row, all of whose outputs exist.
+        let whole = tx + 8 <= tw && 2 * ty + 1 < oh && 2 * (tx + 8) <= ow;
+        for m in 0..MR.min(g.c_out - kp * MR) {
+            let channel = kp * MR + m;
+            // (Loops, not closures: a closure is compiled without AVX2.)
+            let mut s = [[_mm256_setzero_ps(); 4]; 4];
+            for (i, row) in s.iter_mut().enumerate() {
+                for (j, x) in row.iter_mut().enumerate() {
+                    let at = ((4 * i + j) * MR + m) * NR + 8 * half;
+                    // SAFETY: inside `sums` (asserted above).
+                    *x = unsafe { _mm256_loadu_ps(sums.as_ptr().add(at)) };
+                }
+            }
+            // Aᵀ down each column, then along the two rows.
+            let mut a = [[_mm256_setzero_ps(); 4]; 2];
+            for j in 0..4 {
+                a[0][j] = _mm256_add_ps(_mm256_add_ps(s[0][j], s[1][j]), s[2][j]);
+                a[1][j] = _mm256_sub_ps(_mm256_sub_ps(s[1][j], s[2][j]), s[3][j]);
+            }
+            let scale = _mm256_set1_ps(ep.scale.map_or(1.0, |s| s[channel]));
+            let shift = _mm256_set1_ps(ep.shift.map_or(0.0, |s| s[channel]));
+            let mut y = [[_mm256_setzero_ps(); 2]; 2];
+            for (y, a) in y.iter_mut().zip(&a) {
+                let y0 = _mm256_add_ps(_mm256_add_ps(a[0], a[1]), a[2]);
+                let y1 = _mm256_sub_ps(_mm256_sub_ps(a[1], a[2]), a[3]);
+                y[0] = _mm256_fmadd_ps(y0, scale, shift);
+                y[1] = _mm256_fmadd_ps(y1, scale, shift);
+            }
+            let plane = channel * oh * ow;
+            if whole {
+                for (r, y) in y.iter().enumerate() {
+                    let (oy, ox) = (2 * ty + r, 2 * tx);
+                    // Pixels 2 tx, 2 tx + 1, ... of the row.
+                    let lo = _mm256_unpacklo_ps(y[0], y[1]);
+                    let hi = _mm256_unpackhi_ps(y[0], y[1]);
+                    let mut row = [
+                        _mm256_permute2f128_ps::<0x20>(lo, hi),
+                        _mm256_permute2f128_ps::<0x31>(lo, hi),
+                    ];
+                    if let Some(res) = residual {
+                        let res = &res[plane + oy * ow + ox..][..16];
+                        for (h, v) in row.iter_mut().enumerate() {
+                            // SAFETY: `res` holds 16 values.
+                            let r = unsafe { _mm256_loadu_ps(res.as_ptr().add(8 * h)) };
+                            *v = _mm256_add_ps(*v, r);
+                        }
+                    }
+                    // SAFETY: these 16 outputs are this caller's.
+                    let dst = unsafe { dest.out.slice(dest.at(channel, oy, ox), 16) };
+                    for (h, &v) in row.iter().enumerate() {
+                        let v = super::flat::activate(v, ep.act);
+                        // SAFETY: `dst` holds 16 values.
+                        unsafe { _mm256_storeu_ps(dst.as_mut_ptr().add(8 * h), v) };
+                    }
+                }
+                continue;
+            }
+            // Tile by tile, each of its outputs inside the image.
+            let mut values = [[[0.0f32; 8]; 2]; 2];
+            for (vr, y) in values.iter_mut().zip(&y) {
+                for (v, &y) in vr.iter_mut().zip(y) {
+                    // SAFETY: `v` holds 8 values.
+                    unsafe { _mm256_storeu_ps(v.as_mut_ptr(), y) };
+                }
+            }
+            for l in 0..8 {
+                let t = t0 + l;
+                if t >= total {
+                    break;
+                }
+                let (ty, tx) = (t / tw, t % tw);
+                for (r, vr) in values.iter().enumerate() {
+                    for (q, v) in vr.iter().enumerate() {
+                        let (oy, ox) = (2 * ty + r, 2 * tx + q);
+                        if oy >= oh || ox >= ow {
+                            continue;
+                        }
+                        let mut value = v[l];
+                        if let Some(res) = residual {
+                            value += res[plane + oy * ow + ox];
+                        }
+                        // SAFETY: this output is this caller's.
+                        unsafe {
+                            dest.out.slice(dest.at(channel, oy, ox), 1)[0] = ep.act.apply(value)
+                        };
+                    }
+                }
+            }
+        }
+    }
+}
