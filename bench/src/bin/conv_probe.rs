@@ -23,12 +23,14 @@ fn main() {
             ConvKernel::Flat,
             ConvKernel::Direct,
             ConvKernel::Winograd,
+            ConvKernel::Patch,
         ],
         Isa::Portable => &[ConvKernel::Gemm],
     };
-    // (name, c_in, c_out, input, kernel, stride, pad)
-    let shapes = [
+    // (name, c_in, c_out, input, kernel, stride, pad), square
+    let square = [
         ("gray200 conv1", 1, 16, 200, 2, 2, 0),
+        ("gray200 conv1 1x1", 4, 16, 100, 1, 1, 0),
         ("lenet conv1", 1, 6, 28, 5, 1, 2),
         ("lenet conv2", 6, 16, 14, 5, 1, 0),
         ("quiz conv1", 3, 10, 130, 3, 1, 0),
@@ -53,6 +55,53 @@ fn main() {
         ("resnet layer4", 512, 512, 7, 3, 1, 1),
         ("resnet down4", 256, 512, 14, 1, 2, 0),
     ];
+    let mut shapes: Vec<(&str, ConvGeometry)> = square
+        .into_iter()
+        .map(|(name, c_in, c_out, size, k, s, p)| {
+            let out = (size + 2 * p - k) / s + 1;
+            let g = ConvGeometry {
+                c_in,
+                c_out,
+                input: [size, size],
+                output: [out, out],
+                kernel: [k, k],
+                stride: [s, s],
+                pad: [p, p],
+                dilation: [1, 1],
+                groups: 1,
+            };
+            (name, g)
+        })
+        .collect();
+    // features_ext's rectangular and grouped, dilated convolutions.
+    shapes.push((
+        "features conv1",
+        ConvGeometry {
+            c_in: 3,
+            c_out: 16,
+            input: [32, 32],
+            output: [16, 32],
+            kernel: [3, 5],
+            stride: [2, 1],
+            pad: [1, 2],
+            dilation: [1, 1],
+            groups: 1,
+        },
+    ));
+    shapes.push((
+        "features conv2",
+        ConvGeometry {
+            c_in: 16,
+            c_out: 32,
+            input: [16, 32],
+            output: [16, 32],
+            kernel: [3, 3],
+            stride: [1, 1],
+            pad: [2, 2],
+            dilation: [2, 2],
+            groups: 2,
+        },
+    ));
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     print!("{:>16}", "conv");
@@ -61,28 +110,16 @@ fn main() {
     }
     println!("  chosen");
     let only: Vec<String> = std::env::args().skip(1).collect();
-    for (name, c_in, c_out, size, k, s, p) in shapes {
+    for (name, g) in shapes {
         if !only.is_empty() && !only.iter().any(|o| name.contains(o.as_str())) {
             continue;
         }
-        let out = (size + 2 * p - k) / s + 1;
-        let g = ConvGeometry {
-            c_in,
-            c_out,
-            input: [size, size],
-            output: [out, out],
-            kernel: [k, k],
-            stride: [s, s],
-            pad: [p, p],
-            dilation: [1, 1],
-            groups: 1,
-        };
-        let weight: Vec<f32> = (0..c_out * c_in * k * k)
+        let weight: Vec<f32> = (0..g.c_out * g.patch_len())
             .map(|i| (i % 13) as f32 * 0.01)
             .collect();
         let input: Vec<f32> = (0..g.in_len()).map(|i| (i % 7) as f32 * 0.1).collect();
         let mut output = vec![0.0; g.out_len()];
-        let flops = 2.0 * (c_out * g.patch_len() * out * out) as f64;
+        let flops = 2.0 * (g.c_out * g.patch_len() * g.output[0] * g.output[1]) as f64;
         let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
         let mut cells = Vec::new();
         for &kernel in kernels {

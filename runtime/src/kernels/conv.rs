@@ -9,6 +9,7 @@ use super::direct_avx2::{self, DirectAvx2};
 use super::flat::{self, FlatConv};
 use super::gemm::{Act, Epilogue, Isa, Matrix, Out, PackB, PackedA, gemm_part};
 use super::padded::PaddedPlane;
+use super::patch::{self, PatchConv};
 use super::pool::PoolGeometry;
 use super::shallow::{self, ShallowConv};
 use super::simd::vectorized;
@@ -117,6 +118,16 @@ impl OutRows {
         }
     }
 
+    /// One image's output of `height x width` planes (a pooled one, say).
+    pub fn planes(out: Out, height: usize, width: usize) -> Self {
+        OutRows {
+            out,
+            plane: height * width,
+            width,
+            first_row: 0,
+        }
+    }
+
     /// Where output `(channel, y, x)` goes.
     pub fn at(&self, channel: usize, y: usize, x: usize) -> usize {
         channel * self.plane + (y - self.first_row) * self.width + x
@@ -139,10 +150,24 @@ pub enum ConvKernel {
     /// Winograd's F(2x2, 3x3) for 3x3 kernels at stride 1, for AVX2
     /// ([`winograd`]).
     Winograd,
+    /// Windows that tile the input without overlap, with short patches:
+    /// a weighted sum of the input's phase planes, for AVX2 ([`patch`]).
+    Patch,
 }
 
 /// The kernel that runs this geometry fastest, where it suits it (measured
-/// with `conv_probe` on the fixture models' and ResNet-18's shapes):
+/// with `conv_probe` on the fixture models' and ResNet-18's shapes).
+///
+/// With AVX2 (and no AVX-512), the first that takes the geometry of:
+/// - the patch kernel (gray200's 2x2 stride-2 first layer: 1.55x the
+///   direct kernel);
+/// - Winograd's for 3x3 at stride 1 (1.3-1.7x the direct kernel on
+///   ResNet-18's and the VGG's layers; the quiz's 3-channel first layer
+///   1.4x the flat kernel; gray200's second layer even, and pooled in the
+///   same pass);
+/// - the direct kernel, then the flat one, then the GEMM.
+///
+/// With AVX-512:
 /// - the GEMM for 1x1 convolutions (direct 0.55-0.85x);
 /// - the direct kernel for spatial kernels of some depth that fill its
 ///   blocks of 32 channels (1.05-1.6x the GEMM; ResNet's 7x7 stem 1.45x);
@@ -156,7 +181,9 @@ pub enum ConvKernel {
 fn choose(g: &ConvGeometry) -> ConvKernel {
     let deep = g.patch_len() >= 64;
     if Isa::detect() == Isa::Avx2 {
-        if Winograd::suits(g) {
+        if PatchConv::suits(g) {
+            ConvKernel::Patch
+        } else if Winograd::suits(g) {
             ConvKernel::Winograd
         } else if DirectAvx2::suits(g) {
             ConvKernel::Direct
@@ -199,6 +226,8 @@ pub struct PackedConv {
     direct_avx2: Option<DirectAvx2>,
     /// The transformed weights for Winograd's kernel, likewise.
     winograd: Option<Winograd>,
+    /// The weights for the patch kernel, likewise.
+    patch: Option<PatchConv>,
 }
 
 impl PackedConv {
@@ -223,6 +252,7 @@ impl PackedConv {
             flat: None,
             direct_avx2: None,
             winograd: None,
+            patch: None,
         };
         if g.is_depthwise() {
             return bare;
@@ -261,6 +291,14 @@ impl PackedConv {
                     };
                 }
             }
+            (Isa::Avx2, ConvKernel::Patch) => {
+                if let Some(p) = PatchConv::new(g, weight) {
+                    return PackedConv {
+                        patch: Some(p),
+                        ..bare
+                    };
+                }
+            }
             (Isa::Avx2, ConvKernel::Flat) => {
                 if let Some(f) = FlatConv::new(g, weight) {
                     return PackedConv {
@@ -294,6 +332,8 @@ impl PackedConv {
             ConvKernel::Flat
         } else if self.winograd.is_some() {
             ConvKernel::Winograd
+        } else if self.patch.is_some() {
+            ConvKernel::Patch
         } else {
             ConvKernel::Gemm
         }
@@ -878,7 +918,11 @@ pub fn conv2d(
         return;
     }
     if let Some(w) = &packed.winograd {
-        winograd::conv2d(g, w, batch, input, output, epilogue);
+        winograd::conv2d(g, w, batch, input, output, epilogue, false);
+        return;
+    }
+    if let Some(p) = &packed.patch {
+        patch::conv2d(g, p, batch, input, output, epilogue);
         return;
     }
     let Some(first) = packed.groups.first() else {
@@ -958,13 +1002,16 @@ pub fn conv2d(
 const BAND_ROWS: usize = 8;
 
 /// Whether [`conv2d_max_pooled`] can run `g`, packed as `packed`, then
-/// `pool` in one pass: the direct, shallow or flat kernel, and pooling windows
-/// side by side (kernel = stride, no padding or dilation) that leave out
-/// at most a few last rows and columns.
+/// `pool` in one pass: the direct, shallow or flat kernel, or Winograd's
+/// with 2x2 windows (one per tile), and pooling windows side by side
+/// (kernel = stride, no padding or dilation) that leave out at most a few
+/// last rows and columns.
 pub fn poolable(g: &ConvGeometry, packed: &PackedConv, pool: &PoolGeometry) -> bool {
     let [kh, kw] = pool.kernel;
+    let kernel = packed.kernel();
     packed.geometry == *g
-        && !matches!(packed.kernel(), ConvKernel::Gemm | ConvKernel::Winograd)
+        && kernel != ConvKernel::Gemm
+        && (kernel != ConvKernel::Winograd || pool.kernel == [2, 2])
         && pool.channels == g.c_out
         && pool.input == g.output
         && pool.stride == pool.kernel
@@ -979,7 +1026,8 @@ pub fn poolable(g: &ConvGeometry, packed: &PackedConv, pool: &PoolGeometry) -> b
 /// the result with `pooling` into `output` (`batch x C_OUT x POH x POW`), band
 /// by band of output rows: each band's convolution is pooled while still in
 /// cache, and the convolution's whole output is never written. Rows that
-/// no pooling window covers are not computed. The values are those of the
+/// no pooling window covers are not computed. (Winograd's kernel pools
+/// each 2x2 tile as it transforms it back.) The values are those of the
 /// convolution and then the pooling.
 ///
 /// # Panics
@@ -1008,6 +1056,11 @@ pub fn conv2d_max_pooled(
     if pooled_len == 0 {
         return;
     }
+    if let Some(w) = &packed.winograd {
+        // Each 2x2 tile of the output is one pooling window.
+        winograd::conv2d(g, w, batch, input, output, epilogue, true);
+        return;
+    }
     let per_band = (BAND_ROWS / kh).max(1);
     let bands = poh.div_ceil(per_band);
     let ow = g.output[1];
@@ -1028,6 +1081,10 @@ pub fn conv2d_max_pooled(
         .direct_avx2
         .as_ref()
         .map(|d| direct_avx2::images(g, d, batch, input));
+    let patch_planes = packed
+        .patch
+        .as_ref()
+        .map(|_| patch::planes(g, batch, input));
     let out = Out::new(output);
     threads::for_each(batch * bands, |t| {
         let (b, band) = (t / bands, t % bands);
@@ -1058,6 +1115,10 @@ pub fn conv2d_max_pooled(
             // SAFETY: as above.
             unsafe { direct_avx2::rows(g, d, images, b, rows.clone(), &dest, epilogue) };
         }
+        if let (Some(p), Some(planes)) = (&packed.patch, &patch_planes) {
+            // SAFETY: as above.
+            unsafe { patch::rows(g, p, planes, b, rows.clone(), &dest, None, epilogue) };
+        }
         let band_pool = PoolGeometry {
             channels: 1,
             input: [rows.len(), ow],
@@ -1085,6 +1146,9 @@ pub fn conv2d_max_pooled(
     }
     if let Some(images) = direct_avx2_images {
         images.give();
+    }
+    if let Some(planes) = patch_planes {
+        pool::give(planes);
     }
 }
 
@@ -1477,6 +1541,9 @@ mod tests {
         if Winograd::new(&g, &w).is_some() {
             kernels.push((Isa::Avx2, ConvKernel::Winograd));
         }
+        if PatchConv::new(&g, &w).is_some() {
+            kernels.push((Isa::Avx2, ConvKernel::Patch));
+        }
         for (isa, kernel) in kernels {
             let mut y = vec![f32::NAN; batch * g.out_len()];
             let packed = PackedConv::with_kernel(isa, &g, &w, kernel);
@@ -1639,6 +1706,8 @@ mod tests {
             Isa::Avx2 => vec![
                 (Isa::Avx2, ConvKernel::Direct),
                 (Isa::Avx2, ConvKernel::Flat),
+                (Isa::Avx2, ConvKernel::Winograd),
+                (Isa::Avx2, ConvKernel::Patch),
             ],
             Isa::Portable => Vec::new(),
         }
@@ -1663,6 +1732,12 @@ mod tests {
             ),
             (
                 geo(1, 16, [40, 40], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+                [2, 2],
+            ),
+            // Tile vectors that cross rows, an odd number of output
+            // channel panels.
+            (
+                geo(5, 13, [36, 35], [3, 3], [1, 1], [1, 1], [1, 1], 1),
                 [2, 2],
             ),
             (
@@ -1692,6 +1767,11 @@ mod tests {
             for (isa, kernel) in row_kernels() {
                 let packed = PackedConv::with_kernel(isa, &g, &w, kernel);
                 if packed.kernel() != kernel {
+                    continue;
+                }
+                if kernel == ConvKernel::Winograd && pool != [2, 2] {
+                    // Its tiles are 2x2 pooling windows, and no others.
+                    assert!(!poolable(&g, &packed, &pooling), "{g:?}");
                     continue;
                 }
                 assert!(poolable(&g, &packed, &pooling), "{g:?}");
@@ -1739,6 +1819,8 @@ mod tests {
             geo(3, 13, [6, 37], [3, 3], [1, 1], [1, 1], [1, 1], 1),
             geo(2, 13, [6, 75], [3, 3], [1, 2], [1, 1], [1, 1], 1),
             geo(5, 24, [9, 7], [3, 3], [2, 1], [1, 1], [1, 1], 1),
+            // Windows that tile the input: a vector tail, 4 + 3 channels.
+            geo(2, 7, [12, 41], [2, 2], [2, 2], [0, 0], [1, 1], 1),
         ] {
             let w = values(g.c_out * g.patch_len(), 4);
             let x = values(2 * g.in_len(), 5);
@@ -1778,6 +1860,13 @@ mod tests {
     fn matches_reference() {
         check(
             geo(3, 4, [7, 9], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            2,
+            true,
+        );
+        // windows that tile the input, rectangular, rows and columns
+        // left over, 4 + 1 output channels
+        check(
+            geo(3, 5, [9, 40], [2, 3], [2, 3], [0, 0], [1, 1], 1),
             2,
             true,
         );

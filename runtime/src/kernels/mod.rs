@@ -9,6 +9,7 @@ pub mod gemv;
 pub mod math;
 pub mod pad;
 mod padded;
+pub mod patch;
 pub mod pool;
 pub mod shallow;
 pub mod simd;

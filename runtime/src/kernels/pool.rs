@@ -195,7 +195,7 @@ unsafe fn max_pool_2x2_avx512(g: &PoolGeometry, input: &[f32], output: &mut [f32
 /// [`max_nan_avx512`] for AVX2.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-fn max_nan_avx2(
+pub(crate) fn max_nan_avx2(
     a: std::arch::x86_64::__m256,
     b: std::arch::x86_64::__m256,
 ) -> std::arch::x86_64::__m256 {
@@ -380,6 +380,27 @@ pub fn avg_pool2d(
     crate::pool::give(column);
 }
 
+/// The sum of a window's rows, in eight running sums added pairwise at
+/// the end: it vectorises for a wide window (a global average over a
+/// whole plane, say) where one running sum waits on each addition; the
+/// order is fixed, so the sum is the same on every run.
+fn window_sum<'a>(rows: impl Iterator<Item = &'a [f32]>) -> f32 {
+    let mut lanes = [0.0f32; 8];
+    for row in rows {
+        let mut chunks = row.chunks_exact(8);
+        for chunk in &mut chunks {
+            for (l, &v) in lanes.iter_mut().zip(chunk) {
+                *l += v;
+            }
+        }
+        for (l, &v) in lanes.iter_mut().zip(chunks.remainder()) {
+            *l += v;
+        }
+    }
+    let [a, b, c, d, e, f, g, h] = lanes;
+    ((a + e) + (b + f)) + ((c + g) + (d + h))
+}
+
 /// Adaptive pooling: output cell `(y, x)` covers input rows
 /// `floor(y*H/OH) .. ceil((y+1)*H/OH)` and likewise columns.
 pub fn adaptive_pool2d(
@@ -406,20 +427,12 @@ pub fn adaptive_pool2d(
                     cnn_shape::adaptive_start(x, w, ow),
                     cnn_shape::adaptive_end(x, w, ow),
                 );
-                let mut acc = if max { f32::NEG_INFINITY } else { 0.0 };
-                for iy in y0..y1 {
-                    for &v in &src[iy * w + x0..iy * w + x1] {
-                        if !max {
-                            acc += v;
-                        } else if v > acc || v.is_nan() {
-                            acc = v;
-                        }
-                    }
-                }
+                let rows = (y0..y1).map(|iy| &src[iy * w + x0..iy * w + x1]);
                 dst[y * ow + x] = if max {
-                    acc
+                    rows.flatten()
+                        .fold(f32::NEG_INFINITY, |m, &v| max_nan(v, m))
                 } else {
-                    acc / ((y1 - y0) * (x1 - x0)) as f32
+                    window_sum(rows) / ((y1 - y0) * (x1 - x0)) as f32
                 };
             }
         }
@@ -472,5 +485,46 @@ mod tests {
                 "{h}x{w}: a NaN must propagate"
             );
         }
+    }
+
+    /// Adaptive pooling against sums and maxima in f64: uneven windows
+    /// (10 rows into 3), a whole plane wider than the eight running sums,
+    /// and a NaN that max pooling keeps.
+    #[test]
+    fn adaptive_pooling_matches_f64() {
+        let (c, h, w) = (3, 10, 21);
+        let mut x: Vec<f32> = (0..c * h * w)
+            .map(|i| ((i * 37) % 101) as f32 / 7.0 - 6.0)
+            .collect();
+        for out in [[3, 4], [1, 1], [10, 21]] {
+            for max in [false, true] {
+                let mut y = vec![0.0; c * out[0] * out[1]];
+                adaptive_pool2d(max, c, [h, w], out, 1, &x, &mut y);
+                for (i, &got) in y.iter().enumerate() {
+                    let (p, oy, ox) = (i / (out[0] * out[1]), i / out[1] % out[0], i % out[1]);
+                    let ys = cnn_shape::adaptive_start(oy, h, out[0])
+                        ..cnn_shape::adaptive_end(oy, h, out[0]);
+                    let xs = cnn_shape::adaptive_start(ox, w, out[1])
+                        ..cnn_shape::adaptive_end(ox, w, out[1]);
+                    let window: Vec<f64> = ys
+                        .flat_map(|iy| xs.clone().map(move |ix| (iy, ix)))
+                        .map(|(iy, ix)| x[(p * h + iy) * w + ix] as f64)
+                        .collect();
+                    let want = if max {
+                        window.iter().cloned().fold(f64::NEG_INFINITY, f64::max)
+                    } else {
+                        window.iter().sum::<f64>() / window.len() as f64
+                    };
+                    assert!(
+                        (got as f64 - want).abs() < 1e-5,
+                        "{out:?} {max} at {i}: {got} vs {want}"
+                    );
+                }
+            }
+        }
+        x[5] = f32::NAN;
+        let mut y = vec![0.0; c];
+        adaptive_pool2d(true, c, [h, w], [1, 1], 1, &x, &mut y);
+        assert!(y[0].is_nan() && !y[1].is_nan());
     }
 }

@@ -38,6 +38,12 @@ use crate::threads;
 const MR: usize = 6;
 /// Tiles per microkernel tile (two vectors).
 const NR: usize = 16;
+/// Output channel panels whose sums are made together: their 16 x 6 x 16
+/// sums (12 KB) stay in L1 until transformed, while each position's
+/// input panel is read once per block (measured: 1.3 to 1.45 times faster
+/// than all panels at once on ResNet-18's 3x3 layers, whose sums spill to
+/// L2).
+const KP_BLOCK: usize = 2;
 /// Tile panels per task, about.
 const TASK_PANELS: usize = 8;
 
@@ -161,7 +167,9 @@ fn copies(g: &ConvGeometry, d: &Winograd, batch: usize, input: &[f32]) -> Vec<f3
     copies
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]).
+/// Convolves `batch` images (as [`super::conv::conv2d`]); with `pooled`,
+/// max-pools each 2x2 tile of the output into one value instead (as
+/// [`super::conv::conv2d_max_pooled`] with 2x2 windows at stride 2).
 pub fn conv2d(
     g: &ConvGeometry,
     d: &Winograd,
@@ -169,7 +177,13 @@ pub fn conv2d(
     input: &[f32],
     output: &mut [f32],
     ep: &Epilogue,
+    pooled: bool,
 ) {
+    assert!(!(pooled && ep.residual.is_some()));
+    let [oh, ow] = g.output;
+    let [dh, dw] = if pooled { [oh / 2, ow / 2] } else { [oh, ow] };
+    let out_len = g.c_out * dh * dw;
+    assert!(input.len() >= batch * g.in_len() && output.len() >= batch * out_len);
     let copies = copies(g, d, batch, input);
     let [th, tw] = tiles(g);
     let panels = (th * tw).div_ceil(NR);
@@ -181,13 +195,13 @@ pub fn conv2d(
         let (b, chunk) = (t / chunks, t % chunks);
         let panels = chunk * per_chunk..((chunk + 1) * per_chunk).min(panels);
         let image = &copies[b * g.c_in * d.plane()..][..g.c_in * d.plane()];
-        let dest = OutRows::whole(g, out.offset(b * g.out_len()));
+        let dest = OutRows::planes(out.offset(b * out_len), dh, dw);
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
         #[cfg(target_arch = "x86_64")]
         // SAFETY: AVX2 and FMA were detected when `d` was made; each task
         // writes the outputs of its own tiles of its own image.
         unsafe {
-            task(g, d, image, panels, &dest, residual, ep)
+            task(g, d, image, panels, &dest, residual, ep, pooled)
         };
         #[cfg(not(target_arch = "x86_64"))]
         let _ = (image, panels, dest, residual);
@@ -199,15 +213,16 @@ pub fn conv2d(
 use std::arch::x86_64::*;
 
 /// The tiles of panels `panels` of one image, panel by panel: its 16
-/// tiles' inputs transformed, the 16 products for every panel of 6 output
-/// channels (each position's input panel stays in L1 while all of them
-/// use it), then the output transform.
+/// tiles' inputs transformed, then, [`KP_BLOCK`] panels of 6 output
+/// channels at a time, their 16 products and output transforms (pooled
+/// with `pooled`).
 ///
 /// # Safety
 /// AVX2 and FMA must be present; `image` is the image's copy (from
 /// [`copies`]); the tiles' outputs in `dest` are this caller's alone.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn task(
     g: &ConvGeometry,
     d: &Winograd,
@@ -216,31 +231,36 @@ unsafe fn task(
     dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
+    pooled: bool,
 ) {
     let c_in = g.c_in;
     let kpanels = g.c_out.div_ceil(MR);
-    // One tile panel's transformed inputs, `[ξ][c][16]`, and its sums,
-    // `[output channel panel][ξ][6][16]`.
+    // One tile panel's transformed inputs, `[ξ][c][16]`, and a block's
+    // sums, `[output channel panel][ξ][6][16]`.
+    let block = KP_BLOCK;
     let mut v = pool::take(16 * c_in * NR);
-    let mut m = pool::take(kpanels * 16 * MR * NR);
+    let mut m = pool::take(block * 16 * MR * NR);
     for panel in panels {
         for half in 0..2 {
             // SAFETY: as for this function.
             unsafe { transform_inputs(g, d, image, panel * NR + 8 * half, &mut v, half) };
         }
-        for xi in 0..16 {
-            let vp = &v[xi * c_in * NR..][..c_in * NR];
-            for kp in 0..kpanels {
-                let u = &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
-                let sums = &mut m[(kp * 16 + xi) * MR * NR..][..MR * NR];
-                // SAFETY: AVX2 and FMA are present.
-                unsafe { product(u, vp, sums) };
+        for k0 in (0..kpanels).step_by(block) {
+            let kps = k0..(k0 + block).min(kpanels);
+            for xi in 0..16 {
+                let vp = &v[xi * c_in * NR..][..c_in * NR];
+                for kp in kps.clone() {
+                    let u = &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
+                    let sums = &mut m[((kp - k0) * 16 + xi) * MR * NR..][..MR * NR];
+                    // SAFETY: AVX2 and FMA are present.
+                    unsafe { product(u, vp, sums) };
+                }
             }
-        }
-        for kp in 0..kpanels {
-            let sums = &m[kp * 16 * MR * NR..][..16 * MR * NR];
-            // SAFETY: the panel's tiles are this task's.
-            unsafe { transform_outputs(g, sums, kp, panel, dest, residual, ep) };
+            for kp in kps {
+                let sums = &m[(kp - k0) * 16 * MR * NR..][..16 * MR * NR];
+                // SAFETY: the panel's tiles are this task's.
+                unsafe { transform_outputs(g, sums, kp, panel, dest, residual, ep, pooled) };
+            }
         }
     }
     pool::give(m);
@@ -384,12 +404,14 @@ unsafe fn product(u: &[f32], v: &[f32], sums: &mut [f32]) {
 /// `Aᵀ M A` of one tile panel's sums for output channels `6 kp..`, with
 /// the epilogue, into `dest`: where 8 tiles lie side by side in one row
 /// of tiles, inside the output, their 2x2 outputs are interleaved into
-/// two rows of 16 values and stored as vectors; elsewhere value by value.
+/// two rows of 16 values and stored as vectors (with `pooled`, each
+/// tile's maximum: one vector of 8); elsewhere value by value.
 ///
 /// # Safety
 /// AVX2 and FMA must be present; the panel's outputs are this caller's.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
+#[allow(clippy::too_many_arguments)]
 unsafe fn transform_outputs(
     g: &ConvGeometry,
     sums: &[f32],
@@ -398,6 +420,7 @@ unsafe fn transform_outputs(
     dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
+    pooled: bool,
 ) {
     let [oh, ow] = g.output;
     let [th, tw] = tiles(g);
@@ -436,6 +459,37 @@ unsafe fn transform_outputs(
                 let y1 = _mm256_sub_ps(_mm256_sub_ps(a[1], a[2]), a[3]);
                 y[0] = _mm256_fmadd_ps(y0, scale, shift);
                 y[1] = _mm256_fmadd_ps(y1, scale, shift);
+            }
+            if pooled {
+                // Down each column of the tile, then across, as the
+                // pooling's own order.
+                let [ph, pw] = [oh / 2, ow / 2];
+                let mut col = [_mm256_setzero_ps(); 2];
+                for (q, c) in col.iter_mut().enumerate() {
+                    let top = super::flat::activate(y[0][q], ep.act);
+                    let bottom = super::flat::activate(y[1][q], ep.act);
+                    *c = super::pool::max_nan_avx2(top, bottom);
+                }
+                let m = super::pool::max_nan_avx2(col[0], col[1]);
+                if tx + 8 <= pw && ty < ph {
+                    // SAFETY: these 8 pooled outputs are this caller's.
+                    let dst = unsafe { dest.out.slice(dest.at(channel, ty, tx), 8) };
+                    // SAFETY: `dst` holds 8 values.
+                    unsafe { _mm256_storeu_ps(dst.as_mut_ptr(), m) };
+                    continue;
+                }
+                let mut values = [0.0f32; 8];
+                // SAFETY: `values` holds 8.
+                unsafe { _mm256_storeu_ps(values.as_mut_ptr(), m) };
+                for (l, &value) in values.iter().enumerate() {
+                    let t = t0 + l;
+                    let (ty, tx) = (t / tw, t % tw);
+                    if t < total && ty < ph && tx < pw {
+                        // SAFETY: this pooled output is this caller's.
+                        unsafe { dest.out.slice(dest.at(channel, ty, tx), 1)[0] = value };
+                    }
+                }
+                continue;
             }
             let plane = channel * oh * ow;
             if whole {
