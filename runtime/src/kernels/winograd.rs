@@ -46,6 +46,11 @@ const NR: usize = 16;
 const KP_BLOCK: usize = 2;
 /// Tile panels per task, about.
 const TASK_PANELS: usize = 8;
+/// Tasks a call makes at least, where its channels allow: a small image
+/// (ResNet-18's 14x14 and 7x7 layers hold 4 and 1 tile panels) is shared
+/// out by blocks of output channels instead, each task transforming the
+/// inputs of its panels again.
+const MIN_TASKS: usize = 4;
 
 /// Rows and columns of the tiles of a geometry.
 fn tiles(g: &ConvGeometry) -> [usize; 2] {
@@ -187,13 +192,23 @@ pub fn conv2d(
     let copies = copies(g, d, batch, input);
     let [th, tw] = tiles(g);
     let panels = (th * tw).div_ceil(NR);
-    // Tasks of a few tile panels each, as even as possible.
+    // Tasks of a few tile panels each, as even as possible, and of every
+    // output channel unless that leaves too few tasks. (Each output is
+    // made whole by one task either way.)
     let chunks = panels.div_ceil(TASK_PANELS);
     let per_chunk = panels.div_ceil(chunks);
+    let kpanels = g.c_out.div_ceil(MR);
+    let kchunks = MIN_TASKS
+        .div_ceil(batch * chunks)
+        .min(kpanels.div_ceil(KP_BLOCK));
+    let per_kchunk = kpanels.div_ceil(kchunks).next_multiple_of(KP_BLOCK);
+    let kchunks = kpanels.div_ceil(per_kchunk);
     let out = Out::new(output);
-    threads::for_each(batch * chunks, |t| {
-        let (b, chunk) = (t / chunks, t % chunks);
+    threads::for_each(batch * chunks * kchunks, |t| {
+        let (b, rest) = (t / (chunks * kchunks), t % (chunks * kchunks));
+        let (chunk, kchunk) = (rest / kchunks, rest % kchunks);
         let panels = chunk * per_chunk..((chunk + 1) * per_chunk).min(panels);
+        let kps = kchunk * per_kchunk..((kchunk + 1) * per_kchunk).min(kpanels);
         let image = &copies[b * g.c_in * d.plane()..][..g.c_in * d.plane()];
         let dest = OutRows::planes(out.offset(b * out_len), dh, dw);
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
@@ -201,10 +216,10 @@ pub fn conv2d(
         // SAFETY: AVX2 and FMA were detected when `d` was made; each task
         // writes the outputs of its own tiles of its own image.
         unsafe {
-            task(g, d, image, panels, &dest, residual, ep, pooled)
+            task(g, d, image, panels, kps, &dest, residual, ep, pooled)
         };
         #[cfg(not(target_arch = "x86_64"))]
-        let _ = (image, panels, dest, residual);
+        let _ = (image, panels, kps, dest, residual);
     });
     pool::give(copies);
 }
@@ -212,10 +227,10 @@ pub fn conv2d(
 #[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-/// The tiles of panels `panels` of one image, panel by panel: its 16
-/// tiles' inputs transformed, then, [`KP_BLOCK`] panels of 6 output
-/// channels at a time, their 16 products and output transforms (pooled
-/// with `pooled`).
+/// The tiles of panels `panels` of one image, panel by panel, for output
+/// channel panels `kps`: the 16 tiles' inputs transformed, then,
+/// [`KP_BLOCK`] panels of 6 output channels at a time, their 16 products
+/// and output transforms (pooled with `pooled`).
 ///
 /// # Safety
 /// AVX2 and FMA must be present; `image` is the image's copy (from
@@ -228,6 +243,7 @@ unsafe fn task(
     d: &Winograd,
     image: &[f32],
     panels: std::ops::Range<usize>,
+    kps: std::ops::Range<usize>,
     dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
@@ -245,8 +261,8 @@ unsafe fn task(
             // SAFETY: as for this function.
             unsafe { transform_inputs(g, d, image, panel * NR + 8 * half, &mut v, half) };
         }
-        for k0 in (0..kpanels).step_by(block) {
-            let kps = k0..(k0 + block).min(kpanels);
+        for k0 in kps.clone().step_by(block) {
+            let kps = k0..(k0 + block).min(kps.end);
             for xi in 0..16 {
                 let vp = &v[xi * c_in * NR..][..c_in * NR];
                 for kp in kps.clone() {
