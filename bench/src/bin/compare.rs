@@ -11,6 +11,16 @@
 //! onnxruntime numpy`); each case alternates cnn and ONNX Runtime `rounds`
 //! times and keeps each engine's best median, since the machine is shared.
 
+/// What `--help` prints.
+const USAGE: &str = "usage: compare [--python PATH] [--script ort_bench.py] [--seconds S] \
+[--rounds N] [--models a,b] [--threads 1,2] [--no-ort]
+  --python   the Python with onnxruntime and numpy (default python3)
+  --seconds  time per measurement (default 1)
+  --rounds   alternations of cnn and ONNX Runtime per case; best medians kept (default 3)
+  --models   fixture models to time (default all)
+  --threads  thread counts (default 1,2)
+  --no-ort   time cnn alone";
+
 use std::process::Command;
 use std::time::Duration;
 
@@ -54,7 +64,11 @@ fn options() -> Options {
             "--models" => o.models = Some(value().split(',').map(String::from).collect()),
             "--threads" => o.threads = value().split(',').filter_map(|t| t.parse().ok()).collect(),
             "--no-ort" => o.ort = false,
-            other => eprintln!("ignoring unknown argument {other}"),
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                std::process::exit(0);
+            }
+            other => eprintln!("ignoring unknown argument {other}\n{USAGE}"),
         }
     }
     o
