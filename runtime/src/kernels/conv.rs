@@ -1870,6 +1870,13 @@ mod tests {
             2,
             true,
         );
+        // enough output channels for a small image's Winograd tasks to
+        // share them out (17 panels of 6, in two tasks)
+        check(
+            geo(4, 100, [6, 7], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            2,
+            true,
+        );
         // stride larger than the kernel
         check(
             geo(2, 3, [11, 10], [2, 2], [3, 3], [0, 0], [1, 1], 1),

@@ -51,6 +51,10 @@ const TASK_PANELS: usize = 8;
 /// out by blocks of output channels instead, each task transforming the
 /// inputs of its panels again.
 const MIN_TASKS: usize = 4;
+/// Output channel panels a task takes at least when channels are shared
+/// out: with fewer, transforming the inputs again costs more than a tenth
+/// of the products.
+const MIN_TASK_KPANELS: usize = 8;
 
 /// Rows and columns of the tiles of a geometry.
 fn tiles(g: &ConvGeometry) -> [usize; 2] {
@@ -200,7 +204,8 @@ pub fn conv2d(
     let kpanels = g.c_out.div_ceil(MR);
     let kchunks = MIN_TASKS
         .div_ceil(batch * chunks)
-        .min(kpanels.div_ceil(KP_BLOCK));
+        .min(kpanels / MIN_TASK_KPANELS)
+        .max(1);
     let per_kchunk = kpanels.div_ceil(kchunks).next_multiple_of(KP_BLOCK);
     let kchunks = kpanels.div_ceil(per_kchunk);
     let out = Out::new(output);
