@@ -45,11 +45,11 @@ pub fn measured_peak() -> f64 {
         lanes.iter().sum()
     }
     let iters = 20_000_000;
-    let isa = cnn::kernels::gemm::Isa::detect();
+    let isa = cnn::kernels::isa::Isa::detect();
     let lanes = match isa {
-        cnn::kernels::gemm::Isa::Avx512 => 16,
-        cnn::kernels::gemm::Isa::Avx2 => 8,
-        cnn::kernels::gemm::Isa::Portable => return f64::NAN,
+        cnn::kernels::isa::Isa::Avx512 => 16,
+        cnn::kernels::isa::Isa::Avx2 => 8,
+        cnn::kernels::isa::Isa::Neon | cnn::kernels::isa::Isa::Portable => return f64::NAN,
     };
     (0..3)
         .map(|_| {

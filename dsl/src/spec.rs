@@ -97,6 +97,34 @@ pub enum Activation {
 }
 
 impl Activation {
+    /// Whether it is monotone non-decreasing, so that it commutes with a
+    /// maximum (`f(max(a, b)) == max(f(a), f(b))`) and may run before a
+    /// max pooling instead of after it. A `LeakyReLU` with a negative slope
+    /// (or an `ELU` with a negative `alpha`) is not; nor are GELU and SiLU,
+    /// which dip below zero.
+    pub fn commutes_with_max(&self) -> bool {
+        match self {
+            Activation::ReLU | Activation::ReLU6 | Activation::Sigmoid | Activation::Tanh => true,
+            Activation::LeakyReLU { negative_slope } => *negative_slope >= 0.0,
+            Activation::ELU { alpha } => *alpha >= 0.0,
+            Activation::GELU { .. } | Activation::SiLU => false,
+        }
+    }
+
+    /// Whether a convolution's or product's epilogue applies it (the
+    /// runtime's `Act`): ReLU, ReLU6 and a LeakyReLU of finite slope.
+    pub fn fuses_into_epilogue(&self) -> bool {
+        match self {
+            Activation::ReLU | Activation::ReLU6 => true,
+            Activation::LeakyReLU { negative_slope } => (*negative_slope as f32).is_finite(),
+            Activation::ELU { .. }
+            | Activation::GELU { .. }
+            | Activation::SiLU
+            | Activation::Sigmoid
+            | Activation::Tanh => false,
+        }
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Activation::ReLU => "ReLU",

@@ -29,7 +29,8 @@ pub mod tensor;
 pub mod threads;
 
 pub use error::{Error, Result, StateDictMismatch};
-pub use kernels::gemm::Act;
+pub use kernels::epilogue::Act;
+pub use kernels::isa::Isa;
 pub use kernels::pad::PaddingMode;
 pub use layers::activation::{ELU, Elementwise, GELU, LeakyReLU, ReLU, ReLU6, SiLU, Sigmoid, Tanh};
 pub use layers::adaptive_pool2d::{AdaptiveAvgPool2d, AdaptiveMaxPool2d};

@@ -9,24 +9,17 @@
 //! cargo run --release -p cnn-bench --bin conv_probe [NAME...]
 //! ```
 
+use cnn::kernels::conv::choose;
 use cnn::kernels::conv::{ConvGeometry, ConvKernel, PackedConv, conv2d};
-use cnn::kernels::gemm::{Epilogue, Isa};
+use cnn::kernels::epilogue::Epilogue;
+use cnn::kernels::isa::Isa;
 
 fn main() {
     cnn::set_threads(1);
     let isa = Isa::detect();
-    // The kernels this CPU can run beside the GEMM.
-    let kernels: &[ConvKernel] = match isa {
-        Isa::Avx512 => &[ConvKernel::Gemm, ConvKernel::Direct, ConvKernel::Shallow],
-        Isa::Avx2 => &[
-            ConvKernel::Gemm,
-            ConvKernel::Flat,
-            ConvKernel::Direct,
-            ConvKernel::Winograd,
-            ConvKernel::Patch,
-        ],
-        Isa::Portable => &[ConvKernel::Gemm],
-    };
+    // The kernels the rule table can pick on this instruction set (set
+    // `CNN_ISA` to probe a lower one).
+    let kernels: Vec<ConvKernel> = choose::kernels(isa);
     // (name, c_in, c_out, input, kernel, stride, pad), square
     let square = [
         ("gray200 conv1", 1, 16, 200, 2, 2, 0),
@@ -105,7 +98,7 @@ fn main() {
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     print!("{:>16}", "conv");
-    for kernel in kernels {
+    for kernel in &kernels {
         print!(" {:>16}", format!("{kernel:?} us (%)"));
     }
     println!("  chosen");
@@ -122,12 +115,11 @@ fn main() {
         let flops = 2.0 * (g.c_out * g.patch_len() * g.output[0] * g.output[1]) as f64;
         let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
         let mut cells = Vec::new();
-        for &kernel in kernels {
-            let packed = PackedConv::with_kernel(isa, &g, &weight, kernel);
-            if packed.kernel() != kernel {
+        for &kernel in &kernels {
+            let Some(packed) = PackedConv::with_kernel(isa, &g, &weight, kernel) else {
                 cells.push("-".to_string());
                 continue;
-            }
+            };
             let seconds = cnn_bench::best_of(flops, || {
                 conv2d(
                     &g,

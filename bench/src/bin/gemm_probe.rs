@@ -10,7 +10,9 @@
 //!
 //! `--best` times only the instruction set the runtime picks on this CPU.
 
-use cnn::kernels::gemm::{Epilogue, Isa, Matrix, PackedA, gemm};
+use cnn::kernels::epilogue::Epilogue;
+use cnn::kernels::gemm::{Matrix, PackedA, gemm};
+use cnn::kernels::isa::Isa;
 
 fn report(who: &str, (m, k, n): (usize, usize, usize), seconds: f64) {
     let flops = 2.0 * (m * k * n) as f64;
@@ -36,7 +38,7 @@ fn main() {
     let isas = if only_best {
         vec![Isa::detect()]
     } else {
-        Isa::available()
+        Isa::available().to_vec()
     };
     for (m, k, n) in shapes {
         let a: Vec<f32> = (0..m * k).map(|i| (i % 7) as f32 * 0.1).collect();

@@ -94,19 +94,29 @@ impl<'a> Writer<'a> {
         }
     }
 
-    /// The epilogue activation an op amounts to, if any.
-    fn activation(&self, op: Option<&Op>) -> Option<TokenStream> {
+    /// The activation an op is, if it is one an epilogue applies.
+    fn fusible(&self, op: Option<&Op>) -> Option<&Activation> {
         match self.spec(op?)? {
-            LayerSpec::Activation(Activation::ReLU) => Some(quote!(::cnn::Act::ReLU)),
-            LayerSpec::Activation(Activation::ReLU6) => Some(quote!(::cnn::Act::ReLU6)),
-            LayerSpec::Activation(Activation::LeakyReLU { negative_slope }) => {
-                let s = Literal::f32_unsuffixed(*negative_slope as f32);
-                (*negative_slope as f32)
-                    .is_finite()
-                    .then(|| quote!(::cnn::Act::LeakyReLU(#s)))
-            }
+            LayerSpec::Activation(a) if a.fuses_into_epilogue() => Some(a),
             _ => None,
         }
+    }
+
+    /// The epilogue activation an op amounts to, if any.
+    fn activation(&self, op: Option<&Op>) -> Option<TokenStream> {
+        Some(match self.fusible(op)? {
+            Activation::ReLU => quote!(::cnn::Act::ReLU),
+            Activation::ReLU6 => quote!(::cnn::Act::ReLU6),
+            Activation::LeakyReLU { negative_slope } => {
+                let s = Literal::f32_unsuffixed(*negative_slope as f32);
+                quote!(::cnn::Act::LeakyReLU(#s))
+            }
+            Activation::ELU { .. }
+            | Activation::GELU { .. }
+            | Activation::SiLU
+            | Activation::Sigmoid
+            | Activation::Tanh => return None,
+        })
     }
 
     /// How many of `ops` a fused convolution starting at `ops[0]` takes:
@@ -211,14 +221,16 @@ impl<'a> Writer<'a> {
                 Some(LayerSpec::MaxPool2d(_))
             ) {
                 // An activation right after the pooling, where the conv has
-                // none, runs in the conv's epilogue instead: the maximum
-                // commutes with non-decreasing functions.
+                // none, runs in the conv's epilogue instead where it
+                // commutes with the maximum (is non-decreasing).
+                let after = ops.get(used + 1);
+                let movable = self
+                    .fusible(after)
+                    .is_some_and(Activation::commutes_with_max);
                 let (act, moved) = match act {
                     Some(act) => (Some(act), 0),
-                    None => match self.activation(ops.get(used + 1)) {
-                        Some(act) => (Some(act), 1),
-                        None => (None, 0),
-                    },
+                    None if movable => (self.activation(after), 1),
+                    None => (None, 0),
                 };
                 let out = self.emit_conv(ops, bn, act, input, After::MaxPool(&ops[used]))?;
                 return Ok((out, used + 1 + moved));

@@ -3,7 +3,8 @@
 //! memory-bound, so it reads `W` once, row after row, four rows at a time
 //! against one load of `x`, with one vector accumulator per row.
 
-use super::gemm::{Epilogue, Isa, finish};
+use super::epilogue::{Epilogue, finish};
+use super::isa::Isa;
 
 /// `y[r] = epilogue(sum_j w[r * k + j] * x[j])` for `r < m`.
 ///
@@ -171,13 +172,13 @@ unsafe fn rows_avx2<const R: usize>(w: &[f32], k: usize, x: &[f32]) -> [f32; R] 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kernels::gemm::Act;
+    use crate::kernels::epilogue::Act;
 
     /// Every instruction set against an f64 reference, over sizes around
     /// the four-row groups and the sixteen-lane steps, with bias and ReLU.
     #[test]
     fn matches_reference_on_every_isa() {
-        for isa in Isa::available() {
+        for &isa in Isa::available() {
             for (m, k) in [
                 (1, 1),
                 (3, 15),

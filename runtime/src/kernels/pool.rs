@@ -1,6 +1,9 @@
 //! Pooling over windows of each channel plane, with PyTorch's exact window
 //! rules (padding, dilation, ceil_mode, count_include_pad, adaptive windows).
 
+use super::isa::Isa;
+use super::simd::{Simd, dispatch};
+
 /// Every size of one pooling layer. Pairs are `[height, width]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PoolGeometry {
@@ -65,22 +68,14 @@ fn horizontal_any(row: &[f32], k: usize, s: usize, dil: usize, out: &mut [f32]) 
 /// first takes the maximum down the window's rows (padded with -inf at the
 /// sides), then across the window's columns.
 pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
     if g.is_plain_2x2() {
-        use super::gemm::Isa;
         let planes = g.planes(batch);
         let (plane_in, plane_out) = (g.input[0] * g.input[1], g.output[0] * g.output[1]);
         let (input, output) = (
             &input[..planes * plane_in],
             &mut output[..planes * plane_out],
         );
-        match Isa::detect() {
-            // SAFETY: AVX-512F was detected; the slices hold whole planes.
-            Isa::Avx512 => return unsafe { max_pool_2x2_avx512(g, input, output) },
-            // SAFETY: AVX2 was detected; as above.
-            Isa::Avx2 => return unsafe { max_pool_2x2_avx2(g, input, output) },
-            Isa::Portable => {}
-        }
+        return max_pool_2x2_on(Isa::detect(), g, input, output);
     }
     max_pool2d_any(g, batch, input, output);
 }
@@ -132,120 +127,52 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
     crate::pool::give(column);
 }
 
-/// The maximum of two vectors, or NaN in a lane where either is NaN (as
-/// [`max_nan`]; `vmaxps` alone returns its second operand for a NaN).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-fn max_nan_avx512(
-    a: std::arch::x86_64::__m512,
-    b: std::arch::x86_64::__m512,
-) -> std::arch::x86_64::__m512 {
-    use std::arch::x86_64::*;
-    let m = _mm512_max_ps(a, b);
-    _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a), a)
+/// [`max_pool_2x2`] on `isa` (or the best below it this CPU runs), over
+/// whole planes.
+fn max_pool_2x2_on(isa: Isa, g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
+    dispatch!(isa, s => max_pool_2x2(s, g, input, output))
 }
 
 /// 2x2 windows at stride 2 without padding or dilation (the commonest max
-/// pooling): sixteen outputs at a time from two rows of 32 inputs, the even
-/// and odd columns pulled apart by one permute each.
-///
-/// # Safety
-/// The CPU must support AVX-512F; `input` and `output` hold whole planes of
-/// `g`'s input and output sizes, and `g.is_plain_2x2()`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn max_pool_2x2_avx512(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
-    use std::arch::x86_64::*;
+/// pooling): from two rows of two vectors of inputs, the maxima down the
+/// columns, then of each pair of columns (pulled apart into even and odd
+/// ones): a vector of outputs at a time, the last few in a partial one.
+#[inline(always)]
+fn max_pool_2x2<S: Simd>(s: S, g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
+    let lanes = S::LANES;
     let [h, w] = g.input;
     let [oh, ow] = g.output;
-    let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
-    let lanes = |n: usize| -> __mmask16 { ((1u32 << n.min(16)) - 1) as __mmask16 };
     for (src, dst) in input
         .chunks_exact(h * w)
         .zip(output.chunks_exact_mut(oh * ow))
     {
         for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
-            let top = &src[2 * oy * w..(2 * oy + 1) * w];
-            let bottom = &src[(2 * oy + 1) * w..(2 * oy + 2) * w];
-            for x0 in (0..ow).step_by(16) {
-                let n = (ow - x0).min(16);
-                let (m0, m1) = (lanes(2 * n), lanes((2 * n).saturating_sub(16)));
-                // SAFETY: the masks cover inputs 2*x0 .. 2*(x0+n) <= 2*ow <= w
-                // of each row and outputs x0 .. x0+n of the output row.
-                unsafe {
-                    let (t, b) = (top.as_ptr().add(2 * x0), bottom.as_ptr().add(2 * x0));
-                    let v0 =
-                        max_nan_avx512(_mm512_maskz_loadu_ps(m0, t), _mm512_maskz_loadu_ps(m0, b));
-                    let v1 = max_nan_avx512(
-                        _mm512_maskz_loadu_ps(m1, t.wrapping_add(16)),
-                        _mm512_maskz_loadu_ps(m1, b.wrapping_add(16)),
-                    );
-                    let m = max_nan_avx512(
-                        _mm512_permutex2var_ps(v0, even, v1),
-                        _mm512_permutex2var_ps(v0, odd, v1),
-                    );
-                    _mm512_mask_storeu_ps(out_row.as_mut_ptr().add(x0), lanes(n), m);
-                }
+            let top = &src[2 * oy * w..][..2 * ow];
+            let bottom = &src[(2 * oy + 1) * w..][..2 * ow];
+            for x0 in (0..ow).step_by(lanes) {
+                let n = (ow - x0).min(lanes);
+                // The window's two rows, the first and second vector of each.
+                let [t0, t1, b0, b1] = [(top, 0), (top, lanes), (bottom, 0), (bottom, lanes)]
+                    .map(|(row, from)| inputs(s, &row[2 * x0..2 * (x0 + n)], from));
+                let v0 = s.max_nan(t0, b0);
+                let v1 = s.max_nan(t1, b1);
+                let (even, odd) = s.unzip(v0, v1);
+                s.store_first(&mut out_row[x0..x0 + n], s.max_nan(even, odd));
             }
         }
     }
 }
 
-/// [`max_nan_avx512`] for AVX2.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-pub(crate) fn max_nan_avx2(
-    a: std::arch::x86_64::__m256,
-    b: std::arch::x86_64::__m256,
-) -> std::arch::x86_64::__m256 {
-    use std::arch::x86_64::*;
-    let m = _mm256_max_ps(a, b);
-    _mm256_blendv_ps(m, a, _mm256_cmp_ps::<_CMP_UNORD_Q>(a, a))
-}
-
-/// [`max_pool_2x2_avx512`] for AVX2: eight outputs at a time from two rows
-/// of 16 inputs, the even and odd columns pulled apart by two shuffles and
-/// put back in order by one permute; the last few outputs of a row one by
-/// one.
-///
-/// # Safety
-/// The CPU must support AVX2; `input` and `output` hold whole planes of
-/// `g`'s input and output sizes, and `g.is_plain_2x2()`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-unsafe fn max_pool_2x2_avx2(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
-    use std::arch::x86_64::*;
-    let [h, w] = g.input;
-    let [oh, ow] = g.output;
-    let whole = ow / 8 * 8;
-    for (src, dst) in input
-        .chunks_exact(h * w)
-        .zip(output.chunks_exact_mut(oh * ow))
-    {
-        for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
-            let top = &src[2 * oy * w..(2 * oy + 1) * w];
-            let bottom = &src[(2 * oy + 1) * w..(2 * oy + 2) * w];
-            for x0 in (0..whole).step_by(8) {
-                // SAFETY: inputs 2*x0 .. 2*x0 + 16 <= 2*ow <= w of each row,
-                // outputs x0 .. x0 + 8 <= ow.
-                unsafe {
-                    let (t, b) = (top.as_ptr().add(2 * x0), bottom.as_ptr().add(2 * x0));
-                    let v0 = max_nan_avx2(_mm256_loadu_ps(t), _mm256_loadu_ps(b));
-                    let v1 = max_nan_avx2(_mm256_loadu_ps(t.add(8)), _mm256_loadu_ps(b.add(8)));
-                    // Per 128-bit half: columns 0 2 | 8 10 ..., and 1 3 | 9 11.
-                    let even = _mm256_shuffle_ps::<0b10_00_10_00>(v0, v1);
-                    let odd = _mm256_shuffle_ps::<0b11_01_11_01>(v0, v1);
-                    let m = _mm256_castps_pd(max_nan_avx2(even, odd));
-                    let m = _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(m));
-                    _mm256_storeu_ps(out_row.as_mut_ptr().add(x0), m);
-                }
-            }
-            for (x, o) in out_row.iter_mut().enumerate().skip(whole) {
-                let m = max_nan(top[2 * x], top[2 * x + 1]);
-                *o = max_nan(m, max_nan(bottom[2 * x], bottom[2 * x + 1]));
-            }
-        }
+/// The vector of `row` from `from` on: whole where it holds one, else its
+/// last few values (or none).
+#[inline(always)]
+fn inputs<S: Simd>(s: S, row: &[f32], from: usize) -> S::F {
+    let rest = &row[from.min(row.len())..];
+    if rest.len() >= S::LANES {
+        // SAFETY: `rest` holds a whole vector.
+        unsafe { s.load(rest.as_ptr()) }
+    } else {
+        s.load_first(rest)
     }
 }
 
@@ -475,15 +402,18 @@ mod tests {
             input[5 % len] = f32::NAN;
             input[(3 * w + 1) % len] = f32::NAN;
             let len = batch * 3 * (h / 2) * (w / 2);
-            let (mut fast, mut general) = (vec![0.0; len], vec![0.0; len]);
-            max_pool2d(&g, batch, &input, &mut fast);
+            let mut general = vec![0.0; len];
             max_pool2d_any(&g, batch, &input, &mut general);
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&fast), bits(&general), "{h}x{w}");
-            assert!(
-                fast.iter().any(|v| v.is_nan()),
-                "{h}x{w}: a NaN must propagate"
-            );
+            for &isa in Isa::available() {
+                let mut fast = vec![0.0; len];
+                max_pool_2x2_on(isa, &g, &input, &mut fast);
+                assert_eq!(bits(&fast), bits(&general), "{isa:?} {h}x{w}");
+                assert!(
+                    fast.iter().any(|v| v.is_nan()),
+                    "{isa:?} {h}x{w}: a NaN must propagate"
+                );
+            }
         }
     }
 

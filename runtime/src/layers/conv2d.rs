@@ -15,7 +15,7 @@
 use std::sync::OnceLock;
 
 use crate::kernels::conv::{ConvGeometry, PackedConv, conv2d, conv2d_max_pooled, poolable};
-use crate::kernels::gemm::{Act, Epilogue};
+use crate::kernels::epilogue::{Act, Epilogue};
 use crate::kernels::pad::{PaddingMode, pad_planes};
 use crate::kernels::pool::PoolGeometry;
 use crate::layers::batch_norm2d::BatchNorm2d;
@@ -301,6 +301,7 @@ impl<
         let epilogue = epilogue(&scale, &shift, None, act);
         conv2d_max_pooled(
             &g,
+            &self.weight,
             packed,
             x.batch_size(),
             x.as_slice(),

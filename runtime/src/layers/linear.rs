@@ -12,8 +12,10 @@
 
 use std::sync::OnceLock;
 
-use crate::kernels::gemm::{Act, Epilogue, Isa, PackedA, Transposed, gemm};
+use crate::kernels::epilogue::{Act, Epilogue};
+use crate::kernels::gemm::{PackedA, Transposed, gemm};
 use crate::kernels::gemv::gemv;
+use crate::kernels::isa::Isa;
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
 use crate::pool;
 use crate::tensor::Batch;

@@ -12,77 +12,17 @@
 //! count, so every element is summed in the same order however the tiles
 //! are shared out: results are bitwise identical for any number of threads.
 //!
-//! Three microkernels, picked at run time by CPU feature: AVX-512, AVX2+FMA,
-//! and a portable one. All pass the same reference test.
+//! One microkernel ([`micro`]), written once over the vector width and
+//! compiled for each instruction set; every one passes the same reference
+//! test on every instruction set the CPU runs.
 
-mod avx2;
-mod avx512;
-mod portable;
+mod micro;
 
-#[cfg(target_arch = "x86_64")]
-pub(crate) use avx512::activate as activate_avx512;
+pub(crate) use micro::{mr, nr};
 
-use std::sync::OnceLock;
-
-/// The instruction set the kernels use.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Isa {
-    Avx512,
-    Avx2,
-    Portable,
-}
-
-impl Isa {
-    /// The best the CPU offers (detected once).
-    pub fn detect() -> Isa {
-        static ISA: OnceLock<Isa> = OnceLock::new();
-        *ISA.get_or_init(|| {
-            #[cfg(target_arch = "x86_64")]
-            {
-                if std::is_x86_feature_detected!("avx512f") {
-                    return Isa::Avx512;
-                }
-                if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                    return Isa::Avx2;
-                }
-            }
-            Isa::Portable
-        })
-    }
-
-    /// Every instruction set this CPU can run, for tests.
-    pub fn available() -> Vec<Isa> {
-        let mut all = vec![Isa::Portable];
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::is_x86_feature_detected!("avx2") && std::is_x86_feature_detected!("fma") {
-                all.push(Isa::Avx2);
-            }
-            if std::is_x86_feature_detected!("avx512f") {
-                all.push(Isa::Avx512);
-            }
-        }
-        all
-    }
-
-    /// Rows of A a microkernel handles at once.
-    pub fn mr(self) -> usize {
-        match self {
-            Isa::Avx512 => avx512::MR,
-            Isa::Avx2 => avx2::MR,
-            Isa::Portable => portable::MR,
-        }
-    }
-
-    /// Columns of B a microkernel handles at once.
-    pub fn nr(self) -> usize {
-        match self {
-            Isa::Avx512 => avx512::NR,
-            Isa::Avx2 => avx2::NR,
-            Isa::Portable => portable::NR,
-        }
-    }
-}
+use super::epilogue::{Epilogue, Out, finish};
+use super::isa::Isa;
+use super::simd::dispatch;
 
 /// Depth of one block of the product (its `A` and `B` panels stay in cache).
 pub const KC: usize = 256;
@@ -101,53 +41,6 @@ pub(crate) fn k_blocks_of(k: usize, most: usize) -> impl Iterator<Item = (usize,
     (0..count).map(move |i| (i * size, size.min(k.saturating_sub(i * size))))
 }
 
-/// An activation applied in the epilogue.
-#[derive(Clone, Copy, Debug, PartialEq, Default)]
-pub enum Act {
-    #[default]
-    None,
-    ReLU,
-    ReLU6,
-    LeakyReLU(f32),
-}
-
-impl Act {
-    #[inline(always)]
-    pub fn apply(self, x: f32) -> f32 {
-        match self {
-            Act::None => x,
-            Act::ReLU => {
-                if x < 0.0 {
-                    0.0
-                } else {
-                    x
-                }
-            }
-            Act::ReLU6 => x.clamp(0.0, 6.0),
-            Act::LeakyReLU(s) => {
-                if x >= 0.0 {
-                    x
-                } else {
-                    x * s
-                }
-            }
-        }
-    }
-}
-
-/// What happens to each result before it is stored:
-/// `act(acc * scale[m] + shift[m] + residual[m, n])`.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct Epilogue<'a> {
-    /// Per row; `None` is 1.
-    pub scale: Option<&'a [f32]>,
-    /// Per row; `None` is 0.
-    pub shift: Option<&'a [f32]>,
-    /// Added element by element, laid out like `C`.
-    pub residual: Option<&'a [f32]>,
-    pub act: Act,
-}
-
 /// The weights `A` (`m x k`, row-major), packed for one instruction set:
 /// for each `k` block and each `MR` rows, `MR` values per `k`, zero-padded.
 #[derive(Clone, Debug)]
@@ -159,10 +52,12 @@ pub struct PackedA {
 }
 
 impl PackedA {
-    /// Packs the `m x k` row-major matrix `a` for `isa`.
+    /// Packs the `m x k` row-major matrix `a` for `isa` (or, where this
+    /// CPU lacks it, for the best instruction set below it).
     pub fn new(isa: Isa, m: usize, k: usize, a: &[f32]) -> Self {
+        let isa = isa.or_below();
         assert!(a.len() >= m * k, "PackedA: the matrix is too short");
-        let mr = isa.mr();
+        let mr = mr(isa);
         let panels = m.div_ceil(mr);
         let mut data = vec![0.0; panels * mr * k];
         let mut at = 0;
@@ -197,7 +92,7 @@ impl PackedA {
     /// The packed panel of rows `p*MR..` for the `k` block starting at `k0`
     /// of size `kc`.
     fn panel(&self, k0: usize, kc: usize, p: usize) -> &[f32] {
-        let mr = self.isa.mr();
+        let mr = mr(self.isa);
         let panels = self.m.div_ceil(mr);
         let start = k0 * panels * mr + p * mr * kc;
         &self.data[start..start + mr * kc]
@@ -240,7 +135,7 @@ impl PackB for Matrix<'_> {
 /// `B`'s scratch space for one thread: one block of packed panels.
 pub fn scratch_len(isa: Isa, k: usize, n: usize) -> usize {
     let kc = k_blocks(k).map(|(_, kc)| kc).max().unwrap_or(0);
-    NC.min(n.div_ceil(isa.nr()) * isa.nr()) * kc + 64
+    NC.min(n.div_ceil(nr(isa)) * nr(isa)) * kc + 64
 }
 
 /// `C = epilogue(A B)` for `C` row-major `m x n` with row stride `ldc`.
@@ -269,67 +164,10 @@ pub fn gemm(
     unsafe { gemm_part(a, 0..a.panels(), b, 0..n, &out, ldc, epilogue, scratch) }
 }
 
-/// `C`'s storage, shared by the tasks that write disjoint parts of it.
-#[derive(Clone, Copy, Debug)]
-pub struct Out {
-    ptr: *mut f32,
-    len: usize,
-}
-
-// SAFETY: `Out` is only a pointer and a length; every writer through it
-// promises (by `gemm_part`'s contract) to write a part no other writer
-// touches while it runs.
-unsafe impl Send for Out {}
-// SAFETY: as for `Send`.
-unsafe impl Sync for Out {}
-
-impl Out {
-    pub fn new(c: &mut [f32]) -> Self {
-        Out {
-            ptr: c.as_mut_ptr(),
-            len: c.len(),
-        }
-    }
-
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The storage from element `at` on.
-    ///
-    /// # Panics
-    /// When `at` is past the end.
-    pub fn offset(&self, at: usize) -> Out {
-        assert!(at <= self.len, "Out::offset past the end");
-        Out {
-            // SAFETY: `at` is within the allocation (asserted).
-            ptr: unsafe { self.ptr.add(at) },
-            len: self.len - at,
-        }
-    }
-
-    /// `len` values from `at` as a slice.
-    ///
-    /// # Safety
-    /// While the slice lives, nothing else may read or write those values.
-    ///
-    /// # Panics
-    /// When the range is past the end.
-    pub unsafe fn slice<'a>(&self, at: usize, len: usize) -> &'a mut [f32] {
-        assert!(at + len <= self.len, "Out::slice past the end");
-        // SAFETY: in bounds (asserted); exclusivity is the caller's promise.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(at), len) }
-    }
-}
-
 impl PackedA {
     /// Panels of `MR` rows.
     pub fn panels(&self) -> usize {
-        self.m.div_ceil(self.isa.mr())
+        self.m.div_ceil(mr(self.isa))
     }
 }
 
@@ -372,7 +210,7 @@ pub unsafe fn gemm_part(
         );
     }
     let isa = a.isa;
-    let (mr, nr) = (isa.mr(), isa.nr());
+    let (mr, nr) = (mr(isa), nr(isa));
     if k == 0 {
         // An empty sum: only the epilogue of zero.
         for i in (panels.start * mr)..(panels.end * mr).min(m) {
@@ -443,6 +281,7 @@ impl PackB for Transposed<'_> {
             let rows = &self.data[j0 * self.ld + k0..];
             // Whole 8x8 blocks are transposed in registers; the rest (and
             // every block without AVX2) value by value.
+            #[cfg_attr(not(target_arch = "x86_64"), allow(unused_mut))]
             let mut done_t = 0;
             #[cfg(target_arch = "x86_64")]
             if std::is_x86_feature_detected!("avx2") && nr.is_multiple_of(8) {
@@ -502,7 +341,7 @@ unsafe fn transpose_8x8(
     unsafe {
         let src = rows.as_ptr().add(t0 * ld + kk0);
         let r: [__m256; 8] = std::array::from_fn(|i| _mm256_loadu_ps(src.add(i * ld)));
-        let out = super::simd::transpose_8x8(r);
+        let out = super::simd::transpose::transpose_8x8(r);
         let dst = panel.as_mut_ptr().add(kk0 * nr + t0);
         for (i, v) in out.into_iter().enumerate() {
             _mm256_storeu_ps(dst.add(i * nr), v);
@@ -524,22 +363,6 @@ pub struct Tile {
     pub last: bool,
 }
 
-/// The epilogue for one value of row `row` at flat index `at` of `C`.
-#[inline(always)]
-pub(crate) fn finish(acc: f32, row: usize, at: usize, ep: &Epilogue) -> f32 {
-    let mut v = acc;
-    if let Some(s) = ep.scale {
-        v *= s[row];
-    }
-    if let Some(s) = ep.shift {
-        v += s[row];
-    }
-    if let Some(r) = ep.residual {
-        v += r[at];
-    }
-    ep.act.apply(v)
-}
-
 /// Runs the microkernel of `isa` on one tile.
 ///
 /// # Safety
@@ -554,30 +377,24 @@ unsafe fn run_kernel(
     ep: &Epilogue,
 ) {
     assert!(
-        a.len() >= isa.mr() * kc && b.len() >= isa.nr() * kc,
+        a.len() >= mr(isa) * kc && b.len() >= nr(isa) * kc,
         "gemm: a panel is too short"
     );
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx512 => {
-            // SAFETY: `Isa::Avx512` is only chosen (detect/available) when the
-            // CPU has AVX-512F; the panels are full (asserted above); the
-            // tile's placement is the caller's promise.
-            unsafe { avx512::kernel(kc, a.as_ptr(), b.as_ptr(), c, tile, ep) }
+    // SAFETY: the panels are full (asserted above); the tile's placement
+    // is the caller's promise.
+    dispatch!(isa, s => unsafe {
+        match s.isa() {
+            Isa::Avx512 | Isa::Neon => micro::kernel::<_, 8>(s, kc, a.as_ptr(), b.as_ptr(), c, tile, ep),
+            Isa::Avx2 => micro::kernel::<_, 6>(s, kc, a.as_ptr(), b.as_ptr(), c, tile, ep),
+            Isa::Portable => micro::kernel::<_, 4>(s, kc, a.as_ptr(), b.as_ptr(), c, tile, ep),
         }
-        #[cfg(target_arch = "x86_64")]
-        Isa::Avx2 => {
-            // SAFETY: as above, with AVX2 and FMA detected.
-            unsafe { avx2::kernel(kc, a.as_ptr(), b.as_ptr(), c, tile, ep) }
-        }
-        // SAFETY: the tile's placement is the caller's promise.
-        _ => unsafe { portable::kernel(kc, a, b, c, tile, ep) },
-    }
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kernels::epilogue::Act;
 
     fn values(n: usize, seed: usize) -> Vec<f32> {
         (0..n)
@@ -610,7 +427,7 @@ mod tests {
             (10, 300, 2),
             (40, 300, 600),
         ];
-        for isa in Isa::available() {
+        for &isa in Isa::available() {
             for &(m, k, n) in &shapes {
                 let a = values(m * k, 1);
                 let b = values(k * n, 2);
@@ -701,7 +518,7 @@ mod tests {
 
     #[test]
     fn a_strided_c_is_left_alone_outside_the_product() {
-        for isa in Isa::available() {
+        for &isa in Isa::available() {
             let (m, k, n, ldc) = (5, 7, 9, 13);
             let a = values(m * k, 1);
             let b = values(k * n, 2);

@@ -1,5 +1,5 @@
 //! 3x3 convolution with stride 1 by Winograd's minimal filtering,
-//! F(2x2, 3x3), for AVX2 and FMA: each 2x2 block of output pixels (a
+//! F(2x2, 3x3), written once over the vector width: each 2x2 block of output pixels (a
 //! tile) comes from the 4x4 block of input around it by 16 products per
 //! input and output channel instead of 36, 2.25 times fewer multiply-adds.
 //!
@@ -17,27 +17,31 @@
 //! time. Each call transforms the inputs (`V = Bᵀ d B`, additions only),
 //! then for each of the 16 positions `ξ` of a transformed tile multiplies
 //! the matrices `U_ξ` (`C_OUT x C_IN`) and `V_ξ` (`C_IN x tiles`), 6
-//! output channels by 16 tiles at a time in 12 accumulators, and turns
+//! output channels by two vectors of tiles at a time in 12 accumulators
+//! (16 tiles with AVX2, 32 with AVX-512, 8 with NEON), and turns
 //! each tile's 16 sums back into its 2x2 outputs (`Aᵀ M A`, additions
 //! only) with the epilogue. The transforms add rounding of their own: the
 //! results differ from a direct convolution's by a few units in the last
 //! place of the sums (the fixture tests measure it against PyTorch's
 //! float64 run).
 //!
-//! Tiles are numbered row by row; a vector of 8 consecutive tiles that
+//! Tiles are numbered row by row; a vector of consecutive tiles that
 //! crosses the end of a row of tiles is read with gathers. Each output
 //! value is one sum over the input channels in order, whatever the tasks,
 //! so the results do not depend on the thread count.
 
-use super::conv::{ConvGeometry, OutRows};
-use super::gemm::{Epilogue, Isa, Out};
+use super::geometry::{ConvGeometry, OutRows};
+use super::kernel::Kernel;
+use super::pooled;
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::isa::Isa;
+use crate::kernels::pool::PoolGeometry;
+use crate::kernels::simd::{Simd, activate, dispatch};
 use crate::pool;
 use crate::threads;
 
 /// Output channels per microkernel tile.
 const MR: usize = 6;
-/// Tiles per microkernel tile (two vectors).
-const NR: usize = 16;
 /// Output channel panels whose sums are made together: their 16 x 6 x 16
 /// sums (12 KB) stay in L1 until transformed, while each position's
 /// input panel is read once per block (measured: 1.3 to 1.45 times faster
@@ -65,6 +69,7 @@ fn tiles(g: &ConvGeometry) -> [usize; 2] {
 /// padded, column-split copy.
 #[derive(Clone, Debug)]
 pub struct Winograd {
+    isa: Isa,
     /// `U`: `[ξ][panel of 6 output channels][c][6]`, zero beyond `C_OUT`.
     u: Vec<f32>,
     /// Rows of the padded copy, and columns of each of its two column
@@ -74,10 +79,10 @@ pub struct Winograd {
 }
 
 impl Winograd {
-    /// Transforms `weight` (`[C_OUT, C_IN, 3, 3]`) when the geometry suits:
-    /// a 3x3 kernel at stride 1, no dilation, one group, on a CPU with
-    /// AVX2 and FMA.
-    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+    /// Transforms `weight` (`[C_OUT, C_IN, 3, 3]`) for `isa` (or the best
+    /// below it this CPU runs) when the geometry suits: a 3x3 kernel at
+    /// stride 1, no dilation, one group.
+    pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         if !Self::suits(g) {
             return None;
         }
@@ -101,13 +106,17 @@ impl Winograd {
                 }
             }
         }
-        Some(Winograd { u, rows, half })
+        Some(Winograd {
+            isa: isa.or_below(),
+            u,
+            rows,
+            half,
+        })
     }
 
-    /// Whether this CPU and `g` suit the kernel.
+    /// Whether `g` suits the kernel.
     pub fn suits(g: &ConvGeometry) -> bool {
-        Isa::detect() == Isa::Avx2
-            && g.kernel == [3, 3]
+        g.kernel == [3, 3]
             && g.stride == [1, 1]
             && g.dilation == [1, 1]
             && g.groups == 1
@@ -118,6 +127,11 @@ impl Winograd {
 
     fn plane(&self) -> usize {
         2 * self.rows * self.half
+    }
+
+    /// Tiles a product takes at once: two vectors.
+    fn nr(&self) -> usize {
+        2 * self.isa.lanes()
     }
 }
 
@@ -168,18 +182,22 @@ fn copies(g: &ConvGeometry, d: &Winograd, batch: usize, input: &[f32]) -> Vec<f3
                 let n = w.min(line.len().saturating_sub(left));
                 line[left..left + n].copy_from_slice(&src[iy * w..iy * w + n]);
             }
-            super::flat::every_second(&line, &mut even[r * half..(r + 1) * half]);
-            super::flat::every_second(&line[1..], &mut odd[r * half..(r + 1) * half]);
+            let (even, odd) = (&mut even[r * half..][..half], &mut odd[r * half..][..half]);
+            for (q, (e, o)) in even.iter_mut().zip(odd).enumerate() {
+                *e = line[2 * q];
+                *o = line[2 * q + 1];
+            }
         }
     }
     pool::give(line);
     copies
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]); with `pooled`,
+/// Convolves `batch` images (as [`super::conv2d`]); with `pooled`,
 /// max-pools each 2x2 tile of the output into one value instead (as
-/// [`super::conv::conv2d_max_pooled`] with 2x2 windows at stride 2).
-pub fn conv2d(
+/// [`super::conv2d_max_pooled`] with 2x2 windows at stride 2).
+#[allow(clippy::too_many_arguments)]
+fn conv2d(
     g: &ConvGeometry,
     d: &Winograd,
     batch: usize,
@@ -195,7 +213,7 @@ pub fn conv2d(
     assert!(input.len() >= batch * g.in_len() && output.len() >= batch * out_len);
     let copies = copies(g, d, batch, input);
     let [th, tw] = tiles(g);
-    let panels = (th * tw).div_ceil(NR);
+    let panels = (th * tw).div_ceil(d.nr());
     // Tasks of a few tile panels each, as even as possible, and of every
     // output channel unless that leaves too few tasks. (Each output is
     // made whole by one task either way.)
@@ -217,33 +235,27 @@ pub fn conv2d(
         let image = &copies[b * g.c_in * d.plane()..][..g.c_in * d.plane()];
         let dest = OutRows::planes(out.offset(b * out_len), dh, dw);
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 and FMA were detected when `d` was made; each task
-        // writes the outputs of its own tiles of its own image.
-        unsafe {
-            task(g, d, image, panels, kps, &dest, residual, ep, pooled)
-        };
-        #[cfg(not(target_arch = "x86_64"))]
-        let _ = (image, panels, kps, dest, residual);
+        // SAFETY: each task writes the outputs of its own tiles of its own
+        // image; `image` is its copy.
+        dispatch!(d.isa, s => unsafe {
+            task(s, g, d, image, panels, kps, &dest, residual, ep, pooled)
+        });
     });
     pool::give(copies);
 }
 
-#[cfg(target_arch = "x86_64")]
-use std::arch::x86_64::*;
-
 /// The tiles of panels `panels` of one image, panel by panel, for output
-/// channel panels `kps`: the 16 tiles' inputs transformed, then,
+/// channel panels `kps`: the panel's inputs transformed, then,
 /// [`KP_BLOCK`] panels of 6 output channels at a time, their 16 products
 /// and output transforms (pooled with `pooled`).
 ///
 /// # Safety
-/// AVX2 and FMA must be present; `image` is the image's copy (from
-/// [`copies`]); the tiles' outputs in `dest` are this caller's alone.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
+/// `image` is the image's copy (from [`copies`]); the tiles' outputs in
+/// `dest` are this caller's alone.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn task(
+unsafe fn task<S: Simd>(
+    s: S,
     g: &ConvGeometry,
     d: &Winograd,
     image: &[f32],
@@ -255,32 +267,31 @@ unsafe fn task(
     pooled: bool,
 ) {
     let c_in = g.c_in;
+    let nr = 2 * S::LANES;
     let kpanels = g.c_out.div_ceil(MR);
-    // One tile panel's transformed inputs, `[ξ][c][16]`, and a block's
-    // sums, `[output channel panel][ξ][6][16]`.
+    // One tile panel's transformed inputs, `[ξ][c][nr]`, and a block's
+    // sums, `[output channel panel][ξ][6][nr]`.
     let block = KP_BLOCK;
-    let mut v = pool::take(16 * c_in * NR);
-    let mut m = pool::take(block * 16 * MR * NR);
+    let mut v = pool::take(16 * c_in * nr);
+    let mut m = pool::take(block * 16 * MR * nr);
     for panel in panels {
         for half in 0..2 {
-            // SAFETY: as for this function.
-            unsafe { transform_inputs(g, d, image, panel * NR + 8 * half, &mut v, half) };
+            transform_inputs(s, g, d, image, panel * nr + S::LANES * half, &mut v, half);
         }
         for k0 in kps.clone().step_by(block) {
             let kps = k0..(k0 + block).min(kps.end);
             for xi in 0..16 {
-                let vp = &v[xi * c_in * NR..][..c_in * NR];
+                let vp = &v[xi * c_in * nr..][..c_in * nr];
                 for kp in kps.clone() {
                     let u = &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
-                    let sums = &mut m[((kp - k0) * 16 + xi) * MR * NR..][..MR * NR];
-                    // SAFETY: AVX2 and FMA are present.
-                    unsafe { product(u, vp, sums) };
+                    let sums = &mut m[((kp - k0) * 16 + xi) * MR * nr..][..MR * nr];
+                    product(s, u, vp, sums);
                 }
             }
             for kp in kps {
-                let sums = &m[(kp - k0) * 16 * MR * NR..][..16 * MR * NR];
+                let sums = &m[(kp - k0) * 16 * MR * nr..][..16 * MR * nr];
                 // SAFETY: the panel's tiles are this task's.
-                unsafe { transform_outputs(g, sums, kp, panel, dest, residual, ep, pooled) };
+                unsafe { transform_outputs(s, g, sums, kp, panel, dest, residual, ep, pooled) };
             }
         }
     }
@@ -288,16 +299,12 @@ unsafe fn task(
     pool::give(v);
 }
 
-/// `Bᵀ d B` for tiles `t0..t0 + 8` (row by row) of every input channel,
-/// into lanes `8 * half..` of `v` (`[ξ][c][16]`). Tiles past the last are
-/// zero.
-///
-/// # Safety
-/// AVX2 and FMA must be present; `image` is the image's copy.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[allow(clippy::too_many_arguments)]
-unsafe fn transform_inputs(
+/// `Bᵀ d B` for tiles `t0..t0 + LANES` (row by row) of every input channel,
+/// into lanes `LANES * half..` of `v` (`[ξ][c][2 * LANES]`). Tiles past the
+/// last are zero.
+#[inline(always)]
+fn transform_inputs<S: Simd>(
+    s: S,
     g: &ConvGeometry,
     d: &Winograd,
     image: &[f32],
@@ -305,135 +312,117 @@ unsafe fn transform_inputs(
     v: &mut [f32],
     half: usize,
 ) {
+    let lanes = S::LANES;
+    let nr = 2 * lanes;
     let [th, tw] = tiles(g);
     let total = th * tw;
     let c_in = g.c_in;
     let (rows, w2) = (d.rows, d.half);
     let plane = d.plane();
-    assert!(image.len() >= c_in * plane && v.len() >= 16 * c_in * NR);
-    // Where each lane's block starts in a phase plane: row 2 ty, column
-    // tx. Lanes past the last tile read tile 0 and are zeroed.
-    let mut at = [0i32; 8];
+    assert!(image.len() >= c_in * plane && v.len() >= 16 * c_in * nr);
+    // Where each lane's block starts in a phase plane: row 2 ty, column tx.
+    let mut at = [0i32; 16];
     let mut valid = 0;
-    for (l, a) in at.iter_mut().enumerate() {
+    for (l, a) in at.iter_mut().enumerate().take(lanes) {
         let t = t0 + l;
         if t < total {
             *a = (2 * (t / tw) * w2 + t % tw) as i32;
             valid += 1;
         }
     }
-    let contiguous = valid == 8 && (1..8).all(|l| at[l] == at[0] + l as i32);
-    let lanes: [i32; 8] = [0, 1, 2, 3, 4, 5, 6, 7].map(|l| if l < valid { -1 } else { 0 });
-    // SAFETY: both arrays hold 8 lanes.
-    let (index, keep) = unsafe {
-        (
-            _mm256_loadu_si256(at.as_ptr().cast()),
-            _mm256_loadu_si256(lanes.as_ptr().cast()),
-        )
-    };
+    let contiguous = valid == lanes && (1..lanes).all(|l| at[l] == at[0] + l as i32);
     for c in 0..c_in {
         let base = image[c * plane..].as_ptr();
         // d[i][j]: row i of the block, column j (phase j % 2, j / 2 on).
-        let mut dd = [[_mm256_setzero_ps(); 4]; 4];
+        let mut dd = [[s.zero(); 4]; 4];
         for (i, row) in dd.iter_mut().enumerate() {
             for (j, x) in row.iter_mut().enumerate() {
                 let offset = (j % 2) * rows * w2 + i * w2 + j / 2;
-                // SAFETY: every lane's block lies inside the plane: rows
-                // 2 ty + i < rows, columns tx + j / 2 < w2.
+                // SAFETY: every valid lane's block lies inside the plane:
+                // rows 2 ty + i < rows, columns tx + j / 2 < w2.
                 unsafe {
                     let p = base.add(offset);
                     *x = if contiguous {
-                        _mm256_loadu_ps(p.add(at[0] as usize))
+                        s.load(p.add(at[0] as usize))
                     } else {
-                        _mm256_mask_i32gather_ps::<4>(
-                            _mm256_setzero_ps(),
-                            p,
-                            index,
-                            _mm256_castsi256_ps(keep),
-                        )
+                        s.gather(p, &at, valid)
                     };
                 }
             }
         }
         // Bᵀ along each row, then down each column.
-        let mut e = [[_mm256_setzero_ps(); 4]; 4];
+        let mut e = [[s.zero(); 4]; 4];
         for (e, row) in e.iter_mut().zip(dd) {
-            *e = bt(row);
+            *e = bt(s, row);
         }
         #[allow(clippy::needless_range_loop)] // j picks a column of `e`
         for j in 0..4 {
-            let col = bt([e[0][j], e[1][j], e[2][j], e[3][j]]);
+            let col = bt(s, [e[0][j], e[1][j], e[2][j], e[3][j]]);
             for (i, &x) in col.iter().enumerate() {
                 let xi = 4 * i + j;
-                let to = (xi * c_in + c) * NR + 8 * half;
-                // SAFETY: `to + 8` is inside `v` (asserted above).
-                unsafe { _mm256_storeu_ps(v.as_mut_ptr().add(to), x) };
+                let to = (xi * c_in + c) * nr + lanes * half;
+                // SAFETY: `to + lanes` is inside `v` (asserted above).
+                unsafe { s.store(v.as_mut_ptr().add(to), x) };
             }
         }
     }
 }
 
 /// `Bᵀ a` for one column (or row) `a` of a block.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2")]
-#[inline]
-fn bt(a: [__m256; 4]) -> [__m256; 4] {
+#[inline(always)]
+fn bt<S: Simd>(s: S, a: [S::F; 4]) -> [S::F; 4] {
     [
-        _mm256_sub_ps(a[0], a[2]),
-        _mm256_add_ps(a[1], a[2]),
-        _mm256_sub_ps(a[2], a[1]),
-        _mm256_sub_ps(a[1], a[3]),
+        s.sub(a[0], a[2]),
+        s.add(a[1], a[2]),
+        s.sub(a[2], a[1]),
+        s.sub(a[1], a[3]),
     ]
 }
 
-/// `sums[6][16] = Σ_c u[c][0..6] ⊗ v[c][0..16]`: 12 accumulators, per
+/// `sums[6][2 L] = Σ_c u[c][0..6] ⊗ v[c][0..2 L]`: 12 accumulators, per
 /// input channel two loads of `v` and six broadcasts of `u`.
-///
-/// # Safety
-/// AVX2 and FMA must be present.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn product(u: &[f32], v: &[f32], sums: &mut [f32]) {
+#[inline(always)]
+fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32]) {
+    let lanes = S::LANES;
     let c_in = u.len() / MR;
-    assert!(v.len() >= c_in * NR && sums.len() >= MR * NR);
-    let mut acc = [[_mm256_setzero_ps(); 2]; MR];
+    assert!(v.len() >= c_in * 2 * lanes && sums.len() >= MR * 2 * lanes);
+    let mut acc = [[s.zero(); 2]; MR];
     let (mut up, mut vp) = (u.as_ptr(), v.as_ptr());
     for _ in 0..c_in {
         // SAFETY: `up` and `vp` walk the `c_in` rows of both (asserted).
         unsafe {
-            let v0 = _mm256_loadu_ps(vp);
-            let v1 = _mm256_loadu_ps(vp.add(8));
+            let v0 = s.load(vp);
+            let v1 = s.load(vp.add(lanes));
             for (i, a) in acc.iter_mut().enumerate() {
-                let ui = _mm256_broadcast_ss(&*up.add(i));
-                a[0] = _mm256_fmadd_ps(ui, v0, a[0]);
-                a[1] = _mm256_fmadd_ps(ui, v1, a[1]);
+                let ui = s.splat(*up.add(i));
+                a[0] = s.mul_add(ui, v0, a[0]);
+                a[1] = s.mul_add(ui, v1, a[1]);
             }
             up = up.add(MR);
-            vp = vp.add(NR);
+            vp = vp.add(2 * lanes);
         }
     }
     for (i, a) in acc.iter().enumerate() {
-        // SAFETY: `sums` holds 6 rows of 16 (asserted).
+        // SAFETY: `sums` holds 6 rows of 2 L (asserted).
         unsafe {
-            _mm256_storeu_ps(sums.as_mut_ptr().add(i * NR), a[0]);
-            _mm256_storeu_ps(sums.as_mut_ptr().add(i * NR + 8), a[1]);
+            s.store(sums.as_mut_ptr().add(i * 2 * lanes), a[0]);
+            s.store(sums.as_mut_ptr().add(i * 2 * lanes + lanes), a[1]);
         }
     }
 }
 
 /// `Aᵀ M A` of one tile panel's sums for output channels `6 kp..`, with
-/// the epilogue, into `dest`: where 8 tiles lie side by side in one row
-/// of tiles, inside the output, their 2x2 outputs are interleaved into
-/// two rows of 16 values and stored as vectors (with `pooled`, each
-/// tile's maximum: one vector of 8); elsewhere value by value.
+/// the epilogue, into `dest` (this caller's): where a vector of tiles lies
+/// side by side in one row of tiles, inside the output, their 2x2 outputs
+/// are interleaved into two rows of two vectors and stored whole (with
+/// `pooled`, each tile's maximum: one vector); elsewhere value by value.
 ///
 /// # Safety
-/// AVX2 and FMA must be present; the panel's outputs are this caller's.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
+/// The panel's outputs in `dest` are this caller's alone.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn transform_outputs(
+unsafe fn transform_outputs<S: Simd>(
+    s: S,
     g: &ConvGeometry,
     sums: &[f32],
     kp: usize,
@@ -443,73 +432,48 @@ unsafe fn transform_outputs(
     ep: &Epilogue,
     pooled: bool,
 ) {
+    let lanes = S::LANES;
+    let nr = 2 * lanes;
     let [oh, ow] = g.output;
     let [th, tw] = tiles(g);
     let total = th * tw;
-    assert!(sums.len() >= 16 * MR * NR);
+    assert!(sums.len() >= 16 * MR * nr);
     for half in 0..2 {
-        let t0 = panel * NR + 8 * half;
+        let t0 = panel * nr + lanes * half;
         if t0 >= total {
             break;
         }
         let (ty, tx) = (t0 / tw, t0 % tw);
-        // Eight tiles in one row, all of whose outputs exist.
-        let whole = tx + 8 <= tw && 2 * ty + 1 < oh && 2 * (tx + 8) <= ow;
+        // A vector of tiles in one row, all of whose outputs exist.
+        let whole = tx + lanes <= tw && 2 * ty + 1 < oh && 2 * (tx + lanes) <= ow;
         for m in 0..MR.min(g.c_out - kp * MR) {
             let channel = kp * MR + m;
-            // (Loops, not closures: a closure is compiled without AVX2.)
-            let mut s = [[_mm256_setzero_ps(); 4]; 4];
-            for (i, row) in s.iter_mut().enumerate() {
+            let mut sm = [[s.zero(); 4]; 4];
+            for (i, row) in sm.iter_mut().enumerate() {
                 for (j, x) in row.iter_mut().enumerate() {
-                    let at = ((4 * i + j) * MR + m) * NR + 8 * half;
+                    let at = ((4 * i + j) * MR + m) * nr + lanes * half;
                     // SAFETY: inside `sums` (asserted above).
-                    *x = unsafe { _mm256_loadu_ps(sums.as_ptr().add(at)) };
+                    *x = unsafe { s.load(sums.as_ptr().add(at)) };
                 }
             }
             // Aᵀ down each column, then along the two rows.
-            let mut a = [[_mm256_setzero_ps(); 4]; 2];
+            let mut a = [[s.zero(); 4]; 2];
             for j in 0..4 {
-                a[0][j] = _mm256_add_ps(_mm256_add_ps(s[0][j], s[1][j]), s[2][j]);
-                a[1][j] = _mm256_sub_ps(_mm256_sub_ps(s[1][j], s[2][j]), s[3][j]);
+                a[0][j] = s.add(s.add(sm[0][j], sm[1][j]), sm[2][j]);
+                a[1][j] = s.sub(s.sub(sm[1][j], sm[2][j]), sm[3][j]);
             }
-            let scale = _mm256_set1_ps(ep.scale.map_or(1.0, |s| s[channel]));
-            let shift = _mm256_set1_ps(ep.shift.map_or(0.0, |s| s[channel]));
-            let mut y = [[_mm256_setzero_ps(); 2]; 2];
+            let scale = s.splat(ep.scale.map_or(1.0, |x| x[channel]));
+            let shift = s.splat(ep.shift.map_or(0.0, |x| x[channel]));
+            let mut y = [[s.zero(); 2]; 2];
             for (y, a) in y.iter_mut().zip(&a) {
-                let y0 = _mm256_add_ps(_mm256_add_ps(a[0], a[1]), a[2]);
-                let y1 = _mm256_sub_ps(_mm256_sub_ps(a[1], a[2]), a[3]);
-                y[0] = _mm256_fmadd_ps(y0, scale, shift);
-                y[1] = _mm256_fmadd_ps(y1, scale, shift);
+                let y0 = s.add(s.add(a[0], a[1]), a[2]);
+                let y1 = s.sub(s.sub(a[1], a[2]), a[3]);
+                y[0] = s.mul_add(y0, scale, shift);
+                y[1] = s.mul_add(y1, scale, shift);
             }
             if pooled {
-                // Down each column of the tile, then across, as the
-                // pooling's own order.
-                let [ph, pw] = [oh / 2, ow / 2];
-                let mut col = [_mm256_setzero_ps(); 2];
-                for (q, c) in col.iter_mut().enumerate() {
-                    let top = super::flat::activate(y[0][q], ep.act);
-                    let bottom = super::flat::activate(y[1][q], ep.act);
-                    *c = super::pool::max_nan_avx2(top, bottom);
-                }
-                let m = super::pool::max_nan_avx2(col[0], col[1]);
-                if tx + 8 <= pw && ty < ph {
-                    // SAFETY: these 8 pooled outputs are this caller's.
-                    let dst = unsafe { dest.out.slice(dest.at(channel, ty, tx), 8) };
-                    // SAFETY: `dst` holds 8 values.
-                    unsafe { _mm256_storeu_ps(dst.as_mut_ptr(), m) };
-                    continue;
-                }
-                let mut values = [0.0f32; 8];
-                // SAFETY: `values` holds 8.
-                unsafe { _mm256_storeu_ps(values.as_mut_ptr(), m) };
-                for (l, &value) in values.iter().enumerate() {
-                    let t = t0 + l;
-                    let (ty, tx) = (t / tw, t % tw);
-                    if t < total && ty < ph && tx < pw {
-                        // SAFETY: this pooled output is this caller's.
-                        unsafe { dest.out.slice(dest.at(channel, ty, tx), 1)[0] = value };
-                    }
-                }
+                // SAFETY: these tiles' pooled outputs are this caller's.
+                unsafe { store_pooled(s, g, dest, channel, t0, y, ep) };
                 continue;
             }
             let plane = channel * oh * ow;
@@ -517,39 +481,30 @@ unsafe fn transform_outputs(
                 for (r, y) in y.iter().enumerate() {
                     let (oy, ox) = (2 * ty + r, 2 * tx);
                     // Pixels 2 tx, 2 tx + 1, ... of the row.
-                    let lo = _mm256_unpacklo_ps(y[0], y[1]);
-                    let hi = _mm256_unpackhi_ps(y[0], y[1]);
-                    let mut row = [
-                        _mm256_permute2f128_ps::<0x20>(lo, hi),
-                        _mm256_permute2f128_ps::<0x31>(lo, hi),
-                    ];
+                    let (lo, hi) = s.zip(y[0], y[1]);
+                    let mut row = [lo, hi];
                     if let Some(res) = residual {
-                        let res = &res[plane + oy * ow + ox..][..16];
+                        let res = &res[plane + oy * ow + ox..][..nr];
                         for (h, v) in row.iter_mut().enumerate() {
-                            // SAFETY: `res` holds 16 values.
-                            let r = unsafe { _mm256_loadu_ps(res.as_ptr().add(8 * h)) };
-                            *v = _mm256_add_ps(*v, r);
+                            // SAFETY: `res` holds 2 L values.
+                            *v = s.add(*v, unsafe { s.load(res.as_ptr().add(lanes * h)) });
                         }
                     }
-                    // SAFETY: these 16 outputs are this caller's.
-                    let dst = unsafe { dest.out.slice(dest.at(channel, oy, ox), 16) };
+                    // SAFETY: these 2 L outputs are this caller's.
+                    let dst = unsafe { dest.out.slice(dest.at(channel, oy, ox), nr) };
                     for (h, &v) in row.iter().enumerate() {
-                        let v = super::flat::activate(v, ep.act);
-                        // SAFETY: `dst` holds 16 values.
-                        unsafe { _mm256_storeu_ps(dst.as_mut_ptr().add(8 * h), v) };
+                        // SAFETY: `dst` holds 2 L values.
+                        unsafe { s.store(dst.as_mut_ptr().add(lanes * h), activate(s, v, ep.act)) };
                     }
                 }
                 continue;
             }
             // Tile by tile, each of its outputs inside the image.
-            let mut values = [[[0.0f32; 8]; 2]; 2];
-            for (vr, y) in values.iter_mut().zip(&y) {
-                for (v, &y) in vr.iter_mut().zip(y) {
-                    // SAFETY: `v` holds 8 values.
-                    unsafe { _mm256_storeu_ps(v.as_mut_ptr(), y) };
-                }
-            }
-            for l in 0..8 {
+            let values = [
+                [s.to_array(y[0][0]), s.to_array(y[0][1])],
+                [s.to_array(y[1][0]), s.to_array(y[1][1])],
+            ];
+            for l in 0..lanes {
                 let t = t0 + l;
                 if t >= total {
                     break;
@@ -572,6 +527,86 @@ unsafe fn transform_outputs(
                     }
                 }
             }
+        }
+    }
+}
+
+/// Each of the vector of tiles `t0..`'s maximum (down each column of the
+/// tile, then across, as the pooling's own order), after the activation,
+/// into the pooled output `dest`: one vector where the tiles lie in one
+/// row of pooled outputs, else value by value.
+///
+/// # Safety
+/// The tiles' pooled outputs in `dest` are this caller's alone.
+#[inline(always)]
+unsafe fn store_pooled<S: Simd>(
+    s: S,
+    g: &ConvGeometry,
+    dest: &OutRows,
+    channel: usize,
+    t0: usize,
+    y: [[S::F; 2]; 2],
+    ep: &Epilogue,
+) {
+    let lanes = S::LANES;
+    let [oh, ow] = g.output;
+    let [th, tw] = tiles(g);
+    let (ty, tx) = (t0 / tw, t0 % tw);
+    let [ph, pw] = [oh / 2, ow / 2];
+    let col = [0, 1].map(|q| s.max_nan(activate(s, y[0][q], ep.act), activate(s, y[1][q], ep.act)));
+    let m = s.max_nan(col[0], col[1]);
+    if tx + lanes <= pw && ty < ph {
+        // SAFETY: these pooled outputs are this caller's.
+        let dst = unsafe { dest.out.slice(dest.at(channel, ty, tx), lanes) };
+        // SAFETY: `dst` holds a vector.
+        unsafe { s.store(dst.as_mut_ptr(), m) };
+        return;
+    }
+    let values = s.to_array(m);
+    for (l, &value) in values.iter().enumerate().take(lanes) {
+        let t = t0 + l;
+        let (ty, tx) = (t / tw, t % tw);
+        if t < th * tw && ty < ph && tx < pw {
+            // SAFETY: this pooled output is this caller's.
+            unsafe { dest.out.slice(dest.at(channel, ty, tx), 1)[0] = value };
+        }
+    }
+}
+
+impl Kernel for Winograd {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        Winograd::new(isa, g, weight)
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        conv2d(g, self, batch, input, output, ep, false);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        pool.kernel == [2, 2] && pooled::side_by_side(g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        if self.pools(g, pool) {
+            // Each 2x2 tile of the output is one pooling window.
+            conv2d(g, self, batch, input, output, ep, true);
+        } else {
+            pooled::unfused(self, g, batch, input, output, ep, pool);
         }
     }
 }

@@ -14,9 +14,14 @@
 //! by all of them. Each output value is one tile's sum over `k` in order,
 //! whatever the tasks, so results do not depend on the thread count.
 
-use super::conv::{ConvGeometry, OutRows};
 use super::direct::{Images, padded_images, padded_size};
-use super::gemm::{Epilogue, Isa, Out, k_blocks_of};
+use super::geometry::{ConvGeometry, OutRows};
+use super::kernel::Kernel;
+use super::pooled;
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::gemm::k_blocks_of;
+use crate::kernels::isa::Isa;
+use crate::kernels::pool::PoolGeometry;
 use crate::threads;
 
 /// Output channels per block: two ymm registers.
@@ -95,7 +100,7 @@ impl DirectAvx2 {
 
     /// Whether this CPU and `g` suit the kernel (sizes permitting).
     pub fn suits(g: &ConvGeometry) -> bool {
-        Isa::detect() == Isa::Avx2
+        Isa::Avx2.runs()
             && g.groups > 0
             && g.c_in.is_multiple_of(g.groups)
             && g.c_out.is_multiple_of(g.groups)
@@ -418,14 +423,14 @@ unsafe fn finish(
         for half in 0..2 {
             let v = _mm256_fmadd_ps(s[half], scale[half], shift[half]);
             halves[half][p] = if residual.is_none() {
-                super::flat::activate(v, ep.act)
+                crate::kernels::simd::activate_avx2(v, ep.act)
             } else {
                 v
             };
         }
     }
     for (half, &rows) in halves.iter().enumerate().take(channels.div_ceil(8)) {
-        let columns = super::simd::transpose_8x8(rows);
+        let columns = crate::kernels::simd::transpose::transpose_8x8(rows);
         for (m, &column) in columns.iter().enumerate().take(channels - half * 8) {
             let channel = first + half * 8 + m;
             let to = dest.at(channel, y, x);
@@ -436,7 +441,7 @@ unsafe fn finish(
                     let r = &r[from..from + 8];
                     // SAFETY: `r` holds 8 values.
                     v = _mm256_add_ps(v, unsafe { _mm256_loadu_ps(r.as_ptr()) });
-                    v = super::flat::activate(v, ep.act);
+                    v = crate::kernels::simd::activate_avx2(v, ep.act);
                 }
                 // SAFETY: the 8 values from `to` are this task's (`whole`);
                 // those past the tile are stored again later.
@@ -479,4 +484,43 @@ fn block_epilogue(g: &ConvGeometry, block: usize, ep: &Epilogue) -> [[__m256; 2]
         }
     }
     out
+}
+
+impl Kernel for DirectAvx2 {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        (isa == Isa::Avx2).then(|| DirectAvx2::new(g, weight))?
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        conv2d(g, self, batch, input, output, ep);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        pooled::side_by_side(g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        let images = images(g, self, batch, input);
+        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
+            // SAFETY: `images` was made with `self`; the band's buffer is
+            // this task's own.
+            unsafe { rows(g, self, &images, b, ys, dest, ep) };
+        });
+        images.give();
+    }
 }

@@ -11,8 +11,12 @@
 //! Each output value is one tile's sum over `k` in order, whatever the
 //! tasks, so results do not depend on the thread count.
 
-use super::conv::{ConvGeometry, OutRows};
-use super::gemm::{Act, Epilogue, Out};
+use super::geometry::{ConvGeometry, OutRows};
+use super::kernel::Kernel;
+use super::pooled;
+use crate::kernels::epilogue::{Act, Epilogue, Out};
+use crate::kernels::isa::Isa;
+use crate::kernels::pool::PoolGeometry;
 use crate::pool;
 use crate::threads;
 
@@ -91,7 +95,7 @@ impl DirectConv {
     pub fn suits(g: &ConvGeometry) -> bool {
         // 16 channels fill half a block: still ahead of the GEMM on small
         // images (LeNet-5's second convolution: 1.2-1.5x).
-        super::gemm::Isa::detect() == super::gemm::Isa::Avx512
+        crate::kernels::isa::Isa::Avx512.runs()
             && g.groups == 1
             && g.c_out.is_multiple_of(16)
             && (1..=2).contains(&g.stride[1])
@@ -314,7 +318,7 @@ unsafe fn task_rows(
             break;
         }
         let group = &group[..count];
-        for (k0, kc) in super::gemm::k_blocks_of(k, K_BLOCK) {
+        for (k0, kc) in crate::kernels::gemm::k_blocks_of(k, K_BLOCK) {
             let offsets = &d.offsets[k0..k0 + kc];
             let w = &weights[k0 * BLOCK..(k0 + kc) * BLOCK];
             for (t, tile) in group.iter().enumerate() {
@@ -394,7 +398,7 @@ unsafe fn finish(
                 v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, row.as_ptr()));
             }
             if ep.act != Act::None {
-                v = super::gemm::activate_avx512(v, ep.act);
+                v = crate::kernels::simd::activate_avx512(v, ep.act);
             }
             let dst = dest.out.slice(to, p);
             _mm512_mask_storeu_ps(dst.as_mut_ptr(), mask, v);
@@ -452,5 +456,46 @@ unsafe fn sum<const P: usize, const S: usize>(
             _mm512_storeu_ps(sums.as_mut_ptr().add(j * BLOCK), a[0]);
             _mm512_storeu_ps(sums.as_mut_ptr().add(j * BLOCK + 16), a[1]);
         }
+    }
+}
+
+impl Kernel for DirectConv {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        (isa == Isa::Avx512).then(|| DirectConv::new(g, weight))?
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        conv2d(g, self, batch, input, output, ep);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        pooled::side_by_side(g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        let images = images(g, self, batch, input);
+        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
+            for block in 0..blocks(g) {
+                // SAFETY: `images` was made with `self`; the band's buffer
+                // is this task's own.
+                unsafe { rows(g, self, &images, b, block, ys.clone(), dest, None, ep) };
+            }
+        });
+        images.give();
     }
 }

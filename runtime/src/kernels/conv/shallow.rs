@@ -13,9 +13,13 @@
 //! Each output value is one sum over `k` in order, whatever the tasks, so
 //! results do not depend on the thread count.
 
-use super::conv::{ConvGeometry, OutRows};
-use super::gemm::{Act, Epilogue, Isa, Out};
+use super::geometry::{ConvGeometry, OutRows};
+use super::kernel::Kernel;
 use super::padded::PaddedPlane;
+use super::pooled;
+use crate::kernels::epilogue::{Act, Epilogue, Out};
+use crate::kernels::isa::Isa;
+use crate::kernels::pool::PoolGeometry;
 use crate::pool;
 use crate::threads;
 
@@ -52,7 +56,7 @@ impl ShallowConv {
     /// Packs `weight` (`[C_OUT, C_IN, KH, KW]`) when the geometry suits the
     /// kernel on this CPU: AVX-512, one group, a horizontal stride of 1 or 2.
     pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        if Isa::detect() != Isa::Avx512 {
+        if !Isa::Avx512.runs() {
             return None;
         }
         if g.groups != 1 || !(1..=2).contains(&g.stride[1]) {
@@ -317,9 +321,9 @@ unsafe fn tile_sums<const M: usize, const V: usize, const S: usize>(
     }
     store!(
         Act::None => |v| v,
-        Act::ReLU => |v| super::gemm::activate_avx512(v, Act::ReLU),
-        Act::ReLU6 => |v| super::gemm::activate_avx512(v, Act::ReLU6),
-        Act::LeakyReLU(slope) => |v| super::gemm::activate_avx512(v, Act::LeakyReLU(slope))
+        Act::ReLU => |v| crate::kernels::simd::activate_avx512(v, Act::ReLU),
+        Act::ReLU6 => |v| crate::kernels::simd::activate_avx512(v, Act::ReLU6),
+        Act::LeakyReLU(slope) => |v| crate::kernels::simd::activate_avx512(v, Act::LeakyReLU(slope))
     );
 }
 
@@ -388,5 +392,46 @@ unsafe fn store<const M: usize, const V: usize>(
                 }
             }
         }
+    }
+}
+
+impl Kernel for ShallowConv {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        (isa == Isa::Avx512).then(|| ShallowConv::new(g, weight))?
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        conv2d(g, self, batch, input, output, ep);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        pooled::side_by_side(g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        let images = images(g, self, batch, input);
+        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
+            for y in ys {
+                // SAFETY: `images` was made with `self`; the band's buffer
+                // is this task's own.
+                unsafe { output_row(g, self, &images, b, y, dest, None, ep) };
+            }
+        });
+        pool::give(images);
     }
 }

@@ -22,8 +22,13 @@
 //! output value is one sum over `k` in order, whatever the tasks, so the
 //! results do not depend on the thread count.
 
-use super::conv::{ConvGeometry, OutRows};
-use super::gemm::{Act, Epilogue, Isa, Out, k_blocks_of};
+use super::geometry::{ConvGeometry, OutRows};
+use super::kernel::Kernel;
+use super::pooled;
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::gemm::k_blocks_of;
+use crate::kernels::isa::Isa;
+use crate::kernels::pool::PoolGeometry;
 use crate::pool;
 use crate::threads;
 
@@ -180,7 +185,7 @@ impl FlatConv {
 
     /// Whether this CPU and `g` suit the kernel (sizes permitting).
     pub fn suits(g: &ConvGeometry) -> bool {
-        Isa::detect() == Isa::Avx2
+        Isa::Avx2.runs()
             && !g.is_depthwise()
             && g.groups > 0
             && g.c_in.is_multiple_of(g.groups)
@@ -317,7 +322,7 @@ pub(crate) fn every_second(src: &[f32], dst: &mut [f32]) {
     );
     let mut done = 0;
     #[cfg(target_arch = "x86_64")]
-    if Isa::detect() != Isa::Portable {
+    if Isa::Avx2.runs() {
         /// # Safety
         /// AVX2 must be present; `src` holds `16 * chunks` values and `dst`
         /// `8 * chunks`.
@@ -603,7 +608,10 @@ impl Task<'_> {
                     // again later.
                     unsafe {
                         let dst = dest.out.slice(to, 8);
-                        _mm256_storeu_ps(dst.as_mut_ptr(), activate(value, ep.act));
+                        _mm256_storeu_ps(
+                            dst.as_mut_ptr(),
+                            crate::kernels::simd::activate_avx2(value, ep.act),
+                        );
                     }
                     continue;
                 }
@@ -703,22 +711,41 @@ unsafe fn sum<const M: usize, const V: usize>(
     *sums = acc;
 }
 
-/// The activation of eight values, as [`Act::apply`] gives it for each
-/// (NaN stays NaN).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-pub(crate) fn activate(v: __m256, act: Act) -> __m256 {
-    let zero = _mm256_setzero_ps();
-    let below = |v: __m256| _mm256_cmp_ps::<_CMP_LT_OQ>(v, zero);
-    match act {
-        Act::None => v,
-        Act::ReLU => _mm256_blendv_ps(v, zero, below(v)),
-        Act::ReLU6 => {
-            let v = _mm256_blendv_ps(v, zero, below(v));
-            let six = _mm256_set1_ps(6.0);
-            _mm256_blendv_ps(v, six, _mm256_cmp_ps::<_CMP_GT_OQ>(v, six))
-        }
-        Act::LeakyReLU(s) => _mm256_blendv_ps(v, _mm256_mul_ps(v, _mm256_set1_ps(s)), below(v)),
+impl Kernel for FlatConv {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        (isa == Isa::Avx2).then(|| FlatConv::new(g, weight))?
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        conv2d(g, self, batch, input, output, ep);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        pooled::side_by_side(g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        let images = images(g, self, batch, input);
+        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
+            // SAFETY: `images` was made with `self`; the band's buffer is
+            // this task's own.
+            unsafe { all_rows(g, self, &images, b, ys, dest, ep) };
+        });
+        images.give();
     }
 }

@@ -3,7 +3,7 @@
 //! window reaches, and columns up to whole vectors beyond the last window,
 //! so that no load needs a mask.
 
-use super::conv::ConvGeometry;
+use super::geometry::ConvGeometry;
 
 /// The size of the padded copy of one plane for a geometry whose
 /// horizontal stride is 1 or 2 (a vector of 16 outputs then reads 16 or 32

@@ -1,23 +1,29 @@
 //! Convolutions whose windows tile the input without overlapping (kernel
 //! = stride, no padding, no dilation, one group) and whose patches are
-//! short, for AVX2 and FMA: a "patchify" layer such as a 2x2 kernel at
+//! short, written once over the vector width: a "patchify" layer such as a 2x2 kernel at
 //! stride 2 on one channel.
 //!
 //! Such a convolution is a 1x1 convolution of the input rearranged into
 //! its phase planes: value `p = (c, i, j)` of every patch, one `OH x OW`
 //! plane each ("space to depth"). Each output plane is then a weighted sum
-//! of those planes, 4 output channels by 16 pixels at a time, stored as
-//! whole vectors. With a patch this short the GEMM and the direct kernel
+//! of those planes, 4 output channels by two vectors of pixels at a time,
+//! stored as whole vectors. With a patch this short the GEMM and the direct kernel
 //! spend most of their time packing, transposing and storing rather than
 //! multiplying; here a pixel's few products sit between one load of each
 //! plane and one store.
 //!
-//! Each output is `Σ_p w[p] x[p]` in the order of `p` with fused
-//! multiply-adds, in the vector lanes and in the scalar tail alike, so
-//! the results do not depend on how the pixels are split into tasks.
+//! Each output is `Σ_p w[p] x[p]` in the order of `p` with the vectors'
+//! multiply-adds, in whole vectors and in the partial ones at the end of a
+//! task alike, so the results do not depend on how the pixels are split
+//! into tasks.
 
-use super::conv::{ConvGeometry, OutRows};
-use super::gemm::{Epilogue, Isa, Out};
+use super::geometry::{ConvGeometry, OutRows};
+use super::kernel::Kernel;
+use super::pooled;
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::isa::Isa;
+use crate::kernels::pool::PoolGeometry;
+use crate::kernels::simd::{Simd, activate, dispatch};
 use crate::pool;
 use crate::threads;
 
@@ -26,8 +32,6 @@ use crate::threads;
 const MAX_PATCH: usize = 16;
 /// Output channels per microkernel tile.
 const MR: usize = 4;
-/// Pixels per microkernel tile (two vectors).
-const NR: usize = 16;
 /// Output rows per task, about: enough to amortise a task, few enough to
 /// share a small image between threads.
 const TASK_ROWS: usize = 16;
@@ -36,21 +40,23 @@ const TASK_ROWS: usize = 16;
 /// PyTorch holds them.
 #[derive(Clone, Debug)]
 pub struct PatchConv {
+    isa: Isa,
     weight: Vec<f32>,
 }
 
 impl PatchConv {
-    /// Keeps `weight` (`[C_OUT, C_IN, KH, KW]`) when the geometry suits.
-    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+    /// Keeps `weight` (`[C_OUT, C_IN, KH, KW]`) for `isa` (or the best
+    /// below it this CPU runs) when the geometry suits.
+    pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         Self::suits(g).then(|| PatchConv {
+            isa: isa.or_below(),
             weight: weight[..g.c_out * g.patch_len()].to_vec(),
         })
     }
 
-    /// Whether this CPU and `g` suit the kernel.
+    /// Whether `g` suits the kernel.
     pub fn suits(g: &ConvGeometry) -> bool {
-        Isa::detect() == Isa::Avx2
-            && g.kernel == g.stride
+        g.kernel == g.stride
             && g.pad == [0, 0]
             && g.dilation == [1, 1]
             && g.groups == 1
@@ -88,8 +94,8 @@ pub fn planes(g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
     planes
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]).
-pub fn conv2d(
+/// Convolves `batch` images (as [`super::conv2d`]).
+fn conv2d(
     g: &ConvGeometry,
     d: &PatchConv,
     batch: usize,
@@ -119,11 +125,10 @@ pub fn conv2d(
 /// `residual`, that image's whole output, added before the activation).
 ///
 /// # Safety
-/// AVX2 and FMA must be present (as [`PatchConv::new`] checked); `planes`
-/// comes from [`planes`] for a batch holding image `b`; these rows of
-/// `dest` are this caller's alone.
+/// `planes` comes from [`planes`] for a batch holding image `b`; these rows
+/// of `dest` must be this caller's alone.
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rows(
+unsafe fn rows(
     g: &ConvGeometry,
     d: &PatchConv,
     planes: &[f32],
@@ -133,39 +138,32 @@ pub(crate) unsafe fn rows(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let k = g.patch_len();
-        let n = g.output[0] * g.output[1];
-        let image = &planes[b * k * n..][..k * n];
-        for c0 in (0..g.c_out).step_by(MR) {
-            // SAFETY: as for this function.
-            unsafe {
-                match g.c_out - c0 {
-                    1 => tile::<1>(g, d, image, c0, rows.clone(), dest, residual, ep),
-                    2 => tile::<2>(g, d, image, c0, rows.clone(), dest, residual, ep),
-                    3 => tile::<3>(g, d, image, c0, rows.clone(), dest, residual, ep),
-                    _ => tile::<MR>(g, d, image, c0, rows.clone(), dest, residual, ep),
-                }
+    let k = g.patch_len();
+    let n = g.output[0] * g.output[1];
+    let image = &planes[b * k * n..][..k * n];
+    for c0 in (0..g.c_out).step_by(MR) {
+        let rows = rows.clone();
+        // SAFETY: as for this function.
+        dispatch!(d.isa, s => unsafe {
+            match g.c_out - c0 {
+                1 => tile::<_, 1>(s, g, d, image, c0, rows, dest, residual, ep),
+                2 => tile::<_, 2>(s, g, d, image, c0, rows, dest, residual, ep),
+                3 => tile::<_, 3>(s, g, d, image, c0, rows, dest, residual, ep),
+                _ => tile::<_, MR>(s, g, d, image, c0, rows, dest, residual, ep),
             }
-        }
+        });
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (g, d, planes, b, rows, dest, residual, ep);
 }
 
-#[cfg(target_arch = "x86_64")]
-use std::arch::x86_64::*;
-
-/// Output channels `c0..c0 + M` of rows `rows`: 16 pixels at a time, then
-/// the last few one by one.
+/// Output channels `c0..c0 + M` of rows `rows`: two vectors of pixels at a
+/// time, then the last few in partial vectors.
 ///
 /// # Safety
 /// As for [`rows`]; `image` holds one image's planes.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tile<const M: usize>(
+unsafe fn tile<S: Simd, const M: usize>(
+    s: S,
     g: &ConvGeometry,
     d: &PatchConv,
     image: &[f32],
@@ -175,6 +173,7 @@ unsafe fn tile<const M: usize>(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
+    let lanes = S::LANES;
     let k = g.patch_len();
     let ow = g.output[1];
     let n = g.output[0] * ow;
@@ -186,50 +185,92 @@ unsafe fn tile<const M: usize>(
     // Where each channel's outputs of these rows start in `dest`: the rows
     // are contiguous within a channel's plane.
     let base: [usize; M] = std::array::from_fn(|m| dest.at(c0 + m, rows.start, 0));
-    let whole = pixels.start + (pixels.len() / NR) * NR;
-    for p0 in (pixels.start..whole).step_by(NR) {
-        let mut acc = [[_mm256_setzero_ps(); 2]; M];
+    let mut p0 = pixels.start;
+    while p0 < pixels.end {
+        // Two whole vectors, or what is left in partial ones.
+        let len = (pixels.end - p0).min(2 * lanes);
+        let whole = len == 2 * lanes;
+        let widths = [len.min(lanes), len.saturating_sub(lanes)];
+        let mut acc = [[s.zero(); 2]; M];
         for q in 0..k {
-            // SAFETY: `q * n + p0 + 16 <= k * n` (asserted above).
-            let (x0, x1) = unsafe {
-                let x = image.as_ptr().add(q * n + p0);
-                (_mm256_loadu_ps(x), _mm256_loadu_ps(x.add(8)))
-            };
+            let plane = &image[q * n + p0..][..len];
+            let mut x = [s.zero(); 2];
+            for (h, x) in x.iter_mut().enumerate() {
+                *x = if whole {
+                    // SAFETY: `plane` holds two vectors.
+                    unsafe { s.load(plane.as_ptr().add(h * lanes)) }
+                } else {
+                    s.load_first(&plane[(h * lanes).min(len)..][..widths[h]])
+                };
+            }
             for (m, a) in acc.iter_mut().enumerate() {
-                let w = _mm256_set1_ps(weight[m * k + q]);
-                a[0] = _mm256_fmadd_ps(w, x0, a[0]);
-                a[1] = _mm256_fmadd_ps(w, x1, a[1]);
+                let w = s.splat(weight[m * k + q]);
+                a[0] = s.mul_add(w, x[0], a[0]);
+                a[1] = s.mul_add(w, x[1], a[1]);
             }
         }
         for (m, a) in acc.iter().enumerate() {
-            let (s, t) = (_mm256_set1_ps(scale[m]), _mm256_set1_ps(shift[m]));
-            // SAFETY: these 16 outputs are this caller's.
-            let dst = unsafe { dest.out.slice(base[m] + p0 - pixels.start, NR) };
+            let (sc, sh) = (s.splat(scale[m]), s.splat(shift[m]));
+            // SAFETY: these outputs are this caller's.
+            let dst = unsafe { dest.out.slice(base[m] + p0 - pixels.start, len) };
             for (h, &v) in a.iter().enumerate() {
-                let mut v = _mm256_fmadd_ps(v, s, t);
-                if let Some(r) = residual {
-                    let at = (c0 + m) * n + p0 + 8 * h;
-                    // SAFETY: `r` is the image's whole output.
-                    v = _mm256_add_ps(v, unsafe { _mm256_loadu_ps(r[at..at + 8].as_ptr()) });
+                if widths[h] == 0 {
+                    break;
                 }
-                let v = super::flat::activate(v, ep.act);
-                // SAFETY: `dst` holds 16 values.
-                unsafe { _mm256_storeu_ps(dst.as_mut_ptr().add(8 * h), v) };
+                let at = h * lanes;
+                let mut v = s.mul_add(v, sc, sh);
+                if let Some(r) = residual {
+                    let r = &r[(c0 + m) * n + p0 + at..][..widths[h]];
+                    v = s.add(v, s.load_first(r));
+                }
+                let v = activate(s, v, ep.act);
+                if whole {
+                    // SAFETY: `dst` holds two vectors.
+                    unsafe { s.store(dst.as_mut_ptr().add(at), v) };
+                } else {
+                    s.store_first(&mut dst[at..][..widths[h]], v);
+                }
             }
         }
+        p0 += len;
     }
-    for p in whole..pixels.end {
-        for m in 0..M {
-            let mut acc = 0.0f32;
-            for q in 0..k {
-                acc = weight[m * k + q].mul_add(image[q * n + p], acc);
-            }
-            let mut v = acc.mul_add(scale[m], shift[m]);
-            if let Some(r) = residual {
-                v += r[(c0 + m) * n + p];
-            }
-            // SAFETY: this output is this caller's.
-            unsafe { dest.out.slice(base[m] + p - pixels.start, 1)[0] = ep.act.apply(v) };
-        }
+}
+
+impl Kernel for PatchConv {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        PatchConv::new(isa, g, weight)
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        conv2d(g, self, batch, input, output, ep);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        pooled::side_by_side(g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        let planes = planes(g, batch, input);
+        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
+            // SAFETY: `planes` holds the batch's planes; the band's buffer
+            // is this task's own.
+            unsafe { rows(g, self, &planes, b, ys, dest, None, ep) };
+        });
+        pool::give(planes);
     }
 }

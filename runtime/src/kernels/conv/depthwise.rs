@@ -1,0 +1,239 @@
+//! Depthwise convolution (`groups == C_IN`, each output channel reads one
+//! input channel: MobileNet's 3x3 layers), at any stride, dilation and
+//! padding, written once over the vector width.
+//!
+//! Each input plane is copied once, zero-padded and split into the
+//! horizontal stride's column phases (column `x * S + p` of the padded
+//! plane goes to phase `p`, column `x`), so that every tap of every output
+//! column reads consecutive values: 16 output columns of 4 output rows at a
+//! time, each in registers across all the kernel's taps, then the
+//! epilogue, stored as whole vectors. Each output is one sum over the taps
+//! in order, so the results do not depend on the thread count.
+
+use super::geometry::ConvGeometry;
+use super::kernel::Kernel;
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::isa::Isa;
+use crate::kernels::simd::{Simd, activate, dispatch};
+use crate::pool;
+use crate::threads;
+
+/// Output columns a step: a vector of 16 lanes, two of 8, four of 4.
+const COLS: usize = 16;
+/// Output rows a step: four FMA chains in flight per column vector.
+const ROWS: usize = 4;
+/// Multiply-adds a task is worth at least: fewer are run by one thread.
+const TASK_WORK: usize = 1 << 18;
+
+/// The weights of a depthwise convolution, `[C_OUT][KH * KW]` as PyTorch
+/// holds them, and the instruction set they run on.
+#[derive(Clone, Debug)]
+pub struct DepthwiseConv {
+    isa: Isa,
+    weight: Vec<f32>,
+}
+
+/// Where the phase-split copy of one padded plane keeps its values:
+/// `[phase][row][column]`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Phases {
+    /// Horizontal stride: the number of phases.
+    count: usize,
+    rows: usize,
+    /// Columns of each phase.
+    cols: usize,
+}
+
+impl Phases {
+    fn of(g: &ConvGeometry) -> Self {
+        let [oh, ow] = g.output;
+        let (sx, dx) = (g.stride[1], g.dilation[1]);
+        Phases {
+            count: sx,
+            rows: (oh - 1) * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1,
+            // Whole steps of output columns, plus the furthest tap's reach.
+            cols: ow.div_ceil(COLS) * COLS + (g.kernel[1] - 1) * dx / sx + 1,
+        }
+    }
+
+    fn len(self) -> usize {
+        self.count * self.rows * self.cols
+    }
+
+    /// Where tap `(i, j)` of output `(oy, ox)` reads.
+    fn at(self, g: &ConvGeometry, oy: usize, ox: usize, i: usize, j: usize) -> usize {
+        let col = j * g.dilation[1];
+        let (phase, shift) = (col % self.count, col / self.count);
+        let row = oy * g.stride[0] + i * g.dilation[0];
+        (phase * self.rows + row) * self.cols + ox + shift
+    }
+
+    /// Copies `plane` into `copy`, zeros wherever a window reaches past it.
+    fn fill(self, g: &ConvGeometry, plane: &[f32], copy: &mut [f32]) {
+        let [h, w] = g.input;
+        let [top, left] = g.pad;
+        for (p, phase) in copy[..self.len()]
+            .chunks_exact_mut(self.rows * self.cols)
+            .enumerate()
+        {
+            for (r, row) in phase.chunks_exact_mut(self.cols).enumerate() {
+                let Some(src) = r.checked_sub(top).filter(|&iy| iy < h) else {
+                    row.fill(0.0);
+                    continue;
+                };
+                let src = &plane[src * w..][..w];
+                for (q, v) in row.iter_mut().enumerate() {
+                    // Padded column q * S + p is input column q * S + p - left.
+                    let x = (q * self.count + p).checked_sub(left);
+                    *v = x.and_then(|x| src.get(x)).copied().unwrap_or(0.0);
+                }
+            }
+        }
+    }
+}
+
+impl Kernel for DepthwiseConv {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        let takes = g.is_depthwise()
+            && g.c_out.is_multiple_of(g.c_in)
+            && !g.output.contains(&0)
+            && !g.kernel.contains(&0)
+            && !g.stride.contains(&0)
+            && !g.dilation.contains(&0);
+        takes.then(|| DepthwiseConv {
+            isa: isa.or_below(),
+            weight: weight[..g.c_out * g.kernel[0] * g.kernel[1]].to_vec(),
+        })
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        let phases = Phases::of(g);
+        let [h, w] = g.input;
+        let mult = g.c_out / g.c_in;
+        // Tasks of whole input channels, by the shape alone.
+        let work = g.out_len() * g.kernel[0] * g.kernel[1];
+        let pieces = (work / TASK_WORK).clamp(1, 8).min(g.c_in);
+        let per_piece = g.c_in.div_ceil(pieces);
+        let out = Out::new(output);
+        threads::for_each(batch * pieces, |t| {
+            let (b, piece) = (t / pieces, t % pieces);
+            let channels = piece * per_piece..((piece + 1) * per_piece).min(g.c_in);
+            let mut copy = pool::take(phases.len());
+            for c in channels {
+                phases.fill(g, &input[(b * g.c_in + c) * h * w..][..h * w], &mut copy);
+                for o in c * mult..(c + 1) * mult {
+                    let plane = (b * g.c_out + o) * g.output[0] * g.output[1];
+                    // SAFETY: each task writes the planes of its own
+                    // channels of its own image, inside `output` (the
+                    // caller asserts its length).
+                    let dst = unsafe { out.slice(plane, g.output[0] * g.output[1]) };
+                    let residual = ep.residual.map(|r| &r[plane..][..dst.len()]);
+                    dispatch!(self.isa, s => output_plane(s, g, phases, &copy, self, o, dst, residual, ep));
+                }
+            }
+            pool::give(copy);
+        });
+    }
+}
+
+/// Output plane `o` from its input plane's copy, with the epilogue.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn output_plane<S: Simd>(
+    s: S,
+    g: &ConvGeometry,
+    phases: Phases,
+    copy: &[f32],
+    d: &DepthwiseConv,
+    o: usize,
+    dst: &mut [f32],
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let oh = g.output[0];
+    let mut oy = 0;
+    while oy + ROWS <= oh {
+        rows::<S, ROWS>(s, g, phases, copy, d, o, oy, dst, residual, ep);
+        oy += ROWS;
+    }
+    while oy < oh {
+        rows::<S, 1>(s, g, phases, copy, d, o, oy, dst, residual, ep);
+        oy += 1;
+    }
+}
+
+/// Output rows `oy..oy + R` of plane `o`: `COLS` columns at a time.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn rows<S: Simd, const R: usize>(
+    s: S,
+    g: &ConvGeometry,
+    phases: Phases,
+    copy: &[f32],
+    d: &DepthwiseConv,
+    o: usize,
+    oy: usize,
+    dst: &mut [f32],
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let [oh, ow] = g.output;
+    let [kh, kw] = g.kernel;
+    let vectors = COLS / S::LANES;
+    let kernel = &d.weight[o * kh * kw..][..kh * kw];
+    // The furthest read: the last row's last tap, a whole step on.
+    let last = phases.at(
+        g,
+        oy + R - 1,
+        ow.div_ceil(COLS) * COLS - COLS,
+        kh - 1,
+        kw - 1,
+    );
+    assert!(
+        oy + R <= oh
+            && dst.len() >= oh * ow
+            && copy.len() >= phases.len()
+            && last + COLS <= phases.len()
+    );
+    let scale = s.splat(ep.scale.map_or(1.0, |x| x[o]));
+    let shift = s.splat(ep.shift.map_or(0.0, |x| x[o]));
+    for x0 in (0..ow).step_by(COLS) {
+        let mut acc = [[s.zero(); 4]; R];
+        for i in 0..kh {
+            for j in 0..kw {
+                let wv = s.splat(kernel[i * kw + j]);
+                for (r, acc) in acc.iter_mut().enumerate() {
+                    let at = phases.at(g, oy + r, x0, i, j);
+                    for (v, a) in acc.iter_mut().enumerate().take(vectors) {
+                        // SAFETY: `at + COLS <= last + COLS` lies inside
+                        // the copy (asserted above).
+                        let x = unsafe { s.load(copy.as_ptr().add(at + v * S::LANES)) };
+                        *a = s.mul_add(wv, x, *a);
+                    }
+                }
+            }
+        }
+        for (r, acc) in acc.iter().enumerate() {
+            let row = (oy + r) * ow;
+            for (v, &a) in acc.iter().enumerate().take(vectors) {
+                let x = x0 + v * S::LANES;
+                if x >= ow {
+                    break;
+                }
+                let n = (ow - x).min(S::LANES);
+                let mut y = s.mul_add(a, scale, shift);
+                if let Some(res) = residual {
+                    y = s.add(y, s.load_first(&res[row + x..][..n]));
+                }
+                s.store_first(&mut dst[row + x..][..n], activate(s, y, ep.act));
+            }
+        }
+    }
+}

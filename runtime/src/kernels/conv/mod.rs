@@ -1,0 +1,309 @@
+//! 2-d convolution: one interface ([`kernel::Kernel`]) over the kernels
+//! below, a rule table that picks one per geometry and instruction set
+//! ([`choose`]), and [`PackedConv`], which holds exactly one packed kernel.
+//!
+//! To add a kernel: a file implementing `Kernel`, a [`ConvKernel`] name, a
+//! line in [`Packed::pack`] and the [`each_kernel!`] match, and its rules in
+//! `choose.rs`; the shared reference tests then run it on every
+//! instruction set the CPU runs.
+
+pub mod choose;
+pub mod depthwise;
+#[cfg(target_arch = "x86_64")]
+pub mod direct;
+#[cfg(target_arch = "x86_64")]
+pub mod direct_avx2;
+#[cfg(target_arch = "x86_64")]
+pub mod flat;
+pub mod geometry;
+pub mod im2col;
+mod kernel;
+#[cfg(target_arch = "x86_64")]
+mod padded;
+pub mod patch;
+mod pooled;
+pub mod reference;
+#[cfg(target_arch = "x86_64")]
+pub mod shallow;
+pub mod winograd;
+
+#[cfg(test)]
+mod tests;
+
+pub use geometry::ConvGeometry;
+pub use reference::conv2d_reference;
+
+use depthwise::DepthwiseConv;
+#[cfg(target_arch = "x86_64")]
+use direct::DirectConv;
+#[cfg(target_arch = "x86_64")]
+use direct_avx2::DirectAvx2;
+#[cfg(target_arch = "x86_64")]
+use flat::FlatConv;
+use im2col::GemmConv;
+use kernel::Kernel;
+use patch::PatchConv;
+#[cfg(target_arch = "x86_64")]
+use shallow::ShallowConv;
+use winograd::Winograd;
+
+use super::epilogue::Epilogue;
+use super::isa::Isa;
+use super::pool::PoolGeometry;
+
+/// The kernels a convolution can run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ConvKernel {
+    /// The packed GEMM over the image's patches ([`im2col`]): any geometry,
+    /// any CPU.
+    Gemm,
+    /// One input channel per group ([`depthwise`]), any CPU.
+    Depthwise,
+    /// Pixels broadcast into blocks of output channels: 32 with AVX-512
+    /// ([`direct`]), 16 with AVX2 ([`direct_avx2`]).
+    Direct,
+    /// Sixteen columns a vector times broadcast weights, for AVX-512
+    /// ([`shallow`]).
+    Shallow,
+    /// Eight pixels a vector of flattened rows times broadcast weights,
+    /// for AVX2 ([`flat`]).
+    Flat,
+    /// Winograd's F(2x2, 3x3) for 3x3 kernels at stride 1 ([`winograd`]),
+    /// any CPU.
+    Winograd,
+    /// Windows that tile the input without overlap, with short patches:
+    /// a weighted sum of the input's phase planes ([`patch`]), any CPU.
+    Patch,
+}
+
+/// One packed kernel.
+#[derive(Clone, Debug)]
+enum Packed {
+    Gemm(GemmConv),
+    Depthwise(DepthwiseConv),
+    #[cfg(target_arch = "x86_64")]
+    Direct(DirectConv),
+    #[cfg(target_arch = "x86_64")]
+    DirectAvx2(DirectAvx2),
+    #[cfg(target_arch = "x86_64")]
+    Shallow(ShallowConv),
+    #[cfg(target_arch = "x86_64")]
+    Flat(FlatConv),
+    Winograd(Winograd),
+    Patch(PatchConv),
+}
+
+/// Runs `$body` with `$k` bound to the packed kernel, whichever it is: the
+/// one place that lists them.
+macro_rules! each_kernel {
+    ($packed:expr, $k:ident => $body:expr) => {
+        match $packed {
+            Packed::Gemm($k) => $body,
+            Packed::Depthwise($k) => $body,
+            #[cfg(target_arch = "x86_64")]
+            Packed::Direct($k) => $body,
+            #[cfg(target_arch = "x86_64")]
+            Packed::DirectAvx2($k) => $body,
+            #[cfg(target_arch = "x86_64")]
+            Packed::Shallow($k) => $body,
+            #[cfg(target_arch = "x86_64")]
+            Packed::Flat($k) => $body,
+            Packed::Winograd($k) => $body,
+            Packed::Patch($k) => $body,
+        }
+    };
+}
+
+impl Packed {
+    /// `kernel` packed for `isa`, where it takes `g` there.
+    fn pack(kernel: ConvKernel, isa: Isa, g: &ConvGeometry, w: &[f32]) -> Option<Packed> {
+        match kernel {
+            ConvKernel::Gemm => GemmConv::pack(isa, g, w).map(Packed::Gemm),
+            ConvKernel::Depthwise => DepthwiseConv::pack(isa, g, w).map(Packed::Depthwise),
+            #[cfg(target_arch = "x86_64")]
+            ConvKernel::Direct => DirectConv::pack(isa, g, w)
+                .map(Packed::Direct)
+                .or_else(|| DirectAvx2::pack(isa, g, w).map(Packed::DirectAvx2)),
+            #[cfg(target_arch = "x86_64")]
+            ConvKernel::Shallow => ShallowConv::pack(isa, g, w).map(Packed::Shallow),
+            #[cfg(target_arch = "x86_64")]
+            ConvKernel::Flat => FlatConv::pack(isa, g, w).map(Packed::Flat),
+            // Written for AVX-512 or AVX2 alone.
+            #[cfg(not(target_arch = "x86_64"))]
+            ConvKernel::Direct | ConvKernel::Shallow | ConvKernel::Flat => None,
+            ConvKernel::Winograd => Winograd::pack(isa, g, w).map(Packed::Winograd),
+            ConvKernel::Patch => PatchConv::pack(isa, g, w).map(Packed::Patch),
+        }
+    }
+
+    fn name(&self) -> ConvKernel {
+        match self {
+            Packed::Gemm(_) => ConvKernel::Gemm,
+            Packed::Depthwise(_) => ConvKernel::Depthwise,
+            #[cfg(target_arch = "x86_64")]
+            Packed::Direct(_) | Packed::DirectAvx2(_) => ConvKernel::Direct,
+            #[cfg(target_arch = "x86_64")]
+            Packed::Shallow(_) => ConvKernel::Shallow,
+            #[cfg(target_arch = "x86_64")]
+            Packed::Flat(_) => ConvKernel::Flat,
+            Packed::Winograd(_) => ConvKernel::Winograd,
+            Packed::Patch(_) => ConvKernel::Patch,
+        }
+    }
+}
+
+/// A convolution's weights packed for the kernel chosen for its geometry
+/// and an instruction set.
+#[derive(Clone, Debug)]
+pub struct PackedConv {
+    geometry: ConvGeometry,
+    isa: Isa,
+    kernel: Packed,
+}
+
+impl PackedConv {
+    /// Packs `weight` (`[C_OUT, C_IN/G, KH, KW]`) for the active
+    /// instruction set ([`Isa::detect`]).
+    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Self {
+        Self::with_isa(Isa::detect(), g, weight)
+    }
+
+    /// Packs for `isa` (or the best below it this CPU runs), with the
+    /// kernel the rule table picks.
+    pub fn with_isa(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Self {
+        let isa = isa.or_below();
+        let kernel = choose::candidates(isa, g)
+            .find_map(|k| Packed::pack(k, isa, g, weight))
+            .unwrap_or_else(|| Packed::Gemm(gemm(isa, g, weight)));
+        PackedConv {
+            geometry: *g,
+            isa,
+            kernel,
+        }
+    }
+
+    /// Packs for `isa` and `kernel`, or `None` where the kernel does not
+    /// take the geometry or cannot run on `isa` (to compare kernels, and to
+    /// test each).
+    pub fn with_kernel(
+        isa: Isa,
+        g: &ConvGeometry,
+        weight: &[f32],
+        kernel: ConvKernel,
+    ) -> Option<Self> {
+        if !isa.runs() {
+            return None;
+        }
+        Packed::pack(kernel, isa, g, weight).map(|kernel| PackedConv {
+            geometry: *g,
+            isa,
+            kernel,
+        })
+    }
+
+    /// The kernel this was packed for.
+    pub fn kernel(&self) -> ConvKernel {
+        self.kernel.name()
+    }
+
+    /// The instruction set this was packed for.
+    pub fn isa(&self) -> Isa {
+        self.isa
+    }
+
+    /// The geometry this was packed for.
+    pub fn geometry(&self) -> &ConvGeometry {
+        &self.geometry
+    }
+}
+
+/// The GEMM, which takes every geometry.
+fn gemm(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> GemmConv {
+    match GemmConv::pack(isa, g, weight) {
+        Some(k) => k,
+        None => unreachable!("the GEMM takes every geometry"),
+    }
+}
+
+/// Convolves `batch` images: `input` is `batch x C_IN x H x W`, `output`
+/// is `batch x C_OUT x OH x OW`, with `epilogue` (its residual laid out like
+/// `output`) applied to every value.
+///
+/// # Panics
+/// When a buffer is too short for `batch` images.
+pub fn conv2d(
+    g: &ConvGeometry,
+    weight: &[f32],
+    packed: &PackedConv,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    epilogue: &Epilogue,
+) {
+    assert!(
+        input.len() >= batch * g.in_len() && output.len() >= batch * g.out_len(),
+        "conv2d: a buffer is too short"
+    );
+    if let Some(r) = epilogue.residual {
+        assert!(
+            r.len() >= batch * g.out_len(),
+            "conv2d: the residual is too short"
+        );
+    }
+    if packed.geometry != *g {
+        // Packed for other sizes (a layer called on another image size):
+        // pack for these, once, here.
+        let fresh = PackedConv::with_isa(packed.isa, g, weight);
+        return conv2d(g, weight, &fresh, batch, input, output, epilogue);
+    }
+    if batch == 0 || g.out_len() == 0 {
+        return;
+    }
+    each_kernel!(&packed.kernel, k => k.conv2d(g, batch, input, output, epilogue));
+}
+
+/// Whether [`conv2d_max_pooled`] convolves `g`, packed as `packed`, and
+/// pools `pool` in one pass (it gives the same values either way).
+pub fn poolable(g: &ConvGeometry, packed: &PackedConv, pool: &PoolGeometry) -> bool {
+    packed.geometry == *g && each_kernel!(&packed.kernel, k => k.pools(g, pool))
+}
+
+/// Convolves `batch` images as [`conv2d`] (without a residual) and max-pools
+/// the result with `pooling` into `output` (`batch x C_OUT x POH x POW`):
+/// in one pass band by band of output rows where [`poolable`] holds (each
+/// band pooled while still in cache; Winograd's kernel pools each 2x2 tile
+/// as it transforms it back), else the convolution then the pooling. The
+/// values are those of the convolution and then the pooling.
+///
+/// # Panics
+/// When `epilogue` has a residual, the pooling does not follow this
+/// convolution, or a buffer is too short.
+#[allow(clippy::too_many_arguments)]
+pub fn conv2d_max_pooled(
+    g: &ConvGeometry,
+    weight: &[f32],
+    packed: &PackedConv,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    epilogue: &Epilogue,
+    pooling: &PoolGeometry,
+) {
+    assert!(
+        epilogue.residual.is_none() && pooling.channels == g.c_out && pooling.input == g.output,
+        "conv2d_max_pooled: a pooling that does not follow this convolution"
+    );
+    let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
+    assert!(
+        input.len() >= batch * g.in_len() && output.len() >= batch * pooled_len,
+        "conv2d_max_pooled: a buffer is too short"
+    );
+    if packed.geometry != *g {
+        let fresh = PackedConv::with_isa(packed.isa, g, weight);
+        return conv2d_max_pooled(g, weight, &fresh, batch, input, output, epilogue, pooling);
+    }
+    if batch == 0 || pooled_len == 0 {
+        return;
+    }
+    each_kernel!(&packed.kernel, k => k.conv2d_max_pooled(g, batch, input, output, epilogue, pooling));
+}

@@ -1,0 +1,485 @@
+//! The shared reference checks: every kernel, on every instruction set
+//! this CPU runs, against the loop-by-loop definition.
+
+use super::*;
+use crate::kernels::epilogue::Act;
+
+fn values(n: usize, seed: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
+        .collect()
+}
+
+/// Every kernel on every instruction set this CPU runs (each test packs
+/// those that take its geometry, whether or not the rule table would choose
+/// them).
+pub(super) fn all_kernels() -> Vec<(Isa, ConvKernel)> {
+    let mut all = Vec::new();
+    for &isa in Isa::available() {
+        for kernel in [
+            ConvKernel::Gemm,
+            ConvKernel::Depthwise,
+            ConvKernel::Direct,
+            ConvKernel::Shallow,
+            ConvKernel::Flat,
+            ConvKernel::Winograd,
+            ConvKernel::Patch,
+        ] {
+            all.push((isa, kernel));
+        }
+    }
+    all
+}
+
+/// Checks every kernel that takes `g` on every instruction set against the
+/// reference; returns the (instruction set, kernel) pairs it ran.
+fn check(g: ConvGeometry, batch: usize, bias: bool) -> Vec<(Isa, ConvKernel)> {
+    let mut ran = Vec::new();
+    let w = values(g.c_out * g.patch_len(), 1);
+    let b = values(g.c_out, 2);
+    let x = values(batch * g.in_len(), 3);
+    let bias = bias.then_some(&b[..]);
+    let want = conv2d_reference(&g, &w, bias, batch, &x);
+    for (isa, kernel) in all_kernels() {
+        let Some(packed) = PackedConv::with_kernel(isa, &g, &w, kernel) else {
+            continue;
+        };
+        assert_eq!((packed.isa(), packed.kernel()), (isa, kernel));
+        ran.push((isa, kernel));
+        let mut y = vec![f32::NAN; batch * g.out_len()];
+        let ep = Epilogue {
+            shift: bias,
+            ..Epilogue::default()
+        };
+        conv2d(&g, &w, &packed, batch, &x, &mut y, &ep);
+        for (i, (a, b)) in y.iter().zip(&want).enumerate() {
+            assert!(
+                (a - b).abs() < 1e-4,
+                "{isa:?} {kernel:?} {g:?} at {i}: {a} vs {b}"
+            );
+        }
+    }
+    ran
+}
+
+/// Every kernel the rule table can pick on each instruction set this CPU
+/// runs passes the reference check on a geometry it takes: a kernel never
+/// goes untested because the machine prefers another.
+#[test]
+fn every_kernel_is_checked_on_every_instruction_set() {
+    let mut ran = Vec::new();
+    for g in [
+        geo(8, 32, [9, 11], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        geo(3, 16, [12, 40], [3, 3], [2, 1], [1, 1], [1, 1], 1),
+        geo(1, 6, [16, 34], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+        geo(6, 6, [9, 21], [3, 3], [2, 2], [1, 1], [1, 1], 6),
+        geo(8, 48, [7, 7], [1, 1], [1, 1], [0, 0], [1, 1], 1),
+    ] {
+        ran.extend(check(g, 2, true));
+    }
+    for &isa in Isa::available() {
+        let kernels = choose::kernels(isa);
+        let missing: Vec<_> = kernels
+            .iter()
+            .filter(|&&k| !ran.contains(&(isa, k)))
+            .collect();
+        assert!(missing.is_empty(), "{isa:?}: {missing:?} never ran");
+        eprintln!("reference check on {isa:?}: {kernels:?}");
+    }
+}
+
+// One argument per size keeps the test table below readable.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn geo(
+    c_in: usize,
+    c_out: usize,
+    input: [usize; 2],
+    kernel: [usize; 2],
+    stride: [usize; 2],
+    pad: [usize; 2],
+    dilation: [usize; 2],
+    groups: usize,
+) -> ConvGeometry {
+    let out = |a: usize| {
+        cnn_shape::conv_out(input[a], kernel[a], stride[a], pad[a], pad[a], dilation[a]).unwrap()
+    };
+    ConvGeometry {
+        c_in,
+        c_out,
+        input,
+        output: [out(0), out(1)],
+        kernel,
+        stride,
+        pad,
+        dilation,
+        groups,
+    }
+}
+
+#[test]
+fn shallow_kernel_matches_reference() {
+    // Widths 1 to 70: 1 to 4 vectors a tile, and a second tile; 1 to
+    // 17 channels: groups of 1 to 8 (17 = 6 + 6 + 5); strides 1 and 2.
+    for width in 1..=70 {
+        for stride in [1, 2] {
+            let c_out = 1 + width % 17;
+            let _ = check(
+                geo(2, c_out, [4, width], [2, 3], [1, stride], [1, 1], [1, 1], 1),
+                2,
+                true,
+            );
+        }
+    }
+    // The first layers of the fixture models, dilation, and padding
+    // wider than the kernel.
+    let _ = check(
+        geo(1, 16, [20, 20], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+        1,
+        true,
+    );
+    let _ = check(
+        geo(3, 10, [13, 13], [3, 3], [1, 1], [0, 0], [1, 1], 1),
+        2,
+        true,
+    );
+    let _ = check(
+        geo(3, 16, [9, 11], [3, 5], [2, 1], [1, 2], [1, 1], 1),
+        1,
+        false,
+    );
+    let _ = check(
+        geo(2, 8, [7, 19], [3, 3], [1, 2], [4, 5], [2, 2], 1),
+        2,
+        true,
+    );
+}
+
+#[test]
+fn direct_kernel_matches_reference() {
+    let check = |g: ConvGeometry, batch: usize, bias: bool| {
+        if Isa::Avx512.runs() {
+            let w = values(g.c_out * g.patch_len(), 1);
+            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, ConvKernel::Direct);
+            assert!(packed.is_some(), "{g:?}");
+        }
+        let _ = check(g, batch, bias);
+    };
+    // Widths 1 to 25: tiles of every size from 1 to 12 pixels.
+    for width in 1..=25 {
+        check(
+            geo(5, 32, [3, width], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            2,
+            true,
+        );
+    }
+    // Groups of tiles across rows, several groups a task, `k` in
+    // blocks (360 and 270 > 256).
+    check(
+        geo(40, 32, [11, 13], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        2,
+        true,
+    );
+    check(
+        geo(30, 32, [19, 6], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        1,
+        false,
+    );
+    // Stride 2, dilation, rectangular kernels and padding, 64 channels.
+    check(
+        geo(8, 64, [15, 17], [5, 5], [2, 2], [1, 2], [1, 1], 1),
+        1,
+        true,
+    );
+    check(
+        geo(7, 32, [11, 13], [3, 3], [1, 1], [2, 2], [2, 2], 1),
+        2,
+        false,
+    );
+    check(
+        geo(3, 32, [9, 10], [3, 5], [2, 1], [0, 2], [1, 1], 1),
+        1,
+        true,
+    );
+    // 1x1 convolution with stride 2.
+    check(
+        geo(16, 32, [9, 9], [1, 1], [2, 2], [0, 0], [1, 1], 1),
+        1,
+        true,
+    );
+    // 16 and 48 channels: a half-filled last block.
+    check(
+        geo(6, 16, [14, 14], [5, 5], [1, 1], [0, 0], [1, 1], 1),
+        2,
+        true,
+    );
+    check(
+        geo(4, 48, [9, 7], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        1,
+        true,
+    );
+}
+
+/// The kernels besides the GEMM on every instruction set this CPU runs.
+fn row_kernels() -> Vec<(Isa, ConvKernel)> {
+    all_kernels()
+        .into_iter()
+        .filter(|&(_, k)| k != ConvKernel::Gemm && k != ConvKernel::Depthwise)
+        .collect()
+}
+
+/// Convolving and pooling band by band gives exactly the convolution
+/// then the pooling: every row kernel that takes the geometry, windows
+/// of 2x2 to 4x4 and 3x2, outputs that leave rows and columns out,
+/// several bands, batch 2, BatchNorm's scale and shift and an
+/// activation.
+#[test]
+fn pooled_convolution_matches_convolution_then_pooling() {
+    let mut pooled = 0;
+    for (g, pool) in [
+        (
+            geo(8, 32, [21, 23], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            [2, 2],
+        ),
+        (
+            geo(8, 16, [30, 19], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            [3, 2],
+        ),
+        (
+            geo(1, 16, [40, 40], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+            [2, 2],
+        ),
+        // Tile vectors that cross rows, an odd number of output
+        // channel panels.
+        (
+            geo(5, 13, [36, 35], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            [2, 2],
+        ),
+        (
+            geo(3, 10, [35, 34], [3, 3], [1, 1], [0, 0], [1, 1], 1),
+            [4, 4],
+        ),
+    ] {
+        let w = values(g.c_out * g.patch_len(), 1);
+        let x = values(2 * g.in_len(), 2);
+        let scale = values(g.c_out, 3);
+        let shift = values(g.c_out, 4);
+        let ep = Epilogue {
+            scale: Some(&scale),
+            shift: Some(&shift),
+            residual: None,
+            act: Act::LeakyReLU(0.1),
+        };
+        let pooling = PoolGeometry {
+            channels: g.c_out,
+            input: g.output,
+            output: [g.output[0] / pool[0], g.output[1] / pool[1]],
+            kernel: pool,
+            stride: pool,
+            pad: [0, 0],
+            dilation: [1, 1],
+        };
+        for (isa, kernel) in all_kernels() {
+            let Some(packed) = PackedConv::with_kernel(isa, &g, &w, kernel) else {
+                continue;
+            };
+            // In one pass: every kernel that writes output rows, and
+            // Winograd's where its 2x2 tiles are the windows. Else the
+            // convolution, then the pooling; the same values either way.
+            let fused = match kernel {
+                ConvKernel::Gemm | ConvKernel::Depthwise => false,
+                ConvKernel::Winograd => pool == [2, 2],
+                _ => true,
+            };
+            assert_eq!(
+                poolable(&g, &packed, &pooling),
+                fused,
+                "{isa:?} {kernel:?} {g:?}"
+            );
+            let mut conv = vec![f32::NAN; 2 * g.out_len()];
+            conv2d(&g, &w, &packed, 2, &x, &mut conv, &ep);
+            let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
+            let mut want = vec![f32::NAN; 2 * pooled_len];
+            super::super::pool::max_pool2d(&pooling, 2, &conv, &mut want);
+            let mut got = vec![f32::NAN; 2 * pooled_len];
+            conv2d_max_pooled(&g, &w, &packed, 2, &x, &mut got, &ep, &pooling);
+            for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+                assert_eq!(
+                    a.to_bits(),
+                    b.to_bits(),
+                    "{isa:?} {kernel:?} {g:?} at {i}: {a} vs {b}"
+                );
+            }
+            // Nor for overlapping windows.
+            let overlapping = PoolGeometry {
+                stride: [1, 1],
+                output: [g.output[0] - pool[0] + 1, g.output[1] - pool[1] + 1],
+                ..pooling
+            };
+            assert!(!poolable(&g, &packed, &overlapping));
+            pooled += usize::from(fused);
+        }
+    }
+    // The width-generic kernels pool in one pass on every CPU.
+    assert!(pooled >= 6, "{pooled} kernels and geometries pooled");
+}
+
+/// Every row kernel's epilogue (scale, shift, residual, activation)
+/// matches the GEMM's: 64 channels, and 13 over rows of 37 and 75
+/// columns at strides 1 and 2 (channel tiles that leave some out).
+#[test]
+fn row_kernels_epilogue() {
+    for g in [
+        geo(6, 64, [10, 14], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        geo(3, 13, [6, 37], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        geo(2, 13, [6, 75], [3, 3], [1, 2], [1, 1], [1, 1], 1),
+        geo(5, 24, [9, 7], [3, 3], [2, 1], [1, 1], [1, 1], 1),
+        // Windows that tile the input: a vector tail, 4 + 3 channels.
+        geo(2, 7, [12, 41], [2, 2], [2, 2], [0, 0], [1, 1], 1),
+    ] {
+        let w = values(g.c_out * g.patch_len(), 4);
+        let x = values(2 * g.in_len(), 5);
+        let scale = values(g.c_out, 6);
+        let shift = values(g.c_out, 7);
+        let residual = values(2 * g.out_len(), 8);
+        for act in [Act::None, Act::ReLU, Act::ReLU6, Act::LeakyReLU(0.1)] {
+            let ep = Epilogue {
+                scale: Some(&scale),
+                shift: Some(&shift),
+                residual: Some(&residual),
+                act,
+            };
+            let run = |isa: Isa, kernel: ConvKernel| {
+                let packed = PackedConv::with_kernel(isa, &g, &w, kernel)?;
+                let mut y = vec![f32::NAN; 2 * g.out_len()];
+                conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
+                Some(y)
+            };
+            let gemm = run(Isa::detect(), ConvKernel::Gemm).expect("the GEMM runs anything");
+            for (isa, kernel) in row_kernels() {
+                let Some(y) = run(isa, kernel) else {
+                    continue;
+                };
+                for (i, (a, b)) in y.iter().zip(&gemm).enumerate() {
+                    assert!(
+                        (a - b).abs() < 1e-4,
+                        "{isa:?} {kernel:?} {act:?} {g:?} at {i}: {a} vs {b}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn matches_reference() {
+    let _ = check(
+        geo(3, 4, [7, 9], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        2,
+        true,
+    );
+    // windows that tile the input, rectangular, rows and columns
+    // left over, 4 + 1 output channels
+    let _ = check(
+        geo(3, 5, [9, 40], [2, 3], [2, 3], [0, 0], [1, 1], 1),
+        2,
+        true,
+    );
+    // enough output channels for a small image's Winograd tasks to
+    // share them out (17 panels of 6, in two tasks)
+    let _ = check(
+        geo(4, 100, [6, 7], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        2,
+        true,
+    );
+    // stride larger than the kernel
+    let _ = check(
+        geo(2, 3, [11, 10], [2, 2], [3, 3], [0, 0], [1, 1], 1),
+        1,
+        true,
+    );
+    // padding on one axis only, odd sizes, rectangular kernel
+    let _ = check(
+        geo(3, 5, [5, 8], [3, 5], [2, 1], [0, 2], [1, 1], 1),
+        3,
+        false,
+    );
+    // dilation with groups
+    let _ = check(
+        geo(4, 6, [9, 9], [3, 3], [1, 1], [2, 2], [2, 2], 2),
+        1,
+        true,
+    );
+    // groups of 16 and of 8 output channels (blocks per group)
+    let _ = check(
+        geo(16, 32, [9, 11], [3, 3], [1, 1], [2, 2], [2, 2], 2),
+        2,
+        true,
+    );
+    let _ = check(
+        geo(6, 24, [7, 8], [3, 3], [2, 1], [1, 1], [1, 1], 3),
+        1,
+        true,
+    );
+    // depthwise: groups = channels
+    let _ = check(
+        geo(5, 5, [6, 7], [3, 3], [1, 1], [1, 1], [1, 1], 5),
+        2,
+        true,
+    );
+    // depthwise over rows longer than a vector (a tail of 5), with a
+    // multiplier, dilation, vertical stride, rectangular kernels and
+    // padding wider than the kernel
+    for (input, kernel, stride, pad, dilation, mult) in [
+        ([9, 37], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        ([9, 21], [3, 3], [1, 1], [2, 2], [2, 2], 2),
+        ([11, 18], [5, 3], [2, 1], [2, 1], [1, 1], 1),
+        ([4, 5], [3, 3], [1, 1], [4, 3], [1, 2], 1),
+        ([7, 16], [1, 7], [1, 1], [0, 3], [1, 1], 3),
+    ] {
+        let _ = check(
+            geo(3, 3 * mult, input, kernel, stride, pad, dilation, 3),
+            2,
+            true,
+        );
+    }
+    // depthwise multiplier 2, strided
+    let _ = check(
+        geo(3, 6, [6, 6], [3, 3], [2, 2], [1, 1], [1, 1], 3),
+        1,
+        true,
+    );
+    // 1x1 pointwise, and 1x1 with stride
+    let _ = check(
+        geo(4, 3, [5, 5], [1, 1], [1, 1], [0, 0], [1, 1], 1),
+        2,
+        true,
+    );
+    let _ = check(
+        geo(4, 3, [5, 5], [1, 1], [2, 2], [0, 0], [1, 1], 1),
+        2,
+        true,
+    );
+    // kernel as large as the padded input
+    let _ = check(
+        geo(1, 2, [3, 3], [5, 5], [1, 1], [1, 1], [1, 1], 1),
+        1,
+        true,
+    );
+    // large padding: whole rows outside
+    let _ = check(
+        geo(2, 2, [2, 3], [3, 3], [1, 1], [3, 2], [1, 1], 1),
+        1,
+        true,
+    );
+    // big enough to be split into tasks
+    let _ = check(
+        geo(16, 40, [40, 40], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        2,
+        true,
+    );
+    let _ = check(
+        geo(64, 200, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        1,
+        true,
+    );
+}

@@ -1,0 +1,131 @@
+//! The microkernel, written once for every vector width: an `MR x NR`
+//! tile of `C` in `MR` rows of two vectors (`NR = 2 * LANES`); per step of
+//! `k`, two vector loads of `B` and `MR` broadcasts of `A`. With AVX-512
+//! that is 8 x 32 in 16 registers, with AVX2 6 x 16 in 12, with NEON
+//! 8 x 8 in 16, and 4 x 8 for the portable fallback.
+
+use super::Tile;
+use crate::kernels::epilogue::Epilogue;
+use crate::kernels::isa::Isa;
+use crate::kernels::simd::{Simd, activate};
+
+/// Rows of A a microkernel handles at once on `isa`.
+pub(crate) fn mr(isa: Isa) -> usize {
+    match isa {
+        Isa::Avx512 | Isa::Neon => 8,
+        Isa::Avx2 => 6,
+        Isa::Portable => 4,
+    }
+}
+
+/// Columns of B a microkernel handles at once on `isa`: two vectors.
+pub(crate) fn nr(isa: Isa) -> usize {
+    2 * isa.lanes()
+}
+
+/// One `MR x NR` tile of `C` (fewer at the edges), from packed panels.
+///
+/// # Safety
+/// `a` must hold `MR * kc` and `b` `2 * LANES * kc` values; the tile
+/// (`t.row + t.height` rows of `t.ldc`, from column `t.col`, `t.width`
+/// wide) must lie inside `c` and be written by no one else, and the
+/// epilogue's slices must cover its rows and elements.
+#[inline(always)]
+pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
+    s: S,
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    c: *mut f32,
+    t: &Tile,
+    ep: &Epilogue,
+) {
+    let n = S::LANES;
+    let mut acc = [[s.zero(); 2]; MR];
+    let (mut ap, mut bp) = (a, b);
+    // SAFETY: the steps walk the `kc` steps of both panels (contract).
+    unsafe {
+        // Four steps an iteration: less loop overhead per multiply-add.
+        for _ in 0..kc / 4 {
+            step(s, &mut acc, ap, bp);
+            step(s, &mut acc, ap.add(MR), bp.add(2 * n));
+            step(s, &mut acc, ap.add(2 * MR), bp.add(4 * n));
+            step(s, &mut acc, ap.add(3 * MR), bp.add(6 * n));
+            ap = ap.add(4 * MR);
+            bp = bp.add(8 * n);
+        }
+        for _ in 0..kc % 4 {
+            step(s, &mut acc, ap, bp);
+            ap = ap.add(MR);
+            bp = bp.add(2 * n);
+        }
+    }
+    for (i, row) in acc.iter().enumerate().take(t.height) {
+        let r = t.row + i;
+        let scale = s.splat(ep.scale.map_or(1.0, |x| x[r]));
+        let shift = s.splat(ep.shift.map_or(0.0, |x| x[r]));
+        for (h, &sum) in row.iter().enumerate() {
+            let col = h * n;
+            if col >= t.width {
+                break;
+            }
+            let width = (t.width - col).min(n);
+            let at = r * t.ldc + t.col + col;
+            // SAFETY: these `width` values lie in the tile (contract).
+            let dst = unsafe { std::slice::from_raw_parts_mut(c.add(at), width) };
+            let whole = width == n;
+            let mut v = sum;
+            if !t.first {
+                v = s.add(v, load(s, dst, whole));
+            }
+            if t.last {
+                v = s.mul_add(v, scale, shift);
+                if let Some(res) = ep.residual {
+                    v = s.add(v, load(s, &res[at..at + width], whole));
+                }
+                v = activate(s, v, ep.act);
+            }
+            if whole {
+                // SAFETY: `dst` holds `n` values.
+                unsafe { s.store(dst.as_mut_ptr(), v) }
+            } else {
+                s.store_first(dst, v)
+            }
+        }
+    }
+}
+
+/// One step of `k`: two vectors of B, each row of A broadcast.
+///
+/// # Safety
+/// `ap` must hold `MR` and `bp` `2 * LANES` readable values.
+#[inline(always)]
+unsafe fn step<S: Simd, const MR: usize>(
+    s: S,
+    acc: &mut [[S::F; 2]; MR],
+    ap: *const f32,
+    bp: *const f32,
+) {
+    // SAFETY: the contract's bounds.
+    unsafe {
+        let b0 = s.load(bp);
+        let b1 = s.load(bp.add(S::LANES));
+        for (i, row) in acc.iter_mut().enumerate() {
+            let ai = s.splat(*ap.add(i));
+            row[0] = s.mul_add(ai, b0, row[0]);
+            row[1] = s.mul_add(ai, b1, row[1]);
+        }
+    }
+}
+
+/// A whole vector from `x`, or its first values where it is shorter.
+#[inline(always)]
+fn load<S: Simd>(s: S, x: &[f32], whole: bool) -> S::F {
+    if whole {
+        assert!(x.len() >= S::LANES);
+        // SAFETY: `x` holds a whole vector (asserted).
+        unsafe { s.load(x.as_ptr()) }
+    } else {
+        s.load_first(x)
+    }
+}

@@ -1,0 +1,339 @@
+//! One small vector abstraction over the instruction sets, so that each
+//! kernel is written once and compiled for every width: AVX-512 (16
+//! lanes), AVX2 with FMA (8), NEON (4) and a portable fallback (4 lanes of
+//! plain Rust the compiler vectorises for the target's baseline).
+//!
+//! A kernel is a generic function over [`Simd`], marked
+//! `#[inline(always)]`, and is entered through [`dispatch!`], which picks
+//! the token of an instruction set this CPU runs and runs the kernel inside
+//! a function compiled with that set's target features, so every vector
+//! operation inlines to its instruction.
+//!
+//! Tokens ([`Avx512`], [`Avx2`], [`Neon`], [`Portable`]) can only be made
+//! where the CPU runs their instruction set ([`Token::of`]), so holding one
+//! is the proof the vector operations need: they are safe to call, apart
+//! from the pointer loads and stores.
+
+#[cfg(target_arch = "aarch64")]
+mod neon;
+mod portable;
+#[cfg(target_arch = "x86_64")]
+pub(crate) mod transpose;
+#[cfg(target_arch = "x86_64")]
+mod x86;
+
+#[cfg(target_arch = "aarch64")]
+pub use neon::Neon;
+pub use portable::Portable;
+#[cfg(target_arch = "x86_64")]
+pub use x86::{Avx2, Avx512};
+#[cfg(target_arch = "x86_64")]
+pub(crate) use x86::{activate_avx2, activate_avx512};
+
+use super::epilogue::Act;
+use super::isa::Isa;
+
+/// Vectors of `f32` of one instruction set, and what the kernels do with
+/// them. Every method is `#[inline(always)]` in every implementation.
+pub trait Simd: Copy + Send + Sync + 'static {
+    /// Lanes of a vector.
+    const LANES: usize;
+    /// A vector of `LANES` values.
+    type F: Copy;
+
+    /// The instruction set of this token.
+    fn isa(self) -> Isa;
+    /// Runs `f` inside a function compiled with this instruction set's
+    /// target features. `f` and what it calls must be `#[inline(always)]`
+    /// to be compiled with them.
+    fn vectorize<R>(self, f: impl FnOnce() -> R) -> R;
+
+    fn splat(self, x: f32) -> Self::F;
+    #[inline(always)]
+    fn zero(self) -> Self::F {
+        self.splat(0.0)
+    }
+    /// `LANES` values from `p`.
+    ///
+    /// # Safety
+    /// `p..p + LANES` must be readable.
+    unsafe fn load(self, p: *const f32) -> Self::F;
+    /// Stores `LANES` values at `p`.
+    ///
+    /// # Safety
+    /// `p..p + LANES` must be writable.
+    unsafe fn store(self, p: *mut f32, v: Self::F);
+    fn add(self, a: Self::F, b: Self::F) -> Self::F;
+    fn sub(self, a: Self::F, b: Self::F) -> Self::F;
+    fn mul(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a * b + c`, fused where the instruction set has it.
+    fn mul_add(self, a: Self::F, b: Self::F, c: Self::F) -> Self::F;
+    /// Lane by lane, `x` where `a < b` and `y` elsewhere (also where either
+    /// is NaN).
+    fn select_lt(self, a: Self::F, b: Self::F, x: Self::F, y: Self::F) -> Self::F;
+    /// Lane by lane, `a` where `a > b` or `a` is NaN, else `b`: the larger,
+    /// with a NaN on either side kept (as PyTorch's max pooling does).
+    fn max_nan(self, a: Self::F, b: Self::F) -> Self::F;
+
+    /// The lanes of `a` and `b` interleaved: `a0 b0 a1 b1 ...`, the first
+    /// `LANES` of them and the rest.
+    fn zip(self, a: Self::F, b: Self::F) -> (Self::F, Self::F);
+
+    /// The even lanes of `a` then `b`, and the odd ones: the inverse of
+    /// [`Simd::zip`].
+    fn unzip(self, a: Self::F, b: Self::F) -> (Self::F, Self::F);
+
+    /// Lane `l < n` from `base + idx[l]`, zero beyond (`n <= LANES`).
+    ///
+    /// # Safety
+    /// `base + idx[l]` must be readable for every `l < n`.
+    #[inline(always)]
+    unsafe fn gather(self, base: *const f32, idx: &[i32; 16], n: usize) -> Self::F {
+        let mut buf = [0.0f32; 16];
+        for (b, &i) in buf.iter_mut().zip(idx).take(n.min(Self::LANES)) {
+            // SAFETY: the caller's promise.
+            *b = unsafe { *base.offset(i as isize) };
+        }
+        // SAFETY: `buf` holds 16 >= LANES values.
+        unsafe { self.load(buf.as_ptr()) }
+    }
+
+    /// The first `s.len()` lanes from `s` (at most `LANES`), zero beyond.
+    #[inline(always)]
+    fn load_first(self, s: &[f32]) -> Self::F {
+        let mut buf = [0.0f32; 16];
+        let n = s.len().min(Self::LANES);
+        buf[..n].copy_from_slice(&s[..n]);
+        // SAFETY: `buf` holds 16 >= LANES values.
+        unsafe { self.load(buf.as_ptr()) }
+    }
+    /// Stores the first `d.len()` lanes (at most `LANES`) into `d`.
+    #[inline(always)]
+    fn store_first(self, d: &mut [f32], v: Self::F) {
+        let mut buf = [0.0f32; 16];
+        // SAFETY: `buf` holds 16 >= LANES values.
+        unsafe { self.store(buf.as_mut_ptr(), v) };
+        let n = d.len().min(Self::LANES);
+        d[..n].copy_from_slice(&buf[..n]);
+    }
+    /// The lanes as an array (`LANES` values, the rest zero).
+    #[inline(always)]
+    fn to_array(self, v: Self::F) -> [f32; 16] {
+        let mut buf = [0.0f32; 16];
+        // SAFETY: `buf` holds 16 >= LANES values.
+        unsafe { self.store(buf.as_mut_ptr(), v) };
+        buf
+    }
+}
+
+/// The activation of every lane, as [`Act::apply`] gives it for each value
+/// (NaN stays NaN, and a negative zero stays negative).
+#[inline(always)]
+pub fn activate<S: Simd>(s: S, v: S::F, act: Act) -> S::F {
+    let zero = s.zero();
+    match act {
+        Act::None => v,
+        Act::ReLU => s.select_lt(v, zero, zero, v),
+        Act::ReLU6 => {
+            let v = s.select_lt(v, zero, zero, v);
+            let six = s.splat(6.0);
+            s.select_lt(six, v, six, v)
+        }
+        Act::LeakyReLU(slope) => s.select_lt(v, zero, s.mul(v, s.splat(slope)), v),
+    }
+}
+
+/// The token of one instruction set, made only where the CPU runs it.
+#[derive(Clone, Copy, Debug)]
+pub enum Token {
+    Portable(Portable),
+    #[cfg(target_arch = "aarch64")]
+    Neon(Neon),
+    #[cfg(target_arch = "x86_64")]
+    Avx2(Avx2),
+    #[cfg(target_arch = "x86_64")]
+    Avx512(Avx512),
+}
+
+impl Token {
+    /// The token of `isa`, or of the best instruction set below it that the
+    /// CPU runs (so a kernel asked for a set the CPU lacks runs a narrower
+    /// one, never an illegal instruction).
+    #[inline(always)]
+    pub fn of(isa: Isa) -> Token {
+        match isa {
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx512 => match Avx512::new() {
+                Some(t) => Token::Avx512(t),
+                None => Token::of(Isa::Avx2),
+            },
+            #[cfg(target_arch = "x86_64")]
+            Isa::Avx2 => match Avx2::new() {
+                Some(t) => Token::Avx2(t),
+                None => Token::Portable(Portable),
+            },
+            #[cfg(target_arch = "aarch64")]
+            Isa::Neon | Isa::Avx2 | Isa::Avx512 => match Neon::new() {
+                Some(t) => Token::Neon(t),
+                None => Token::Portable(Portable),
+            },
+            _ => Token::Portable(Portable),
+        }
+    }
+}
+
+/// Runs `$body` with `$s` bound to the token of `$isa` (see [`Token::of`]),
+/// compiled for that instruction set: `dispatch!(isa, s => kernel(s, x))`.
+macro_rules! dispatch {
+    ($isa:expr, $s:ident => $body:expr) => {{
+        use $crate::kernels::simd::{Simd as _, Token};
+        match Token::of($isa) {
+            Token::Portable($s) => $s.vectorize(
+                #[inline(always)]
+                || $body,
+            ),
+            #[cfg(target_arch = "aarch64")]
+            Token::Neon($s) => $s.vectorize(
+                #[inline(always)]
+                || $body,
+            ),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx2($s) => $s.vectorize(
+                #[inline(always)]
+                || $body,
+            ),
+            #[cfg(target_arch = "x86_64")]
+            Token::Avx512($s) => $s.vectorize(
+                #[inline(always)]
+                || $body,
+            ),
+        }
+    }};
+}
+pub(crate) use dispatch;
+
+/// Runs `f` compiled for the active instruction set ([`Isa::detect`]), so
+/// that the compiler vectorises plain loops for it. Mark the closure
+/// `#[inline(always)]`: a large closure is otherwise called, not inlined,
+/// and runs compiled for the baseline instead.
+#[inline(always)]
+pub fn vectorized<R>(f: impl FnOnce() -> R) -> R {
+    dispatch!(Isa::detect(), _s => f())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operation on every instruction set this CPU runs, lane by
+    /// lane against plain Rust, at a vector's edges, with NaN and zeros of
+    /// both signs.
+    #[test]
+    fn every_token_agrees_with_scalar_rust() {
+        let a: Vec<f32> = (0..16)
+            .map(|i| [1.5, -2.0, 0.0, -0.0, f32::NAN, 7.0, -0.5, 6.5][i % 8] * (1 + i / 8) as f32)
+            .collect();
+        let b: Vec<f32> = (0..16)
+            .map(|i| [-1.0, -2.0, -0.0, 0.0, 3.0, f32::NAN, 2.0, 6.0][(i + 3) % 8])
+            .collect();
+        for &isa in Isa::available() {
+            dispatch!(isa, s => check(s, &a, &b));
+        }
+    }
+
+    #[inline(always)]
+    fn check<S: Simd>(s: S, a: &[f32], b: &[f32]) {
+        let n = S::LANES;
+        let same = |got: [f32; 16], want: &dyn Fn(usize) -> f32, what: &str| {
+            for (l, &got) in got.iter().enumerate().take(n) {
+                let w = want(l);
+                assert!(
+                    got.to_bits() == w.to_bits() || (got.is_nan() && w.is_nan()),
+                    "{:?} {what} lane {l}: {got} vs {w}",
+                    s.isa(),
+                );
+            }
+        };
+        // SAFETY: both hold 16 >= LANES values.
+        let (va, vb) = unsafe { (s.load(a.as_ptr()), s.load(b.as_ptr())) };
+        same(s.to_array(s.add(va, vb)), &|l| a[l] + b[l], "add");
+        same(s.to_array(s.sub(va, vb)), &|l| a[l] - b[l], "sub");
+        same(s.to_array(s.mul(va, vb)), &|l| a[l] * b[l], "mul");
+        let c = s.splat(0.25);
+        let fused = s.to_array(s.mul_add(va, vb, c));
+        for l in 0..n {
+            let w = a[l] * b[l] + 0.25;
+            assert!(
+                (fused[l] - w).abs() <= 1e-5 * w.abs() || (fused[l].is_nan() && w.is_nan()),
+                "{:?} mul_add lane {l}",
+                s.isa()
+            );
+        }
+        let max = |x: f32, y: f32| if x > y || x.is_nan() { x } else { y };
+        same(
+            s.to_array(s.max_nan(va, vb)),
+            &|l| max(a[l], b[l]),
+            "max_nan",
+        );
+        let sel = s.select_lt(va, vb, s.splat(1.0), s.splat(2.0));
+        same(
+            s.to_array(sel),
+            &|l| if a[l] < b[l] { 1.0 } else { 2.0 },
+            "select_lt",
+        );
+        for act in [
+            Act::None,
+            Act::ReLU,
+            Act::ReLU6,
+            Act::LeakyReLU(-0.5),
+            Act::LeakyReLU(0.1),
+        ] {
+            let got = s.to_array(activate(s, va, act));
+            same(got, &|l| act.apply(a[l]), "activate");
+        }
+        let (lo, hi) = s.zip(va, vb);
+        let zipped = |l: usize| {
+            if l.is_multiple_of(2) {
+                a[l / 2]
+            } else {
+                b[l / 2]
+            }
+        };
+        same(s.to_array(lo), &|l| zipped(l), "zip low");
+        same(s.to_array(hi), &|l| zipped(n + l), "zip high");
+        let (even, odd) = s.unzip(va, vb);
+        let pick = |l: usize, from: usize| {
+            if l < n / 2 {
+                a[2 * l + from]
+            } else {
+                b[2 * (l - n / 2) + from]
+            }
+        };
+        same(s.to_array(even), &|l| pick(l, 0), "unzip even");
+        same(s.to_array(odd), &|l| pick(l, 1), "unzip odd");
+        let idx: [i32; 16] = std::array::from_fn(|l| ((l * 7) % 16) as i32);
+        for valid in [0, 1, n / 2, n] {
+            // SAFETY: every index is below 16, inside `a`.
+            let v = unsafe { s.gather(a.as_ptr(), &idx, valid) };
+            same(
+                s.to_array(v),
+                &|l| if l < valid { a[idx[l] as usize] } else { 0.0 },
+                "gather",
+            );
+        }
+        for len in 0..=n {
+            let v = s.load_first(&a[..len]);
+            let mut out = vec![42.0f32; n + 1];
+            s.store_first(&mut out[..len], v);
+            same(
+                s.to_array(v),
+                &|l| if l < len { a[l] } else { 0.0 },
+                "load_first",
+            );
+            assert!(
+                out[len..].iter().all(|&x| x == 42.0),
+                "store_first wrote past"
+            );
+        }
+    }
+}

@@ -1,0 +1,288 @@
+//! AVX2 + FMA (8 lanes) and AVX-512F (16 lanes).
+
+use std::arch::x86_64::*;
+
+use super::Simd;
+use crate::kernels::isa::Isa;
+
+/// AVX2 and FMA: made only where the CPU has both.
+#[derive(Clone, Copy, Debug)]
+pub struct Avx2(());
+
+impl Avx2 {
+    #[inline(always)]
+    pub fn new() -> Option<Self> {
+        Isa::Avx2.runs().then_some(Avx2(()))
+    }
+
+    /// The token, unchecked: for code compiled with AVX2 already enabled
+    /// (a `#[target_feature]` function), where it was proven.
+    ///
+    /// # Safety
+    /// The CPU must have AVX2 and FMA.
+    #[inline(always)]
+    pub(crate) unsafe fn assume() -> Self {
+        Avx2(())
+    }
+}
+
+/// AVX-512F (with AVX2 and FMA): made only where the CPU has them.
+#[derive(Clone, Copy, Debug)]
+pub struct Avx512(());
+
+impl Avx512 {
+    #[inline(always)]
+    pub fn new() -> Option<Self> {
+        Isa::Avx512.runs().then_some(Avx512(()))
+    }
+
+    /// The token, unchecked: for code compiled with AVX-512F already
+    /// enabled (a `#[target_feature]` function), where it was proven.
+    ///
+    /// # Safety
+    /// The CPU must have AVX-512F, AVX2 and FMA.
+    #[inline(always)]
+    pub(crate) unsafe fn assume() -> Self {
+        Avx512(())
+    }
+}
+
+// SAFETY (every `unsafe` block of both impls below): the token exists, so
+// the CPU has the instruction set (see `new`); pointer contracts are the
+// caller's, as the trait states.
+impl Simd for Avx2 {
+    const LANES: usize = 8;
+    type F = __m256;
+
+    #[inline(always)]
+    fn isa(self) -> Isa {
+        Isa::Avx2
+    }
+    #[inline(always)]
+    fn vectorize<R>(self, f: impl FnOnce() -> R) -> R {
+        #[target_feature(enable = "avx2,fma")]
+        unsafe fn run<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        // SAFETY: the token proves AVX2 and FMA.
+        unsafe { run(f) }
+    }
+    #[inline(always)]
+    fn splat(self, x: f32) -> __m256 {
+        unsafe { _mm256_set1_ps(x) }
+    }
+    #[inline(always)]
+    unsafe fn load(self, p: *const f32) -> __m256 {
+        unsafe { _mm256_loadu_ps(p) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32, v: __m256) {
+        unsafe { _mm256_storeu_ps(p, v) }
+    }
+    #[inline(always)]
+    fn add(self, a: __m256, b: __m256) -> __m256 {
+        unsafe { _mm256_add_ps(a, b) }
+    }
+    #[inline(always)]
+    fn sub(self, a: __m256, b: __m256) -> __m256 {
+        unsafe { _mm256_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: __m256, b: __m256) -> __m256 {
+        unsafe { _mm256_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul_add(self, a: __m256, b: __m256, c: __m256) -> __m256 {
+        unsafe { _mm256_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn select_lt(self, a: __m256, b: __m256, x: __m256, y: __m256) -> __m256 {
+        unsafe { _mm256_blendv_ps(y, x, _mm256_cmp_ps::<_CMP_LT_OQ>(a, b)) }
+    }
+    #[inline(always)]
+    fn max_nan(self, a: __m256, b: __m256) -> __m256 {
+        // `vmaxps` gives its second operand unless the first is larger.
+        unsafe {
+            let m = _mm256_max_ps(a, b);
+            _mm256_blendv_ps(m, a, _mm256_cmp_ps::<_CMP_UNORD_Q>(a, a))
+        }
+    }
+    #[inline(always)]
+    fn zip(self, a: __m256, b: __m256) -> (__m256, __m256) {
+        unsafe {
+            // Per 128-bit half: a0 b0 a1 b1 | a4 b4 a5 b5, and a2 b2 a3 b3 | ...
+            let lo = _mm256_unpacklo_ps(a, b);
+            let hi = _mm256_unpackhi_ps(a, b);
+            (
+                _mm256_permute2f128_ps::<0x20>(lo, hi),
+                _mm256_permute2f128_ps::<0x31>(lo, hi),
+            )
+        }
+    }
+    #[inline(always)]
+    fn unzip(self, a: __m256, b: __m256) -> (__m256, __m256) {
+        unsafe {
+            // Per 128-bit half: a0 a2 b0 b2 | a4 a6 b4 b6, then the 64-bit
+            // quarters put in order.
+            let even = _mm256_shuffle_ps::<0b10_00_10_00>(a, b);
+            let odd = _mm256_shuffle_ps::<0b11_01_11_01>(a, b);
+            let order = |v: __m256| {
+                _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(_mm256_castps_pd(v)))
+            };
+            (order(even), order(odd))
+        }
+    }
+    #[inline(always)]
+    unsafe fn gather(self, base: *const f32, idx: &[i32; 16], n: usize) -> __m256 {
+        unsafe {
+            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+            let keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(n.min(8) as i32), lanes);
+            let index = _mm256_loadu_si256(idx.as_ptr().cast());
+            // Masked-off lanes are not read.
+            _mm256_mask_i32gather_ps::<4>(
+                _mm256_setzero_ps(),
+                base,
+                index,
+                _mm256_castsi256_ps(keep),
+            )
+        }
+    }
+    #[inline(always)]
+    fn load_first(self, s: &[f32]) -> __m256 {
+        let n = s.len().min(8) as i32;
+        unsafe {
+            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+            let mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lanes);
+            // Masked-off lanes are neither read nor faulted on.
+            _mm256_maskload_ps(s.as_ptr(), mask)
+        }
+    }
+    #[inline(always)]
+    fn store_first(self, d: &mut [f32], v: __m256) {
+        let n = d.len().min(8) as i32;
+        unsafe {
+            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+            let mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lanes);
+            _mm256_maskstore_ps(d.as_mut_ptr(), mask, v)
+        }
+    }
+}
+
+impl Simd for Avx512 {
+    const LANES: usize = 16;
+    type F = __m512;
+
+    #[inline(always)]
+    fn isa(self) -> Isa {
+        Isa::Avx512
+    }
+    #[inline(always)]
+    fn vectorize<R>(self, f: impl FnOnce() -> R) -> R {
+        #[target_feature(enable = "avx512f,avx2,fma")]
+        unsafe fn run<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        // SAFETY: the token proves AVX-512F, AVX2 and FMA.
+        unsafe { run(f) }
+    }
+    #[inline(always)]
+    fn splat(self, x: f32) -> __m512 {
+        unsafe { _mm512_set1_ps(x) }
+    }
+    #[inline(always)]
+    unsafe fn load(self, p: *const f32) -> __m512 {
+        unsafe { _mm512_loadu_ps(p) }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut f32, v: __m512) {
+        unsafe { _mm512_storeu_ps(p, v) }
+    }
+    #[inline(always)]
+    fn add(self, a: __m512, b: __m512) -> __m512 {
+        unsafe { _mm512_add_ps(a, b) }
+    }
+    #[inline(always)]
+    fn sub(self, a: __m512, b: __m512) -> __m512 {
+        unsafe { _mm512_sub_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul(self, a: __m512, b: __m512) -> __m512 {
+        unsafe { _mm512_mul_ps(a, b) }
+    }
+    #[inline(always)]
+    fn mul_add(self, a: __m512, b: __m512, c: __m512) -> __m512 {
+        unsafe { _mm512_fmadd_ps(a, b, c) }
+    }
+    #[inline(always)]
+    fn select_lt(self, a: __m512, b: __m512, x: __m512, y: __m512) -> __m512 {
+        unsafe { _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask::<_CMP_LT_OQ>(a, b), x) }
+    }
+    #[inline(always)]
+    fn max_nan(self, a: __m512, b: __m512) -> __m512 {
+        unsafe {
+            let m = _mm512_max_ps(a, b);
+            _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a), a)
+        }
+    }
+    #[inline(always)]
+    fn zip(self, a: __m512, b: __m512) -> (__m512, __m512) {
+        unsafe {
+            // Index 16 + i is lane i of `b`.
+            let lo = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+            let hi =
+                _mm512_setr_epi32(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+            (
+                _mm512_permutex2var_ps(a, lo, b),
+                _mm512_permutex2var_ps(a, hi, b),
+            )
+        }
+    }
+    #[inline(always)]
+    fn unzip(self, a: __m512, b: __m512) -> (__m512, __m512) {
+        unsafe {
+            // Index 16 + i is lane i of `b`.
+            let even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            let odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+            (
+                _mm512_permutex2var_ps(a, even, b),
+                _mm512_permutex2var_ps(a, odd, b),
+            )
+        }
+    }
+    #[inline(always)]
+    unsafe fn gather(self, base: *const f32, idx: &[i32; 16], n: usize) -> __m512 {
+        let keep = ((1u32 << n.min(16)) - 1) as __mmask16;
+        unsafe {
+            let index = _mm512_loadu_si512(idx.as_ptr().cast());
+            // Masked-off lanes are not read.
+            _mm512_mask_i32gather_ps::<4>(_mm512_setzero_ps(), keep, index, base)
+        }
+    }
+    #[inline(always)]
+    fn load_first(self, s: &[f32]) -> __m512 {
+        let mask = ((1u32 << s.len().min(16)) - 1) as __mmask16;
+        // Masked-off lanes are neither read nor faulted on.
+        unsafe { _mm512_maskz_loadu_ps(mask, s.as_ptr()) }
+    }
+    #[inline(always)]
+    fn store_first(self, d: &mut [f32], v: __m512) {
+        let mask = ((1u32 << d.len().min(16)) - 1) as __mmask16;
+        unsafe { _mm512_mask_storeu_ps(d.as_mut_ptr(), mask, v) }
+    }
+}
+
+/// [`super::activate`] for code compiled with AVX-512F.
+#[target_feature(enable = "avx512f,avx2,fma")]
+#[inline]
+pub(crate) fn activate_avx512(v: __m512, act: crate::kernels::epilogue::Act) -> __m512 {
+    // SAFETY: this function is compiled for, and only runs with, AVX-512F.
+    super::activate(unsafe { Avx512::assume() }, v, act)
+}
+
+/// [`super::activate`] for code compiled with AVX2 and FMA.
+#[target_feature(enable = "avx2,fma")]
+#[inline]
+pub(crate) fn activate_avx2(v: __m256, act: crate::kernels::epilogue::Act) -> __m256 {
+    // SAFETY: this function is compiled for, and only runs with, AVX2 and FMA.
+    super::activate(unsafe { Avx2::assume() }, v, act)
+}
