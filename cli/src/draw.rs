@@ -9,6 +9,7 @@
 use std::fmt::Write as _;
 
 use cnn_dsl::model::{CheckedModel, Op};
+use cnn_dsl::spec::{LayerClass, LayerSpec};
 
 /// Monospace text: every character has the same advance, 0.6 em in the
 /// fonts named below (DejaVu Sans Mono: 0.602), so widths are known.
@@ -58,14 +59,16 @@ enum Kind {
 }
 
 impl Kind {
-    fn of(class: &str) -> Kind {
-        match class {
-            "Conv2d" => Kind::Conv,
-            c if c.contains("Pool") => Kind::Pool,
-            "BatchNorm2d" => Kind::Norm,
-            "Linear" => Kind::Linear,
-            "Flatten" | "Dropout" | "Dropout2d" | "Identity" => Kind::Other,
-            _ => Kind::Activation,
+    /// The checker's class of a layer; a layer it could not read is drawn
+    /// plainly.
+    fn of(spec: Option<&LayerSpec>) -> Kind {
+        match spec.map(LayerSpec::class) {
+            Some(LayerClass::Conv) => Kind::Conv,
+            Some(LayerClass::Pool) => Kind::Pool,
+            Some(LayerClass::Norm) => Kind::Norm,
+            Some(LayerClass::Activation) => Kind::Activation,
+            Some(LayerClass::Linear) => Kind::Linear,
+            Some(LayerClass::Other) | None => Kind::Other,
         }
     }
 
@@ -151,7 +154,7 @@ fn ops(model: &CheckedModel, ops: &[Op]) -> Vec<Item> {
                     title: format!("{}  {}", l.name, shape_text(&dims)),
                     detail: l.text.clone(),
                     dims,
-                    kind: Kind::of(l.kind),
+                    kind: Kind::of(l.spec.as_ref()),
                 })
             }
             Op::Residual {

@@ -67,6 +67,7 @@ impl Table {
                 params: r.params.unwrap_or(0),
                 buffers: r.buffers,
                 macs: r.macs.unwrap_or(0),
+                mult_adds: r.mult_adds.unwrap_or(0),
                 depth: r.depth,
             })
             .collect();

@@ -70,6 +70,9 @@ pub struct Row {
     pub params: Option<usize>,
     pub buffers: usize,
     pub macs: Option<usize>,
+    /// Mult-adds per image as torchinfo counts them
+    /// ([`LayerSpec::mult_adds`]; for modules, their layers').
+    pub mult_adds: Option<usize>,
     /// 1 for the model's own layers, one more per module level.
     pub depth: usize,
     /// Whether this is a layer (not a module holding others).

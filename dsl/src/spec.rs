@@ -170,6 +170,18 @@ pub enum LayerSpec {
     },
 }
 
+/// What a layer does, broadly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerClass {
+    Conv,
+    Pool,
+    Norm,
+    Activation,
+    Linear,
+    /// Reshapes, or changes nothing at inference (Flatten, Dropout, Identity).
+    Other,
+}
+
 impl LayerSpec {
     /// The PyTorch class name.
     pub fn kind(&self) -> &'static str {
@@ -233,7 +245,59 @@ impl LayerSpec {
                 }
                 t
             }
-            _ => Vec::new(),
+            LayerSpec::MaxPool2d(_)
+            | LayerSpec::AvgPool2d(_)
+            | LayerSpec::AdaptiveAvgPool2d(_)
+            | LayerSpec::AdaptiveMaxPool2d(_)
+            | LayerSpec::Flatten { .. }
+            | LayerSpec::Dropout { .. }
+            | LayerSpec::Identity
+            | LayerSpec::Activation(_)
+            | LayerSpec::Softmax { .. } => Vec::new(),
+        }
+    }
+
+    /// Mult-adds per image as torchinfo counts them: the parameters times
+    /// the positions they are applied at (a convolution's output pixels, a
+    /// linear layer's rows, once for a BatchNorm), none for layers without
+    /// parameters. `None` on overflow.
+    pub fn mult_adds(&self, params: usize, output: &[usize]) -> Option<usize> {
+        let positions = match self {
+            LayerSpec::Conv2d(_) => output
+                .iter()
+                .skip(1)
+                .try_fold(1usize, |a, &d| a.checked_mul(d))?,
+            LayerSpec::Linear(_) => output[..output.len().saturating_sub(1)]
+                .iter()
+                .try_fold(1usize, |a, &d| a.checked_mul(d))?,
+            LayerSpec::BatchNorm2d(_) => 1,
+            LayerSpec::MaxPool2d(_)
+            | LayerSpec::AvgPool2d(_)
+            | LayerSpec::AdaptiveAvgPool2d(_)
+            | LayerSpec::AdaptiveMaxPool2d(_)
+            | LayerSpec::Flatten { .. }
+            | LayerSpec::Dropout { .. }
+            | LayerSpec::Identity
+            | LayerSpec::Activation(_)
+            | LayerSpec::Softmax { .. } => 0,
+        };
+        params.checked_mul(positions)
+    }
+
+    /// What the layer does, for drawings and summaries.
+    pub fn class(&self) -> LayerClass {
+        match self {
+            LayerSpec::Conv2d(_) => LayerClass::Conv,
+            LayerSpec::MaxPool2d(_)
+            | LayerSpec::AvgPool2d(_)
+            | LayerSpec::AdaptiveAvgPool2d(_)
+            | LayerSpec::AdaptiveMaxPool2d(_) => LayerClass::Pool,
+            LayerSpec::BatchNorm2d(_) => LayerClass::Norm,
+            LayerSpec::Linear(_) => LayerClass::Linear,
+            LayerSpec::Activation(_) | LayerSpec::Softmax { .. } => LayerClass::Activation,
+            LayerSpec::Flatten { .. } | LayerSpec::Dropout { .. } | LayerSpec::Identity => {
+                LayerClass::Other
+            }
         }
     }
 

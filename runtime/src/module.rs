@@ -170,6 +170,9 @@ pub struct LayerInfo {
     pub buffers: usize,
     /// Multiply-accumulates per image (convolutions and linear layers).
     pub macs: usize,
+    /// Mult-adds per image as torchinfo counts them (parameters times the
+    /// positions they apply at; BatchNorm's once), from the checker.
+    pub mult_adds: usize,
     /// Nesting depth: 1 for a model's own layers, more inside blocks.
     pub depth: usize,
 }

@@ -59,15 +59,7 @@ impl Summary {
 
     /// A layer's mult-adds per image, counted as torchinfo counts them.
     pub fn mult_adds(layer: &LayerInfo) -> usize {
-        let positions = match layer.kind {
-            "Conv2d" => layer.output_shape.iter().skip(1).product(),
-            "Linear" => layer.output_shape[..layer.output_shape.len().saturating_sub(1)]
-                .iter()
-                .product(),
-            "BatchNorm2d" => 1,
-            _ => 0,
-        };
-        layer.params * positions
+        layer.mult_adds
     }
 
     /// The layers that hold others (blocks) are not counted twice.
@@ -144,7 +136,7 @@ impl Summary {
     /// use cnn_runtime::{LayerInfo, Summary, summary::Column};
     /// static LAYERS: [LayerInfo; 1] = [LayerInfo {
     ///     name: "fc", kind: "Linear", args: "Linear(4, 2)", output_shape: &[2],
-    ///     params: 10, buffers: 0, macs: 8, depth: 1,
+    ///     params: 10, buffers: 0, macs: 8, mult_adds: 10, depth: 1,
     /// }];
     /// let table = Summary::new("Net", &[4], &LAYERS).with_columns(&[Column {
     ///     header: "Note".into(),

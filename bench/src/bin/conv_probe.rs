@@ -9,7 +9,6 @@
 //! cargo run --release -p cnn-bench --bin conv_probe [NAME...]
 //! ```
 
-use cnn::kernels::conv::choose;
 use cnn::kernels::conv::{ConvGeometry, ConvKernel, PackedConv, conv2d};
 use cnn::kernels::epilogue::Epilogue;
 use cnn::kernels::isa::Isa;
@@ -17,9 +16,14 @@ use cnn::kernels::isa::Isa;
 fn main() {
     cnn::set_threads(1);
     let isa = Isa::detect();
-    // The kernels the rule table can pick on this instruction set (set
-    // `CNN_ISA` to probe a lower one).
-    let kernels: Vec<ConvKernel> = choose::kernels(isa);
+    // Every kernel but the depthwise one (none of these shapes is
+    // depthwise), a column each, "-" where it does not take the shape or
+    // run on this instruction set (set `CNN_ISA` to probe a lower one); the
+    // last column is the rule table's choice.
+    let kernels: Vec<ConvKernel> = ConvKernel::ALL
+        .into_iter()
+        .filter(|&k| k != ConvKernel::Depthwise)
+        .collect();
     // (name, c_in, c_out, input, kernel, stride, pad), square
     let square = [
         ("gray200 conv1", 1, 16, 200, 2, 2, 0),

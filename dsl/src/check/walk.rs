@@ -17,7 +17,7 @@ use crate::model::{CheckedLayer, Op, Row};
 use crate::shape::{Shape, grouped};
 use crate::span::SpanRange;
 use crate::spec::LayerSpec;
-use crate::vocab::args::Args;
+use crate::vocab::args::{Args, LayerKind};
 use crate::vocab::{bind_layer, resolve_kind};
 
 /// What the walk of one model collects.
@@ -372,6 +372,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             params: None,
             buffers: 0,
             macs: None,
+            mult_adds: None,
             depth: scope.depth,
             leaf: false,
         });
@@ -385,6 +386,9 @@ impl<'a, 'd> Walker<'a, 'd> {
         let macs = leaves
             .clone()
             .try_fold(0usize, |acc, r| acc.checked_add(r.macs?));
+        let mult_adds = leaves
+            .clone()
+            .try_fold(0usize, |acc, r| acc.checked_add(r.mult_adds?));
         let buffers = self.layers[layers_before..]
             .iter()
             .map(|l| {
@@ -401,6 +405,7 @@ impl<'a, 'd> Walker<'a, 'd> {
         r.output = inner_flow.shape.clone();
         r.params = params;
         r.macs = macs;
+        r.mult_adds = mult_adds;
         r.buffers = buffers;
         flow.advance(&LayerRef::module(path), inner_flow.shape, false);
         ops
@@ -565,6 +570,11 @@ impl<'a, 'd> Walker<'a, 'd> {
                 .map(|(_, sh)| sh.iter().product::<usize>())
                 .sum()
         });
+        let mult_adds = inferred
+            .spec
+            .as_ref()
+            .zip(inferred.params.zip(output.concrete()))
+            .and_then(|(spec, (params, dims))| spec.mult_adds(params, &dims));
         self.rows.push(Row {
             name: path.to_string(),
             kind: sig.name.to_string(),
@@ -573,11 +583,12 @@ impl<'a, 'd> Walker<'a, 'd> {
             params: inferred.params,
             buffers,
             macs: inferred.macs,
+            mult_adds,
             depth: scope.depth,
             leaf: true,
         });
-        let is_flatten =
-            matches!(inferred.spec, Some(LayerSpec::Flatten { .. })) || sig.name == "Flatten";
+        let is_flatten = matches!(inferred.spec, Some(LayerSpec::Flatten { .. }))
+            || sig.kind == LayerKind::Flatten;
         flow.advance(&layer, output.clone(), is_flatten);
         match index {
             Some(layer) => vec![Op::Layer {

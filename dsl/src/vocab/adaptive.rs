@@ -12,15 +12,17 @@ use crate::eval::Value;
 use crate::shape::Shape;
 use crate::span::Spanned;
 use crate::spec::LayerSpec;
-use crate::vocab::args::{Args, Signature, opt, req, to_count};
+use crate::vocab::args::{Args, LayerKind, Signature, opt, req, to_count};
 
 pub static AVG_SIGNATURE: Signature = Signature {
+    kind: LayerKind::AdaptiveAvgPool2d,
     name: "AdaptiveAvgPool2d",
     params: &[req("output_size")],
     ignores_args: false,
 };
 
 pub static MAX_SIGNATURE: Signature = Signature {
+    kind: LayerKind::AdaptiveMaxPool2d,
     name: "AdaptiveMaxPool2d",
     params: &[req("output_size"), opt("return_indices", "False")],
     ignores_args: false,

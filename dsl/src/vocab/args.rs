@@ -24,9 +24,43 @@ pub const MAX_SIZE: usize = 1 << 31;
 #[derive(Debug)]
 pub struct Signature {
     pub name: &'static str,
+    /// Which layer it is: what reads its arguments, matched exhaustively.
+    pub kind: LayerKind,
     pub params: &'static [Param],
     /// `nn.Identity` accepts and ignores any arguments.
     pub ignores_args: bool,
+}
+
+/// Every layer the vocabulary knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LayerKind {
+    Conv2d,
+    MaxPool2d,
+    AvgPool2d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    BatchNorm2d,
+    Linear,
+    Flatten,
+    Dropout,
+    Dropout2d,
+    Identity,
+    Activation(ActivationKind),
+    Softmax,
+    LogSoftmax,
+}
+
+/// Every element-wise activation the vocabulary knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ActivationKind {
+    ReLU,
+    ReLU6,
+    LeakyReLU,
+    ELU,
+    GELU,
+    SiLU,
+    Sigmoid,
+    Tanh,
 }
 
 #[derive(Debug)]

@@ -9,9 +9,10 @@ use crate::eval::Value;
 use crate::shape::Shape;
 use crate::span::Spanned;
 use crate::spec::{BatchNormSpec, LayerSpec};
-use crate::vocab::args::{Args, Signature, opt, req};
+use crate::vocab::args::{Args, LayerKind, Signature, opt, req};
 
 pub static SIGNATURE: Signature = Signature {
+    kind: LayerKind::BatchNorm2d,
     name: "BatchNorm2d",
     params: &[
         req("num_features"),

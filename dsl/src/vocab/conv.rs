@@ -11,9 +11,10 @@ use crate::eval::Value;
 use crate::shape::{Dim, Shape};
 use crate::span::Spanned;
 use crate::spec::{Conv2dSpec, LayerSpec, PaddingMode};
-use crate::vocab::args::{Args, Signature, opt, req, to_pair};
+use crate::vocab::args::{Args, LayerKind, Signature, opt, req, to_pair};
 
 pub static SIGNATURE: Signature = Signature {
+    kind: LayerKind::Conv2d,
     name: "Conv2d",
     params: &[
         req("in_channels"),

@@ -5,15 +5,17 @@ use crate::check::cx::{InferCx, Inferred};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::span::Spanned;
 use crate::spec::LayerSpec;
-use crate::vocab::args::{Args, Signature, opt};
+use crate::vocab::args::{Args, LayerKind, Signature, opt};
 
 pub static SIGNATURE: Signature = Signature {
+    kind: LayerKind::Dropout,
     name: "Dropout",
     params: &[opt("p", "0.5"), opt("inplace", "False")],
     ignores_args: false,
 };
 
 pub static SIGNATURE_2D: Signature = Signature {
+    kind: LayerKind::Dropout2d,
     name: "Dropout2d",
     params: &[opt("p", "0.5"), opt("inplace", "False")],
     ignores_args: false,
@@ -21,6 +23,7 @@ pub static SIGNATURE_2D: Signature = Signature {
 
 /// `nn.Identity` accepts any arguments and ignores them.
 pub static IDENTITY_SIGNATURE: Signature = Signature {
+    kind: LayerKind::Identity,
     name: "Identity",
     params: &[],
     ignores_args: true,

@@ -7,9 +7,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::shape::Shape;
 use crate::span::Spanned;
 use crate::spec::LayerSpec;
-use crate::vocab::args::{Args, Signature, opt};
+use crate::vocab::args::{Args, LayerKind, Signature, opt};
 
 pub static SIGNATURE: Signature = Signature {
+    kind: LayerKind::Flatten,
     name: "Flatten",
     params: &[opt("start_dim", "1"), opt("end_dim", "-1")],
     ignores_args: false,

@@ -8,9 +8,10 @@ use crate::eval::Value;
 use crate::shape::{Shape, times};
 use crate::span::Spanned;
 use crate::spec::{LayerSpec, LinearSpec};
-use crate::vocab::args::{Args, Signature, opt, req};
+use crate::vocab::args::{Args, LayerKind, Signature, opt, req};
 
 pub static SIGNATURE: Signature = Signature {
+    kind: LayerKind::Linear,
     name: "Linear",
     params: &[
         req("in_features"),

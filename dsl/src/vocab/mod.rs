@@ -18,7 +18,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::Env;
 use crate::spec::Activation;
 use crate::suggest::did_you_mean;
-use args::{Args, Signature};
+use args::{Args, LayerKind, Signature};
 
 /// Every layer kind, in the order the README's table lists them.
 pub static SIGNATURES: &[&Signature] = &[
@@ -191,21 +191,21 @@ pub fn bind_layer(
     diags: &mut Diagnostics,
 ) -> (Args, LayerArgs) {
     let args = args::bind(call, &sig.into(), env, diags);
-    let layer = match sig.name {
-        "Conv2d" => LayerArgs::Conv2d(conv::bind(&args, diags)),
-        "MaxPool2d" => LayerArgs::Pool(pool::bind(&args, true, diags)),
-        "AvgPool2d" => LayerArgs::Pool(pool::bind(&args, false, diags)),
-        "AdaptiveAvgPool2d" => LayerArgs::Adaptive(adaptive::bind(&args, false, diags)),
-        "AdaptiveMaxPool2d" => LayerArgs::Adaptive(adaptive::bind(&args, true, diags)),
-        "BatchNorm2d" => LayerArgs::BatchNorm2d(batchnorm::bind(&args, diags)),
-        "Linear" => LayerArgs::Linear(linear::bind(&args, diags)),
-        "Flatten" => LayerArgs::Flatten(flatten::bind(&args, diags)),
-        "Dropout" => LayerArgs::Dropout(dropout::bind(&args, false, diags)),
-        "Dropout2d" => LayerArgs::Dropout(dropout::bind(&args, true, diags)),
-        "Identity" => LayerArgs::Identity,
-        "Softmax" => LayerArgs::Softmax(softmax::bind(&args, false, diags)),
-        "LogSoftmax" => LayerArgs::Softmax(softmax::bind(&args, true, diags)),
-        _ => LayerArgs::Activation(activation::bind(&args, diags)),
+    let layer = match sig.kind {
+        LayerKind::Conv2d => LayerArgs::Conv2d(conv::bind(&args, diags)),
+        LayerKind::MaxPool2d => LayerArgs::Pool(pool::bind(&args, true, diags)),
+        LayerKind::AvgPool2d => LayerArgs::Pool(pool::bind(&args, false, diags)),
+        LayerKind::AdaptiveAvgPool2d => LayerArgs::Adaptive(adaptive::bind(&args, false, diags)),
+        LayerKind::AdaptiveMaxPool2d => LayerArgs::Adaptive(adaptive::bind(&args, true, diags)),
+        LayerKind::BatchNorm2d => LayerArgs::BatchNorm2d(batchnorm::bind(&args, diags)),
+        LayerKind::Linear => LayerArgs::Linear(linear::bind(&args, diags)),
+        LayerKind::Flatten => LayerArgs::Flatten(flatten::bind(&args, diags)),
+        LayerKind::Dropout => LayerArgs::Dropout(dropout::bind(&args, false, diags)),
+        LayerKind::Dropout2d => LayerArgs::Dropout(dropout::bind(&args, true, diags)),
+        LayerKind::Identity => LayerArgs::Identity,
+        LayerKind::Softmax => LayerArgs::Softmax(softmax::bind(&args, false, diags)),
+        LayerKind::LogSoftmax => LayerArgs::Softmax(softmax::bind(&args, true, diags)),
+        LayerKind::Activation(kind) => LayerArgs::Activation(activation::bind(kind, &args, diags)),
     };
     (args, layer)
 }

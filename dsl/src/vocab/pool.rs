@@ -13,9 +13,10 @@ use crate::eval::Value;
 use crate::shape::{Dim, Shape};
 use crate::span::Spanned;
 use crate::spec::{AvgPoolSpec, LayerSpec, MaxPoolSpec};
-use crate::vocab::args::{Args, Signature, opt, req, to_pair};
+use crate::vocab::args::{Args, LayerKind, Signature, opt, req, to_pair};
 
 pub static MAX_SIGNATURE: Signature = Signature {
+    kind: LayerKind::MaxPool2d,
     name: "MaxPool2d",
     params: &[
         req("kernel_size"),
@@ -29,6 +30,7 @@ pub static MAX_SIGNATURE: Signature = Signature {
 };
 
 pub static AVG_SIGNATURE: Signature = Signature {
+    kind: LayerKind::AvgPool2d,
     name: "AvgPool2d",
     params: &[
         req("kernel_size"),

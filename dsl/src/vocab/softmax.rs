@@ -7,16 +7,18 @@ use crate::diagnostic::Diagnostics;
 use crate::eval::Value;
 use crate::span::Spanned;
 use crate::spec::LayerSpec;
-use crate::vocab::args::{Args, Signature, opt};
+use crate::vocab::args::{Args, LayerKind, Signature, opt};
 use crate::vocab::flatten::check_dim;
 
 pub static SOFTMAX: Signature = Signature {
+    kind: LayerKind::Softmax,
     name: "Softmax",
     params: &[opt("dim", "None")],
     ignores_args: false,
 };
 
 pub static LOG_SOFTMAX: Signature = Signature {
+    kind: LayerKind::LogSoftmax,
     name: "LogSoftmax",
     params: &[opt("dim", "None")],
     ignores_args: false,

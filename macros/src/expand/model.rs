@@ -60,6 +60,7 @@ fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
             let params = Literal::usize_unsuffixed(r.params.ok_or("unknown parameter count")?);
             let buffers = Literal::usize_unsuffixed(r.buffers);
             let macs = Literal::usize_unsuffixed(r.macs.ok_or("unknown multiply-accumulates")?);
+            let mult_adds = Literal::usize_unsuffixed(r.mult_adds.ok_or("unknown mult-adds")?);
             let depth = Literal::usize_unsuffixed(r.depth);
             Ok(quote! {
                 ::cnn::LayerInfo {
@@ -70,6 +71,7 @@ fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
                     params: #params,
                     buffers: #buffers,
                     macs: #macs,
+                    mult_adds: #mult_adds,
                     depth: #depth,
                 }
             })

@@ -152,10 +152,9 @@ fn max_pool_2x2<S: Simd>(s: S, g: &PoolGeometry, input: &[f32], output: &mut [f3
             for x0 in (0..ow).step_by(lanes) {
                 let n = (ow - x0).min(lanes);
                 // The window's two rows, the first and second vector of each.
-                let [t0, t1, b0, b1] = [(top, 0), (top, lanes), (bottom, 0), (bottom, lanes)]
-                    .map(|(row, from)| inputs(s, &row[2 * x0..2 * (x0 + n)], from));
-                let v0 = s.max_nan(t0, b0);
-                let v1 = s.max_nan(t1, b1);
+                let (t, b) = (&top[2 * x0..2 * (x0 + n)], &bottom[2 * x0..2 * (x0 + n)]);
+                let v0 = s.max_nan(inputs(s, t, 0), inputs(s, b, 0));
+                let v1 = s.max_nan(inputs(s, t, lanes), inputs(s, b, lanes));
                 let (even, odd) = s.unzip(v0, v1);
                 s.store_first(&mut out_row[x0..x0 + n], s.max_nan(even, odd));
             }

@@ -76,6 +76,19 @@ pub enum ConvKernel {
     Patch,
 }
 
+impl ConvKernel {
+    /// Every kernel.
+    pub const ALL: [ConvKernel; 7] = [
+        ConvKernel::Gemm,
+        ConvKernel::Depthwise,
+        ConvKernel::Direct,
+        ConvKernel::Shallow,
+        ConvKernel::Flat,
+        ConvKernel::Winograd,
+        ConvKernel::Patch,
+    ];
+}
+
 /// One packed kernel.
 #[derive(Clone, Debug)]
 enum Packed {

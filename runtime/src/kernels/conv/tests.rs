@@ -16,15 +16,7 @@ fn values(n: usize, seed: usize) -> Vec<f32> {
 pub(super) fn all_kernels() -> Vec<(Isa, ConvKernel)> {
     let mut all = Vec::new();
     for &isa in Isa::available() {
-        for kernel in [
-            ConvKernel::Gemm,
-            ConvKernel::Depthwise,
-            ConvKernel::Direct,
-            ConvKernel::Shallow,
-            ConvKernel::Flat,
-            ConvKernel::Winograd,
-            ConvKernel::Patch,
-        ] {
+        for kernel in ConvKernel::ALL {
             all.push((isa, kernel));
         }
     }

@@ -553,8 +553,10 @@ unsafe fn store_pooled<S: Simd>(
     let [th, tw] = tiles(g);
     let (ty, tx) = (t0 / tw, t0 % tw);
     let [ph, pw] = [oh / 2, ow / 2];
-    let col = [0, 1].map(|q| s.max_nan(activate(s, y[0][q], ep.act), activate(s, y[1][q], ep.act)));
-    let m = s.max_nan(col[0], col[1]);
+    // (No closures: one is compiled without the instruction set.)
+    let left = s.max_nan(activate(s, y[0][0], ep.act), activate(s, y[1][0], ep.act));
+    let right = s.max_nan(activate(s, y[0][1], ep.act), activate(s, y[1][1], ep.act));
+    let m = s.max_nan(left, right);
     if tx + lanes <= pw && ty < ph {
         // SAFETY: these pooled outputs are this caller's.
         let dst = unsafe { dest.out.slice(dest.at(channel, ty, tx), lanes) };

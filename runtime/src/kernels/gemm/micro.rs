@@ -41,25 +41,8 @@ pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
     ep: &Epilogue,
 ) {
     let n = S::LANES;
-    let mut acc = [[s.zero(); 2]; MR];
-    let (mut ap, mut bp) = (a, b);
-    // SAFETY: the steps walk the `kc` steps of both panels (contract).
-    unsafe {
-        // Four steps an iteration: less loop overhead per multiply-add.
-        for _ in 0..kc / 4 {
-            step(s, &mut acc, ap, bp);
-            step(s, &mut acc, ap.add(MR), bp.add(2 * n));
-            step(s, &mut acc, ap.add(2 * MR), bp.add(4 * n));
-            step(s, &mut acc, ap.add(3 * MR), bp.add(6 * n));
-            ap = ap.add(4 * MR);
-            bp = bp.add(8 * n);
-        }
-        for _ in 0..kc % 4 {
-            step(s, &mut acc, ap, bp);
-            ap = ap.add(MR);
-            bp = bp.add(2 * n);
-        }
-    }
+    // SAFETY: the panels' lengths are the caller's promise.
+    let acc = unsafe { sums::<S, MR>(s, kc, a, b) };
     for (i, row) in acc.iter().enumerate().take(t.height) {
         let r = t.row + i;
         let scale = s.splat(ep.scale.map_or(1.0, |x| x[r]));
@@ -93,6 +76,43 @@ pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
             }
         }
     }
+}
+
+/// The tile's sums over `kc` steps. (Its own function, returning the
+/// accumulators by value: indexed by constants only, they stay in
+/// registers, where the epilogue's loop over a tile's rows would keep them
+/// in memory.)
+///
+/// # Safety
+/// `a` must hold `MR * kc` and `b` `2 * LANES * kc` values.
+#[inline(always)]
+unsafe fn sums<S: Simd, const MR: usize>(
+    s: S,
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+) -> [[S::F; 2]; MR] {
+    let n = S::LANES;
+    let mut acc = [[s.zero(); 2]; MR];
+    let (mut ap, mut bp) = (a, b);
+    // SAFETY: the steps walk the `kc` steps of both panels (contract).
+    unsafe {
+        // Four steps an iteration: less loop overhead per multiply-add.
+        for _ in 0..kc / 4 {
+            step(s, &mut acc, ap, bp);
+            step(s, &mut acc, ap.add(MR), bp.add(2 * n));
+            step(s, &mut acc, ap.add(2 * MR), bp.add(4 * n));
+            step(s, &mut acc, ap.add(3 * MR), bp.add(6 * n));
+            ap = ap.add(4 * MR);
+            bp = bp.add(8 * n);
+        }
+        for _ in 0..kc % 4 {
+            step(s, &mut acc, ap, bp);
+            ap = ap.add(MR);
+            bp = bp.add(2 * n);
+        }
+    }
+    acc
 }
 
 /// One step of `k`: two vectors of B, each row of A broadcast.
