@@ -1,8 +1,7 @@
-//! The convolution kernels side by side on the fixture models' and
-//! ResNet-18's convolution shapes (one image, one thread): the GEMM over
-//! packed patches, the direct kernel that broadcasts pixels, and the
-//! shallow kernel that broadcasts weights, so that the runtime's choice
-//! between them rests on a measurement. Arguments, if any, keep only the
+//! The convolution kernels side by side on the fixture models',
+//! ResNet-18's and MobileNetV2's depthwise convolution shapes (one image,
+//! one thread), every kernel that runs on this instruction set, so that the
+//! rule table's choice rests on a measurement. Arguments, if any, keep only the
 //! shapes whose names contain one of them.
 //!
 //! ```text
@@ -16,14 +15,10 @@ use cnn::kernels::isa::Isa;
 fn main() {
     cnn::set_threads(1);
     let isa = Isa::detect();
-    // Every kernel but the depthwise one (none of these shapes is
-    // depthwise), a column each, "-" where it does not take the shape or
+    // Every kernel, a column each, "-" where it does not take the shape or
     // run on this instruction set (set `CNN_ISA` to probe a lower one); the
     // last column is the rule table's choice.
-    let kernels: Vec<ConvKernel> = ConvKernel::ALL
-        .into_iter()
-        .filter(|&k| k != ConvKernel::Depthwise)
-        .collect();
+    let kernels: Vec<ConvKernel> = ConvKernel::ALL.to_vec();
     // (name, c_in, c_out, input, kernel, stride, pad), square
     let square = [
         ("gray200 conv1", 1, 16, 200, 2, 2, 0),
@@ -99,6 +94,26 @@ fn main() {
             groups: 2,
         },
     ));
+    // MobileNetV2's depthwise 3x3 convolutions, at strides 2 and 1.
+    for (name, channels, size, stride) in [
+        ("mobilenet dw s2", 96, 112, 2),
+        ("mobilenet dw s1", 144, 56, 1),
+    ] {
+        shapes.push((
+            name,
+            ConvGeometry {
+                c_in: channels,
+                c_out: channels,
+                input: [size, size],
+                output: [size / stride, size / stride],
+                kernel: [3, 3],
+                stride: [stride, stride],
+                pad: [1, 1],
+                dilation: [1, 1],
+                groups: channels,
+            },
+        ));
+    }
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     print!("{:>16}", "conv");

@@ -1,12 +1,15 @@
 //! Matrix-vector products `y = epilogue(W x)` on a weight as PyTorch stores
 //! it (`[m, k]` row-major): a `Linear` layer on one image. The product is
 //! memory-bound, so it reads `W` once, row after row, four rows at a time
-//! against one load of `x`, with one vector accumulator per row.
+//! against one load of `x`, with two vector accumulators per row; written
+//! once over the vector width.
 
 use super::epilogue::{Epilogue, finish};
 use super::isa::Isa;
+use super::simd::{Simd, dispatch};
 
-/// `y[r] = epilogue(sum_j w[r * k + j] * x[j])` for `r < m`.
+/// `y[r] = epilogue(sum_j w[r * k + j] * x[j])` for `r < m`, on `isa` (or
+/// the best below it this CPU runs).
 ///
 /// # Panics
 /// If `w` is shorter than `m * k`, `x` than `k` or `y` than `m`.
@@ -15,158 +18,93 @@ pub fn gemv(isa: Isa, w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], e
         w.len() >= m * k && x.len() >= k && y.len() >= m,
         "gemv: a slice is too short"
     );
-    match isa {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX-512F was detected (an `Isa` is only made from what
-        // the CPU reports); the lengths were checked above.
-        Isa::Avx512 => unsafe { gemv_avx512(w, m, k, x, y, ep) },
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: AVX2 and FMA were detected; the lengths were checked above.
-        Isa::Avx2 => unsafe { gemv_avx2(w, m, k, x, y, ep) },
-        _ => gemv_any(w, m, k, x, y, ep),
-    }
+    dispatch!(isa, s => gemv_rows(s, w, m, k, x, y, ep));
 }
 
-/// Any instruction set: 16 partial sums per row, which the compiler
-/// vectorises inside [`super::simd::vectorized`].
-fn gemv_any(w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], ep: &Epilogue) {
-    const LANES: usize = 16;
-    super::simd::vectorized(
-        #[inline(always)]
-        || {
-            for r in 0..m {
-                let row = &w[r * k..(r + 1) * k];
-                let mut acc = [0.0f32; LANES];
-                let (body, tail) = row.split_at(k - k % LANES);
-                for (wc, xc) in body.chunks_exact(LANES).zip(x.chunks_exact(LANES)) {
-                    for l in 0..LANES {
-                        acc[l] = wc[l].mul_add(xc[l], acc[l]);
-                    }
-                }
-                for (l, (&wv, &xv)) in tail.iter().zip(&x[body.len()..k]).enumerate() {
-                    acc[l] = wv.mul_add(xv, acc[l]);
-                }
-                y[r] = finish(acc.iter().sum(), r, r, ep);
-            }
-        },
-    )
-}
-
-/// # Safety
-/// The CPU must support AVX-512F; `w` holds `m * k` values, `x` `k` and
-/// `y` `m`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-unsafe fn gemv_avx512(w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], ep: &Epilogue) {
+#[inline(always)]
+fn gemv_rows<S: Simd>(
+    s: S,
+    w: &[f32],
+    m: usize,
+    k: usize,
+    x: &[f32],
+    y: &mut [f32],
+    ep: &Epilogue,
+) {
     let mut r = 0;
     while r + 4 <= m {
-        // SAFETY: rows r..r+4 exist (contract).
-        let sums = unsafe { rows_avx512::<4>(w.as_ptr().add(r * k), k, x.as_ptr()) };
-        for (i, s) in sums.into_iter().enumerate() {
-            y[r + i] = finish(s, r + i, r + i, ep);
+        let sums = rows::<S, 4>(s, &w[r * k..(r + 4) * k], k, x);
+        for (i, sum) in sums.into_iter().enumerate() {
+            y[r + i] = finish(sum, r + i, r + i, ep);
         }
         r += 4;
     }
     while r < m {
-        // SAFETY: row r exists (contract).
-        let [s] = unsafe { rows_avx512::<1>(w.as_ptr().add(r * k), k, x.as_ptr()) };
-        y[r] = finish(s, r, r, ep);
-        r += 1;
-    }
-}
-
-/// The dot products of `R` consecutive rows of length `k` at `w` with `x`.
-///
-/// # Safety
-/// AVX-512F; `w` points at `R * k` values and `x` at `k`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f")]
-#[inline]
-unsafe fn rows_avx512<const R: usize>(w: *const f32, k: usize, x: *const f32) -> [f32; R] {
-    use std::arch::x86_64::*;
-    // SAFETY (whole body): full loads stay below `k` in every row; the
-    // tail's loads are masked to it (contract).
-    unsafe {
-        let mut acc = [_mm512_setzero_ps(); R];
-        let mut j = 0;
-        while j + 16 <= k {
-            let xv = _mm512_loadu_ps(x.add(j));
-            for (i, a) in acc.iter_mut().enumerate() {
-                *a = _mm512_fmadd_ps(_mm512_loadu_ps(w.add(i * k + j)), xv, *a);
-            }
-            j += 16;
-        }
-        if j < k {
-            let mask: __mmask16 = ((1u32 << (k - j)) - 1) as __mmask16;
-            let xv = _mm512_maskz_loadu_ps(mask, x.add(j));
-            for (i, a) in acc.iter_mut().enumerate() {
-                *a = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, w.add(i * k + j)), xv, *a);
-            }
-        }
-        acc.map(|a| _mm512_reduce_add_ps(a))
-    }
-}
-
-/// # Safety
-/// The CPU must support AVX2 and FMA; `w` holds `m * k` values, `x` `k`
-/// and `y` `m`.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-unsafe fn gemv_avx2(w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], ep: &Epilogue) {
-    let mut r = 0;
-    while r + 4 <= m {
-        // SAFETY: rows r..r+4 exist (contract).
-        let sums = unsafe { rows_avx2::<4>(&w[r * k..(r + 4) * k], k, x) };
-        for (i, s) in sums.into_iter().enumerate() {
-            y[r + i] = finish(s, r + i, r + i, ep);
-        }
-        r += 4;
-    }
-    while r < m {
-        // SAFETY: row r exists (contract).
-        let [s] = unsafe { rows_avx2::<1>(&w[r * k..(r + 1) * k], k, x) };
-        y[r] = finish(s, r, r, ep);
+        let [sum] = rows::<S, 1>(s, &w[r * k..(r + 1) * k], k, x);
+        y[r] = finish(sum, r, r, ep);
         r += 1;
     }
 }
 
 /// The dot products of the `R` consecutive rows of length `k` in `w` with
-/// `x`: two vectors of 8 partial sums per row, then the tail one by one.
+/// `x`: two vectors of partial sums per row, the tail in partial vectors,
+/// then each row's lanes added in order.
+#[inline(always)]
+fn rows<S: Simd, const R: usize>(s: S, w: &[f32], k: usize, x: &[f32]) -> [f32; R] {
+    let lanes = S::LANES;
+    assert!(w.len() >= R * k && x.len() >= k);
+    let whole = k / (2 * lanes) * (2 * lanes);
+    // SAFETY: `whole <= k` values of every row and of `x` (asserted).
+    let mut acc = unsafe { whole_sums::<S, R>(s, w.as_ptr(), k, x.as_ptr(), whole) };
+    if whole < k {
+        let (n0, n1) = ((k - whole).min(lanes), (k - whole).saturating_sub(lanes));
+        let x0 = s.load_first(&x[whole..whole + n0]);
+        let x1 = s.load_first(&x[whole + n0..whole + n0 + n1]);
+        for (i, a) in acc.iter_mut().enumerate() {
+            let row = &w[i * k + whole..i * k + k];
+            a[0] = s.mul_add(s.load_first(&row[..n0]), x0, a[0]);
+            a[1] = s.mul_add(s.load_first(&row[n0..]), x1, a[1]);
+        }
+    }
+    let mut sums = [0.0f32; R];
+    for (sum, a) in sums.iter_mut().zip(&acc) {
+        let lanes_of = s.to_array(s.add(a[0], a[1]));
+        *sum = lanes_of[..lanes].iter().sum();
+    }
+    sums
+}
+
+/// The partial sums of the first `whole` values (a multiple of two
+/// vectors) of `R` rows. (Its own function, returning them by value, so
+/// that they stay in registers.)
 ///
 /// # Safety
-/// AVX2 and FMA must be present.
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn rows_avx2<const R: usize>(w: &[f32], k: usize, x: &[f32]) -> [f32; R] {
-    use std::arch::x86_64::*;
-    assert!(w.len() >= R * k && x.len() >= k);
-    let (w, x) = (w.as_ptr(), x.as_ptr());
-    let mut acc = [[_mm256_setzero_ps(); 2]; R];
+/// `w` must point at `R` rows of `k >= whole` values and `x` at `whole`.
+#[inline(always)]
+unsafe fn whole_sums<S: Simd, const R: usize>(
+    s: S,
+    w: *const f32,
+    k: usize,
+    x: *const f32,
+    whole: usize,
+) -> [[S::F; 2]; R] {
+    let lanes = S::LANES;
+    let mut acc = [[s.zero(); 2]; R];
     let mut j = 0;
-    while j + 16 <= k {
-        // SAFETY: j + 16 <= k in every row (asserted lengths).
+    while j < whole {
+        // SAFETY: j + 2 L <= whole in every row and in `x` (contract).
         unsafe {
-            let x0 = _mm256_loadu_ps(x.add(j));
-            let x1 = _mm256_loadu_ps(x.add(j + 8));
+            let x0 = s.load(x.add(j));
+            let x1 = s.load(x.add(j + lanes));
             for (i, a) in acc.iter_mut().enumerate() {
-                a[0] = _mm256_fmadd_ps(_mm256_loadu_ps(w.add(i * k + j)), x0, a[0]);
-                a[1] = _mm256_fmadd_ps(_mm256_loadu_ps(w.add(i * k + j + 8)), x1, a[1]);
+                let row = w.add(i * k + j);
+                a[0] = s.mul_add(s.load(row), x0, a[0]);
+                a[1] = s.mul_add(s.load(row.add(lanes)), x1, a[1]);
             }
         }
-        j += 16;
+        j += 2 * lanes;
     }
-    std::array::from_fn(|i| {
-        let mut lanes = [0.0f32; 8];
-        // SAFETY: `lanes` holds 8 values.
-        unsafe { _mm256_storeu_ps(lanes.as_mut_ptr(), _mm256_add_ps(acc[i][0], acc[i][1])) };
-        let mut sum: f32 = lanes.iter().sum();
-        for t in j..k {
-            // SAFETY: t < k in row i (asserted lengths).
-            sum = unsafe { (*w.add(i * k + t)).mul_add(*x.add(t), sum) };
-        }
-        sum
-    })
+    acc
 }
 
 #[cfg(test)]

@@ -156,7 +156,13 @@ fn max_pool_2x2<S: Simd>(s: S, g: &PoolGeometry, input: &[f32], output: &mut [f3
                 let v0 = s.max_nan(inputs(s, t, 0), inputs(s, b, 0));
                 let v1 = s.max_nan(inputs(s, t, lanes), inputs(s, b, lanes));
                 let (even, odd) = s.unzip(v0, v1);
-                s.store_first(&mut out_row[x0..x0 + n], s.max_nan(even, odd));
+                let m = s.max_nan(even, odd);
+                if n == lanes {
+                    // SAFETY: `out_row` holds a whole vector from `x0`.
+                    unsafe { s.store(out_row[x0..x0 + n].as_mut_ptr(), m) };
+                } else {
+                    s.store_first(&mut out_row[x0..x0 + n], m);
+                }
             }
         }
     }

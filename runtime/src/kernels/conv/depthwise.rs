@@ -82,6 +82,15 @@ impl Phases {
                     continue;
                 };
                 let src = &plane[src * w..][..w];
+                if self.count == 1 {
+                    // Stride 1: zeros, the row, zeros.
+                    let left = left.min(row.len());
+                    let n = w.min(row.len() - left);
+                    row[..left].fill(0.0);
+                    row[left..left + n].copy_from_slice(&src[..n]);
+                    row[left + n..].fill(0.0);
+                    continue;
+                }
                 for (q, v) in row.iter_mut().enumerate() {
                     // Padded column q * S + p is input column q * S + p - left.
                     let x = (q * self.count + p).checked_sub(left);
@@ -232,7 +241,13 @@ fn rows<S: Simd, const R: usize>(
                 if let Some(res) = residual {
                     y = s.add(y, s.load_first(&res[row + x..][..n]));
                 }
-                s.store_first(&mut dst[row + x..][..n], activate(s, y, ep.act));
+                let y = activate(s, y, ep.act);
+                if n == S::LANES {
+                    // SAFETY: `dst` holds a whole vector here.
+                    unsafe { s.store(dst[row + x..][..n].as_mut_ptr(), y) };
+                } else {
+                    s.store_first(&mut dst[row + x..][..n], y);
+                }
             }
         }
     }

@@ -215,18 +215,13 @@ pub(crate) unsafe fn rows(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    #[cfg(target_arch = "x86_64")]
     // SAFETY: AVX-512F was detected when `d` was made; the rows' reads lie
     // in the padded image (its size covers every window, and `task_rows`
     // asserts it); their writes are the caller's (contract).
-    unsafe {
-        task_rows(g, d, images.image(b), block, ys, dest, residual, ep)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (g, d, images, b, block, ys, dest, residual, ep);
+    unsafe { task_rows(g, d, images.image(b), block, ys, dest, residual, ep) };
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
+/// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
 pub fn conv2d(
     g: &ConvGeometry,
     d: &DirectConv,
@@ -272,7 +267,6 @@ struct TileAt {
 /// # Safety
 /// AVX-512F must be present; `image` must be the padded image of `d`; the
 /// rows' part of `out` must be this caller's alone.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn task_rows(
@@ -356,7 +350,6 @@ unsafe fn task_rows(
 /// # Safety
 /// AVX-512F must be present; the tile's part of `dest` must be this
 /// caller's alone.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn finish(
@@ -413,7 +406,6 @@ unsafe fn finish(
 /// # Safety
 /// AVX-512F must be present; `src + offsets[kk] + j * S` must be readable
 /// for every `kk` and `j < P`.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn sum<const P: usize, const S: usize>(
     offsets: &[u32],

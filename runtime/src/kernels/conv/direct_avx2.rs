@@ -137,7 +137,7 @@ fn block_channels(g: &ConvGeometry, block: usize) -> (usize, usize, usize) {
     (group, group * og + first, BLOCK.min(og - first))
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
+/// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
 pub fn conv2d(
     g: &ConvGeometry,
     d: &DirectAvx2,
@@ -207,21 +207,14 @@ pub(crate) unsafe fn pixels(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    #[cfg(target_arch = "x86_64")]
     // SAFETY: AVX2 and FMA were detected when `d` was made; the reads lie
     // in the padded image (`task` asserts it); the writes are the caller's.
-    unsafe {
-        task(g, d, images.image(b), block, pixels, dest, residual, ep)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (g, d, images, b, block, pixels, dest, residual, ep);
+    unsafe { task(g, d, images.image(b), block, pixels, dest, residual, ep) };
 }
 
-#[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
 /// The sums of one tile: 6 pixels by two vectors of 8 channels.
-#[cfg(target_arch = "x86_64")]
 type Sums = [[__m256; 2]; PIXELS];
 
 /// The pixels of a task in tiles of 6, the tiles in groups summed together
@@ -230,7 +223,6 @@ type Sums = [[__m256; 2]; PIXELS];
 /// # Safety
 /// AVX2 and FMA must be present; `image` must be the padded image of `d`;
 /// the pixels' part of `dest` must be this caller's alone.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn task(
@@ -344,7 +336,6 @@ unsafe fn task(
 /// # Safety
 /// AVX2 and FMA must be present; `image + starts[p] + offsets[kk]` must be
 /// readable for every `p < P` and `kk`.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[inline]
 unsafe fn sum<const P: usize>(
@@ -396,7 +387,6 @@ unsafe fn sum<const P: usize>(
 ///
 /// # Safety
 /// AVX2 and FMA must be present; the tile's pixels are this caller's.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn finish(
@@ -465,7 +455,6 @@ unsafe fn finish(
 
 /// The block's scale and shift (1 and 0 where the epilogue has none, and
 /// beyond `C_OUT`), as two vectors of 8 channels each.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 fn block_epilogue(g: &ConvGeometry, block: usize, ep: &Epilogue) -> [[__m256; 2]; 2] {
     let (_, first, channels) = block_channels(g, block);

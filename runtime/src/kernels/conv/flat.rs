@@ -321,7 +321,6 @@ pub(crate) fn every_second(src: &[f32], dst: &mut [f32]) {
         "every_second: src is too short"
     );
     let mut done = 0;
-    #[cfg(target_arch = "x86_64")]
     if Isa::Avx2.runs() {
         /// # Safety
         /// AVX2 must be present; `src` holds `16 * chunks` values and `dst`
@@ -358,7 +357,7 @@ fn bands(g: &ConvGeometry, d: &FlatConv) -> (usize, usize) {
     (oh.div_ceil(rows), rows)
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
+/// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
 pub fn conv2d(
     g: &ConvGeometry,
     d: &FlatConv,
@@ -438,7 +437,6 @@ pub(crate) unsafe fn rows(
         residual,
         ep,
     };
-    #[cfg(target_arch = "x86_64")]
     // SAFETY: AVX2 and FMA were detected when `d` was made; the reads lie
     // in the image's copy (`run` asserts it); the writes are the caller's.
     unsafe {
@@ -452,8 +450,6 @@ pub(crate) unsafe fn rows(
             _ => unreachable!("tile shapes come from tile_shape"),
         }
     }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = task;
 }
 
 /// One task: some rows of one image, some channel tiles of one group.
@@ -469,10 +465,8 @@ struct Task<'a> {
     ep: &'a Epilogue<'a>,
 }
 
-#[cfg(target_arch = "x86_64")]
 use std::arch::x86_64::*;
 
-#[cfg(target_arch = "x86_64")]
 impl Task<'_> {
     /// Every tile of the task's pixels, `8 * V` at a time, each over every
     /// channel tile, block of `k` by block.
@@ -670,7 +664,6 @@ const COMPACT: [[u8; 8]; 256] = {
 /// # Safety
 /// AVX2 and FMA must be present; `src + offsets[kk] + i` must be readable
 /// for every `kk` and `i < 8 * V`.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
 #[inline]
 unsafe fn sum<const M: usize, const V: usize>(

@@ -191,24 +191,12 @@ unsafe fn tile<S: Simd, const M: usize>(
         let len = (pixels.end - p0).min(2 * lanes);
         let whole = len == 2 * lanes;
         let widths = [len.min(lanes), len.saturating_sub(lanes)];
-        let mut acc = [[s.zero(); 2]; M];
-        for q in 0..k {
-            let plane = &image[q * n + p0..][..len];
-            let mut x = [s.zero(); 2];
-            for (h, x) in x.iter_mut().enumerate() {
-                *x = if whole {
-                    // SAFETY: `plane` holds two vectors.
-                    unsafe { s.load(plane.as_ptr().add(h * lanes)) }
-                } else {
-                    s.load_first(&plane[(h * lanes).min(len)..][..widths[h]])
-                };
-            }
-            for (m, a) in acc.iter_mut().enumerate() {
-                let w = s.splat(weight[m * k + q]);
-                a[0] = s.mul_add(w, x[0], a[0]);
-                a[1] = s.mul_add(w, x[1], a[1]);
-            }
-        }
+        let acc = if whole {
+            // SAFETY: every plane holds two vectors from `p0` (`p0 + len <= n`).
+            unsafe { sums::<S, M>(s, image[p0..].as_ptr(), n, weight, k) }
+        } else {
+            partial_sums::<S, M>(s, &image[p0..], n, weight, k, widths)
+        };
         for (m, a) in acc.iter().enumerate() {
             let (sc, sh) = (s.splat(scale[m]), s.splat(shift[m]));
             // SAFETY: these outputs are this caller's.
@@ -234,6 +222,61 @@ unsafe fn tile<S: Simd, const M: usize>(
         }
         p0 += len;
     }
+}
+
+/// The sums of two whole vectors of pixels from `x` (pixel `p0` of the
+/// first plane; planes `n` apart) for `M` channels. (Its own function,
+/// returning the sums by value, so that they stay in registers.)
+///
+/// # Safety
+/// `x + q * n + 2 * LANES` must be readable for every `q < k`.
+#[inline(always)]
+unsafe fn sums<S: Simd, const M: usize>(
+    s: S,
+    x: *const f32,
+    n: usize,
+    weight: &[f32],
+    k: usize,
+) -> [[S::F; 2]; M] {
+    assert!(weight.len() >= M * k);
+    let mut acc = [[s.zero(); 2]; M];
+    for q in 0..k {
+        // SAFETY: the contract.
+        let (x0, x1) = unsafe {
+            let p = x.add(q * n);
+            (s.load(p), s.load(p.add(S::LANES)))
+        };
+        for (m, a) in acc.iter_mut().enumerate() {
+            let w = s.splat(weight[m * k + q]);
+            a[0] = s.mul_add(w, x0, a[0]);
+            a[1] = s.mul_add(w, x1, a[1]);
+        }
+    }
+    acc
+}
+
+/// [`sums`] for the last pixels of a task: `widths` of the two vectors.
+#[inline(always)]
+fn partial_sums<S: Simd, const M: usize>(
+    s: S,
+    x: &[f32],
+    n: usize,
+    weight: &[f32],
+    k: usize,
+    widths: [usize; 2],
+) -> [[S::F; 2]; M] {
+    let mut acc = [[s.zero(); 2]; M];
+    for q in 0..k {
+        let plane = &x[q * n..][..widths[0] + widths[1]];
+        let x0 = s.load_first(&plane[..widths[0]]);
+        let x1 = s.load_first(&plane[widths[0]..]);
+        for (m, a) in acc.iter_mut().enumerate() {
+            let w = s.splat(weight[m * k + q]);
+            a[0] = s.mul_add(w, x0, a[0]);
+            a[1] = s.mul_add(w, x1, a[1]);
+        }
+    }
+    acc
 }
 
 impl Kernel for PatchConv {

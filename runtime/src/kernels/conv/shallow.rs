@@ -147,17 +147,12 @@ pub(crate) unsafe fn output_row(
 ) {
     // The image and everything after it: the last rows' reads run past.
     let image = &images[b * g.c_in * d.pad.len()..];
-    #[cfg(target_arch = "x86_64")]
     // SAFETY: AVX-512F was detected when `d` was made; the row's reads lie
     // in `image` (asserted in `row`); its writes are the caller's.
-    unsafe {
-        row(g, d, image, y, dest, residual, ep)
-    };
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (image, y, dest, residual, ep);
+    unsafe { row(g, d, image, y, dest, residual, ep) };
 }
 
-/// Convolves `batch` images (as [`super::conv::conv2d`]) with the kernel.
+/// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
 pub fn conv2d(
     g: &ConvGeometry,
     d: &ShallowConv,
@@ -187,7 +182,6 @@ pub fn conv2d(
 /// # Safety
 /// AVX-512F must be present; `image` must start at an image's padded copy
 /// of `d`; the row's part of `out` must be this caller's alone.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 unsafe fn row(
     g: &ConvGeometry,
@@ -270,7 +264,6 @@ struct Tile {
 /// AVX-512F must be present; `src + offsets[kk] + i` must be readable for
 /// every `kk` and `i < 16 * V * S + 16`; the tile's part of `out` must be
 /// this caller's alone.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[allow(clippy::too_many_arguments)]
 unsafe fn tile_sums<const M: usize, const V: usize, const S: usize>(
@@ -333,7 +326,6 @@ unsafe fn tile_sums<const M: usize, const V: usize, const S: usize>(
 /// # Safety
 /// AVX-512F must be present; the tile's part of `out` must be this
 /// caller's alone.
-#[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 #[inline]
 unsafe fn store<const M: usize, const V: usize>(

@@ -170,25 +170,31 @@ fn copies(g: &ConvGeometry, d: &Winograd, batch: usize, input: &[f32]) -> Vec<f3
     let plane = d.plane();
     let mut copies = pool::take(batch * g.c_in * plane);
     let mut line = pool::take(2 * half + 1);
-    for (src, dst) in input
-        .chunks_exact(h * w)
-        .zip(copies.chunks_exact_mut(plane))
-        .take(batch * g.c_in)
-    {
-        let (even, odd) = dst.split_at_mut(rows * half);
-        for r in 0..rows {
-            line.fill(0.0);
-            if let Some(iy) = r.checked_sub(top).filter(|&iy| iy < h) {
-                let n = w.min(line.len().saturating_sub(left));
-                line[left..left + n].copy_from_slice(&src[iy * w..iy * w + n]);
-            }
-            let (even, odd) = (&mut even[r * half..][..half], &mut odd[r * half..][..half]);
-            for (q, (e, o)) in even.iter_mut().zip(odd).enumerate() {
-                *e = line[2 * q];
-                *o = line[2 * q + 1];
+    // Plain loops, compiled for the instruction set so they vectorise.
+    dispatch!(d.isa, _s => {
+        for (src, dst) in input
+            .chunks_exact(h * w)
+            .zip(copies.chunks_exact_mut(plane))
+            .take(batch * g.c_in)
+        {
+            let (even, odd) = dst.split_at_mut(rows * half);
+            for (r, (even, odd)) in even
+                .chunks_exact_mut(half)
+                .zip(odd.chunks_exact_mut(half))
+                .enumerate()
+            {
+                line.fill(0.0);
+                if let Some(iy) = r.checked_sub(top).filter(|&iy| iy < h) {
+                    let n = w.min(line.len().saturating_sub(left));
+                    line[left..left + n].copy_from_slice(&src[iy * w..iy * w + n]);
+                }
+                for ((e, o), pair) in even.iter_mut().zip(odd).zip(line.chunks_exact(2)) {
+                    *e = pair[0];
+                    *o = pair[1];
+                }
             }
         }
-    }
+    });
     pool::give(line);
     copies
 }

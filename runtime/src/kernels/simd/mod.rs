@@ -101,6 +101,10 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// The first `s.len()` lanes from `s` (at most `LANES`), zero beyond.
     #[inline(always)]
     fn load_first(self, s: &[f32]) -> Self::F {
+        if s.len() >= Self::LANES {
+            // SAFETY: `s` holds a whole vector.
+            return unsafe { self.load(s.as_ptr()) };
+        }
         let mut buf = [0.0f32; 16];
         let n = s.len().min(Self::LANES);
         buf[..n].copy_from_slice(&s[..n]);
@@ -110,6 +114,10 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// Stores the first `d.len()` lanes (at most `LANES`) into `d`.
     #[inline(always)]
     fn store_first(self, d: &mut [f32], v: Self::F) {
+        if d.len() >= Self::LANES {
+            // SAFETY: `d` holds a whole vector.
+            return unsafe { self.store(d.as_mut_ptr(), v) };
+        }
         let mut buf = [0.0f32; 16];
         // SAFETY: `buf` holds 16 >= LANES values.
         unsafe { self.store(buf.as_mut_ptr(), v) };

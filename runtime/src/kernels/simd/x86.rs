@@ -157,15 +157,8 @@ impl Simd for Avx2 {
             _mm256_maskload_ps(s.as_ptr(), mask)
         }
     }
-    #[inline(always)]
-    fn store_first(self, d: &mut [f32], v: __m256) {
-        let n = d.len().min(8) as i32;
-        unsafe {
-            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-            let mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(n), lanes);
-            _mm256_maskstore_ps(d.as_mut_ptr(), mask, v)
-        }
-    }
+    // `store_first` is the trait's: `vmaskmovps` to memory is microcoded
+    // and slow on some CPUs (AMD's), a store to the stack and a copy is not.
 }
 
 impl Simd for Avx512 {
