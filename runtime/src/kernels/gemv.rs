@@ -68,8 +68,7 @@ fn rows<S: Simd, const R: usize>(s: S, w: &[f32], k: usize, x: &[f32]) -> [f32; 
     }
     let mut sums = [0.0f32; R];
     for (sum, a) in sums.iter_mut().zip(&acc) {
-        let lanes_of = s.to_array(s.add(a[0], a[1]));
-        *sum = lanes_of[..lanes].iter().sum();
+        *sum = s.sum(s.add(a[0], a[1]));
     }
     sums
 }

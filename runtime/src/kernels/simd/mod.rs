@@ -75,6 +75,22 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// with a NaN on either side kept (as PyTorch's max pooling does).
     fn max_nan(self, a: Self::F, b: Self::F) -> Self::F;
 
+    /// The sum of the lanes (in a fixed order of the instruction set's: a
+    /// tree of pairs, not left to right).
+    #[inline(always)]
+    fn sum(self, v: Self::F) -> f32 {
+        let lanes = self.to_array(v);
+        let mut n = Self::LANES;
+        let mut t = lanes;
+        while n > 1 {
+            n /= 2;
+            for i in 0..n {
+                t[i] += t[i + n];
+            }
+        }
+        t[0]
+    }
+
     /// The lanes of `a` and `b` interleaved: `a0 b0 a1 b1 ...`, the first
     /// `LANES` of them and the rest.
     fn zip(self, a: Self::F, b: Self::F) -> (Self::F, Self::F);
@@ -299,6 +315,14 @@ mod tests {
             let got = s.to_array(activate(s, va, act));
             same(got, &|l| act.apply(a[l]), "activate");
         }
+        let whole: f32 = b[..n].iter().filter(|x| !x.is_nan()).sum();
+        let finite = s.select_lt(vb, s.splat(f32::INFINITY), vb, s.zero());
+        let got = s.sum(finite);
+        assert!(
+            (got - whole).abs() <= 1e-5 * whole.abs().max(1.0),
+            "{:?} sum",
+            s.isa()
+        );
         let (lo, hi) = s.zip(va, vb);
         let zipped = |l: usize| {
             if l.is_multiple_of(2) {

@@ -83,6 +83,10 @@ impl Simd for Neon {
         }
     }
     #[inline(always)]
+    fn sum(self, v: float32x4_t) -> f32 {
+        unsafe { vaddvq_f32(v) }
+    }
+    #[inline(always)]
     fn zip(self, a: float32x4_t, b: float32x4_t) -> (float32x4_t, float32x4_t) {
         unsafe { (vzip1q_f32(a, b), vzip2q_f32(a, b)) }
     }

@@ -108,6 +108,14 @@ impl Simd for Avx2 {
         }
     }
     #[inline(always)]
+    fn sum(self, v: __m256) -> f32 {
+        unsafe {
+            let x = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps::<1>(v));
+            let x = _mm_add_ps(x, _mm_movehl_ps(x, x));
+            _mm_cvtss_f32(_mm_add_ss(x, _mm_shuffle_ps::<1>(x, x)))
+        }
+    }
+    #[inline(always)]
     fn zip(self, a: __m256, b: __m256) -> (__m256, __m256) {
         unsafe {
             // Per 128-bit half: a0 b0 a1 b1 | a4 b4 a5 b5, and a2 b2 a3 b3 | ...
@@ -216,6 +224,10 @@ impl Simd for Avx512 {
             let m = _mm512_max_ps(a, b);
             _mm512_mask_mov_ps(m, _mm512_cmp_ps_mask::<_CMP_UNORD_Q>(a, a), a)
         }
+    }
+    #[inline(always)]
+    fn sum(self, v: __m512) -> f32 {
+        unsafe { _mm512_reduce_add_ps(v) }
     }
     #[inline(always)]
     fn zip(self, a: __m512, b: __m512) -> (__m512, __m512) {
