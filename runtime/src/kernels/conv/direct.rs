@@ -11,12 +11,12 @@
 //! Each output value is one tile's sum over `k` in order, whatever the
 //! tasks, so results do not depend on the thread count.
 
+use std::ops::Range;
+
 use super::geometry::{ConvGeometry, OutRows};
-use super::kernel::Kernel;
-use super::pooled;
+use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Act, Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::pool::PoolGeometry;
 use crate::pool;
 use crate::threads;
 
@@ -451,7 +451,9 @@ unsafe fn sum<const P: usize, const S: usize>(
     }
 }
 
-impl Kernel for DirectConv {
+impl RowKernel for DirectConv {
+    type Images<'a> = Images<'a>;
+
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         (isa == Isa::Avx512).then(|| DirectConv::new(g, weight))?
     }
@@ -467,27 +469,26 @@ impl Kernel for DirectConv {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        pooled::side_by_side(g, pool)
+    fn images<'a>(&self, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Images<'a> {
+        images(g, self, batch, input)
     }
 
-    fn conv2d_max_pooled(
+    unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
+        images: &Images,
+        b: usize,
+        ys: Range<usize>,
+        dest: &OutRows,
         ep: &Epilogue,
-        pool: &PoolGeometry,
     ) {
-        let images = images(g, self, batch, input);
-        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
-            for block in 0..blocks(g) {
-                // SAFETY: `images` was made with `self`; the band's buffer
-                // is this task's own.
-                unsafe { rows(g, self, &images, b, block, ys.clone(), dest, None, ep) };
-            }
-        });
+        for block in 0..blocks(g) {
+            // SAFETY: the trait's contract.
+            unsafe { rows(g, self, images, b, block, ys.clone(), dest, None, ep) };
+        }
+    }
+
+    fn give(images: Images) {
         images.give();
     }
 }

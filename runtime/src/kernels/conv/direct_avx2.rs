@@ -15,13 +15,13 @@
 //! whatever the tasks, so results do not depend on the thread count.
 
 use super::direct::{Images, padded_images, padded_size};
+use std::ops::Range;
+
 use super::geometry::{ConvGeometry, OutRows};
-use super::kernel::Kernel;
-use super::pooled;
+use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::gemm::k_blocks_of;
 use crate::kernels::isa::Isa;
-use crate::kernels::pool::PoolGeometry;
 use crate::threads;
 
 /// Output channels per block: two ymm registers.
@@ -475,7 +475,9 @@ fn block_epilogue(g: &ConvGeometry, block: usize, ep: &Epilogue) -> [[__m256; 2]
     out
 }
 
-impl Kernel for DirectAvx2 {
+impl RowKernel for DirectAvx2 {
+    type Images<'a> = Images<'a>;
+
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         (isa == Isa::Avx2).then(|| DirectAvx2::new(g, weight))?
     }
@@ -491,25 +493,24 @@ impl Kernel for DirectAvx2 {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        pooled::side_by_side(g, pool)
+    fn images<'a>(&self, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Images<'a> {
+        images(g, self, batch, input)
     }
 
-    fn conv2d_max_pooled(
+    unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
+        images: &Images,
+        b: usize,
+        ys: Range<usize>,
+        dest: &OutRows,
         ep: &Epilogue,
-        pool: &PoolGeometry,
     ) {
-        let images = images(g, self, batch, input);
-        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
-            // SAFETY: `images` was made with `self`; the band's buffer is
-            // this task's own.
-            unsafe { rows(g, self, &images, b, ys, dest, ep) };
-        });
+        // SAFETY: the trait's contract.
+        unsafe { rows(g, self, images, b, ys, dest, ep) };
+    }
+
+    fn give(images: Images) {
         images.give();
     }
 }

@@ -22,13 +22,13 @@
 //! output value is one sum over `k` in order, whatever the tasks, so the
 //! results do not depend on the thread count.
 
+use std::ops::Range;
+
 use super::geometry::{ConvGeometry, OutRows};
-use super::kernel::Kernel;
-use super::pooled;
+use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::gemm::k_blocks_of;
 use crate::kernels::isa::Isa;
-use crate::kernels::pool::PoolGeometry;
 use crate::pool;
 use crate::threads;
 
@@ -704,7 +704,9 @@ unsafe fn sum<const M: usize, const V: usize>(
     *sums = acc;
 }
 
-impl Kernel for FlatConv {
+impl RowKernel for FlatConv {
+    type Images<'a> = Images<'a>;
+
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         (isa == Isa::Avx2).then(|| FlatConv::new(g, weight))?
     }
@@ -720,25 +722,24 @@ impl Kernel for FlatConv {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        pooled::side_by_side(g, pool)
+    fn images<'a>(&self, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Images<'a> {
+        images(g, self, batch, input)
     }
 
-    fn conv2d_max_pooled(
+    unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
+        images: &Images,
+        b: usize,
+        ys: Range<usize>,
+        dest: &OutRows,
         ep: &Epilogue,
-        pool: &PoolGeometry,
     ) {
-        let images = images(g, self, batch, input);
-        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
-            // SAFETY: `images` was made with `self`; the band's buffer is
-            // this task's own.
-            unsafe { all_rows(g, self, &images, b, ys, dest, ep) };
-        });
+        // SAFETY: the trait's contract.
+        unsafe { all_rows(g, self, images, b, ys, dest, ep) };
+    }
+
+    fn give(images: Images) {
         images.give();
     }
 }

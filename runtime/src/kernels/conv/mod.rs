@@ -1,10 +1,11 @@
-//! 2-d convolution: one interface ([`kernel::Kernel`]) over the kernels
+//! 2-d convolution: one interface (`kernel::Kernel`) over the kernels
 //! below, a rule table that picks one per geometry and instruction set
 //! ([`choose`]), and [`PackedConv`], which holds exactly one packed kernel.
 //!
-//! To add a kernel: a file implementing `Kernel`, a [`ConvKernel`] name, a
-//! line in [`Packed::pack`] and the [`each_kernel!`] match, and its rules in
-//! `choose.rs`; the shared reference tests then run it on every
+//! To add a kernel: a file implementing `Kernel` (or `RowKernel`, for one
+//! that writes output rows and so pools band by band), a [`ConvKernel`]
+//! name, a line in `Packed::pack` and the `each_kernel!` match, and its
+//! rules in `choose.rs`; the shared reference tests then run it on every
 //! instruction set the CPU runs.
 
 pub mod choose;

@@ -17,12 +17,12 @@
 //! task alike, so the results do not depend on how the pixels are split
 //! into tasks.
 
+use std::ops::Range;
+
 use super::geometry::{ConvGeometry, OutRows};
-use super::kernel::Kernel;
-use super::pooled;
+use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::pool::PoolGeometry;
 use crate::kernels::simd::{Simd, activate, dispatch};
 use crate::pool;
 use crate::threads;
@@ -279,7 +279,9 @@ fn partial_sums<S: Simd, const M: usize>(
     acc
 }
 
-impl Kernel for PatchConv {
+impl RowKernel for PatchConv {
+    type Images<'a> = Vec<f32>;
+
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         PatchConv::new(isa, g, weight)
     }
@@ -295,25 +297,24 @@ impl Kernel for PatchConv {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        pooled::side_by_side(g, pool)
+    fn images(&self, g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
+        planes(g, batch, input)
     }
 
-    fn conv2d_max_pooled(
+    unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
+        planes: &Vec<f32>,
+        b: usize,
+        ys: Range<usize>,
+        dest: &OutRows,
         ep: &Epilogue,
-        pool: &PoolGeometry,
     ) {
-        let planes = planes(g, batch, input);
-        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
-            // SAFETY: `planes` holds the batch's planes; the band's buffer
-            // is this task's own.
-            unsafe { rows(g, self, &planes, b, ys, dest, None, ep) };
-        });
+        // SAFETY: the trait's contract.
+        unsafe { rows(g, self, planes, b, ys, dest, None, ep) };
+    }
+
+    fn give(planes: Vec<f32>) {
         pool::give(planes);
     }
 }

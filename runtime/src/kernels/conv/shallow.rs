@@ -13,13 +13,13 @@
 //! Each output value is one sum over `k` in order, whatever the tasks, so
 //! results do not depend on the thread count.
 
+use std::ops::Range;
+
 use super::geometry::{ConvGeometry, OutRows};
-use super::kernel::Kernel;
+use super::kernel::RowKernel;
 use super::padded::PaddedPlane;
-use super::pooled;
 use crate::kernels::epilogue::{Act, Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::pool::PoolGeometry;
 use crate::pool;
 use crate::threads;
 
@@ -387,7 +387,9 @@ unsafe fn store<const M: usize, const V: usize>(
     }
 }
 
-impl Kernel for ShallowConv {
+impl RowKernel for ShallowConv {
+    type Images<'a> = Vec<f32>;
+
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         (isa == Isa::Avx512).then(|| ShallowConv::new(g, weight))?
     }
@@ -403,27 +405,26 @@ impl Kernel for ShallowConv {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        pooled::side_by_side(g, pool)
+    fn images(&self, g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
+        images(g, self, batch, input)
     }
 
-    fn conv2d_max_pooled(
+    unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
+        images: &Vec<f32>,
+        b: usize,
+        ys: Range<usize>,
+        dest: &OutRows,
         ep: &Epilogue,
-        pool: &PoolGeometry,
     ) {
-        let images = images(g, self, batch, input);
-        pooled::by_bands(g, batch, output, pool, |b, ys, dest| {
-            for y in ys {
-                // SAFETY: `images` was made with `self`; the band's buffer
-                // is this task's own.
-                unsafe { output_row(g, self, &images, b, y, dest, None, ep) };
-            }
-        });
+        for y in ys {
+            // SAFETY: the trait's contract.
+            unsafe { output_row(g, self, images, b, y, dest, None, ep) };
+        }
+    }
+
+    fn give(images: Vec<f32>) {
         pool::give(images);
     }
 }

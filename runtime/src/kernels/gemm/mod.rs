@@ -12,7 +12,7 @@
 //! count, so every element is summed in the same order however the tiles
 //! are shared out: results are bitwise identical for any number of threads.
 //!
-//! One microkernel ([`micro`]), written once over the vector width and
+//! One microkernel (`micro`), written once over the vector width and
 //! compiled for each instruction set; every one passes the same reference
 //! test on every instruction set the CPU runs.
 

@@ -4,12 +4,12 @@
 //! plain Rust the compiler vectorises for the target's baseline).
 //!
 //! A kernel is a generic function over [`Simd`], marked
-//! `#[inline(always)]`, and is entered through [`dispatch!`], which picks
+//! `#[inline(always)]`, and is entered through `dispatch!`, which picks
 //! the token of an instruction set this CPU runs and runs the kernel inside
 //! a function compiled with that set's target features, so every vector
 //! operation inlines to its instruction.
 //!
-//! Tokens ([`Avx512`], [`Avx2`], [`Neon`], [`Portable`]) can only be made
+//! Tokens (`Avx512`, `Avx2`, `Neon`, [`Portable`]) can only be made
 //! where the CPU runs their instruction set ([`Token::of`]), so holding one
 //! is the proof the vector operations need: they are safe to call, apart
 //! from the pointer loads and stores.
