@@ -36,8 +36,8 @@ const MR: usize = 4;
 /// share a small image between threads.
 const TASK_ROWS: usize = 16;
 
-/// The weights of a convolution the kernel takes: `[C_OUT][patch]`, as
-/// PyTorch holds them.
+/// The weights of a convolution the kernel takes, packed per tile of
+/// [`MR`] output channels: `[tile][patch value][MR]`, zero beyond `C_OUT`.
 #[derive(Clone, Debug)]
 pub struct PatchConv {
     isa: Isa,
@@ -50,7 +50,7 @@ impl PatchConv {
     pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         Self::suits(g).then(|| PatchConv {
             isa: isa.or_below(),
-            weight: weight[..g.c_out * g.patch_len()].to_vec(),
+            weight: pack(g, weight),
         })
     }
 
@@ -64,6 +64,20 @@ impl PatchConv {
             && (1..=MAX_PATCH).contains(&g.patch_len())
             && !g.output.contains(&0)
     }
+}
+
+/// `weight` (`[C_OUT][patch]`) as `[tile][patch value][MR]`, so that each
+/// step of a tile's sums reads its channels' weights side by side.
+fn pack(g: &ConvGeometry, weight: &[f32]) -> Vec<f32> {
+    let k = g.patch_len();
+    let tiles = g.c_out.div_ceil(MR);
+    let mut packed = vec![0.0; tiles * k * MR];
+    for (o, row) in weight[..g.c_out * k].chunks_exact(k).enumerate() {
+        for (q, &w) in row.iter().enumerate() {
+            packed[((o / MR) * k + q) * MR + o % MR] = w;
+        }
+    }
+    packed
 }
 
 /// `batch` images of `input` as phase planes, `[b][c][i][j][OH x OW]`.
@@ -179,7 +193,7 @@ unsafe fn tile<S: Simd, const M: usize>(
     let n = g.output[0] * ow;
     let pixels = rows.start * ow..rows.end * ow;
     assert!(image.len() >= k * n && pixels.end <= n && c0 + M <= g.c_out);
-    let weight = &d.weight[c0 * k..][..M * k];
+    let (weight, _) = d.weight[c0 / MR * k * MR..][..k * MR].as_chunks::<MR>();
     let scale: [f32; M] = std::array::from_fn(|m| ep.scale.map_or(1.0, |s| s[c0 + m]));
     let shift: [f32; M] = std::array::from_fn(|m| ep.shift.map_or(0.0, |s| s[c0 + m]));
     // Where each channel's outputs of these rows start in `dest`: the rows
@@ -193,9 +207,9 @@ unsafe fn tile<S: Simd, const M: usize>(
         let widths = [len.min(lanes), len.saturating_sub(lanes)];
         let acc = if whole {
             // SAFETY: every plane holds two vectors from `p0` (`p0 + len <= n`).
-            unsafe { sums::<S, M>(s, image[p0..].as_ptr(), n, weight, k) }
+            unsafe { sums::<S, M>(s, image[p0..].as_ptr(), n, weight) }
         } else {
-            partial_sums::<S, M>(s, &image[p0..], n, weight, k, widths)
+            partial_sums::<S, M>(s, &image[p0..], n, weight, widths)
         };
         for (m, a) in acc.iter().enumerate() {
             let (sc, sh) = (s.splat(scale[m]), s.splat(shift[m]));
@@ -229,25 +243,24 @@ unsafe fn tile<S: Simd, const M: usize>(
 /// returning the sums by value, so that they stay in registers.)
 ///
 /// # Safety
-/// `x + q * n + 2 * LANES` must be readable for every `q < k`.
+/// `x + q * n .. x + q * n + 2 * LANES` must be readable for every
+/// `q < weight.len()`.
 #[inline(always)]
 unsafe fn sums<S: Simd, const M: usize>(
     s: S,
     x: *const f32,
     n: usize,
-    weight: &[f32],
-    k: usize,
+    weight: &[[f32; MR]],
 ) -> [[S::F; 2]; M] {
-    assert!(weight.len() >= M * k);
     let mut acc = [[s.zero(); 2]; M];
-    for q in 0..k {
-        // SAFETY: the contract.
-        let (x0, x1) = unsafe {
-            let p = x.add(q * n);
-            (s.load(p), s.load(p.add(S::LANES)))
-        };
+    let mut p = x;
+    for wq in weight {
+        // SAFETY: the contract (one plane per weight row).
+        let (x0, x1) = unsafe { (s.load(p), s.load(p.add(S::LANES))) };
+        // The next plane (past the last one, never read).
+        p = p.wrapping_add(n);
         for (m, a) in acc.iter_mut().enumerate() {
-            let w = s.splat(weight[m * k + q]);
+            let w = s.splat(wq[m]);
             a[0] = s.mul_add(w, x0, a[0]);
             a[1] = s.mul_add(w, x1, a[1]);
         }
@@ -261,17 +274,16 @@ fn partial_sums<S: Simd, const M: usize>(
     s: S,
     x: &[f32],
     n: usize,
-    weight: &[f32],
-    k: usize,
+    weight: &[[f32; MR]],
     widths: [usize; 2],
 ) -> [[S::F; 2]; M] {
     let mut acc = [[s.zero(); 2]; M];
-    for q in 0..k {
+    for (q, wq) in weight.iter().enumerate() {
         let plane = &x[q * n..][..widths[0] + widths[1]];
         let x0 = s.load_first(&plane[..widths[0]]);
         let x1 = s.load_first(&plane[widths[0]..]);
         for (m, a) in acc.iter_mut().enumerate() {
-            let w = s.splat(weight[m * k + q]);
+            let w = s.splat(wq[m]);
             a[0] = s.mul_add(w, x0, a[0]);
             a[1] = s.mul_add(w, x1, a[1]);
         }
