@@ -130,28 +130,26 @@ const RULES: &[Rule] = &[
     },
 ];
 
-/// The kernels to try for `g` on `isa`, best first; the GEMM last.
+/// The kernels the rules name for `g` on `isa`, best first (the GEMM, which
+/// takes everything, runs what none of them takes).
 pub(crate) fn candidates(isa: Isa, g: &ConvGeometry) -> impl Iterator<Item = ConvKernel> + '_ {
     RULES
         .iter()
         .filter(move |r| r.isa.is_none_or(|i| i == isa) && (r.when)(g))
         .map(|r| r.kernel)
-        .chain(std::iter::once(ConvKernel::Gemm))
 }
 
-/// Every kernel the table can pick on `isa` (for tests and `conv_probe`).
+/// Every kernel the table can pick on `isa`, the GEMM included, each once
+/// (for tests and `conv_probe`).
 pub fn kernels(isa: Isa) -> Vec<ConvKernel> {
-    let mut all: Vec<ConvKernel> = RULES
-        .iter()
-        .filter(|r| r.isa.is_none_or(|i| i == isa))
-        .map(|r| r.kernel)
-        .chain(std::iter::once(ConvKernel::Gemm))
-        .collect();
-    let mut seen = Vec::new();
-    all.retain(|k| {
-        let first = !seen.contains(k);
-        seen.push(*k);
-        first
-    });
+    let mut all = Vec::new();
+    for rule in RULES.iter().filter(|r| r.isa.is_none_or(|i| i == isa)) {
+        if !all.contains(&rule.kernel) {
+            all.push(rule.kernel);
+        }
+    }
+    if !all.contains(&ConvKernel::Gemm) {
+        all.push(ConvKernel::Gemm);
+    }
     all
 }

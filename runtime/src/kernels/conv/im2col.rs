@@ -540,18 +540,26 @@ pub struct GemmConv {
     patches: Patches,
 }
 
-impl Kernel for GemmConv {
-    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+impl GemmConv {
+    /// Packs `weight` for `isa` (or the best below it this CPU runs): the
+    /// GEMM takes every geometry.
+    pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Self {
         let isa = isa.or_below();
         let og = g.c_out / g.groups;
         let k = g.patch_len();
         let groups = (0..g.groups)
             .map(|gi| PackedA::new(isa, og, k, &weight[gi * og * k..(gi + 1) * og * k]))
             .collect();
-        Some(GemmConv {
+        GemmConv {
             groups,
             patches: Patches::new(g, nr(isa)),
-        })
+        }
+    }
+}
+
+impl Kernel for GemmConv {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        Some(GemmConv::new(isa, g, weight))
     }
 
     fn conv2d(

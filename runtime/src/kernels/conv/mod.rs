@@ -188,7 +188,7 @@ impl PackedConv {
         let isa = isa.or_below();
         let kernel = choose::candidates(isa, g)
             .find_map(|k| Packed::pack(k, isa, g, weight))
-            .unwrap_or_else(|| Packed::Gemm(gemm(isa, g, weight)));
+            .unwrap_or_else(|| Packed::Gemm(GemmConv::new(isa, g, weight)));
         PackedConv {
             geometry: *g,
             isa,
@@ -228,14 +228,6 @@ impl PackedConv {
     /// The geometry this was packed for.
     pub fn geometry(&self) -> &ConvGeometry {
         &self.geometry
-    }
-}
-
-/// The GEMM, which takes every geometry.
-fn gemm(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> GemmConv {
-    match GemmConv::pack(isa, g, weight) {
-        Some(k) => k,
-        None => unreachable!("the GEMM takes every geometry"),
     }
 }
 
