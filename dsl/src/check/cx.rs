@@ -117,7 +117,7 @@ impl Flow {
         self.shape = shape;
     }
 
-    /// "shapes: [3, 32, 32] -conv1-> [16, 15, 15] -flatten-> [3600]",
+    /// "shapes: [3, 32, 32] -conv1-> [16, 15, 15] -flatten-> \[3600\]",
     /// wrapped to stay readable.
     pub fn trace(&self) -> String {
         self.trace_as("shapes:")

@@ -65,7 +65,7 @@ pub struct LintCx<'a> {
 }
 
 impl LintCx<'_> {
-    /// Raises `diag` (a warning made by [`warning`], naming its lint) about
+    /// Raises `diag` (a warning made by `warning`, naming its lint) about
     /// `layer`, unless an `#[allow]` around the layer silences it or it was
     /// raised already.
     pub fn warn(&mut self, layer: &CheckedLayer, diag: Diagnostic) {

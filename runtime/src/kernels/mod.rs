@@ -6,6 +6,7 @@
 //! rule table that picks one per geometry; [`epilogue`] is what every kernel
 //! applies to its sums before storing them.
 
+pub(crate) mod aligned;
 pub mod conv;
 pub mod epilogue;
 pub mod gemm;

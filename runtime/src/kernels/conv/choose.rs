@@ -36,12 +36,19 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Depthwise,
         when: always,
     },
+    // Windows that tile the input (gray200's 2x2/2 first layer: 1.4x the
+    // flat kernel with AVX-512, 1.55x the direct kernel with AVX2).
+    Rule {
+        isa: None,
+        kernel: ConvKernel::Patch,
+        when: always,
+    },
     // AVX-512 (16 lanes).
     // 3x3 at stride 1 on images of 14x14 or more and 32 channels or more:
-    // 1.1-1.45x the direct kernel on ResNet-18's and the VGG's layers. On
+    // 1.1-1.6x the direct kernel on ResNet-18's and the VGG's layers. On
     // smaller images most of a vector of 32 tiles is empty (ResNet's 7x7
-    // layers: 0.64x); with fewer channels the transforms dominate (the
-    // quiz's first layer: 0.65x the shallow kernel).
+    // layers: 0.66x); with fewer channels the transforms dominate (the
+    // quiz's first layer: 0.85x the flat kernel).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Winograd,
@@ -53,47 +60,51 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Gemm,
         when: |g| g.kernel == [1, 1],
     },
-    // Spatial kernels of some depth that fill blocks of 32 channels:
-    // 1.05-1.6x the GEMM (ResNet's 7x7 stem 1.45x).
+    // First layers and shallow patches: 1.0-2.5x the others, which spend
+    // their time packing or storing sums (ResNet's 7x7 stem 1.15x the
+    // direct kernel, a 5x5 first layer to 16 channels 1.7x).
     Rule {
         isa: Some(Isa::Avx512),
-        kernel: ConvKernel::Direct,
-        when: |g| deep(g) && g.c_out.is_multiple_of(32),
-    },
-    // Shallow patches and first layers: 1.0-2.5x (the others spend their
-    // time packing or storing sums; a 5x5 first layer to 16 channels 1.7x).
-    Rule {
-        isa: Some(Isa::Avx512),
-        kernel: ConvKernel::Shallow,
+        kernel: ConvKernel::Flat,
         when: |g| !deep(g) || g.c_in <= 3,
     },
-    // The rest the direct kernel takes (16 or 48 channels).
+    // Spatial kernels of some depth whose groups fill blocks of 32
+    // channels: 1.05-1.6x the GEMM.
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Direct,
-        when: always,
+        when: |g| (g.c_out / g.groups.max(1)).is_multiple_of(32),
     },
-    // Few input channels over rows of a vector or more (the quiz's second
-    // convolution, 20 channels: 1.5x).
+    // The rest: with 16 or 48 channels a group the direct kernel's blocks
+    // run half empty (LeNet-5's second convolution: the flat kernel 1.4x,
+    // features_ext's grouped one 2.4x), as with few input channels (the
+    // quiz's second convolution: 1.2x).
     Rule {
         isa: Some(Isa::Avx512),
-        kernel: ConvKernel::Shallow,
-        when: |g| g.c_in <= 12 && g.output[1] >= 16,
-    },
-    // AVX2 (8 lanes).
-    // Windows that tile the input (gray200's 2x2/2 first layer: 1.55x the
-    // direct kernel).
-    Rule {
-        isa: Some(Isa::Avx2),
-        kernel: ConvKernel::Patch,
+        kernel: ConvKernel::Flat,
         when: always,
     },
+    // AVX2 (8 lanes).
     // 3x3 at stride 1: 1.3-1.7x the direct kernel on ResNet-18's and the
-    // VGG's layers, 1.4x the flat kernel on the quiz's first layer.
+    // VGG's layers, 1.2x the flat kernel on the quiz's first layer.
     Rule {
         isa: Some(Isa::Avx2),
         kernel: ConvKernel::Winograd,
         when: always,
+    },
+    // 1x1 over few channels: the GEMM 1.2-1.7x the direct kernel (whose
+    // sums over so short a patch cost less than storing them).
+    Rule {
+        isa: Some(Isa::Avx2),
+        kernel: ConvKernel::Gemm,
+        when: |g| g.kernel == [1, 1] && g.c_in < 128,
+    },
+    // First layers: the flat kernel 1.1-1.3x the direct one (ResNet's 7x7
+    // stem, features_ext's first layer).
+    Rule {
+        isa: Some(Isa::Avx2),
+        kernel: ConvKernel::Flat,
+        when: |g| g.c_in <= 3,
     },
     Rule {
         isa: Some(Isa::Avx2),
@@ -105,27 +116,50 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Flat,
         when: always,
     },
-    // NEON and the portable fallback: the width-generic kernels, which do
-    // fewer multiply-adds (Winograd's) or fewer loads (the patch kernel)
-    // than the GEMM.
-    Rule {
-        isa: Some(Isa::Neon),
-        kernel: ConvKernel::Patch,
-        when: always,
-    },
+    // NEON and the portable fallback (measured on the portable one, with
+    // CNN_ISA=portable): Winograd does fewer multiply-adds; 1x1 suits the
+    // GEMM (1.2x the direct kernel); the direct kernel runs the other
+    // spatial kernels at 1.05-2x the GEMM, and the flat one what the direct
+    // one does not take (channels not in whole vectors: LeNet's first
+    // layer 3.8x the GEMM).
     Rule {
         isa: Some(Isa::Neon),
         kernel: ConvKernel::Winograd,
         when: always,
     },
     Rule {
-        isa: Some(Isa::Portable),
-        kernel: ConvKernel::Patch,
+        isa: Some(Isa::Neon),
+        kernel: ConvKernel::Gemm,
+        when: |g| g.kernel == [1, 1],
+    },
+    Rule {
+        isa: Some(Isa::Neon),
+        kernel: ConvKernel::Direct,
+        when: always,
+    },
+    Rule {
+        isa: Some(Isa::Neon),
+        kernel: ConvKernel::Flat,
         when: always,
     },
     Rule {
         isa: Some(Isa::Portable),
         kernel: ConvKernel::Winograd,
+        when: always,
+    },
+    Rule {
+        isa: Some(Isa::Portable),
+        kernel: ConvKernel::Gemm,
+        when: |g| g.kernel == [1, 1],
+    },
+    Rule {
+        isa: Some(Isa::Portable),
+        kernel: ConvKernel::Direct,
+        when: always,
+    },
+    Rule {
+        isa: Some(Isa::Portable),
+        kernel: ConvKernel::Flat,
         when: always,
     },
 ];

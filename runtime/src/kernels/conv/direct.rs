@@ -1,55 +1,73 @@
-//! Convolution without im2col, for AVX-512, output channels in blocks of
-//! 32: each output pixel's input values are broadcast straight from a
-//! zero-padded copy of the image and multiplied into 32 output channels at
-//! once (the weights, packed at load time as `[block][k][32]`). A tile is up
-//! to 12 pixels of one output row (rows cut as evenly as possible): 24
-//! accumulators, 14 loads per 24 FMAs, and nothing packed per call. Up to
-//! eight tiles, of one row or of several narrow ones, are summed together
-//! over each block of `k`, so that the block's weights are read from L1 by
-//! all of them.
+//! Convolution without im2col, written once over the vector width: each
+//! output pixel's input values are broadcast straight from a zero-padded
+//! copy of the image and multiplied into a block of output channels two
+//! vectors wide (32 with AVX-512, 16 with AVX2, 8 with NEON), the weights
+//! packed at load time as `[block][k][2 vectors]`, each row from a cache
+//! line's start. A tile is up to 12 consecutive output pixels in row order
+//! (6 where the instruction set has 16 vector registers), across the ends
+//! of rows, so narrow outputs (ResNet's 7x7) fill every tile: nothing is
+//! packed per call, and no pixel is computed that is not stored. Strides,
+//! dilation and groups only move where the broadcasts read.
 //!
-//! Each output value is one tile's sum over `k` in order, whatever the
-//! tasks, so results do not depend on the thread count.
+//! Up to eight tiles are summed together over each block of 256
+//! rows of `k`, so that the block's weights are read from L1
+//! by all of them. Each output value is one tile's sum over `k` in order,
+//! whatever the tasks, so results do not depend on the thread count.
 
 use std::ops::Range;
 
 use super::geometry::{ConvGeometry, OutRows};
 use super::kernel::RowKernel;
-use crate::kernels::epilogue::{Act, Epilogue, Out};
+use crate::kernels::aligned::Aligned;
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::gemm::k_blocks_of;
 use crate::kernels::isa::Isa;
+use crate::kernels::simd::{Simd, activate, dispatch};
 use crate::pool;
 use crate::threads;
 
-/// Output channels per block: two zmm registers.
-const BLOCK: usize = 32;
-/// Pixels per tile, at most.
-const PIXELS: usize = 12;
-/// Output rows per task (tasks never change the numbers, only the spread).
-const TASK_ROWS: usize = 8;
-/// Rows of the patch matrix summed per pass, at most: their weights
-/// (32 KB) stay in L1 while a group of tiles uses them.
+/// Pixels per tile, at most (the sums' arrays are this long).
+const MAX_PIXELS: usize = 12;
+/// Rows of the patch matrix summed per pass: their weights (at most 32 KB)
+/// and the image values a group of tiles reads for them stay in L1.
 const K_BLOCK: usize = 256;
-/// Tiles summed together: their partial sums (12 KB) stay in L1.
+/// Tiles summed together.
 const GROUP_TILES: usize = 8;
+/// Tiles per task, about.
+const TASK_TILES: usize = 64;
 
-/// The weights of a convolution packed for [`conv2d`], and where each row
+/// Pixels per tile on `isa`: two accumulators each, with room left for the
+/// two weight vectors and a broadcast (32 vector registers, or 16).
+fn tile_pixels(isa: Isa) -> usize {
+    match isa {
+        Isa::Avx512 | Isa::Neon => 12,
+        Isa::Avx2 | Isa::Portable => 6,
+    }
+}
+
+/// The weights of a convolution packed for the kernel, and where each row
 /// of the patch matrix reads in the padded image.
 #[derive(Clone, Debug)]
 pub struct DirectConv {
-    weights: Vec<f32>,
-    /// Per `k = (c, ky, kx)`: offset in the padded image of that input for
-    /// output pixel (0, 0).
+    isa: Isa,
+    /// Output channels per block: two vectors.
+    block: usize,
+    /// `[block][k][self.block]`, zero beyond each group's channels.
+    weights: Aligned,
+    /// Per `k = (c, ky, kx)` of one group: offset in the padded image of
+    /// that input for output pixel (0, 0).
     offsets: Vec<u32>,
     /// The padded image's height and width.
     padded: [usize; 2],
 }
 
 impl DirectConv {
-    /// Packs `weight` (`[C_OUT, C_IN, KH, KW]`) when the geometry suits the
-    /// kernel on this CPU: AVX-512, one group, `C_OUT` a multiple of 16, a
-    /// horizontal stride of 1 or 2.
-    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        if !Self::suits(g) {
+    /// Packs `weight` (`[C_OUT, C_IN/G, KH, KW]`) for `isa` (or the best
+    /// below it this CPU runs) when the geometry suits: each group's output
+    /// channels a whole number of vectors, sizes its offsets can hold.
+    pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        let isa = isa.or_below();
+        if !Self::suits(isa, g) {
             return None;
         }
         let [kh, kw] = g.kernel;
@@ -63,7 +81,7 @@ impl DirectConv {
         }
         let k = g.patch_len();
         let mut offsets = Vec::with_capacity(k);
-        for c in 0..g.c_in {
+        for c in 0..g.c_in / g.groups {
             for i in 0..kh {
                 for j in 0..kw {
                     let at = c * plane + i * g.dilation[0] * padded[1] + j * g.dilation[1];
@@ -71,43 +89,45 @@ impl DirectConv {
                 }
             }
         }
-        // The last block's channels beyond `C_OUT` have zero weights, and
-        // their sums are never stored.
-        let blocks = g.c_out.div_ceil(BLOCK);
-        let mut weights = vec![0.0; blocks * k * BLOCK];
+        let block = 2 * isa.lanes();
+        let blocks = blocks(g, block);
+        let mut weights = Aligned::zeros(blocks * k * block);
+        let packed = weights.as_mut_slice();
         for b in 0..blocks {
+            let (_, first, count) = block_channels(g, block, b);
             for kk in 0..k {
-                for m in 0..BLOCK.min(g.c_out - b * BLOCK) {
-                    weights[(b * k + kk) * BLOCK + m] = weight[(b * BLOCK + m) * k + kk];
+                let row = &mut packed[(b * k + kk) * block..][..block];
+                for (m, w) in row.iter_mut().enumerate().take(count) {
+                    *w = weight[(first + m) * k + kk];
                 }
             }
         }
         Some(DirectConv {
+            isa,
+            block,
             weights,
             offsets,
             padded,
         })
     }
-}
 
-impl DirectConv {
-    /// Whether this CPU and `g` suit the kernel (sizes permitting).
-    pub fn suits(g: &ConvGeometry) -> bool {
-        // 16 channels fill half a block: still ahead of the GEMM on small
-        // images (LeNet-5's second convolution: 1.2-1.5x).
-        crate::kernels::isa::Isa::Avx512.runs()
-            && g.groups == 1
-            && g.c_out.is_multiple_of(16)
-            && (1..=2).contains(&g.stride[1])
+    /// Whether `g` suits the kernel on `isa`.
+    fn suits(isa: Isa, g: &ConvGeometry) -> bool {
+        g.groups > 0
+            && g.c_in.is_multiple_of(g.groups)
+            && g.c_out.is_multiple_of(g.groups)
+            && (g.c_out / g.groups).is_multiple_of(isa.lanes())
             && !g.output.contains(&0)
             && !g.kernel.contains(&0)
+            && !g.stride.contains(&0)
             && g.c_in > 0
+            && g.c_out > 0
     }
 }
 
 /// The rows and columns the windows reach, padding included (and the
 /// whole image where the windows leave some of it out).
-pub(crate) fn padded_size(g: &ConvGeometry) -> [usize; 2] {
+fn padded_size(g: &ConvGeometry) -> [usize; 2] {
     let reach = |a: usize| {
         ((g.output[a] - 1) * g.stride[a] + g.dilation[a] * (g.kernel[a] - 1) + 1)
             .max(g.input[a] + g.pad[a])
@@ -125,7 +145,7 @@ pub(crate) struct Images<'a> {
 
 impl Images<'_> {
     /// Image `b`.
-    pub(crate) fn image(&self, b: usize) -> &[f32] {
+    fn image(&self, b: usize) -> &[f32] {
         let all = if self.padded.is_empty() {
             self.input
         } else {
@@ -135,33 +155,17 @@ impl Images<'_> {
     }
 
     /// Gives the copies' buffer back to the pool.
-    pub fn give(self) {
+    fn give(self) {
         pool::give(self.padded);
     }
 }
 
-/// `batch` images of `input` as the kernel reads them.
-pub(crate) fn images<'a>(
-    g: &ConvGeometry,
-    d: &DirectConv,
-    batch: usize,
-    input: &'a [f32],
-) -> Images<'a> {
-    padded_images(g, d.padded, batch, input)
-}
-
-/// `batch` images of `input` zero-padded to `padded` (from
-/// [`padded_size`]).
-pub(crate) fn padded_images<'a>(
-    g: &ConvGeometry,
-    padded: [usize; 2],
-    batch: usize,
-    input: &'a [f32],
-) -> Images<'a> {
-    let [ph, pw] = padded;
+/// `batch` images of `input` zero-padded to `d.padded`.
+fn images<'a>(g: &ConvGeometry, d: &DirectConv, batch: usize, input: &'a [f32]) -> Images<'a> {
+    let [ph, pw] = d.padded;
     let plane = ph * pw;
     let [h, w] = g.input;
-    let unpadded = padded == g.input;
+    let unpadded = d.padded == g.input;
     let mut padded = pool::take(if unpadded { 0 } else { batch * g.c_in * plane });
     let (top, left) = (g.pad[0], g.pad[1]);
     for i in (0..batch * g.c_in).filter(|_| !unpadded) {
@@ -191,38 +195,23 @@ pub(crate) fn padded_images<'a>(
     }
 }
 
-/// Blocks of output channels.
-pub(crate) fn blocks(g: &ConvGeometry) -> usize {
-    g.c_out.div_ceil(BLOCK)
+/// Blocks of output channels: each group's in blocks of `block` (the last
+/// perhaps of one vector).
+fn blocks(g: &ConvGeometry, block: usize) -> usize {
+    g.groups * (g.c_out / g.groups).div_ceil(block)
 }
 
-/// Output rows `ys` of image `b`, block `block` of 32 output channels,
-/// into `dest`; `residual` (if any) is laid out like one image's whole
-/// output.
-///
-/// # Safety
-/// `d` must have been made for `g` and `images` by [`images`] with `d`; the
-/// rows' part of `dest` must be this caller's alone.
-#[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rows(
-    g: &ConvGeometry,
-    d: &DirectConv,
-    images: &Images,
-    b: usize,
-    block: usize,
-    ys: std::ops::Range<usize>,
-    dest: &OutRows,
-    residual: Option<&[f32]>,
-    ep: &Epilogue,
-) {
-    // SAFETY: AVX-512F was detected when `d` was made; the rows' reads lie
-    // in the padded image (its size covers every window, and `task_rows`
-    // asserts it); their writes are the caller's (contract).
-    unsafe { task_rows(g, d, images.image(b), block, ys, dest, residual, ep) };
+/// Block `b`'s group, first output channel and number of channels.
+fn block_channels(g: &ConvGeometry, block: usize, b: usize) -> (usize, usize, usize) {
+    let og = g.c_out / g.groups;
+    let per_group = og.div_ceil(block);
+    let (group, b) = (b / per_group, b % per_group);
+    let first = b * block;
+    (group, group * og + first, block.min(og - first))
 }
 
 /// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
-pub fn conv2d(
+fn conv2d(
     g: &ConvGeometry,
     d: &DirectConv,
     batch: usize,
@@ -231,222 +220,337 @@ pub fn conv2d(
     ep: &Epilogue,
 ) {
     let images = images(g, d, batch, input);
-    let oh = g.output[0];
-    let blocks = blocks(g);
-    let row_tasks = oh.div_ceil(TASK_ROWS);
-    let tasks = batch * blocks * row_tasks;
+    let n = g.output[0] * g.output[1];
+    let per_task = TASK_TILES * tile_pixels(d.isa);
+    let pieces = n.div_ceil(per_task);
+    let per_piece = n.div_ceil(pieces);
+    let blocks = blocks(g, d.block);
     let out = Out::new(output);
     // Block by block, then image by image: a block's weights stay in L2
     // while every image of the batch uses them.
-    threads::for_each(tasks, |t| {
-        let (block, rest) = (t / (batch * row_tasks), t % (batch * row_tasks));
-        let (b, rows) = (rest / row_tasks, rest % row_tasks);
+    threads::for_each(blocks * batch * pieces, |t| {
+        let (block, rest) = (t / (batch * pieces), t % (batch * pieces));
+        let (b, piece) = (rest / pieces, rest % pieces);
         let dest = OutRows::whole(g, out.offset(b * g.out_len()));
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
-        let ys = (rows * TASK_ROWS)..((rows + 1) * TASK_ROWS).min(oh);
-        // SAFETY: `images` was made with `d`; each task writes its own rows
-        // of its own block of output channels of its own image.
-        unsafe { self::rows(g, d, &images, b, block, ys, &dest, residual, ep) };
+        let pixels = (piece * per_piece).min(n)..((piece + 1) * per_piece).min(n);
+        // SAFETY: `images` was made with `d`; each task writes its own
+        // pixels of its own block of output channels of its own image.
+        unsafe { task(g, d, images.image(b), block, pixels, &dest, residual, ep) };
     });
     images.give();
 }
 
-/// One tile: `p` pixels of output row `y` from column `x0`.
-#[derive(Clone, Copy, Debug, Default)]
-struct TileAt {
-    y: usize,
-    x0: usize,
-    p: usize,
-}
-
-/// Output rows `ys` of output channels `32 * block..32 * (block + 1)`:
-/// each row cut into tiles as even as possible, and the tiles summed
-/// `GROUP_TILES` at a time over each block of `k`, so that a block's weights
-/// serve several tiles (rows narrower than a tile included) while in L1.
+/// Output pixels `pixels` (row-major indices) of one image, block `block`
+/// of output channels, into `dest`; `residual` (if any) is laid out like
+/// one image's whole output.
 ///
 /// # Safety
-/// AVX-512F must be present; `image` must be the padded image of `d`; the
-/// rows' part of `out` must be this caller's alone.
-#[target_feature(enable = "avx512f")]
+/// `image` must be the padded image of `d` (from [`images`]); the pixels'
+/// part of `dest` must be this caller's alone.
 #[allow(clippy::too_many_arguments)]
-unsafe fn task_rows(
+unsafe fn task(
     g: &ConvGeometry,
     d: &DirectConv,
     image: &[f32],
     block: usize,
-    ys: std::ops::Range<usize>,
+    pixels: Range<usize>,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    if pixels.is_empty() {
+        return;
+    }
+    // The block's group reads its own input channels.
+    let (group, ..) = block_channels(g, d.block, block);
+    let plane = d.padded[0] * d.padded[1];
+    let image = &image[group * (g.c_in / g.groups) * plane..];
+    let ow = g.output[1];
+    let [sy, sx] = g.stride;
+    let pw = d.padded[1];
+    // Where the last pixel's window starts, and the furthest read.
+    let last = ((pixels.end - 1) / ow) * sy * pw + ((pixels.end - 1) % ow) * sx;
+    let furthest = last + d.offsets.iter().max().map_or(0, |&o| o as usize);
+    assert!(
+        furthest < image.len(),
+        "direct conv: the pixels read past the image"
+    );
+    // SAFETY: every read is at `image + start + offset` for a pixel of the
+    // task and an offset of the table, at most `furthest` (asserted); the
+    // writes are the caller's (contract).
+    dispatch!(d.isa, s => unsafe { tiles(s, g, d, image, block, pixels, dest, residual, ep) });
+}
+
+/// One tile's sums: pixel by pixel, two vectors of channels.
+type Sums<S> = [[<S as Simd>::F; 2]; MAX_PIXELS];
+
+/// The task's pixels in tiles as even as possible (their sizes differ by
+/// one at most, so that no tile computes pixels it does not store), the
+/// tiles in groups summed together over each block of `k`.
+///
+/// # Safety
+/// As for [`task`], with `image` from the block's group's first channel
+/// and every read asserted in it.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tiles<S: Simd>(
+    s: S,
+    g: &ConvGeometry,
+    d: &DirectConv,
+    image: &[f32],
+    block: usize,
+    pixels: Range<usize>,
     dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
     let k = d.offsets.len();
-    let weights = &d.weights[block * k * BLOCK..][..k * BLOCK];
+    let weights = &d.weights.as_slice()[block * k * d.block..][..k * d.block];
     let ow = g.output[1];
-    let s = g.stride[1];
-    let row_start = |y: usize| y * g.stride[0] * d.padded[1];
-    if ys.is_empty() {
-        return;
-    }
-    // The furthest read: the last row's last pixel's last tap.
-    let last = row_start(ys.end - 1) + (ow - 1) * s + d.offsets.last().map_or(0, |&o| o as usize);
-    assert!(
-        last < image.len(),
-        "direct conv: the rows read past the image"
-    );
-    let per_row = ow.div_ceil(PIXELS);
-    let mut tiles = ys.flat_map(|y| {
-        (0..per_row).map(move |t| {
-            let (x0, x1) = (t * ow / per_row, (t + 1) * ow / per_row);
-            TileAt { y, x0, p: x1 - x0 }
-        })
-    });
-    let mut sums = [0.0f32; GROUP_TILES * PIXELS * BLOCK];
-    loop {
-        let mut group = [TileAt::default(); GROUP_TILES];
-        let mut count = 0;
-        for (slot, tile) in group.iter_mut().zip(tiles.by_ref()) {
-            *slot = tile;
-            count += 1;
+    let [sy, sx] = g.stride;
+    let pw = d.padded[1];
+    let len = pixels.len();
+    let tiles = len.div_ceil(tile_pixels(S::isa(s)));
+    let (size, longer) = (len / tiles, len % tiles);
+    let groups = tiles.div_ceil(GROUP_TILES);
+    let (per_group, more) = (tiles / groups, tiles % groups);
+    let mut sums: [Sums<S>; GROUP_TILES] = [[[s.zero(); 2]; MAX_PIXELS]; GROUP_TILES];
+    let mut tile = 0;
+    let mut first = pixels.start;
+    // The row and column of pixel `first`, stepped along (no division per
+    // pixel: the shallowest layers have only a few multiply-adds a pixel).
+    let (mut y, mut x) = (first / ow, first % ow);
+    for group in 0..groups {
+        let count = per_group + usize::from(group < more);
+        // Per tile: where each pixel's window starts, and the tile's first
+        // pixel, its row and column, and its size.
+        let mut starts = [[0usize; MAX_PIXELS]; GROUP_TILES];
+        let mut at = [(0usize, 0usize, 0usize, 0usize); GROUP_TILES];
+        let mut next = first;
+        for (st, at) in starts.iter_mut().zip(&mut at).take(count) {
+            let p = size + usize::from(tile < longer);
+            *at = (next, y, x, p);
+            for st in &mut st[..p] {
+                *st = y * sy * pw + x * sx;
+                x += 1;
+                if x == ow {
+                    (x, y) = (0, y + 1);
+                }
+            }
+            next += p;
+            tile += 1;
         }
-        if count == 0 {
-            break;
-        }
-        let group = &group[..count];
-        for (k0, kc) in crate::kernels::gemm::k_blocks_of(k, K_BLOCK) {
+        for (k0, kc) in k_blocks_of(k, K_BLOCK) {
             let offsets = &d.offsets[k0..k0 + kc];
-            let w = &weights[k0 * BLOCK..(k0 + kc) * BLOCK];
-            for (t, tile) in group.iter().enumerate() {
-                let src = image[row_start(tile.y) + tile.x0 * s..].as_ptr();
-                let sums = &mut sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
+            let w = &weights[k0 * d.block..(k0 + kc) * d.block];
+            for (sums, (start, &(_, _, x, p))) in
+                sums.iter_mut().zip(starts.iter().zip(&at)).take(count)
+            {
                 let first = k0 == 0;
+                let image = image.as_ptr();
+                // A tile inside one row at stride 1 or 2 reads from one
+                // pointer at fixed distances; others from one per pixel.
+                let step = if x + p <= ow { sx } else { 0 };
                 macro_rules! run {
                     ($($p:literal)*) => {
-                        match (tile.p, s) {
+                        match (p, step) {
                             $(
-                                ($p, 1) => sum::<$p, 1>(offsets, w, src, sums, first),
-                                ($p, 2) => sum::<$p, 2>(offsets, w, src, sums, first),
+                                ($p, 1) => {
+                                    // SAFETY: the reads are the caller's to
+                                    // vouch for (see `task`).
+                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 1>(s, offsets, w, image.wrapping_add(start[0]), sums, first) });
+                                    sums[..$p].copy_from_slice(&acc);
+                                }
+                                ($p, 2) => {
+                                    // SAFETY: as above.
+                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 2>(s, offsets, w, image.wrapping_add(start[0]), sums, first) });
+                                    sums[..$p].copy_from_slice(&acc);
+                                }
+                                ($p, _) => {
+                                    // SAFETY: as above.
+                                    let acc = s.isolate(#[inline(always)] || unsafe { sum::<S, $p>(s, offsets, w, image, start, sums, first) });
+                                    sums[..$p].copy_from_slice(&acc);
+                                }
                             )*
-                            _ => unreachable!("tiles have 1 to 12 pixels, strides 1 or 2"),
+                            _ => unreachable!("tiles have 1 to 12 pixels"),
                         }
                     };
                 }
-                // SAFETY: every read is at `src + offset + j * s` for an
-                // offset of the table and a pixel of the rows, at most
-                // `last` (asserted).
-                unsafe { run!(1 2 3 4 5 6 7 8 9 10 11 12) };
+                run!(1 2 3 4 5 6 7 8 9 10 11 12);
             }
         }
-        for (t, tile) in group.iter().enumerate() {
-            let sums = &sums[t * PIXELS * BLOCK..(t + 1) * PIXELS * BLOCK];
-            // SAFETY: AVX-512F is present; the tile is in this task's rows.
-            unsafe { finish(g, sums, block, tile.y, tile.x0, tile.p, dest, residual, ep) };
+        for (sums, &(p0, y, x, p)) in sums.iter().zip(&at).take(count) {
+            let tile = Tile {
+                pixels: p0..p0 + p,
+                corner: (y, x),
+                end: pixels.end,
+            };
+            // SAFETY: the tile's pixels are this task's.
+            unsafe { finish(s, g, d, sums, block, &tile, dest, residual, ep) };
         }
+        first = next;
     }
 }
 
-/// Each output channel's `p` pixels of a tile: one gather from the sums,
-/// the epilogue, one masked store into its row.
+/// The sums of `P` pixels (their inputs at `image + starts[p] + offset`)
+/// for a block's two vectors of channels over the rows of `offsets`
+/// (weights `[k][2 vectors]`), from `sums` (or from zero when `first`).
+/// (Its own function, returning the sums by value, so that they stay in
+/// registers.)
 ///
 /// # Safety
-/// AVX-512F must be present; the tile's part of `dest` must be this
-/// caller's alone.
-#[target_feature(enable = "avx512f")]
+/// `image + starts[p] + offsets[kk]` must be readable for every `p < P` and
+/// `kk`.
+#[inline(always)]
+unsafe fn sum<S: Simd, const P: usize>(
+    s: S,
+    offsets: &[u32],
+    weights: &[f32],
+    image: *const f32,
+    starts: &[usize; MAX_PIXELS],
+    sums: &Sums<S>,
+    first: bool,
+) -> [[S::F; 2]; P] {
+    let lanes = S::LANES;
+    assert!(weights.len() >= offsets.len() * 2 * lanes && P <= MAX_PIXELS);
+    let mut acc = [[s.zero(); 2]; P];
+    if !first {
+        acc.copy_from_slice(&sums[..P]);
+    }
+    let src: [*const f32; P] = std::array::from_fn(|p| image.wrapping_add(starts[p]));
+    // Plain pointers to the end: the sums stay in registers.
+    let (mut op, mut wp) = (offsets.as_ptr(), weights.as_ptr());
+    let end = offsets.as_ptr_range().end;
+    while op < end {
+        // SAFETY: `op` and `wp` walk the offsets and their rows of
+        // weights (asserted); the broadcasts are in bounds (contract).
+        unsafe {
+            let offset = *op as usize;
+            let w0 = s.load(wp);
+            let w1 = s.load(wp.add(lanes));
+            for (a, p) in acc.iter_mut().zip(&src) {
+                let x = s.splat(*p.add(offset));
+                a[0] = s.mul_add(x, w0, a[0]);
+                a[1] = s.mul_add(x, w1, a[1]);
+            }
+            op = op.add(1);
+            wp = wp.add(2 * lanes);
+        }
+    }
+    acc
+}
+
+/// [`sum`] for a tile inside one row: pixel `p`'s inputs at
+/// `src + p * STEP + offset`, one pointer at fixed distances.
+///
+/// # Safety
+/// `src + p * STEP + offsets[kk]` must be readable for every `p < P` and
+/// `kk`.
+#[inline(always)]
+unsafe fn sum_row<S: Simd, const P: usize, const STEP: usize>(
+    s: S,
+    offsets: &[u32],
+    weights: &[f32],
+    src: *const f32,
+    sums: &Sums<S>,
+    first: bool,
+) -> [[S::F; 2]; P] {
+    let lanes = S::LANES;
+    assert!(weights.len() >= offsets.len() * 2 * lanes && P <= MAX_PIXELS);
+    let mut acc = [[s.zero(); 2]; P];
+    if !first {
+        acc.copy_from_slice(&sums[..P]);
+    }
+    let (mut op, mut wp) = (offsets.as_ptr(), weights.as_ptr());
+    let end = offsets.as_ptr_range().end;
+    while op < end {
+        // SAFETY: as in `sum`.
+        unsafe {
+            let base = src.add(*op as usize);
+            let w0 = s.load(wp);
+            let w1 = s.load(wp.add(lanes));
+            for (p, a) in acc.iter_mut().enumerate() {
+                let x = s.splat(*base.add(p * STEP));
+                a[0] = s.mul_add(x, w0, a[0]);
+                a[1] = s.mul_add(x, w1, a[1]);
+            }
+            op = op.add(1);
+            wp = wp.add(2 * lanes);
+        }
+    }
+    acc
+}
+
+/// Where a tile's sums go.
+struct Tile {
+    /// Its pixels (row-major indices in the image's output).
+    pixels: Range<usize>,
+    /// Its first pixel's row and column.
+    corner: (usize, usize),
+    /// One past the task's last pixel.
+    end: usize,
+}
+
+/// One tile's sums through the epilogue into `dest`: a vector of pixels
+/// at a time, each half of the block turned from pixel by pixel into
+/// channel by channel (a transpose), then per channel the epilogue and one
+/// store from the vector's first pixel. The values past the tile belong to
+/// the task's next pixels, stored again later; near the end of the task
+/// (where a vector would reach past it) only the tile's own are stored.
+///
+/// # Safety
+/// The tile's pixels of `dest` are this caller's.
+#[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn finish(
+unsafe fn finish<S: Simd>(
+    s: S,
     g: &ConvGeometry,
-    sums: &[f32],
+    d: &DirectConv,
+    sums: &Sums<S>,
     block: usize,
-    y: usize,
-    x0: usize,
-    p: usize,
+    tile: &Tile,
     dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    use std::arch::x86_64::*;
-    assert!(sums.len() >= PIXELS * BLOCK && (1..=PIXELS).contains(&p));
+    let lanes = S::LANES;
     let n = g.output[0] * g.output[1];
-    let lanes = _mm512_setr_epi32(
-        0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 0, 0, 0, 0,
-    );
-    let mask: __mmask16 = ((1u32 << p) - 1) as __mmask16;
-    for m in 0..BLOCK.min(g.c_out - block * BLOCK) {
-        let channel = block * BLOCK + m;
-        let at = channel * n + y * g.output[1] + x0;
-        let to = dest.at(channel, y, x0);
-        // SAFETY: lanes in `mask` index sums of pixels `0..p` of channel
-        // `m` (asserted); `to..to + p` is this tile's part of `dest`.
-        unsafe {
-            let mut v = _mm512_mask_i32gather_ps::<4>(
-                _mm512_setzero_ps(),
-                mask,
-                lanes,
-                sums.as_ptr().add(m),
-            );
-            let scale = ep.scale.map_or(1.0, |s| s[channel]);
-            let shift = ep.shift.map_or(0.0, |s| s[channel]);
-            v = _mm512_fmadd_ps(v, _mm512_set1_ps(scale), _mm512_set1_ps(shift));
-            if let Some(r) = residual {
-                let row = &r[at..at + p];
-                v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(mask, row.as_ptr()));
+    let p = tile.pixels.len();
+    let (y, x) = tile.corner;
+    let (_, first, channels) = block_channels(g, d.block, block);
+    // A vector of pixels at a time (a tile has more pixels than a vector
+    // has lanes where vectors are narrow).
+    for j0 in (0..p).step_by(lanes) {
+        let start = tile.pixels.start + j0;
+        let stored = if start + lanes <= tile.end {
+            lanes
+        } else {
+            (p - j0).min(lanes)
+        };
+        for half in 0..channels.div_ceil(lanes) {
+            let mut rows = [s.zero(); 16];
+            for (r, sum) in rows.iter_mut().zip(&sums[j0..p.min(j0 + lanes)]) {
+                *r = sum[half];
             }
-            if ep.act != Act::None {
-                v = crate::kernels::simd::activate_avx512(v, ep.act);
+            let columns = s.transpose(&rows);
+            let count = (channels - half * lanes).min(lanes);
+            for (m, &column) in columns.iter().enumerate().take(count) {
+                let channel = first + half * lanes + m;
+                let scale = ep.scale.map_or(1.0, |s| s[channel]);
+                let shift = ep.shift.map_or(0.0, |s| s[channel]);
+                let mut v = s.mul_add(column, s.splat(scale), s.splat(shift));
+                if let Some(r) = residual {
+                    let from = channel * n + start;
+                    v = s.add(v, s.load_first(&r[from..from + stored]));
+                }
+                let v = activate(s, v, ep.act);
+                // SAFETY: the `stored` values from the vector's first pixel
+                // are this task's (the tile's own, or the task's next ones,
+                // stored again later).
+                let dst = unsafe { dest.out.slice(dest.at(channel, y, x) + j0, stored) };
+                s.store_first(dst, v);
             }
-            let dst = dest.out.slice(to, p);
-            _mm512_mask_storeu_ps(dst.as_mut_ptr(), mask, v);
-        }
-    }
-}
-
-/// Adds to one tile's sums (`sums[pixel * 32 + m]`, or from zero when
-/// `first`) the products of `P` pixels `S` apart in the padded image from
-/// `src` with 32 output channels' weights, over the rows of `offsets`.
-///
-/// # Safety
-/// AVX-512F must be present; `src + offsets[kk] + j * S` must be readable
-/// for every `kk` and `j < P`.
-#[target_feature(enable = "avx512f")]
-unsafe fn sum<const P: usize, const S: usize>(
-    offsets: &[u32],
-    weights: &[f32],
-    src: *const f32,
-    sums: &mut [f32],
-    first: bool,
-) {
-    use std::arch::x86_64::*;
-    let k = offsets.len();
-    assert!(weights.len() >= k * BLOCK && P <= PIXELS && sums.len() >= P * BLOCK);
-    let mut acc = [[_mm512_setzero_ps(); 2]; P];
-    if !first {
-        for (j, a) in acc.iter_mut().enumerate() {
-            // SAFETY: `sums` holds `P` pixels of 32 values (asserted).
-            unsafe {
-                a[0] = _mm512_loadu_ps(sums.as_ptr().add(j * BLOCK));
-                a[1] = _mm512_loadu_ps(sums.as_ptr().add(j * BLOCK + 16));
-            }
-        }
-    }
-    // One pass over offsets and weights together: the loop keeps no index
-    // to recompute bounds from.
-    for (&offset, w) in offsets.iter().zip(weights.chunks_exact(BLOCK)) {
-        // SAFETY: in bounds by the contract; `w` holds 32 values.
-        unsafe {
-            let base = src.add(offset as usize);
-            let w0 = _mm512_loadu_ps(w.as_ptr());
-            let w1 = _mm512_loadu_ps(w.as_ptr().add(16));
-            for (j, a) in acc.iter_mut().enumerate() {
-                let x = _mm512_set1_ps(*base.add(j * S));
-                a[0] = _mm512_fmadd_ps(x, w0, a[0]);
-                a[1] = _mm512_fmadd_ps(x, w1, a[1]);
-            }
-        }
-    }
-    for (j, a) in acc.iter().enumerate() {
-        // SAFETY: as above.
-        unsafe {
-            _mm512_storeu_ps(sums.as_mut_ptr().add(j * BLOCK), a[0]);
-            _mm512_storeu_ps(sums.as_mut_ptr().add(j * BLOCK + 16), a[1]);
         }
     }
 }
@@ -455,7 +559,7 @@ impl RowKernel for DirectConv {
     type Images<'a> = Images<'a>;
 
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        (isa == Isa::Avx512).then(|| DirectConv::new(g, weight))?
+        DirectConv::new(isa, g, weight)
     }
 
     fn conv2d(
@@ -482,9 +586,11 @@ impl RowKernel for DirectConv {
         dest: &OutRows,
         ep: &Epilogue,
     ) {
-        for block in 0..blocks(g) {
+        let ow = g.output[1];
+        for block in 0..blocks(g, self.block) {
+            let pixels = ys.start * ow..ys.end * ow;
             // SAFETY: the trait's contract.
-            unsafe { rows(g, self, images, b, block, ys.clone(), dest, None, ep) };
+            unsafe { task(g, self, images.image(b), block, pixels, dest, None, ep) };
         }
     }
 

@@ -1,8 +1,11 @@
-//! Convolution for AVX2 and FMA (any convolution that is not depthwise):
-//! tiles of `M` output channels by `V` vectors of 8 output pixels, each
-//! pixel vector read with one unaligned load straight from a zero-padded
-//! copy of the image, times each channel's broadcast weight. Nothing is
-//! packed per call and nothing is transposed.
+//! Convolution over flattened rows, written once over the vector width (any
+//! convolution that is not depthwise; the shallow ones, such as a
+//! network's first layer, are where it wins): tiles of `M` output channels
+//! by `V` vectors of output pixels, each pixel vector read with one
+//! unaligned load straight from a zero-padded copy of the image, times each
+//! channel's broadcast weight. Nothing is packed per call and nothing is
+//! transposed: where the GEMM and the direct kernel pay per tile for
+//! packing or storing sums, this one has only its loads.
 //!
 //! The copy makes every read contiguous. Its rows are as wide as the
 //! windows reach, and a stride `s` splits each row and column into `s`
@@ -29,16 +32,19 @@ use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::gemm::k_blocks_of;
 use crate::kernels::isa::Isa;
+use crate::kernels::simd::{Simd, activate, dispatch};
 use crate::pool;
 use crate::threads;
 
 /// Rows of the patch matrix summed per pass: the image values they read
 /// for one tile (a few KB) stay in L1 across the channel tiles.
 const K_BLOCK: usize = 256;
-/// Channel tiles one task sums together (its partial sums, at most 12 KB).
+/// Channel tiles one task sums together (their partial sums stay in L1).
 const CHUNK_TILES: usize = 32;
 /// Output pixels per task, about.
 const TASK_PIXELS: usize = 512;
+/// The most sums a tile keeps (`M * V`), over every instruction set.
+const MAX_SUMS: usize = 24;
 
 /// How the image is copied: the phase planes' size, and which phases.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,11 +105,25 @@ impl Layout {
     }
 }
 
-/// The tile shape for `channels` output channels a group: `M` channels
-/// (one that divides them where one can) by `V` vectors, at most 12 sums
-/// in registers beside the loaded pixels and a weight.
-fn tile_shape(channels: usize) -> (usize, usize) {
-    let m = if channels >= 6 { 6 } else { channels };
+/// The tile shape on `isa` for `channels` output channels a group: `M`
+/// channels by `V` vectors, as many sums as the vector registers hold
+/// beside the loaded pixels and a weight, with one to spare (without it
+/// LLVM spills a sum on every step): 24 of 32 registers, 12 of 16. With 32
+/// registers `M` is the one of 5 to 8 that leaves the fewest channels
+/// empty (the larger of equals).
+fn tile_shape(isa: Isa, channels: usize) -> (usize, usize) {
+    if matches!(isa, Isa::Avx512 | Isa::Neon) {
+        let m = if channels <= 8 {
+            channels
+        } else {
+            (5..=8)
+                .rev()
+                .min_by_key(|&m| channels.div_ceil(m) * m - channels)
+                .unwrap_or(8)
+        };
+        return (m, (24 / m).min(4));
+    }
+    let m = channels.min(6);
     let v = match m {
         1 => 8,
         2 => 6,
@@ -114,17 +134,22 @@ fn tile_shape(channels: usize) -> (usize, usize) {
     (m, v)
 }
 
-/// The weights of a convolution packed for [`conv2d`], and where each row
+/// The weights of a convolution packed for the kernel, and where each row
 /// of the patch matrix reads in the image's copy.
 #[derive(Clone, Debug)]
 pub struct FlatConv {
+    isa: Isa,
     /// `[group][tile][k][M]`, zero beyond each group's channels.
     weights: Vec<f32>,
-    /// Channels a tile (`M`) and vectors of 8 pixels a tile (`V`).
+    /// Channels a tile (`M`) and vectors of pixels a tile (`V`).
     m: usize,
     v: usize,
     /// Channel tiles per group.
     tiles: usize,
+    /// Whether vectors start at each row's start (else they run on across
+    /// the ends of rows): where the rows' vectors compute no more columns
+    /// than the copy's rows hold.
+    by_rows: bool,
     /// Per `k = (c, i, j)` of one group: where it reads for pixel 0,
     /// from the group's first channel.
     offsets: Vec<u32>,
@@ -132,10 +157,11 @@ pub struct FlatConv {
 }
 
 impl FlatConv {
-    /// Packs `weight` (`[C_OUT, C_IN/G, KH, KW]`) when the CPU has AVX2 and
-    /// FMA and the geometry suits the kernel (not depthwise, sizes that
-    /// fit its offsets).
-    pub fn new(g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+    /// Packs `weight` (`[C_OUT, C_IN/G, KH, KW]`) for `isa` (or the best
+    /// below it this CPU runs) when the geometry suits the kernel (not
+    /// depthwise, sizes that fit its offsets).
+    pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        let isa = isa.or_below();
         if !Self::suits(g) {
             return None;
         }
@@ -158,7 +184,7 @@ impl FlatConv {
             }
         }
         let og = g.c_out / g.groups;
-        let (m, v) = tile_shape(og);
+        let (m, v) = tile_shape(isa, og);
         let tiles = og.div_ceil(m);
         let k = g.patch_len();
         let mut weights = vec![0.0; g.groups * tiles * k * m];
@@ -173,20 +199,23 @@ impl FlatConv {
                 }
             }
         }
+        let lanes = isa.lanes();
+        let by_rows = g.output[1].div_ceil(lanes) * lanes <= layout.cols;
         Some(FlatConv {
+            isa,
             weights,
             m,
             v,
             tiles,
+            by_rows,
             offsets,
             layout,
         })
     }
 
-    /// Whether this CPU and `g` suit the kernel (sizes permitting).
-    pub fn suits(g: &ConvGeometry) -> bool {
-        Isa::Avx2.runs()
-            && !g.is_depthwise()
+    /// Whether `g` suits the kernel.
+    fn suits(g: &ConvGeometry) -> bool {
+        !g.is_depthwise()
             && g.groups > 0
             && g.c_in.is_multiple_of(g.groups)
             && g.c_out.is_multiple_of(g.groups)
@@ -200,7 +229,7 @@ impl FlatConv {
 
     /// Pixels a tile.
     fn width(&self) -> usize {
-        8 * self.v
+        self.isa.lanes() * self.v
     }
 
     /// Tasks of channels: chunks of tiles, per group.
@@ -208,16 +237,24 @@ impl FlatConv {
         self.tiles.div_ceil(CHUNK_TILES)
     }
 
-    /// Whether the input is read as it is, with no copy.
+    /// Whether the input is read as it is, with no copy: where no read
+    /// reaches past it.
     fn reads_input(&self, g: &ConvGeometry) -> bool {
-        self.layout.as_is && self.layout.end(g) >= self.width()
+        let lanes = self.isa.lanes();
+        let reach = if self.by_rows {
+            let max_offset = self.offsets.iter().max().map_or(0, |&o| o as usize);
+            (g.output[0] - 1) * self.layout.cols + g.output[1].div_ceil(lanes) * lanes + max_offset
+        } else {
+            0
+        };
+        self.layout.as_is && self.layout.end(g) >= self.width() && reach <= g.in_len()
     }
 }
 
 /// Values after the last image's copy that the last tile may read (for
 /// pixels that are not stored).
 fn slack(g: &ConvGeometry) -> usize {
-    64 + g.output[1]
+    128 + g.output[1]
 }
 
 /// The images as the kernel reads them: copies made once per call, or
@@ -240,18 +277,13 @@ impl Images<'_> {
     }
 
     /// Gives the copies' buffer back to the pool.
-    pub fn give(self) {
+    fn give(self) {
         pool::give(self.copies);
     }
 }
 
 /// `batch` images of `input` as the kernel reads them.
-pub(crate) fn images<'a>(
-    g: &ConvGeometry,
-    d: &FlatConv,
-    batch: usize,
-    input: &'a [f32],
-) -> Images<'a> {
+fn images<'a>(g: &ConvGeometry, d: &FlatConv, batch: usize, input: &'a [f32]) -> Images<'a> {
     let layout = &d.layout;
     if d.reads_input(g) {
         return Images {
@@ -264,7 +296,8 @@ pub(crate) fn images<'a>(
     let mut copies = pool::take(batch * image_len + slack(g));
     for b in 0..batch {
         let src = &input[b * g.in_len()..][..g.in_len()];
-        copy_image(g, layout, src, &mut copies[b * image_len..][..image_len]);
+        let copy = &mut copies[b * image_len..][..image_len];
+        dispatch!(d.isa, s => copy_image(s, g, layout, src, copy));
     }
     copies[batch * image_len..].fill(0.0);
     Images {
@@ -276,7 +309,8 @@ pub(crate) fn images<'a>(
 
 /// Writes every value of one image's copy: each phase plane of each
 /// channel, zero wherever it lies in the padding.
-fn copy_image(g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]) {
+#[inline(always)]
+fn copy_image<S: Simd>(s: S, g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]) {
     let [h, w] = g.input;
     let [sy, sx] = g.stride;
     let [top, left] = g.pad;
@@ -301,7 +335,7 @@ fn copy_image(g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]
             let first = lo * sx + px - left;
             match sx {
                 1 => row[lo..hi].copy_from_slice(&line[first..first + hi - lo]),
-                2 => every_second(&line[first..], &mut row[lo..hi]),
+                2 => every_second(s, &line[first..], &mut row[lo..hi]),
                 _ => {
                     for (v, d) in row[lo..hi].iter_mut().enumerate() {
                         *d = line[first + v * sx];
@@ -312,40 +346,25 @@ fn copy_image(g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]
     }
 }
 
-/// `dst[v] = src[2 * v]`: eight at a time from two vectors, the even
-/// values pulled out by a shuffle and a permute.
-pub(crate) fn every_second(src: &[f32], dst: &mut [f32]) {
+/// `dst[v] = src[2 * v]`: a vector at a time, the even lanes of two.
+#[inline(always)]
+fn every_second<S: Simd>(s: S, src: &[f32], dst: &mut [f32]) {
     let n = dst.len();
+    let lanes = S::LANES;
     assert!(
         n == 0 || src.len() > 2 * (n - 1),
         "every_second: src is too short"
     );
-    let mut done = 0;
-    if Isa::Avx2.runs() {
-        /// # Safety
-        /// AVX2 must be present; `src` holds `16 * chunks` values and `dst`
-        /// `8 * chunks`.
-        #[target_feature(enable = "avx2")]
-        unsafe fn chunks(src: &[f32], dst: &mut [f32], chunks: usize) {
-            for c in 0..chunks {
-                // SAFETY: chunk `c` is in both (contract).
-                unsafe {
-                    let a = _mm256_loadu_ps(src.as_ptr().add(16 * c));
-                    let b = _mm256_loadu_ps(src.as_ptr().add(16 * c + 8));
-                    // Per 128-bit half: a0 a2 b0 b2 | a4 a6 b4 b6.
-                    let t = _mm256_castps_pd(_mm256_shuffle_ps::<0b10_00_10_00>(a, b));
-                    let even = _mm256_castpd_ps(_mm256_permute4x64_pd::<0b11_01_10_00>(t));
-                    _mm256_storeu_ps(dst.as_mut_ptr().add(8 * c), even);
-                }
-            }
+    let whole = (src.len() / (2 * lanes)).min(n / lanes);
+    for c in 0..whole {
+        // SAFETY: chunk `c` is in both (`whole` chunks fit).
+        unsafe {
+            let a = s.load(src.as_ptr().add(2 * lanes * c));
+            let b = s.load(src.as_ptr().add(2 * lanes * c + lanes));
+            s.store(dst.as_mut_ptr().add(lanes * c), s.unzip(a, b).0);
         }
-        let whole = (src.len() / 16).min(n / 8);
-        // SAFETY: AVX2 is present (every ISA above the portable one has
-        // it); `whole` chunks fit in both slices.
-        unsafe { chunks(src, dst, whole) };
-        done = 8 * whole;
     }
-    for (v, d) in dst.iter_mut().enumerate().skip(done) {
+    for (v, d) in dst.iter_mut().enumerate().skip(lanes * whole) {
         *d = src[2 * v];
     }
 }
@@ -358,7 +377,7 @@ fn bands(g: &ConvGeometry, d: &FlatConv) -> (usize, usize) {
 }
 
 /// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
-pub fn conv2d(
+fn conv2d(
     g: &ConvGeometry,
     d: &FlatConv,
     batch: usize,
@@ -386,25 +405,6 @@ pub fn conv2d(
     images.give();
 }
 
-/// Every chunk of output channels of output rows `ys` of image `b`.
-///
-/// # Safety
-/// As for [`rows`].
-pub(crate) unsafe fn all_rows(
-    g: &ConvGeometry,
-    d: &FlatConv,
-    images: &Images,
-    b: usize,
-    ys: std::ops::Range<usize>,
-    dest: &OutRows,
-    ep: &Epilogue,
-) {
-    for chunk in 0..g.groups * d.chunks_per_group() {
-        // SAFETY: as for this function.
-        unsafe { rows(g, d, images, b, ys.clone(), chunk, dest, None, ep) };
-    }
-}
-
 /// Output rows `ys` of image `b`, chunk `chunk` of channel tiles, into
 /// `dest`; `residual` (if any) is laid out like one image's whole output.
 ///
@@ -412,12 +412,12 @@ pub(crate) unsafe fn all_rows(
 /// `d` must have been made for `g` and `images` by [`images`] with `d`;
 /// the rows' part of `dest` must be this caller's alone.
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn rows(
+unsafe fn rows(
     g: &ConvGeometry,
     d: &FlatConv,
     images: &Images,
     b: usize,
-    ys: std::ops::Range<usize>,
+    ys: Range<usize>,
     chunk: usize,
     dest: &OutRows,
     residual: Option<&[f32]>,
@@ -437,19 +437,20 @@ pub(crate) unsafe fn rows(
         residual,
         ep,
     };
-    // SAFETY: AVX2 and FMA were detected when `d` was made; the reads lie
-    // in the image's copy (`run` asserts it); the writes are the caller's.
-    unsafe {
-        match (d.m, d.v) {
-            (1, 8) => task.run::<1, 8>(),
-            (2, 6) => task.run::<2, 6>(),
-            (3, 4) => task.run::<3, 4>(),
-            (4, 3) => task.run::<4, 3>(),
-            (5, 2) => task.run::<5, 2>(),
-            (6, 2) => task.run::<6, 2>(),
-            _ => unreachable!("tile shapes come from tile_shape"),
-        }
+    macro_rules! shapes {
+        ($s:ident; $(($m:literal, $v:literal))*) => {
+            match (d.m, d.v) {
+                $(($m, $v) => task.run::<_, $m, $v>($s),)*
+                _ => unreachable!("tile shapes come from tile_shape"),
+            }
+        };
     }
+    // SAFETY: the reads lie in the image's copy (`run` asserts it); the
+    // writes are the caller's.
+    dispatch!(d.isa, s => unsafe {
+        shapes!(s; (1, 8) (2, 6) (3, 4) (4, 3) (5, 2) (6, 2)
+            (1, 4) (2, 4) (4, 4) (5, 4) (6, 4) (7, 3) (8, 3))
+    });
 }
 
 /// One task: some rows of one image, some channel tiles of one group.
@@ -458,86 +459,167 @@ struct Task<'a> {
     d: &'a FlatConv,
     image: &'a [f32],
     group: usize,
-    tiles: std::ops::Range<usize>,
-    ys: std::ops::Range<usize>,
+    tiles: Range<usize>,
+    ys: Range<usize>,
     dest: &'a OutRows,
     residual: Option<&'a [f32]>,
     ep: &'a Epilogue<'a>,
 }
 
-use std::arch::x86_64::*;
-
 impl Task<'_> {
-    /// Every tile of the task's pixels, `8 * V` at a time, each over every
-    /// channel tile, block of `k` by block.
+    /// Every tile of the task's pixels, `V` vectors at a time, each over
+    /// every channel tile, block of `k` by block.
     ///
     /// # Safety
-    /// AVX2 and FMA must be present; as for [`rows`].
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn run<const M: usize, const V: usize>(&self) {
+    /// As for [`rows`].
+    #[inline(always)]
+    unsafe fn run<S: Simd, const M: usize, const V: usize>(&self, s: S) {
         let (g, d) = (self.g, self.d);
-        let width = 8 * V;
-        let k = d.offsets.len();
+        let lanes = S::LANES;
+        let width = lanes * V;
         let cols = d.layout.cols;
         let ow = g.output[1];
         if self.ys.is_empty() || self.tiles.is_empty() {
             return;
         }
+        assert!(M * V <= MAX_SUMS && d.isa == s.isa() && self.tiles.len() <= CHUNK_TILES);
         let cg = g.c_in / g.groups;
         let group_start = self.group * cg * d.layout.phases.len() * d.layout.plane();
         let image = &self.image[group_start..];
+        let max_offset = d.offsets.iter().max().map_or(0, |&o| o as usize);
+        // Partial sums kept between blocks of `k` only where there are
+        // several (the shallow layers, with one, keep none).
+        let blocks = d.offsets.len().div_ceil(K_BLOCK).max(1);
+        // (Left uninitialised, unlike an array of zeros, which would cost
+        // the shallow layers a clear of up to 48 KB a task; each slot is
+        // written in a block before it is read in the next.)
+        let mut kept = std::mem::MaybeUninit::<[[[S::F; V]; M]; CHUNK_TILES]>::uninit();
+        let kept = kept.as_mut_ptr().cast::<[[S::F; V]; M]>();
+        if d.by_rows {
+            // Each row's pixels in vectors from its start, the last one
+            // partly filled.
+            let per_row = ow.div_ceil(lanes);
+            let total = self.ys.len() * per_row;
+            let furthest = (self.ys.end - 1) * cols + per_row * lanes;
+            assert!(
+                furthest + max_offset <= image.len(),
+                "flat conv: the tiles read past the image"
+            );
+            for t0 in (0..total).step_by(V) {
+                let mut starts = [0usize; V];
+                let mut plan = [Placement::default(); V];
+                for (v, (start, place)) in starts.iter_mut().zip(&mut plan).enumerate() {
+                    // Past the task's last vector: its reads again, unstored.
+                    let i = (t0 + v).min(total - 1);
+                    let (y, x) = (self.ys.start + i / per_row, i % per_row * lanes);
+                    *start = y * cols + x;
+                    if t0 + v < total {
+                        place.count = lanes.min(ow - x);
+                        place.in_order = true;
+                        (place.y, place.x) = (y, x);
+                        place.whole = place.count == lanes;
+                    }
+                }
+                // SAFETY: every read is at `image + start + offset + lane`,
+                // below `furthest + max_offset` (asserted).
+                unsafe { self.tile::<S, M, V>(s, image, &starts, &plan, blocks, kept) };
+            }
+            return;
+        }
         // The task's pixels, and the last start a tile may have: its reads
         // then end where the last output pixel's do.
         let (lo, hi) = (self.ys.start * cols, (self.ys.end - 1) * cols + ow);
         let last_start = d.layout.end(g).saturating_sub(width);
         let furthest = (hi - 1).min(last_start) + width;
-        let reach = d.offsets.iter().max().map_or(0, |&o| o as usize) + furthest;
         assert!(
-            reach <= image.len(),
+            furthest + max_offset <= image.len(),
             "flat conv: the tiles read past the image"
         );
-        let mut sums = [[[_mm256_setzero_ps(); V]; M]; CHUNK_TILES];
         let mut done = lo;
         while done < hi {
             let q0 = done.min(last_start);
             let store = done..(q0 + width).min(hi);
+            let mut starts = [0usize; V];
+            let mut plan = [Placement::default(); V];
+            for (v, (start, place)) in starts.iter_mut().zip(&mut plan).enumerate() {
+                *start = q0 + lanes * v;
+                *place = self.place(*start, lanes, &store);
+            }
             // SAFETY: every read is at `image + offset + q` for an offset of
             // the table and `q < q0 + width <= furthest` (asserted).
-            let src = unsafe { image.as_ptr().add(q0) };
-            let plan: [Placement; V] = std::array::from_fn(|v| self.place(q0 + 8 * v, &store));
-            let blocks = k.div_ceil(K_BLOCK).max(1);
-            for (bi, (k0, kc)) in k_blocks_of(k, K_BLOCK).enumerate() {
-                let offsets = &d.offsets[k0..k0 + kc];
-                for (slot, t) in self.tiles.clone().enumerate() {
-                    let at = ((self.group * d.tiles + t) * k + k0) * M;
-                    let w = &d.weights[at..at + kc * M];
-                    // SAFETY: as above.
-                    unsafe { sum::<M, V>(offsets, w, src, &mut sums[slot], bi == 0) };
-                    if bi + 1 == blocks {
-                        // SAFETY: the stored pixels are the task's own.
-                        unsafe { self.finish::<M, V>(&sums[slot], t, &plan) };
-                    }
-                }
-            }
+            unsafe { self.tile::<S, M, V>(s, image, &starts, &plan, blocks, kept) };
             done = store.end;
         }
     }
 
-    /// Where the lanes of the vector of pixels from `qv` go, of those in
-    /// `store`: the pixels a vector stores are consecutive in the output
-    /// even where they cross the end of a row (the columns between are not
-    /// stored), so they are moved together and stored as one vector. The
-    /// values it writes past its own pixels belong to the task's next
-    /// pixels, stored later; only at the end of the task's rows are its
-    /// values stored one by one.
-    fn place(&self, qv: usize, store: &std::ops::Range<usize>) -> Placement {
+    /// The vectors of pixels from `starts` of every channel tile of the
+    /// task, summed over `k` and stored as `plan` places them.
+    ///
+    /// # Safety
+    /// `image + start + offset + lane` must be readable for every start,
+    /// offset and lane; the placed pixels are the task's own; `kept` must
+    /// hold a slot for each of the task's channel tiles.
+    #[inline(always)]
+    unsafe fn tile<S: Simd, const M: usize, const V: usize>(
+        &self,
+        s: S,
+        image: &[f32],
+        starts: &[usize; V],
+        plan: &[Placement; V],
+        blocks: usize,
+        kept: *mut [[S::F; V]; M],
+    ) {
+        let d = self.d;
+        let k = d.offsets.len();
+        let src: [*const f32; V] = std::array::from_fn(|v| image.as_ptr().wrapping_add(starts[v]));
+        for (bi, (k0, kc)) in k_blocks_of(k, K_BLOCK).enumerate() {
+            let offsets = &d.offsets[k0..k0 + kc];
+            for (slot, t) in self.tiles.clone().enumerate() {
+                let at = ((self.group * d.tiles + t) * k + k0) * M;
+                let w = &d.weights[at..at + kc * M];
+                // SAFETY: the slot was written in the previous block.
+                let from = (bi > 0).then(|| unsafe { &*kept.add(slot) });
+                // SAFETY: the contract.
+                let acc = s.isolate(
+                    #[inline(always)]
+                    || unsafe { sum::<S, M, V>(s, offsets, w, &src, from) },
+                );
+                if bi + 1 == blocks {
+                    // SAFETY: the stored pixels are the task's own.
+                    unsafe { self.finish::<S, M, V>(s, &acc, t, plan) };
+                } else {
+                    // SAFETY: a slot of `kept` (contract).
+                    unsafe { kept.add(slot).write(acc) };
+                }
+            }
+        }
+    }
+
+    /// Where the `lanes` lanes of the vector of pixels from `qv` go, of
+    /// those in `store`: the pixels a vector stores are consecutive in the
+    /// output even where they cross the end of a row (the columns between
+    /// are not stored), so they are gathered together and stored as one
+    /// vector. The values it writes past its own pixels belong to the
+    /// task's next pixels, stored later; only at the end of the task's
+    /// rows are just its own values stored.
+    fn place(&self, qv: usize, lanes: usize, store: &Range<usize>) -> Placement {
         let cols = self.d.layout.cols;
         let ow = self.g.output[1];
         let (mut y, mut x) = (qv / cols, qv % cols);
-        let (mut mask, mut at) = (0usize, None);
-        for l in 0..8 {
+        let mut p = Placement::default();
+        if x + lanes <= ow && store.contains(&qv) && qv + lanes <= store.end {
+            // The common case: every lane a pixel of one row.
+            p.count = lanes;
+            p.in_order = true;
+            (p.y, p.x) = (y, x);
+            p.whole = true;
+            return p;
+        }
+        let mut at = None;
+        for l in 0..lanes {
             if store.contains(&(qv + l)) && x < ow {
-                mask |= 1 << l;
+                p.lanes[p.count] = l as i32;
+                p.count += 1;
                 at.get_or_insert((y, x));
             }
             x += 1;
@@ -546,169 +628,136 @@ impl Task<'_> {
             }
         }
         let (y, x) = at.unwrap_or((self.ys.start, 0));
-        Placement {
-            mask,
-            y,
-            x,
-            whole: (y - self.ys.start) * ow + x + 8 <= self.ys.len() * ow,
-        }
+        p.y = y;
+        p.x = x;
+        // Lanes `0..count` in order need no gathering.
+        p.in_order = p.lanes[..p.count]
+            .iter()
+            .enumerate()
+            .all(|(i, &l)| i as i32 == l);
+        p.whole = (y - self.ys.start) * ow + x + lanes <= self.ys.len() * ow;
+        p
     }
 
     /// `act(sum * scale + shift + residual)` of one tile's sums into their
     /// output rows, each vector as `plan` places it.
     ///
     /// # Safety
-    /// AVX2 and FMA must be present; the placed pixels are this task's.
-    #[target_feature(enable = "avx2,fma")]
-    unsafe fn finish<const M: usize, const V: usize>(
+    /// The placed pixels are this task's.
+    #[inline(always)]
+    unsafe fn finish<S: Simd, const M: usize, const V: usize>(
         &self,
-        acc: &[[__m256; V]; M],
+        s: S,
+        acc: &[[S::F; V]; M],
         tile: usize,
         plan: &[Placement; V],
     ) {
         let (g, ep, dest) = (self.g, self.ep, self.dest);
+        let lanes = S::LANES;
         let og = g.c_out / g.groups;
         let first = tile * M;
         let count = M.min(og - first);
         let [oh, ow] = g.output;
         for (v, place) in plan.iter().enumerate() {
-            if place.mask == 0 {
+            if place.count == 0 {
                 continue;
             }
             let (y, x) = (place.y, place.x);
-            // SAFETY: the table has 256 entries of 8 bytes.
-            let lanes = unsafe {
-                _mm256_cvtepu8_epi32(_mm_loadl_epi64(COMPACT[place.mask].as_ptr().cast()))
-            };
+            let stored = if place.whole { lanes } else { place.count };
             for (m, row) in acc.iter().enumerate().take(count) {
                 let channel = self.group * og + first + m;
                 let scale = ep.scale.map_or(1.0, |s| s[channel]);
                 let shift = ep.shift.map_or(0.0, |s| s[channel]);
-                let mut value =
-                    _mm256_fmadd_ps(row[v], _mm256_set1_ps(scale), _mm256_set1_ps(shift));
-                if place.mask != 0xff {
-                    value = _mm256_permutevar8x32_ps(value, lanes);
+                let mut value = s.mul_add(row[v], s.splat(scale), s.splat(shift));
+                if !place.in_order {
+                    let lanes = s.to_array(value);
+                    // SAFETY: the placement's lanes index `lanes`.
+                    value = unsafe { s.gather(lanes.as_ptr(), &place.lanes, place.count) };
                 }
-                let to = dest.at(channel, y, x);
                 let from = channel * oh * ow + y * ow + x;
-                if place.whole {
-                    if let Some(r) = self.residual {
-                        let r = &r[from..from + 8];
-                        // SAFETY: `r` holds 8 values.
-                        value = _mm256_add_ps(value, unsafe { _mm256_loadu_ps(r.as_ptr()) });
-                    }
-                    // SAFETY: the 8 values from `to` are this task's
-                    // (`whole`); those past the placed pixels are stored
-                    // again later.
-                    unsafe {
-                        let dst = dest.out.slice(to, 8);
-                        _mm256_storeu_ps(
-                            dst.as_mut_ptr(),
-                            crate::kernels::simd::activate_avx2(value, ep.act),
-                        );
-                    }
-                    continue;
+                if let Some(r) = self.residual {
+                    value = s.add(value, s.load_first(&r[from..from + stored]));
                 }
-                let mut values = [0.0f32; 8];
-                // SAFETY: `values` holds 8 values.
-                unsafe { _mm256_storeu_ps(values.as_mut_ptr(), value) };
-                // SAFETY: the placed values from `to` are this task's.
-                let dst = unsafe { dest.out.slice(to, place.mask.count_ones() as usize) };
-                for (l, (d, &v)) in dst.iter_mut().zip(&values).enumerate() {
-                    let v = match self.residual {
-                        Some(r) => v + r[from + l],
-                        None => v,
-                    };
-                    *d = ep.act.apply(v);
-                }
+                // SAFETY: the `stored` values from the first placed pixel
+                // are this task's (`whole`, or the placed ones); those past
+                // the placed pixels are stored again later.
+                let dst = unsafe { dest.out.slice(dest.at(channel, y, x), stored) };
+                s.store_first(dst, activate(s, value, ep.act));
             }
         }
     }
 }
 
 /// Where one vector of a tile's sums goes (see [`Task::place`]).
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Placement {
-    /// The lanes stored: pixels of the task inside the output's width.
-    mask: usize,
+    /// The lanes stored, in order: pixels of the task inside the output's
+    /// width.
+    lanes: [i32; 16],
+    count: usize,
+    /// Whether those are the first `count` lanes, so the vector is stored
+    /// as it is.
+    in_order: bool,
     /// The first stored pixel's row and column.
     y: usize,
     x: usize,
-    /// Whether a store of 8 values from there stays in the task's rows.
+    /// Whether a store of a whole vector from there stays in the task's
+    /// rows.
     whole: bool,
 }
 
-/// Per mask of 8 lanes, the lanes that are set, in order, as byte indices
-/// for a permute that moves them to the front.
-const COMPACT: [[u8; 8]; 256] = {
-    let mut table = [[0u8; 8]; 256];
-    let mut mask = 0;
-    while mask < 256 {
-        let (mut lane, mut next) = (0, 0);
-        while lane < 8 {
-            if mask & (1 << lane) != 0 {
-                table[mask][next] = lane as u8;
-                next += 1;
-            }
-            lane += 1;
-        }
-        mask += 1;
-    }
-    table
-};
-
-/// The sums of `M` output channels by `V` vectors of pixels from `src`
-/// over the rows of `offsets` (weights `[k][M]`), added to `sums` (or from
-/// zero when `first`) and stored there.
+/// The sums of `M` output channels by `V` vectors of pixels, vector `v`
+/// from `src[v]`, over the rows of `offsets` (weights `[k][M]`), added to
+/// `from` (or from zero). (Its own function, returning the sums by value, so
+/// that they stay in registers.)
 ///
 /// # Safety
-/// AVX2 and FMA must be present; `src + offsets[kk] + i` must be readable
-/// for every `kk` and `i < 8 * V`.
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-unsafe fn sum<const M: usize, const V: usize>(
+/// `src[v] + offsets[kk] + i` must be readable for every `v`, `kk` and
+/// `i < LANES`.
+#[inline(always)]
+unsafe fn sum<S: Simd, const M: usize, const V: usize>(
+    s: S,
     offsets: &[u32],
     weights: &[f32],
-    src: *const f32,
-    sums: &mut [[__m256; V]; M],
-    first: bool,
-) {
+    src: &[*const f32; V],
+    from: Option<&[[S::F; V]; M]>,
+) -> [[S::F; V]; M] {
     let k = offsets.len();
     assert!(weights.len() >= k * M);
-    let mut acc = [[_mm256_setzero_ps(); V]; M];
-    if !first {
-        acc = *sums;
+    let mut acc = [[s.zero(); V]; M];
+    if let Some(from) = from {
+        acc = *from;
     }
+    let src = *src;
     // Plain pointers and a counted loop: the sums stay in registers.
     let (mut op, mut wp) = (offsets.as_ptr(), weights.as_ptr());
     for _ in 0..k {
         // SAFETY: `op` and `wp` walk the `k` offsets and `k * M` weights;
         // the reads are in bounds by the contract.
         unsafe {
-            let base = src.add(*op as usize);
-            // (A loop, not `from_fn`: a closure is compiled without AVX2.)
-            let mut x = [_mm256_setzero_ps(); V];
-            for (v, x) in x.iter_mut().enumerate() {
-                *x = _mm256_loadu_ps(base.add(8 * v));
+            let offset = *op as usize;
+            let mut x = [s.zero(); V];
+            for v in 0..V {
+                x[v] = s.load(src[v].add(offset));
             }
             for (m, a) in acc.iter_mut().enumerate() {
-                let wm = _mm256_broadcast_ss(&*wp.add(m));
+                let wm = s.splat(*wp.add(m));
                 for (a, &x) in a.iter_mut().zip(&x) {
-                    *a = _mm256_fmadd_ps(wm, x, *a);
+                    *a = s.mul_add(wm, x, *a);
                 }
             }
             op = op.add(1);
             wp = wp.add(M);
         }
     }
-    *sums = acc;
+    acc
 }
 
 impl RowKernel for FlatConv {
     type Images<'a> = Images<'a>;
 
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        (isa == Isa::Avx2).then(|| FlatConv::new(g, weight))?
+        FlatConv::new(isa, g, weight)
     }
 
     fn conv2d(
@@ -735,8 +784,10 @@ impl RowKernel for FlatConv {
         dest: &OutRows,
         ep: &Epilogue,
     ) {
-        // SAFETY: the trait's contract.
-        unsafe { all_rows(g, self, images, b, ys, dest, ep) };
+        for chunk in 0..g.groups * self.chunks_per_group() {
+            // SAFETY: the trait's contract.
+            unsafe { rows(g, self, images, b, ys.clone(), chunk, dest, None, ep) };
+        }
     }
 
     fn give(images: Images) {

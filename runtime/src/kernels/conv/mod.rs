@@ -10,22 +10,14 @@
 
 pub mod choose;
 pub mod depthwise;
-#[cfg(target_arch = "x86_64")]
 pub mod direct;
-#[cfg(target_arch = "x86_64")]
-pub mod direct_avx2;
-#[cfg(target_arch = "x86_64")]
 pub mod flat;
 pub mod geometry;
 pub mod im2col;
 mod kernel;
-#[cfg(target_arch = "x86_64")]
-mod padded;
 pub mod patch;
 mod pooled;
 pub mod reference;
-#[cfg(target_arch = "x86_64")]
-pub mod shallow;
 pub mod winograd;
 
 #[cfg(test)]
@@ -35,17 +27,11 @@ pub use geometry::ConvGeometry;
 pub use reference::conv2d_reference;
 
 use depthwise::DepthwiseConv;
-#[cfg(target_arch = "x86_64")]
 use direct::DirectConv;
-#[cfg(target_arch = "x86_64")]
-use direct_avx2::DirectAvx2;
-#[cfg(target_arch = "x86_64")]
 use flat::FlatConv;
 use im2col::GemmConv;
 use kernel::Kernel;
 use patch::PatchConv;
-#[cfg(target_arch = "x86_64")]
-use shallow::ShallowConv;
 use winograd::Winograd;
 
 use super::epilogue::Epilogue;
@@ -60,14 +46,11 @@ pub enum ConvKernel {
     Gemm,
     /// One input channel per group ([`depthwise`]), any CPU.
     Depthwise,
-    /// Pixels broadcast into blocks of output channels: 32 with AVX-512
-    /// ([`direct`]), 16 with AVX2 ([`direct_avx2`]).
+    /// Pixels broadcast into blocks of two vectors of output channels
+    /// ([`direct`]), any CPU.
     Direct,
-    /// Sixteen columns a vector times broadcast weights, for AVX-512
-    /// ([`shallow`]).
-    Shallow,
-    /// Eight pixels a vector of flattened rows times broadcast weights,
-    /// for AVX2 ([`flat`]).
+    /// Vectors of pixels of flattened rows times broadcast weights
+    /// ([`flat`]), any CPU: shallow layers.
     Flat,
     /// Winograd's F(2x2, 3x3) for 3x3 kernels at stride 1 ([`winograd`]),
     /// any CPU.
@@ -79,11 +62,10 @@ pub enum ConvKernel {
 
 impl ConvKernel {
     /// Every kernel.
-    pub const ALL: [ConvKernel; 7] = [
+    pub const ALL: [ConvKernel; 6] = [
         ConvKernel::Gemm,
         ConvKernel::Depthwise,
         ConvKernel::Direct,
-        ConvKernel::Shallow,
         ConvKernel::Flat,
         ConvKernel::Winograd,
         ConvKernel::Patch,
@@ -95,13 +77,7 @@ impl ConvKernel {
 enum Packed {
     Gemm(GemmConv),
     Depthwise(DepthwiseConv),
-    #[cfg(target_arch = "x86_64")]
     Direct(DirectConv),
-    #[cfg(target_arch = "x86_64")]
-    DirectAvx2(DirectAvx2),
-    #[cfg(target_arch = "x86_64")]
-    Shallow(ShallowConv),
-    #[cfg(target_arch = "x86_64")]
     Flat(FlatConv),
     Winograd(Winograd),
     Patch(PatchConv),
@@ -114,13 +90,7 @@ macro_rules! each_kernel {
         match $packed {
             Packed::Gemm($k) => $body,
             Packed::Depthwise($k) => $body,
-            #[cfg(target_arch = "x86_64")]
             Packed::Direct($k) => $body,
-            #[cfg(target_arch = "x86_64")]
-            Packed::DirectAvx2($k) => $body,
-            #[cfg(target_arch = "x86_64")]
-            Packed::Shallow($k) => $body,
-            #[cfg(target_arch = "x86_64")]
             Packed::Flat($k) => $body,
             Packed::Winograd($k) => $body,
             Packed::Patch($k) => $body,
@@ -134,17 +104,8 @@ impl Packed {
         match kernel {
             ConvKernel::Gemm => GemmConv::pack(isa, g, w).map(Packed::Gemm),
             ConvKernel::Depthwise => DepthwiseConv::pack(isa, g, w).map(Packed::Depthwise),
-            #[cfg(target_arch = "x86_64")]
-            ConvKernel::Direct => DirectConv::pack(isa, g, w)
-                .map(Packed::Direct)
-                .or_else(|| DirectAvx2::pack(isa, g, w).map(Packed::DirectAvx2)),
-            #[cfg(target_arch = "x86_64")]
-            ConvKernel::Shallow => ShallowConv::pack(isa, g, w).map(Packed::Shallow),
-            #[cfg(target_arch = "x86_64")]
+            ConvKernel::Direct => DirectConv::pack(isa, g, w).map(Packed::Direct),
             ConvKernel::Flat => FlatConv::pack(isa, g, w).map(Packed::Flat),
-            // Written for AVX-512 or AVX2 alone.
-            #[cfg(not(target_arch = "x86_64"))]
-            ConvKernel::Direct | ConvKernel::Shallow | ConvKernel::Flat => None,
             ConvKernel::Winograd => Winograd::pack(isa, g, w).map(Packed::Winograd),
             ConvKernel::Patch => PatchConv::pack(isa, g, w).map(Packed::Patch),
         }
@@ -154,11 +115,7 @@ impl Packed {
         match self {
             Packed::Gemm(_) => ConvKernel::Gemm,
             Packed::Depthwise(_) => ConvKernel::Depthwise,
-            #[cfg(target_arch = "x86_64")]
-            Packed::Direct(_) | Packed::DirectAvx2(_) => ConvKernel::Direct,
-            #[cfg(target_arch = "x86_64")]
-            Packed::Shallow(_) => ConvKernel::Shallow,
-            #[cfg(target_arch = "x86_64")]
+            Packed::Direct(_) => ConvKernel::Direct,
             Packed::Flat(_) => ConvKernel::Flat,
             Packed::Winograd(_) => ConvKernel::Winograd,
             Packed::Patch(_) => ConvKernel::Patch,

@@ -37,7 +37,7 @@ const MR: usize = 4;
 const TASK_ROWS: usize = 16;
 
 /// The weights of a convolution the kernel takes, packed per tile of
-/// [`MR`] output channels: `[tile][patch value][MR]`, zero beyond `C_OUT`.
+/// four output channels: `[tile][patch value][MR]`, zero beyond `C_OUT`.
 #[derive(Clone, Debug)]
 pub struct PatchConv {
     isa: Isa,

@@ -109,9 +109,10 @@ pub(super) fn geo(
 }
 
 #[test]
-fn shallow_kernel_matches_reference() {
-    // Widths 1 to 70: 1 to 4 vectors a tile, and a second tile; 1 to
-    // 17 channels: groups of 1 to 8 (17 = 6 + 6 + 5); strides 1 and 2.
+fn flat_kernel_matches_reference() {
+    // Widths 1 to 70: 1 to 8 vectors a tile, and a second tile; 1 to
+    // 17 channels: tiles of 1 to 8 channels (17 = 6 + 6 + 5); strides 1
+    // and 2.
     for width in 1..=70 {
         for stride in [1, 2] {
             let c_out = 1 + width % 17;
@@ -121,6 +122,15 @@ fn shallow_kernel_matches_reference() {
                 true,
             );
         }
+    }
+    // Unpadded at stride 1, read in place: rows whose vectors end with the
+    // row (16 columns) or past it (15, 13), the copy's rows two wider.
+    for width in [15, 17, 18] {
+        let _ = check(
+            geo(3, 10, [9, width], [3, 3], [1, 1], [0, 0], [1, 1], 1),
+            2,
+            true,
+        );
     }
     // The first layers of the fixture models, dilation, and padding
     // wider than the kernel.
@@ -149,14 +159,13 @@ fn shallow_kernel_matches_reference() {
 #[test]
 fn direct_kernel_matches_reference() {
     let check = |g: ConvGeometry, batch: usize, bias: bool| {
-        if Isa::Avx512.runs() {
-            let w = values(g.c_out * g.patch_len(), 1);
-            let packed = PackedConv::with_kernel(Isa::Avx512, &g, &w, ConvKernel::Direct);
-            assert!(packed.is_some(), "{g:?}");
+        let ran = check(g, batch, bias);
+        for &isa in Isa::available() {
+            assert!(ran.contains(&(isa, ConvKernel::Direct)), "{isa:?} {g:?}");
         }
-        let _ = check(g, batch, bias);
     };
-    // Widths 1 to 25: tiles of every size from 1 to 12 pixels.
+    // Widths 1 to 25: tiles of every size from 1 to 12 pixels, across the
+    // ends of rows.
     for width in 1..=25 {
         check(
             geo(5, 32, [3, width], [3, 3], [1, 1], [1, 1], [1, 1], 1),
@@ -208,6 +217,17 @@ fn direct_kernel_matches_reference() {
         geo(4, 48, [9, 7], [3, 3], [1, 1], [1, 1], [1, 1], 1),
         1,
         true,
+    );
+    // Groups, each reading its own input channels; a stride of 3.
+    check(
+        geo(6, 32, [10, 9], [3, 3], [1, 1], [1, 1], [1, 1], 2),
+        2,
+        true,
+    );
+    check(
+        geo(4, 16, [13, 11], [3, 2], [3, 3], [1, 0], [1, 1], 1),
+        1,
+        false,
     );
 }
 

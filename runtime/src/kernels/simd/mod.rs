@@ -27,8 +27,6 @@ pub use neon::Neon;
 pub use portable::Portable;
 #[cfg(target_arch = "x86_64")]
 pub use x86::{Avx2, Avx512};
-#[cfg(target_arch = "x86_64")]
-pub(crate) use x86::{activate_avx2, activate_avx512};
 
 use super::epilogue::Act;
 use super::isa::Isa;
@@ -47,6 +45,12 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// target features. `f` and what it calls must be `#[inline(always)]`
     /// to be compiled with them.
     fn vectorize<R>(self, f: impl FnOnce() -> R) -> R;
+    /// As [`Simd::vectorize`], in a function of its own that is never
+    /// inlined: for a hot loop, so that its registers are allocated for
+    /// it alone (inlined into a large kernel, LLVM may keep a value of
+    /// the kernel's in a register the loop needs, and spill an
+    /// accumulator on every iteration instead).
+    fn isolate<R>(self, f: impl FnOnce() -> R) -> R;
 
     fn splat(self, x: f32) -> Self::F;
     #[inline(always)]
@@ -139,6 +143,28 @@ pub trait Simd: Copy + Send + Sync + 'static {
         unsafe { self.store(buf.as_mut_ptr(), v) };
         let n = d.len().min(Self::LANES);
         d[..n].copy_from_slice(&buf[..n]);
+    }
+    /// The transpose of the square block `rows[..LANES]`: lane `j` of the
+    /// result's vector `c` is lane `c` of `rows[j]` (the arrays are as long
+    /// as the widest vector has lanes; the rest of the result is zero).
+    #[inline(always)]
+    fn transpose(self, rows: &[Self::F; 16]) -> [Self::F; 16] {
+        let n = Self::LANES;
+        let mut buf = [0.0f32; 256];
+        for (j, &r) in rows.iter().enumerate().take(n) {
+            // SAFETY: row `j` of `buf` holds 16 >= LANES values.
+            unsafe { self.store(buf.as_mut_ptr().add(16 * j), r) };
+        }
+        let mut out = [self.zero(); 16];
+        let mut column = [0.0f32; 16];
+        for (c, o) in out.iter_mut().enumerate().take(n) {
+            for (j, v) in column.iter_mut().enumerate().take(n) {
+                *v = buf[16 * j + c];
+            }
+            // SAFETY: `column` holds 16 >= LANES values.
+            *o = unsafe { self.load(column.as_ptr()) };
+        }
+        out
     }
     /// The lanes as an array (`LANES` values, the rest zero).
     #[inline(always)]
@@ -352,6 +378,15 @@ mod tests {
                 &|l| if l < valid { a[idx[l] as usize] } else { 0.0 },
                 "gather",
             );
+        }
+        let rows: [S::F; 16] = std::array::from_fn(|j| {
+            let row: Vec<f32> = (0..16).map(|c| (16 * j + c) as f32).collect();
+            // SAFETY: `row` holds 16 >= LANES values.
+            unsafe { s.load(row.as_ptr()) }
+        });
+        let columns = s.transpose(&rows);
+        for (c, &column) in columns.iter().enumerate().take(n) {
+            same(s.to_array(column), &|j| (16 * j + c) as f32, "transpose");
         }
         for len in 0..=n {
             let v = s.load_first(&a[..len]);

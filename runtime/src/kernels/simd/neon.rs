@@ -36,6 +36,35 @@ impl Simd for Neon {
         unsafe { run(f) }
     }
     #[inline(always)]
+    fn isolate<R>(self, f: impl FnOnce() -> R) -> R {
+        // Not compiled for the instruction set itself, so that the
+        // function `vectorize` makes cannot be inlined into it, nor it into
+        // its caller.
+        #[inline(never)]
+        fn run<S: Simd, R>(s: S, f: impl FnOnce() -> R) -> R {
+            s.vectorize(f)
+        }
+        run(self, f)
+    }
+    #[inline(always)]
+    fn transpose(self, rows: &[float32x4_t; 16]) -> [float32x4_t; 16] {
+        let mut out = [self.zero(); 16];
+        unsafe {
+            // Pairs of rows interleaved, then their 64-bit halves.
+            let t0 = vtrn1q_f32(rows[0], rows[1]);
+            let t1 = vtrn2q_f32(rows[0], rows[1]);
+            let t2 = vtrn1q_f32(rows[2], rows[3]);
+            let t3 = vtrn2q_f32(rows[2], rows[3]);
+            let d = vreinterpretq_f64_f32;
+            let f = vreinterpretq_f32_f64;
+            out[0] = f(vtrn1q_f64(d(t0), d(t2)));
+            out[1] = f(vtrn1q_f64(d(t1), d(t3)));
+            out[2] = f(vtrn2q_f64(d(t0), d(t2)));
+            out[3] = f(vtrn2q_f64(d(t1), d(t3)));
+        }
+        out
+    }
+    #[inline(always)]
     fn splat(self, x: f32) -> float32x4_t {
         unsafe { vdupq_n_f32(x) }
     }

@@ -28,6 +28,14 @@ impl Simd for Portable {
         f()
     }
     #[inline(always)]
+    fn isolate<R>(self, f: impl FnOnce() -> R) -> R {
+        #[inline(never)]
+        fn run<R>(f: impl FnOnce() -> R) -> R {
+            f()
+        }
+        run(f)
+    }
+    #[inline(always)]
     fn splat(self, x: f32) -> [f32; 4] {
         [x; 4]
     }

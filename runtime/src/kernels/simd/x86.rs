@@ -14,16 +14,6 @@ impl Avx2 {
     pub fn new() -> Option<Self> {
         Isa::Avx2.runs().then_some(Avx2(()))
     }
-
-    /// The token, unchecked: for code compiled with AVX2 already enabled
-    /// (a `#[target_feature]` function), where it was proven.
-    ///
-    /// # Safety
-    /// The CPU must have AVX2 and FMA.
-    #[inline(always)]
-    pub(crate) unsafe fn assume() -> Self {
-        Avx2(())
-    }
 }
 
 /// AVX-512F (with AVX2 and FMA): made only where the CPU has them.
@@ -34,16 +24,6 @@ impl Avx512 {
     #[inline(always)]
     pub fn new() -> Option<Self> {
         Isa::Avx512.runs().then_some(Avx512(()))
-    }
-
-    /// The token, unchecked: for code compiled with AVX-512F already
-    /// enabled (a `#[target_feature]` function), where it was proven.
-    ///
-    /// # Safety
-    /// The CPU must have AVX-512F, AVX2 and FMA.
-    #[inline(always)]
-    pub(crate) unsafe fn assume() -> Self {
-        Avx512(())
     }
 }
 
@@ -66,6 +46,26 @@ impl Simd for Avx2 {
         }
         // SAFETY: the token proves AVX2 and FMA.
         unsafe { run(f) }
+    }
+    #[inline(always)]
+    fn isolate<R>(self, f: impl FnOnce() -> R) -> R {
+        // Not compiled for the instruction set itself, so that the
+        // function `vectorize` makes cannot be inlined into it, nor it into
+        // its caller.
+        #[inline(never)]
+        fn run<S: Simd, R>(s: S, f: impl FnOnce() -> R) -> R {
+            s.vectorize(f)
+        }
+        run(self, f)
+    }
+    #[inline(always)]
+    fn transpose(self, rows: &[__m256; 16]) -> [__m256; 16] {
+        let r: [__m256; 8] = std::array::from_fn(|j| rows[j]);
+        // SAFETY: the token proves AVX2.
+        let t = unsafe { super::transpose::transpose_8x8(r) };
+        let mut out = [self.zero(); 16];
+        out[..8].copy_from_slice(&t);
+        out
     }
     #[inline(always)]
     fn splat(self, x: f32) -> __m256 {
@@ -187,6 +187,35 @@ impl Simd for Avx512 {
         unsafe { run(f) }
     }
     #[inline(always)]
+    fn isolate<R>(self, f: impl FnOnce() -> R) -> R {
+        // Not compiled for the instruction set itself, so that the
+        // function `vectorize` makes cannot be inlined into it, nor it into
+        // its caller.
+        #[inline(never)]
+        fn run<S: Simd, R>(s: S, f: impl FnOnce() -> R) -> R {
+            s.vectorize(f)
+        }
+        run(self, f)
+    }
+    #[inline(always)]
+    fn transpose(self, rows: &[__m512; 16]) -> [__m512; 16] {
+        let mut buf = [0.0f32; 256];
+        let mut out = [self.zero(); 16];
+        unsafe {
+            for (j, &r) in rows.iter().enumerate() {
+                _mm512_storeu_ps(buf.as_mut_ptr().add(16 * j), r);
+            }
+            // Column `c` is lanes `c, c + 16, ...` of `buf`: one gather.
+            let idx = _mm512_setr_epi32(
+                0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240,
+            );
+            for (c, o) in out.iter_mut().enumerate() {
+                *o = _mm512_i32gather_ps::<4>(idx, buf.as_ptr().add(c));
+            }
+        }
+        out
+    }
+    #[inline(always)]
     fn splat(self, x: f32) -> __m512 {
         unsafe { _mm512_set1_ps(x) }
     }
@@ -274,20 +303,4 @@ impl Simd for Avx512 {
         let mask = ((1u32 << d.len().min(16)) - 1) as __mmask16;
         unsafe { _mm512_mask_storeu_ps(d.as_mut_ptr(), mask, v) }
     }
-}
-
-/// [`super::activate`] for code compiled with AVX-512F.
-#[target_feature(enable = "avx512f,avx2,fma")]
-#[inline]
-pub(crate) fn activate_avx512(v: __m512, act: crate::kernels::epilogue::Act) -> __m512 {
-    // SAFETY: this function is compiled for, and only runs with, AVX-512F.
-    super::activate(unsafe { Avx512::assume() }, v, act)
-}
-
-/// [`super::activate`] for code compiled with AVX2 and FMA.
-#[target_feature(enable = "avx2,fma")]
-#[inline]
-pub(crate) fn activate_avx2(v: __m256, act: crate::kernels::epilogue::Act) -> __m256 {
-    // SAFETY: this function is compiled for, and only runs with, AVX2 and FMA.
-    super::activate(unsafe { Avx2::assume() }, v, act)
 }
