@@ -4,6 +4,7 @@
 mod models;
 #[path = "models/resnet18.rs"]
 mod resnet18;
+mod zoo;
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -114,5 +115,10 @@ fn forward_passes_allocate_nothing_once_warm() {
         steady_state_allocations::<resnet18::ResNet18>(1, 2),
         0,
         "resnet18"
+    );
+    assert_eq!(
+        steady_state_allocations::<zoo::MobileNetV3SmallTiny>(2, 5),
+        0,
+        "mobilenet_v3_small_tiny"
     );
 }

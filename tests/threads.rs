@@ -4,6 +4,7 @@
 mod models;
 #[path = "models/resnet18.rs"]
 mod resnet18;
+mod zoo;
 
 use cnn::{AnyBatch, Model};
 use models::*;
@@ -50,5 +51,6 @@ fn results_are_bitwise_identical_for_any_thread_count() {
     check::<FeaturesExt>("features_ext", 4);
     check::<Quiz>("quiz", 2);
     check::<resnet18::ResNet18>("resnet18", 1);
+    check::<zoo::MobileNetV3SmallTiny>("mobilenet_v3_small_tiny", 3);
     cnn::set_threads(1);
 }

@@ -166,6 +166,10 @@ fn ops(model: &CheckedModel, ops: &[Op]) -> Vec<Item> {
                 columns: vec![self::ops(model, main), self::ops(model, shortcut)],
                 merge: merge("add", output.concrete().unwrap_or_default(), Kind::Add),
             },
+            Op::Gate { branch, output, .. } => Item::Split {
+                columns: vec![self::ops(model, branch), Vec::new()],
+                merge: merge("multiply", output.concrete().unwrap_or_default(), Kind::Add),
+            },
             Op::Concat {
                 branches, output, ..
             } => Item::Split {

@@ -101,6 +101,12 @@ fn walk(
                 .map(|(branch, _)| walk(model, branch, field, out))
                 .reduce(Field::join)
                 .unwrap_or(field),
+            // The gate reads the whole input (a pooled one, all of it), but
+            // each output value is its own input value scaled.
+            Op::Gate { branch, .. } => {
+                walk(model, branch, field, out);
+                field
+            }
         };
     }
     field
@@ -149,6 +155,8 @@ fn through(model: &CheckedModel, index: usize, input: Option<Vec<usize>>, field:
         | LayerSpec::Flatten { .. }
         | LayerSpec::Dropout { .. }
         | LayerSpec::Identity
+        | LayerSpec::StochasticDepth { .. }
+        | LayerSpec::ChannelShuffle { .. }
         | LayerSpec::Activation(_) => field,
     }
 }

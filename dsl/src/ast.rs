@@ -48,6 +48,9 @@ pub struct ModelDecl {
 pub struct LayerEntry {
     pub attrs: Vec<Attribute>,
     pub name: Option<Ident>,
+    /// A name written as a string, `"block1-0": ...`, for PyTorch names
+    /// that are not Rust identifiers (then `name` is `None`).
+    pub quoted: Option<syn::LitStr>,
     pub node: Node,
     pub condition: Option<Expr>,
     /// The whole entry, name included.
@@ -66,13 +69,18 @@ pub enum Node {
         items: Vec<LayerEntry>,
         span: SpanRange,
     },
-    /// `[node; n]`: `n` copies, numbered like an `nn.Sequential`.
+    /// `[node; n]`: `n` copies, numbered like an `nn.Sequential`; spread
+    /// (`..[node; n]`), the copies are entries of the enclosing list,
+    /// numbered on from the entries before them (torchvision's
+    /// `_make_layer`: `[first, ..[Block(..); n - 1]]`).
     Repeat {
         item: Box<LayerEntry>,
         count: Expr,
+        spread: bool,
         span: SpanRange,
     },
-    /// `{ a, b }`: layers in a row, named in the enclosing module (a branch).
+    /// `{ a, b }`: layers in a row, named and numbered in the enclosing
+    /// module as if written there (a branch); named, a Sequential.
     Path {
         items: Vec<LayerEntry>,
         span: SpanRange,
@@ -89,6 +97,14 @@ pub enum Node {
     Concat {
         keyword: Span,
         branches: Vec<LayerEntry>,
+        span: SpanRange,
+    },
+    /// `gate { branch }`: the input multiplied by the branch's output,
+    /// which broadcasts over it (`[C, 1, 1]`: squeeze-excitation's
+    /// channel-wise scale).
+    Gate {
+        keyword: Span,
+        branch: Vec<LayerEntry>,
         span: SpanRange,
     },
     /// An entry that did not parse; its error is already reported.
@@ -147,6 +163,12 @@ pub enum ExprKind {
     Tuple(Vec<Expr>),
     /// `(a)`.
     Paren(Box<Expr>),
+    /// `floor(a / b)` (Python's `a // b`) or `ceil(a / b)`: the division
+    /// inside rounded down or up instead of having to be exact.
+    Round {
+        up: bool,
+        inner: Box<Expr>,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,6 +212,7 @@ impl Expr {
         match &self.kind {
             ExprKind::Name(_) => true,
             ExprKind::Neg(e) | ExprKind::Not(e) | ExprKind::Paren(e) => e.has_names(),
+            ExprKind::Round { inner, .. } => inner.has_names(),
             ExprKind::Binary(_, a, b) => a.has_names() || b.has_names(),
             ExprKind::Tuple(items) => items.iter().any(Expr::has_names),
             _ => false,
@@ -224,6 +247,9 @@ impl std::fmt::Display for Expr {
                 f.write_str(")")
             }
             ExprKind::Paren(inner) => write!(f, "({inner})"),
+            ExprKind::Round { up, inner } => {
+                write!(f, "{}({inner})", if *up { "ceil" } else { "floor" })
+            }
         }
     }
 }
@@ -234,5 +260,32 @@ impl std::fmt::Display for Arg {
             Some(name) => write!(f, "{name} = {}", self.value),
             None => write!(f, "{}", self.value),
         }
+    }
+}
+
+impl LayerEntry {
+    /// The entry's name as PyTorch spells it, and where it is written.
+    pub fn local_name(&self) -> Option<(String, Span)> {
+        use syn::ext::IdentExt;
+        match (&self.name, &self.quoted) {
+            (Some(ident), _) => Some((ident.unraw().to_string(), ident.span())),
+            (None, Some(lit)) => Some((lit.value(), lit.span())),
+            (None, None) => None,
+        }
+    }
+
+    /// Whether the entry's layers are walked as if written in the
+    /// enclosing list: an unnamed `{ .. }`, `residual`, `concat`, or a
+    /// spread repeat. It takes no index of its own.
+    pub fn is_inlined(&self) -> bool {
+        self.local_name().is_none()
+            && matches!(
+                self.node,
+                Node::Path { .. }
+                    | Node::Residual { .. }
+                    | Node::Concat { .. }
+                    | Node::Gate { .. }
+                    | Node::Repeat { spread: true, .. }
+            )
     }
 }

@@ -116,6 +116,7 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Box<Diagnostic
             None => return fail(unknown_name(ident, env)),
         },
         ExprKind::Paren(inner) => eval(inner, env)?.value,
+        ExprKind::Round { up, inner } => round(*up, inner, env)?,
         ExprKind::Tuple(items) => Value::Tuple(
             items
                 .iter()
@@ -126,7 +127,12 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Box<Diagnostic
             let v = eval(inner, env)?;
             match v.value {
                 Value::Unknown => Value::Unknown,
-                Value::Int(i) => Value::Int(-i),
+                Value::Int(i) => match i.checked_neg() {
+                    Some(n) => Value::Int(n),
+                    None => {
+                        return fail(Diagnostic::error(expr.span, "this arithmetic overflows"));
+                    }
+                },
                 Value::Float(f) => Value::Float(-f),
                 other => {
                     return fail(Diagnostic::error(
@@ -156,6 +162,55 @@ pub fn eval(expr: &Expr, env: &dyn Env) -> Result<Spanned<Value>, Box<Diagnostic
         }
     };
     Ok(Spanned::new(value, expr.span))
+}
+
+/// `floor(inner)` or `ceil(inner)`: a division of integers at the top of
+/// `inner` rounded (as Python's `//`, or up) instead of required exact; any
+/// other integer as it is; a float rounded to an integer.
+fn round(up: bool, inner: &Expr, env: &dyn Env) -> Result<Value, Box<Diagnostic>> {
+    let mut core = inner;
+    while let ExprKind::Paren(e) = &core.kind {
+        core = e;
+    }
+    if let ExprKind::Binary(BinOp::Div, lhs, rhs) = &core.kind {
+        let (l, r) = (eval(lhs, env)?, eval(rhs, env)?);
+        if let (Value::Int(a), Value::Int(b)) = (&l.value, &r.value) {
+            let (a, b) = (*a, *b);
+            if b == 0 {
+                return fail(Diagnostic::error(r.span, "division by zero"));
+            }
+            let overflow = || Box::new(Diagnostic::error(inner.span, "this arithmetic overflows"));
+            let q = a.checked_div(b).ok_or_else(overflow)?;
+            let rem = a.checked_rem(b).ok_or_else(overflow)?;
+            // Truncation rounds toward zero; step to the floor or ceiling.
+            let below = rem != 0 && ((rem < 0) != (b < 0));
+            let above = rem != 0 && !below;
+            return Ok(Value::Int(match (up, below, above) {
+                (false, true, _) => q - 1,
+                (true, _, true) => q.checked_add(1).ok_or_else(overflow)?,
+                _ => q,
+            }));
+        }
+        if matches!(l.value, Value::Unknown) || matches!(r.value, Value::Unknown) {
+            return Ok(Value::Unknown);
+        }
+    }
+    let v = eval(inner, env)?;
+    match v.value {
+        Value::Int(i) => Ok(Value::Int(i)),
+        Value::Unknown => Ok(Value::Unknown),
+        Value::Float(f) if f.is_finite() && f.abs() < 1e30 => {
+            Ok(Value::Int(if up { f.ceil() } else { f.floor() } as i128))
+        }
+        other => fail(Diagnostic::error(
+            v.span,
+            format!(
+                "`{}` rounds a number, not {}",
+                if up { "ceil" } else { "floor" },
+                other.describe()
+            ),
+        )),
+    }
 }
 
 fn unknown_name(ident: &Ident, env: &dyn Env) -> Diagnostic {
@@ -226,16 +281,17 @@ fn arith(
                     if b == 0 {
                         return fail(Diagnostic::error(r.span, "division by zero"));
                     }
-                    if a % b != 0 {
+                    let Some(rem) = a.checked_rem(b) else {
+                        return fail(overflow());
+                    };
+                    if rem != 0 {
                         return fail(
                             Diagnostic::error(
                                 span,
                                 format!("`{a} / {b}` is not a whole number; sizes are integers"),
                             )
                             .help(format!(
-                                "write `{}` or `{}`",
-                                a.div_euclid(b),
-                                a.div_euclid(b) + 1
+                                "write `floor({a} / {b})` (Python's `{a} // {b}`) or `ceil({a} / {b})`"
                             )),
                         );
                     }

@@ -50,6 +50,12 @@ pub enum Op {
         shortcut: Vec<Op>,
         output: Shape,
     },
+    /// `x * branch(x)`, the branch's output broadcast over `x`.
+    Gate {
+        input: Shape,
+        branch: Vec<Op>,
+        output: Shape,
+    },
     /// The branches' outputs joined along channels, in order.
     Concat {
         input: Shape,

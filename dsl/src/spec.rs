@@ -92,6 +92,10 @@ pub enum Activation {
         tanh: bool,
     },
     SiLU,
+    /// `x * relu6(x + 3) / 6`.
+    Hardswish,
+    /// `relu6(x + 3) / 6`.
+    Hardsigmoid,
     Sigmoid,
     Tanh,
 }
@@ -100,14 +104,18 @@ impl Activation {
     /// Whether it is monotone non-decreasing, so that it commutes with a
     /// maximum (`f(max(a, b)) == max(f(a), f(b))`) and may run before a
     /// max pooling instead of after it. A `LeakyReLU` with a negative slope
-    /// (or an `ELU` with a negative `alpha`) is not; nor are GELU and SiLU,
-    /// which dip below zero.
+    /// (or an `ELU` with a negative `alpha`) is not; nor are GELU, SiLU and
+    /// Hardswish, which dip below zero.
     pub fn commutes_with_max(&self) -> bool {
         match self {
-            Activation::ReLU | Activation::ReLU6 | Activation::Sigmoid | Activation::Tanh => true,
+            Activation::ReLU
+            | Activation::ReLU6
+            | Activation::Hardsigmoid
+            | Activation::Sigmoid
+            | Activation::Tanh => true,
             Activation::LeakyReLU { negative_slope } => *negative_slope >= 0.0,
             Activation::ELU { alpha } => *alpha >= 0.0,
-            Activation::GELU { .. } | Activation::SiLU => false,
+            Activation::GELU { .. } | Activation::SiLU | Activation::Hardswish => false,
         }
     }
 
@@ -120,6 +128,8 @@ impl Activation {
             Activation::ELU { .. }
             | Activation::GELU { .. }
             | Activation::SiLU
+            | Activation::Hardswish
+            | Activation::Hardsigmoid
             | Activation::Sigmoid
             | Activation::Tanh => false,
         }
@@ -133,6 +143,8 @@ impl Activation {
             Activation::ELU { .. } => "ELU",
             Activation::GELU { .. } => "GELU",
             Activation::SiLU => "SiLU",
+            Activation::Hardswish => "Hardswish",
+            Activation::Hardsigmoid => "Hardsigmoid",
             Activation::Sigmoid => "Sigmoid",
             Activation::Tanh => "Tanh",
         }
@@ -162,6 +174,16 @@ pub enum LayerSpec {
         channelwise: bool,
     },
     Identity,
+    /// torchvision's `StochasticDepth(p, mode)`: identity at inference.
+    StochasticDepth {
+        p: f64,
+        row: bool,
+    },
+    /// `ChannelShuffle(groups)`: channel `g * (C / groups) + i` moves to
+    /// `i * groups + g`.
+    ChannelShuffle {
+        groups: usize,
+    },
     Activation(Activation),
     /// Softmax over per-image axis `axis` (PyTorch's `dim - 1`).
     Softmax {
@@ -201,6 +223,8 @@ impl LayerSpec {
                 channelwise: true, ..
             } => "Dropout2d",
             LayerSpec::Identity => "Identity",
+            LayerSpec::StochasticDepth { .. } => "StochasticDepth",
+            LayerSpec::ChannelShuffle { .. } => "ChannelShuffle",
             LayerSpec::Activation(a) => a.kind(),
             LayerSpec::Softmax { log: false, .. } => "Softmax",
             LayerSpec::Softmax { log: true, .. } => "LogSoftmax",
@@ -252,6 +276,8 @@ impl LayerSpec {
             | LayerSpec::Flatten { .. }
             | LayerSpec::Dropout { .. }
             | LayerSpec::Identity
+            | LayerSpec::StochasticDepth { .. }
+            | LayerSpec::ChannelShuffle { .. }
             | LayerSpec::Activation(_)
             | LayerSpec::Softmax { .. } => Vec::new(),
         }
@@ -278,6 +304,8 @@ impl LayerSpec {
             | LayerSpec::Flatten { .. }
             | LayerSpec::Dropout { .. }
             | LayerSpec::Identity
+            | LayerSpec::StochasticDepth { .. }
+            | LayerSpec::ChannelShuffle { .. }
             | LayerSpec::Activation(_)
             | LayerSpec::Softmax { .. } => 0,
         };
@@ -295,9 +323,11 @@ impl LayerSpec {
             LayerSpec::BatchNorm2d(_) => LayerClass::Norm,
             LayerSpec::Linear(_) => LayerClass::Linear,
             LayerSpec::Activation(_) | LayerSpec::Softmax { .. } => LayerClass::Activation,
-            LayerSpec::Flatten { .. } | LayerSpec::Dropout { .. } | LayerSpec::Identity => {
-                LayerClass::Other
-            }
+            LayerSpec::Flatten { .. }
+            | LayerSpec::Dropout { .. }
+            | LayerSpec::Identity
+            | LayerSpec::StochasticDepth { .. }
+            | LayerSpec::ChannelShuffle { .. } => LayerClass::Other,
         }
     }
 

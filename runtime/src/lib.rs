@@ -32,7 +32,9 @@ pub use error::{Error, Result, StateDictMismatch};
 pub use kernels::epilogue::Act;
 pub use kernels::isa::Isa;
 pub use kernels::pad::PaddingMode;
-pub use layers::activation::{ELU, Elementwise, GELU, LeakyReLU, ReLU, ReLU6, SiLU, Sigmoid, Tanh};
+pub use layers::activation::{
+    ELU, Elementwise, GELU, Hardsigmoid, Hardswish, LeakyReLU, ReLU, ReLU6, SiLU, Sigmoid, Tanh,
+};
 pub use layers::adaptive_pool2d::{AdaptiveAvgPool2d, AdaptiveMaxPool2d};
 pub use layers::avg_pool2d::AvgPool2d;
 pub use layers::batch_norm2d::BatchNorm2d;
@@ -41,7 +43,8 @@ pub use layers::dropout::{Dropout, Dropout2d, Identity};
 pub use layers::flatten::Flatten;
 pub use layers::linear::Linear;
 pub use layers::max_pool2d::MaxPool2d;
-pub use layers::merge::add;
+pub use layers::merge::{add, gate};
+pub use layers::shuffle::ChannelShuffle;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRef};
 pub use state_dict::{StateDict, Strictness, Tensor, load_state_dict};

@@ -7,8 +7,10 @@
 
 use std::cell::RefCell;
 
-/// The most freed buffers a thread keeps.
-const KEEP: usize = 64;
+/// The most freed buffers a thread keeps: enough for a model's every
+/// distinct buffer size (MobileNetV3's blocks and squeeze-excitation gates
+/// need more than 64), the smallest dropped first when full.
+const KEEP: usize = 128;
 
 thread_local! {
     static FREE: RefCell<Vec<Vec<f32>>> = const { RefCell::new(Vec::new()) };

@@ -230,6 +230,11 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
         self.data.chunks_exact(Self::IMAGE_LEN)
     }
 
+    /// Each image's values in turn, to change them.
+    pub fn images_mut(&mut self) -> std::slice::ChunksExactMut<'_, f32> {
+        self.data.chunks_exact_mut(Self::IMAGE_LEN)
+    }
+
     /// For each image, the index of its largest value (the first on ties;
     /// NaN counts as largest, as in `torch.argmax`).
     pub fn argmax(&self) -> Vec<usize> {

@@ -8,6 +8,7 @@
 
 mod block;
 pub mod cx;
+mod squeeze;
 mod walk;
 
 use crate::ast::{File, ModelDecl};

@@ -4,8 +4,6 @@
 
 use std::collections::HashMap;
 
-use syn::ext::IdentExt;
-
 use super::block::{Blocks, bind_use};
 use super::cx::{Flow, InferCx, Inferred, LayerRef};
 use super::{MAX_ELEMENTS, MAX_REPEAT};
@@ -76,9 +74,13 @@ impl Scope {
     }
 }
 
-/// `layer1.0.conv1` -> `layer1_0_conv1`; `3` -> `_3`.
+/// `layer1.0.conv1` -> `layer1_0_conv1`; `3` -> `_3`; `block1-0` ->
+/// `block1_0` (a quoted name's other characters become `_`).
 fn field_name(path: &str) -> String {
-    let joined = path.replace('.', "_");
+    let joined: String = path
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
     if joined.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{joined}")
     } else {
@@ -170,12 +172,14 @@ impl<'a, 'd> Walker<'a, 'd> {
             return Vec::new();
         }
         let index = scope.next_index;
-        scope.next_index += 1;
-        let (local, named) = match &entry.name {
-            Some(ident) => (ident.unraw().to_string(), true),
+        if !entry.is_inlined() {
+            scope.next_index += 1;
+        }
+        let (local, named) = match entry.local_name() {
+            Some((name, _)) => (name, true),
             None => (index.to_string(), false),
         };
-        if named
+        if entry.name.is_some()
             && local.len() > 1
             && local.starts_with('_')
             && local[1..].bytes().all(|b| b.is_ascii_digit())
@@ -202,6 +206,10 @@ impl<'a, 'd> Walker<'a, 'd> {
                 }
                 match self.blocks.get(&call.kind.to_string()) {
                     Some(_) => self.block_use(entry, call, &local, &path, scope, flow, env),
+                    None if call.kind == super::squeeze::NAME => {
+                        self.claim_module_name(entry, &local, scope);
+                        self.squeeze_excitation(call, &path, scope, flow, env)
+                    }
                     None => self.layer(entry, call, &local, named, &path, scope, flow, env),
                 }
             }
@@ -215,6 +223,19 @@ impl<'a, 'd> Walker<'a, 'd> {
                     flow,
                     |w, inner, flow| w.entries(items, inner, flow, env),
                 )
+            }
+            Node::Repeat {
+                item,
+                count,
+                spread: true,
+                ..
+            } if !named => {
+                let n = self.repeat_count(count, env);
+                let mut ops = Vec::new();
+                for _ in 0..n {
+                    ops.extend(self.entry(item, scope, flow, env));
+                }
+                ops
             }
             Node::Repeat { item, count, .. } => {
                 let n = self.repeat_count(count, env);
@@ -284,6 +305,23 @@ impl<'a, 'd> Walker<'a, 'd> {
                     )
                 }
             }
+            Node::Gate {
+                keyword, branch, ..
+            } => {
+                if named {
+                    self.claim_module_name(entry, &local, scope);
+                    self.module(
+                        &path,
+                        "Gate",
+                        String::new(),
+                        scope,
+                        flow,
+                        |w, inner, flow| w.gate(*keyword, branch, inner, flow, env),
+                    )
+                } else {
+                    self.gate(*keyword, branch, scope, flow, env)
+                }
+            }
             Node::Concat {
                 keyword, branches, ..
             } => {
@@ -334,9 +372,9 @@ impl<'a, 'd> Walker<'a, 'd> {
 
     /// Reports a module name already taken in `scope`.
     fn claim_module_name(&mut self, entry: &LayerEntry, local: &str, scope: &mut Scope) {
-        if let Some(ident) = &entry.name {
+        if let Some((_, span)) = entry.local_name() {
             if scope.names.contains_key(local) {
-                self.duplicate_name(ident.span().into(), local, &scope.title);
+                self.duplicate_name(span.into(), local, &scope.title);
             }
             scope.names.insert(local.to_string(), None);
         }
@@ -353,7 +391,7 @@ impl<'a, 'd> Walker<'a, 'd> {
     /// A module holding others (a Sequential, a block's use, a named
     /// residual or concat): a summary row, then its contents one level down.
     #[allow(clippy::too_many_arguments)]
-    fn module(
+    pub(super) fn module(
         &mut self,
         path: &str,
         kind: &str,
@@ -617,11 +655,11 @@ impl<'a, 'd> Walker<'a, 'd> {
                 .spec
                 .as_ref()
                 .is_some_and(|s| s.tensors().is_empty());
-        if let (Some(ident), Some(existing)) = (&entry.name, scope.names.get(local)) {
+        if let (Some((_, span)), Some(existing)) = (entry.local_name(), scope.names.get(local)) {
             return match existing {
                 Some((index, existing_text)) if weightless && existing_text == text => Some(*index),
                 _ => {
-                    self.duplicate_name(ident.span().into(), local, &scope.title);
+                    self.duplicate_name(span.into(), local, &scope.title);
                     None
                 }
             };
@@ -711,6 +749,100 @@ impl<'a, 'd> Walker<'a, 'd> {
             main: main_ops,
             shortcut: short_ops,
             output: output.clone(),
+        };
+        flow.advance(&layer, output, false);
+        vec![op]
+    }
+
+    /// `gate { branch }`: the branch from the input; its output must
+    /// broadcast over the input (each dimension equal, or 1), which is
+    /// multiplied by it and goes on.
+    pub(super) fn gate(
+        &mut self,
+        keyword: proc_macro2::Span,
+        branch: &[LayerEntry],
+        scope: &mut Scope,
+        flow: &mut Flow,
+        env: &dyn Env,
+    ) -> Vec<Op> {
+        let input = flow.shape.clone();
+        let mut branch_flow = flow.branch();
+        let ops = self.entries(branch, scope, &mut branch_flow, env);
+        if let (Some(x), Some(g)) = (input.dims(), branch_flow.shape.dims()) {
+            let fits = x.len() == g.len()
+                && x.iter().zip(g.iter()).all(|(a, b)| match (a, b) {
+                    (Some(a), Some(b)) => b == a || *b == 1,
+                    _ => true,
+                });
+            if !fits {
+                // The layer that made the gate's channels, where they are
+                // wrong: the last one that changed them.
+                let maker = ops.iter().rev().find_map(|op| match op {
+                    Op::Layer {
+                        layer,
+                        input,
+                        output,
+                    } if input.dims().and_then(|d| d.first().copied())
+                        != output.dims().and_then(|d| d.first().copied()) =>
+                    {
+                        Some(*layer)
+                    }
+                    _ => None,
+                });
+                let span = match maker {
+                    Some(l) => self.layers[l].span,
+                    None => branch.last().map_or(SpanRange::single(keyword), |e| e.span),
+                };
+                let want: Vec<String> = x
+                    .iter()
+                    .enumerate()
+                    .map(|(i, d)| match (i, d) {
+                        (0, Some(c)) => c.to_string(),
+                        (_, Some(d)) => format!("1 or {d}"),
+                        _ => "?".to_string(),
+                    })
+                    .collect();
+                let mut diag = Diagnostic::error(
+                    span,
+                    format!(
+                        "this gate cannot scale its input: the input is {input}, but the gate gives {}",
+                        branch_flow.shape
+                    ),
+                )
+                .note(branch_flow.trace_as("gate:"))
+                .note("the gate multiplies the input element by element, broadcast as PyTorch broadcasts: each of its dimensions must equal the input's, or be 1");
+                diag = match (x.first(), g.first(), maker) {
+                    (Some(Some(c)), Some(Some(gc)), Some(l)) if c != gc && x.len() == g.len() => {
+                        let layer = &self.layers[l];
+                        let param = if layer.kind == "Linear" {
+                            "out_features"
+                        } else {
+                            "out_channels"
+                        };
+                        diag.help(format!(
+                            "`{}` gives {gc} channels, and the gate must give {c}: write `{}`",
+                            layer.name,
+                            layer.call.with(param, &c.to_string())
+                        ))
+                    }
+                    (Some(Some(c)), Some(Some(gc)), None) if c != gc && x.len() == g.len() => {
+                        diag.help(format!("the gate must end with {c} channels, not {gc}"))
+                    }
+                    _ => diag.help(format!("the gate must give [{}]", want.join(", "))),
+                };
+                self.diags.push(diag);
+            }
+        }
+        let output = input.clone();
+        let op = Op::Gate {
+            input,
+            branch: ops,
+            output: output.clone(),
+        };
+        let layer = LayerRef {
+            name: "gate".to_string(),
+            named: true,
+            kind: "Gate",
         };
         flow.advance(&layer, output, false);
         vec![op]

@@ -114,6 +114,10 @@ impl LintCx<'_> {
                             walk(branch, out);
                         }
                     }
+                    Op::Gate { branch, .. } => {
+                        out.push(std::mem::take(&mut run));
+                        walk(branch, out);
+                    }
                 }
             }
             out.push(run);

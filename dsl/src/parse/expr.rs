@@ -170,6 +170,29 @@ fn parse_atom(input: ParseStream) -> syn::Result<Expr> {
         };
         return Ok(Expr { kind, span });
     }
+    if input.peek(Ident) && input.peek2(syn::token::Paren) {
+        let fork = input.fork();
+        let ident: Ident = fork.parse()?;
+        if ident == "floor" || ident == "ceil" {
+            input.parse::<Ident>()?;
+            let content;
+            let paren = syn::parenthesized!(content in input);
+            let inner = parse_expr(&content)?;
+            if !content.is_empty() {
+                return Err(content.error(format!(
+                    "`{ident}(...)` takes one value, e.g. `{ident}(k / 2)`"
+                )));
+            }
+            let span = SpanRange::new(ident.span(), paren.span.close());
+            return Ok(Expr {
+                kind: ExprKind::Round {
+                    up: ident == "ceil",
+                    inner: Box::new(inner),
+                },
+                span,
+            });
+        }
+    }
     if input.peek(Ident) {
         let ident: Ident = input.parse()?;
         let span = SpanRange::single(ident.span());

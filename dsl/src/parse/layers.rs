@@ -1,6 +1,7 @@
 //! Layer lists and what their entries hold: calls, `[sequential]`,
-//! `[repeat; n]`, `{ paths }`, `residual { .. } + shortcut`, `concat { .. }`,
-//! each optionally followed by `if condition`.
+//! `[repeat; n]`, `..[spread; n]`, `{ paths }`, `residual { .. } + shortcut`,
+//! `concat { .. }`, `gate { .. }`, each optionally followed by
+//! `if condition`.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
@@ -47,6 +48,7 @@ pub fn parse_layers(body: TokenStream, diags: &mut Diagnostics) -> Vec<LayerEntr
                 layers.push(LayerEntry {
                     attrs: Vec::new(),
                     name: None,
+                    quoted: None,
                     node: Node::Invalid,
                     condition: None,
                     span,
@@ -62,7 +64,20 @@ fn parse_entry(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Layer
     let attrs = input.call(Attribute::parse_outer)?;
     let start = input.span();
     let mut name = None;
-    if input.peek(syn::LitInt) && input.peek2(Token![:]) {
+    let mut quoted = None;
+    if input.peek(syn::LitStr) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
+        let lit: syn::LitStr = input.parse()?;
+        input.parse::<Token![:]>()?;
+        if let Some(problem) = bad_module_name(&lit.value()) {
+            diags.push(
+                Diagnostic::error(lit.span(), format!("`{}` cannot be a layer name: {problem}", lit.value()))
+                    .note("a quoted name is a PyTorch module name as `named_children` gives it: any text without `.` (the state_dict's separator)")
+                    .help(format!("write `\"{}\"`", suggest_module_name(&lit.value()))),
+            );
+        } else {
+            quoted = Some(lit);
+        }
+    } else if input.peek(syn::LitInt) && input.peek2(Token![:]) {
         let lit: syn::LitInt = input.parse()?;
         input.parse::<Token![:]>()?;
         diags.push(
@@ -85,6 +100,7 @@ fn parse_entry(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Layer
     Ok(LayerEntry {
         attrs,
         name,
+        quoted,
         node,
         condition,
         span: SpanRange::new(start, end),
@@ -107,6 +123,40 @@ fn group_content(
 }
 
 fn parse_node(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<(Node, SpanRange)> {
+    if input.peek(Token![..]) && !input.peek(Token![..=]) {
+        let dots: Token![..] = input.parse()?;
+        if !input.peek(syn::token::Bracket) {
+            let diag = Diagnostic::error(
+                dots.spans[0],
+                "`..` spreads copies of a layer into this list: write `..[Layer(...); n]`",
+            )
+            .help("remove the `..`, or follow it with `[Layer(...); n]`");
+            return Err(reported(diags, diag));
+        }
+        let (content, span) = group_content(input, Delimiter::Bracket)?;
+        let span = SpanRange::new(dots.spans[0], span.end);
+        return match parse_bracket(content, span, diags)? {
+            Node::Repeat {
+                item, count, span, ..
+            } => Ok((
+                Node::Repeat {
+                    item,
+                    count,
+                    spread: true,
+                    span,
+                },
+                span,
+            )),
+            _ => {
+                let diag = Diagnostic::error(
+                    span,
+                    "`..` spreads copies of one layer, `..[Layer(...); n]`, not a list",
+                )
+                .help("write the list's layers here without the brackets and the `..`");
+                Err(reported(diags, diag))
+            }
+        };
+    }
     if input.peek(syn::token::Bracket) {
         let (content, span) = group_content(input, Delimiter::Bracket)?;
         return Ok((parse_bracket(content, span, diags)?, span));
@@ -119,11 +169,19 @@ fn parse_node(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<(Node,
     if input.peek(Ident) && input.peek2(syn::token::Brace) {
         let fork = input.fork();
         let word: Ident = fork.parse()?;
-        if word == "residual" || word == "concat" {
+        if word == "residual" || word == "concat" || word == "gate" {
             input.parse::<Ident>()?;
             let (content, body_span) = group_content(input, Delimiter::Brace)?;
             let items = parse_layers(content, diags);
             let mut span = SpanRange::new(word.span(), body_span.end);
+            if word == "gate" {
+                let node = Node::Gate {
+                    keyword: word.span(),
+                    branch: items,
+                    span,
+                };
+                return Ok((node, span));
+            }
             if word == "concat" {
                 let node = Node::Concat {
                     keyword: word.span(),
@@ -174,6 +232,39 @@ fn parse_bracket(
     Ok(Node::Repeat {
         item: Box::new(item),
         count,
+        spread: false,
         span,
     })
+}
+
+/// Why `name` cannot name a PyTorch module, if it cannot.
+fn bad_module_name(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("it is empty")
+    } else if name.contains('.') {
+        Some("PyTorch separates module names with `.`, so a name cannot hold one")
+    } else if name.chars().any(char::is_whitespace) {
+        Some("it holds a space")
+    } else {
+        None
+    }
+}
+
+/// `name` with what PyTorch refuses replaced.
+fn suggest_module_name(name: &str) -> String {
+    let fixed: String = name
+        .chars()
+        .map(|c| {
+            if c == '.' || c.is_whitespace() {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    if fixed.is_empty() {
+        "layer".to_string()
+    } else {
+        fixed
+    }
 }

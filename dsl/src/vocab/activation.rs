@@ -1,6 +1,7 @@
 //! Element-wise activations: `ReLU(inplace=False)`, `ReLU6`,
 //! `LeakyReLU(negative_slope=0.01)`, `ELU(alpha=1.0)`,
-//! `GELU(approximate='none')`, `SiLU`, `Sigmoid()`, `Tanh()`.
+//! `GELU(approximate='none')`, `SiLU`, `Hardswish`, `Hardsigmoid`,
+//! `Sigmoid()`, `Tanh()`.
 //! They keep the shape and have no parameters.
 
 use crate::check::cx::{InferCx, Inferred};
@@ -44,6 +45,18 @@ pub static SILU: Signature = Signature {
     params: &[opt("inplace", "False")],
     ignores_args: false,
 };
+pub static HARDSWISH: Signature = Signature {
+    kind: LayerKind::Activation(ActivationKind::Hardswish),
+    name: "Hardswish",
+    params: &[opt("inplace", "False")],
+    ignores_args: false,
+};
+pub static HARDSIGMOID: Signature = Signature {
+    kind: LayerKind::Activation(ActivationKind::Hardsigmoid),
+    name: "Hardsigmoid",
+    params: &[opt("inplace", "False")],
+    ignores_args: false,
+};
 pub static SIGMOID: Signature = Signature {
     kind: LayerKind::Activation(ActivationKind::Sigmoid),
     name: "Sigmoid",
@@ -79,6 +92,8 @@ pub fn bind(kind: ActivationKind, args: &Args, diags: &mut Diagnostics) -> Optio
                 == "tanh",
         },
         ActivationKind::SiLU => Activation::SiLU,
+        ActivationKind::Hardswish => Activation::Hardswish,
+        ActivationKind::Hardsigmoid => Activation::Hardsigmoid,
         ActivationKind::Sigmoid => Activation::Sigmoid,
         ActivationKind::Tanh => Activation::Tanh,
     })

@@ -45,6 +45,8 @@ pub enum LayerKind {
     Dropout,
     Dropout2d,
     Identity,
+    StochasticDepth,
+    ChannelShuffle,
     Activation(ActivationKind),
     Softmax,
     LogSoftmax,
@@ -59,6 +61,8 @@ pub enum ActivationKind {
     ELU,
     GELU,
     SiLU,
+    Hardswish,
+    Hardsigmoid,
     Sigmoid,
     Tanh,
 }

@@ -10,6 +10,7 @@ pub mod dropout;
 pub mod flatten;
 pub mod linear;
 pub mod pool;
+pub mod shuffle;
 pub mod softmax;
 
 use crate::ast::Call;
@@ -33,12 +34,16 @@ pub static SIGNATURES: &[&Signature] = &[
     &dropout::SIGNATURE,
     &dropout::SIGNATURE_2D,
     &dropout::IDENTITY_SIGNATURE,
+    &shuffle::STOCHASTIC_DEPTH,
+    &shuffle::CHANNEL_SHUFFLE,
     &activation::RELU,
     &activation::RELU6,
     &activation::LEAKY_RELU,
     &activation::ELU,
     &activation::GELU,
     &activation::SILU,
+    &activation::HARDSWISH,
+    &activation::HARDSIGMOID,
     &activation::SIGMOID,
     &activation::TANH,
     &softmax::SOFTMAX,
@@ -67,6 +72,8 @@ const ALIASES: &[(&str, &str)] = &[
     ("BatchNormalization", "BatchNorm2d"),
     ("BatchNorm", "BatchNorm2d"),
     ("Swish", "SiLU"),
+    ("HardSwish", "Hardswish"),
+    ("HardSigmoid", "Hardsigmoid"),
     ("LogSigmoid", "LogSoftmax"),
     ("Sequential", "a plain list of layers"),
 ];
@@ -87,6 +94,8 @@ pub enum LayerArgs {
     Flatten(flatten::FlattenArgs),
     Dropout(dropout::DropoutArgs),
     Identity,
+    StochasticDepth(Option<crate::spec::LayerSpec>),
+    ChannelShuffle(Option<usize>),
     Activation(Option<Activation>),
     Softmax(softmax::SoftmaxArgs),
 }
@@ -203,6 +212,8 @@ pub fn bind_layer(
         LayerKind::Dropout => LayerArgs::Dropout(dropout::bind(&args, false, diags)),
         LayerKind::Dropout2d => LayerArgs::Dropout(dropout::bind(&args, true, diags)),
         LayerKind::Identity => LayerArgs::Identity,
+        LayerKind::StochasticDepth => LayerArgs::StochasticDepth(shuffle::bind_depth(&args, diags)),
+        LayerKind::ChannelShuffle => LayerArgs::ChannelShuffle(shuffle::bind_shuffle(&args, diags)),
         LayerKind::Softmax => LayerArgs::Softmax(softmax::bind(&args, false, diags)),
         LayerKind::LogSoftmax => LayerArgs::Softmax(softmax::bind(&args, true, diags)),
         LayerKind::Activation(kind) => LayerArgs::Activation(activation::bind(kind, &args, diags)),
@@ -225,6 +236,8 @@ impl LayerArgs {
                 let input = cx.input().clone();
                 Inferred::same(&input, crate::spec::LayerSpec::Identity)
             }
+            LayerArgs::StochasticDepth(s) => shuffle::infer_depth(s, cx),
+            LayerArgs::ChannelShuffle(g) => shuffle::infer_shuffle(*g, cx),
             LayerArgs::Activation(a) => activation::infer(a, cx),
             LayerArgs::Softmax(a) => softmax::infer(a, cx),
         }

@@ -114,6 +114,8 @@ impl<'a> Writer<'a> {
             Activation::ELU { .. }
             | Activation::GELU { .. }
             | Activation::SiLU
+            | Activation::Hardswish
+            | Activation::Hardsigmoid
             | Activation::Sigmoid
             | Activation::Tanh => return None,
         })
@@ -329,6 +331,11 @@ impl<'a> Writer<'a> {
                 let (sum, with) = (main_value.by_value(true), short_value.by_ref());
                 self.stmts
                     .extend(quote!(let #out = ::cnn::add(#sum, #with);));
+            }
+            Op::Gate { branch, .. } => {
+                let g = self.ops(branch, input.clone(), true)?;
+                let (x, g) = (input.by_value(!shared), g.by_ref());
+                self.stmts.extend(quote!(let #out = ::cnn::gate(#x, #g);));
             }
             Op::Concat {
                 branches, output, ..

@@ -243,11 +243,25 @@ pub fn layer(l: &CheckedLayer, input: &Shape, output: &Shape) -> Result<LayerCod
                 by_value(quote!(::cnn::Dropout), quote!(::cnn::Dropout::new(#p)))
             }
         }
-        LayerSpec::Identity => by_value(quote!(::cnn::Identity), quote!(::cnn::Identity)),
+        // Identity at inference.
+        LayerSpec::Identity | LayerSpec::StochasticDepth { .. } => {
+            by_value(quote!(::cnn::Identity), quote!(::cnn::Identity))
+        }
+        LayerSpec::ChannelShuffle { groups } => {
+            let g = lit(*groups);
+            by_value(
+                quote!(::cnn::ChannelShuffle),
+                quote!(::cnn::ChannelShuffle::new(#g)),
+            )
+        }
         LayerSpec::Activation(a) => match a {
             Activation::ReLU => by_value(quote!(::cnn::ReLU), quote!(::cnn::ReLU)),
             Activation::ReLU6 => by_value(quote!(::cnn::ReLU6), quote!(::cnn::ReLU6)),
             Activation::SiLU => by_value(quote!(::cnn::SiLU), quote!(::cnn::SiLU)),
+            Activation::Hardswish => by_value(quote!(::cnn::Hardswish), quote!(::cnn::Hardswish)),
+            Activation::Hardsigmoid => {
+                by_value(quote!(::cnn::Hardsigmoid), quote!(::cnn::Hardsigmoid))
+            }
             Activation::Sigmoid => by_value(quote!(::cnn::Sigmoid), quote!(::cnn::Sigmoid)),
             Activation::Tanh => by_value(quote!(::cnn::Tanh), quote!(::cnn::Tanh)),
             Activation::LeakyReLU { negative_slope } => {

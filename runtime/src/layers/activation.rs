@@ -77,6 +77,14 @@ pub struct GELU {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SiLU;
 
+/// `x * relu6(x + 3) / 6` (MobileNetV3's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hardswish;
+
+/// `relu6(x + 3) / 6`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Hardsigmoid;
+
 /// `1 / (1 + exp(-x))`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Sigmoid;
@@ -171,6 +179,21 @@ impl Elementwise for SiLU {
     }
 }
 
+impl Elementwise for Hardswish {
+    #[inline(always)]
+    fn apply(&self, x: f32) -> f32 {
+        // PyTorch's order of operations: the product, then the division.
+        x * (x + 3.0).clamp(0.0, 6.0) / 6.0
+    }
+}
+
+impl Elementwise for Hardsigmoid {
+    #[inline(always)]
+    fn apply(&self, x: f32) -> f32 {
+        (x + 3.0).clamp(0.0, 6.0) / 6.0
+    }
+}
+
 impl Elementwise for Sigmoid {
     #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
@@ -185,7 +208,18 @@ impl Elementwise for Tanh {
     }
 }
 
-forward_in_place!(ReLU, ReLU6, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh);
+forward_in_place!(
+    ReLU,
+    ReLU6,
+    LeakyReLU,
+    ELU,
+    GELU,
+    SiLU,
+    Hardswish,
+    Hardsigmoid,
+    Sigmoid,
+    Tanh
+);
 
 #[cfg(test)]
 mod tests {
@@ -194,6 +228,19 @@ mod tests {
     #[test]
     fn values_match_pytorch() {
         assert_eq!(ReLU6.apply(7.0), 6.0);
+        // torch.nn.functional.hardswish / hardsigmoid at -4, -1.5, 0.5, 4
+        for (x, swish, sigmoid) in [
+            (-4.0f32, -0.0f32, 0.0f32),
+            (-1.5, -0.375, 0.25),
+            (0.5, 0.291_666_67, 0.583_333_3),
+            (4.0, 4.0, 1.0),
+        ] {
+            assert!((Hardswish.apply(x) - swish).abs() < 1e-7, "hardswish({x})");
+            assert!(
+                (Hardsigmoid.apply(x) - sigmoid).abs() < 1e-7,
+                "hardsigmoid({x})"
+            );
+        }
         assert_eq!(ReLU6.apply(-1.0), 0.0);
         assert!((ELU::new(1.0).apply(-1.0) - (-0.632_120_56)).abs() < 1e-7);
         // torch.nn.functional.gelu(torch.tensor([1.0, -0.5]))

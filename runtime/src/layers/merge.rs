@@ -1,6 +1,7 @@
 //! Joining paths: the residual add (`out = main(x) + shortcut(x)`, as
-//! ResNet's `out += identity`) and concatenation along channels (as
-//! `torch.cat(branches, dim=1)` in Inception and DenseNet).
+//! ResNet's `out += identity`), the gate (`x * g(x)`, squeeze-excitation's
+//! scale) and concatenation along channels (as `torch.cat(branches,
+//! dim=1)` in Inception and DenseNet).
 //!
 //! ```
 //! use cnn_runtime::{Batch, add};
@@ -34,6 +35,61 @@ pub fn add<const A: usize, const B: usize, const C: usize>(
         *x += y;
     }
     a
+}
+
+/// `x * g`, element by element, with `g` broadcast over `x` as PyTorch
+/// broadcasts: each of its dimensions equals `x`'s or is 1 (a `[C, 1, 1]`
+/// gate scales each channel, as squeeze-excitation does). A gate that does
+/// not broadcast does not compile.
+///
+/// ```
+/// use cnn_runtime::{Batch, gate};
+/// let x = Batch::<2, 1, 2>::from_vec(1, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+/// let g = Batch::<2, 1, 1>::from_vec(1, vec![10.0, 0.5]).unwrap();
+/// assert_eq!(gate(x, &g).as_slice(), &[10.0, 20.0, 1.5, 2.0]);
+/// ```
+///
+/// # Panics
+/// When the batch sizes differ (a bug in the caller, as for [`add`]).
+pub fn gate<
+    const C: usize,
+    const H: usize,
+    const W: usize,
+    const GC: usize,
+    const GH: usize,
+    const GW: usize,
+>(
+    mut x: Batch<C, H, W>,
+    g: &Batch<GC, GH, GW>,
+) -> Batch<C, H, W> {
+    const {
+        assert!(
+            (GC == C || GC == 1) && (GH == H || GH == 1) && (GW == W || GW == 1),
+            "gate: each of the gate's dimensions must equal the input's, or be 1"
+        )
+    };
+    assert_eq!(
+        x.batch_size(),
+        g.batch_size(),
+        "gate: the two batches differ in size"
+    );
+    for (image, gi) in x.images_mut().zip(g.images()) {
+        for (c, plane) in image.chunks_exact_mut(H * W).enumerate() {
+            let gp = &gi[(c % GC) * GH * GW..][..GH * GW];
+            if GH * GW == 1 {
+                let s = gp[0];
+                plane.iter_mut().for_each(|v| *v *= s);
+                continue;
+            }
+            for (y, row) in plane.chunks_exact_mut(W).enumerate() {
+                let gr = &gp[(y % GH) * GW..][..GW];
+                for (x, v) in row.iter_mut().enumerate() {
+                    *v *= gr[x % GW];
+                }
+            }
+        }
+    }
+    x
 }
 
 impl<const C: usize, const H: usize, const W: usize> Batch<C, H, W> {

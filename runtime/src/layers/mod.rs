@@ -10,4 +10,5 @@ pub mod flatten;
 pub mod linear;
 pub mod max_pool2d;
 pub mod merge;
+pub mod shuffle;
 pub mod softmax;

@@ -1,0 +1,73 @@
+//! torchvision's models written with `cnn!` from torchvision's source, with
+//! its module names, so their state_dicts load with no renaming. The
+//! fixtures in `tests/fixtures/zoo/` are small configurations of the same
+//! classes (a width multiplier of 0.25), made by torchvision itself.
+
+#![allow(dead_code)]
+
+use cnn::cnn;
+
+cnn! {
+    /// `Conv2dNormActivation` with MobileNetV3's BatchNorm (eps 0.001) and
+    /// Hardswish.
+    block ConvBNHardswish(i, o, k = 1, s = 1, g = 1) {
+        Conv2d(i, o, k, stride = s, padding = floor((k - 1) / 2), groups = g, bias = false),
+        BatchNorm2d(o, eps = 0.001, momentum = 0.01),
+        Hardswish,
+    }
+
+    /// The same with ReLU.
+    block ConvBNReLU(i, o, k = 1, s = 1, g = 1) {
+        Conv2d(i, o, k, stride = s, padding = floor((k - 1) / 2), groups = g, bias = false),
+        BatchNorm2d(o, eps = 0.001, momentum = 0.01),
+        ReLU,
+    }
+
+    /// The same without an activation: the projection.
+    block ConvBN(i, o) {
+        Conv2d(i, o, 1, bias = false),
+        BatchNorm2d(o, eps = 0.001, momentum = 0.01),
+    }
+
+    /// `InvertedResidual.block`: expansion (when `e != i`), depthwise
+    /// convolution, squeeze-excitation (when `se > 0` squeeze channels),
+    /// projection; Hardswish where `hs`, else ReLU.
+    block Bneck(i, e, o, k, s, se, hs) {
+        ConvBNHardswish(i, e) if e != i && hs,
+        ConvBNReLU(i, e) if e != i && !hs,
+        ConvBNHardswish(e, e, k, s, e) if hs,
+        ConvBNReLU(e, e, k, s, e) if !hs,
+        SqueezeExcitation(e, se, scale_activation = Hardsigmoid) if se > 0,
+        ConvBN(e, o),
+    }
+
+    /// MobileNetV3's `InvertedResidual`: the input added back where the
+    /// stride is 1 and the channels stay.
+    block InvertedResidual(i, e, o, k, s, se = 0, hs = false) {
+        residual { block: Bneck(i, e, o, k, s, se, hs) } if s == 1 && i == o,
+        block: Bneck(i, e, o, k, s, se, hs) if s != 1 || i != o,
+    }
+
+    /// `MobileNetV3(*_mobilenet_v3_conf('mobilenet_v3_small',
+    /// width_mult=0.25), num_classes=10)` on 64x64 images.
+    pub struct MobileNetV3SmallTiny<3, 64, 64> {
+        features: [
+            ConvBNHardswish(3, 8, 3, 2),
+            InvertedResidual(8, 8, 8, 3, 2, se = 8),
+            InvertedResidual(8, 24, 8, 3, 2),
+            InvertedResidual(8, 24, 8, 3, 1),
+            InvertedResidual(8, 24, 16, 5, 2, se = 8, hs = true),
+            InvertedResidual(16, 64, 16, 5, 1, se = 16, hs = true),
+            InvertedResidual(16, 64, 16, 5, 1, se = 16, hs = true),
+            InvertedResidual(16, 32, 16, 5, 1, se = 8, hs = true),
+            InvertedResidual(16, 40, 16, 5, 1, se = 16, hs = true),
+            InvertedResidual(16, 72, 24, 5, 2, se = 24, hs = true),
+            InvertedResidual(24, 144, 24, 5, 1, se = 40, hs = true),
+            InvertedResidual(24, 144, 24, 5, 1, se = 40, hs = true),
+            ConvBNHardswish(24, 144),
+        ],
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten(),
+        classifier: [Linear(144, 256), Hardswish, Dropout(0.2), Linear(256, 10)],
+    }
+}
