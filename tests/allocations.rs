@@ -121,4 +121,9 @@ fn forward_passes_allocate_nothing_once_warm() {
         0,
         "mobilenet_v3_small_tiny"
     );
+    assert_eq!(
+        steady_state_allocations::<zoo::EfficientNetB0Tiny>(2, 5),
+        0,
+        "efficientnet_b0_tiny"
+    );
 }

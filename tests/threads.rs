@@ -52,5 +52,6 @@ fn results_are_bitwise_identical_for_any_thread_count() {
     check::<Quiz>("quiz", 2);
     check::<resnet18::ResNet18>("resnet18", 1);
     check::<zoo::MobileNetV3SmallTiny>("mobilenet_v3_small_tiny", 3);
+    check::<zoo::EfficientNetB0Tiny>("efficientnet_b0_tiny", 2);
     cnn::set_threads(1);
 }

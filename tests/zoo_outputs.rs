@@ -63,3 +63,8 @@ fn check<M: Model>(name: &str) {
 fn mobilenet_v3_small() {
     check::<MobileNetV3SmallTiny>("mobilenet_v3_small_tiny");
 }
+
+#[test]
+fn efficientnet_b0() {
+    check::<EfficientNetB0Tiny>("efficientnet_b0_tiny");
+}

@@ -71,3 +71,57 @@ cnn! {
         classifier: [Linear(144, 256), Hardswish, Dropout(0.2), Linear(256, 10)],
     }
 }
+
+cnn! {
+    /// `Conv2dNormActivation` with EfficientNet's BatchNorm and SiLU.
+    block ConvBNSiLU(i, o, k = 1, s = 1, g = 1) {
+        Conv2d(i, o, k, stride = s, padding = floor((k - 1) / 2), groups = g, bias = false),
+        BatchNorm2d(o),
+        SiLU,
+    }
+
+    /// The projection, without an activation.
+    block Project(i, o) {
+        Conv2d(i, o, 1, bias = false),
+        BatchNorm2d(o),
+    }
+
+    /// `MBConv.block`: expansion (when `e != i`), depthwise convolution,
+    /// squeeze-excitation to `sq` channels, projection.
+    block MBBlock(i, e, o, k, s, sq) {
+        ConvBNSiLU(i, e) if e != i,
+        ConvBNSiLU(e, e, k, s, e),
+        SqueezeExcitation(e, sq, activation = SiLU),
+        Project(e, o),
+    }
+
+    /// EfficientNet's `MBConv`: where the stride is 1 and the channels
+    /// stay, the block's output goes through stochastic depth (identity at
+    /// inference) and the input is added back.
+    block MBConv(i, e, o, k, s, sq, p) {
+        residual {
+            block: MBBlock(i, e, o, k, s, sq),
+            stochastic_depth: StochasticDepth(p, "row"),
+        } if s == 1 && i == o,
+        block: MBBlock(i, e, o, k, s, sq) if s != 1 || i != o,
+    }
+
+    /// `EfficientNet(_efficientnet_conf('efficientnet_b0', width_mult=0.25,
+    /// depth_mult=0.5)[0], dropout=0.2, num_classes=10)` on 64x64 images.
+    pub struct EfficientNetB0Tiny<3, 64, 64> {
+        features: [
+            ConvBNSiLU(3, 8, 3, 2),
+            [MBConv(8, 8, 8, 3, 1, 2, 0.0)],
+            [MBConv(8, 48, 8, 3, 2, 2, 0.02)],
+            [MBConv(8, 48, 16, 5, 2, 2, 0.04)],
+            [MBConv(16, 96, 24, 3, 2, 4, 0.06), MBConv(24, 144, 24, 3, 1, 6, 0.08)],
+            [MBConv(24, 144, 32, 5, 1, 6, 0.1), MBConv(32, 192, 32, 5, 1, 8, 0.12)],
+            [MBConv(32, 192, 48, 5, 2, 8, 0.14), MBConv(48, 288, 48, 5, 1, 12, 0.16)],
+            [MBConv(48, 288, 80, 3, 1, 12, 0.18)],
+            ConvBNSiLU(80, 320),
+        ],
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten(),
+        classifier: [Dropout(0.2), Linear(320, 10)],
+    }
+}
