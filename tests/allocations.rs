@@ -126,4 +126,14 @@ fn forward_passes_allocate_nothing_once_warm() {
         0,
         "efficientnet_b0_tiny"
     );
+    assert_eq!(
+        steady_state_allocations::<zoo::RegNetYTiny>(2, 5),
+        0,
+        "regnet_y_tiny"
+    );
+    assert_eq!(
+        steady_state_allocations::<zoo::ShuffleNetV2Tiny>(2, 5),
+        0,
+        "shufflenet_v2_tiny"
+    );
 }

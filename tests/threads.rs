@@ -53,5 +53,7 @@ fn results_are_bitwise_identical_for_any_thread_count() {
     check::<resnet18::ResNet18>("resnet18", 1);
     check::<zoo::MobileNetV3SmallTiny>("mobilenet_v3_small_tiny", 3);
     check::<zoo::EfficientNetB0Tiny>("efficientnet_b0_tiny", 2);
+    check::<zoo::RegNetYTiny>("regnet_y_tiny", 2);
+    check::<zoo::ShuffleNetV2Tiny>("shufflenet_v2_tiny", 2);
     cnn::set_threads(1);
 }

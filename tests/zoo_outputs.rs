@@ -68,3 +68,18 @@ fn mobilenet_v3_small() {
 fn efficientnet_b0() {
     check::<EfficientNetB0Tiny>("efficientnet_b0_tiny");
 }
+
+#[test]
+fn regnet_y() {
+    check::<RegNetYTiny>("regnet_y_tiny");
+}
+
+#[test]
+fn regnet_x() {
+    check::<RegNetXTiny>("regnet_x_tiny");
+}
+
+#[test]
+fn shufflenet_v2() {
+    check::<ShuffleNetV2Tiny>("shufflenet_v2_tiny");
+}

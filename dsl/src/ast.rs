@@ -94,9 +94,13 @@ pub enum Node {
         span: SpanRange,
     },
     /// `concat { a, b, c }`: the branches' outputs joined along channels.
+    /// `split { a, b }`: the same, but each branch reads its own equal
+    /// part of the input's channels (ShuffleNet's `x.chunk(2, dim=1)`; `{}`
+    /// passes its part on).
     Concat {
         keyword: Span,
         branches: Vec<LayerEntry>,
+        split: bool,
         span: SpanRange,
     },
     /// `gate { branch }`: the input multiplied by the branch's output,

@@ -56,8 +56,10 @@ pub enum Op {
         branch: Vec<Op>,
         output: Shape,
     },
-    /// The branches' outputs joined along channels, in order.
+    /// The branches' outputs joined along channels, in order; with
+    /// `split`, branch `i` reads part `i` of the input's channels.
     Concat {
+        split: bool,
         input: Shape,
         branches: Vec<(Vec<Op>, Shape)>,
         output: Shape,

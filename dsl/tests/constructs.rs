@@ -217,3 +217,30 @@ fn a_shuffle_whose_groups_do_not_divide_the_channels_is_an_error() {
     );
     ok("struct N<6, 8, 8> { shuffle: ChannelShuffle(3) }");
 }
+
+#[test]
+fn a_split_feeds_each_branch_its_part_of_the_channels() {
+    let r = ok("struct N<8, 4, 4> {
+        split { {}, branch2: [Conv2d(4, 4, 1), ReLU] },
+    }");
+    assert_eq!(r.model().output.to_string(), "[8, 4, 4]");
+    assert_eq!(names(&r), ["branch2.0.weight", "branch2.0.bias"]);
+}
+
+#[test]
+fn a_split_of_an_odd_channel_count_is_an_error_with_a_fix() {
+    let src = "struct N<3, 4, 4> { conv: Conv2d(3, 7, 1), split { {}, {} } }";
+    let r = check(src);
+    let e = r.error();
+    assert_eq!(underlined(src, e), "split");
+    assert!(
+        e.message.contains("7 channels into 2 equal parts"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.help.as_deref().unwrap_or_default().contains("6 or 8"),
+        "{:?}",
+        e.help
+    );
+}

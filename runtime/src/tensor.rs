@@ -268,6 +268,21 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
         }
     }
 
+    /// A batch of `batch` images in a reused buffer, for code that writes
+    /// every value before reading any (a concatenation's output): its
+    /// values are whatever the buffer held, or zeros. Taking it allocates
+    /// nothing once a forward pass has run.
+    ///
+    /// ```
+    /// use cnn_runtime::Batch;
+    /// let mut b = Batch::<2, 1, 1>::for_overwrite(3);
+    /// b.as_mut_slice().fill(1.0);
+    /// assert_eq!(b.batch_size(), 3);
+    /// ```
+    pub fn for_overwrite(batch: usize) -> Self {
+        Self::uninit(batch)
+    }
+
     /// A batch of `batch` images whose values the caller overwrites (a
     /// reused buffer: see [`crate::pool`]).
     pub(crate) fn uninit(batch: usize) -> Self {

@@ -125,3 +125,125 @@ cnn! {
         classifier: [Dropout(0.2), Linear(320, 10)],
     }
 }
+
+cnn! {
+    /// `Conv2dNormActivation` with ReLU, as RegNet builds it.
+    block RegConv(i, o, k = 1, s = 1, g = 1) {
+        Conv2d(i, o, k, stride = s, padding = floor((k - 1) / 2), groups = g, bias = false),
+        BatchNorm2d(o),
+        ReLU,
+    }
+
+    /// A 1x1 convolution and BatchNorm: the projection shortcut and `f.c`.
+    block RegProject(i, o, s = 1) {
+        Conv2d(i, o, 1, stride = s, bias = false),
+        BatchNorm2d(o),
+    }
+
+    /// `BottleneckTransform` with a bottleneck multiplier of 1 and groups
+    /// of 8 channels; squeeze-excitation to `se` channels where `se > 0`
+    /// (RegNetY).
+    block BottleneckTransform(i, o, s, se) {
+        a: RegConv(i, o),
+        b: RegConv(o, o, 3, s, o / 8),
+        se: SqueezeExcitation(o, se) if se > 0,
+        c: RegProject(o, o),
+    }
+
+    /// `ResBottleneckBlock`: the transform plus the input, projected where
+    /// the shape changes, then ReLU.
+    block ResBottleneckBlock(i, o, s, se = 0) {
+        residual { f: BottleneckTransform(i, o, s, se) }
+            + proj: RegProject(i, o, s) if s != 1 || i != o,
+        activation: ReLU,
+    }
+
+    /// `RegNet(BlockParams.from_init_params(depth=6, w_0=16, w_a=10.0,
+    /// w_m=1.6, group_width=8, se_ratio=0.25), num_classes=10)`: a small
+    /// RegNetY, its blocks named as torchvision names them.
+    pub struct RegNetYTiny<3, 64, 64> {
+        stem: RegConv(3, 32, 3, 2),
+        trunk_output: [
+            block1: ["block1-0": ResBottleneckBlock(32, 16, 2, se = 8)],
+            block2: ["block2-0": ResBottleneckBlock(16, 24, 2, se = 4)],
+            block3: [
+                "block3-0": ResBottleneckBlock(24, 40, 2, se = 6),
+                "block3-1": ResBottleneckBlock(40, 40, 1, se = 10),
+            ],
+            block4: [
+                "block4-0": ResBottleneckBlock(40, 64, 2, se = 10),
+                "block4-1": ResBottleneckBlock(64, 64, 1, se = 16),
+            ],
+        ],
+        avgpool: AdaptiveAvgPool2d((1, 1)),
+        flatten: Flatten(),
+        fc: Linear(64, 10),
+    }
+
+    /// The same without squeeze-excitation: a small RegNetX.
+    pub struct RegNetXTiny<3, 64, 64> {
+        stem: RegConv(3, 32, 3, 2),
+        trunk_output: [
+            block1: ["block1-0": ResBottleneckBlock(32, 16, 2)],
+            block2: ["block2-0": ResBottleneckBlock(16, 24, 2)],
+            block3: [
+                "block3-0": ResBottleneckBlock(24, 40, 2),
+                "block3-1": ResBottleneckBlock(40, 40, 1),
+            ],
+            block4: [
+                "block4-0": ResBottleneckBlock(40, 64, 2),
+                "block4-1": ResBottleneckBlock(64, 64, 1),
+            ],
+        ],
+        avgpool: AdaptiveAvgPool2d((1, 1)),
+        flatten: Flatten(),
+        fc: Linear(64, 10),
+    }
+}
+
+cnn! {
+    /// `InvertedResidual.branch2`: 1x1, depthwise 3x3 at stride `s`, 1x1.
+    block Branch2(i, o, s) {
+        Conv2d(i, o, 1, bias = false),
+        BatchNorm2d(o),
+        ReLU,
+        Conv2d(o, o, 3, stride = s, padding = 1, groups = o, bias = false),
+        BatchNorm2d(o),
+        Conv2d(o, o, 1, bias = false),
+        BatchNorm2d(o),
+        ReLU,
+    }
+
+    /// ShuffleNetV2's `InvertedResidual`: at stride 2 both branches read
+    /// the input; at stride 1 the input's first half passes on and the
+    /// second goes through `branch2`; then the halves are interleaved.
+    block ShuffleUnit(i, o, s) {
+        concat {
+            branch1: [
+                Conv2d(i, i, 3, stride = s, padding = 1, groups = i, bias = false),
+                BatchNorm2d(i),
+                Conv2d(i, o / 2, 1, bias = false),
+                BatchNorm2d(o / 2),
+                ReLU,
+            ],
+            branch2: Branch2(i, o / 2, s),
+        } if s > 1,
+        split { {}, branch2: Branch2(o / 2, o / 2, 1) } if s == 1,
+        shuffle: ChannelShuffle(2),
+    }
+
+    /// `ShuffleNetV2(stages_repeats=[2, 2, 2], stages_out_channels=[8, 16,
+    /// 32, 64, 128], num_classes=10)` on 64x64 images.
+    pub struct ShuffleNetV2Tiny<3, 64, 64> {
+        conv1: [Conv2d(3, 8, 3, stride = 2, padding = 1, bias = false), BatchNorm2d(8), ReLU],
+        maxpool: MaxPool2d(3, stride = 2, padding = 1),
+        stage2: [ShuffleUnit(8, 16, 2), ShuffleUnit(16, 16, 1)],
+        stage3: [ShuffleUnit(16, 32, 2), ShuffleUnit(32, 32, 1)],
+        stage4: [ShuffleUnit(32, 64, 2), ShuffleUnit(64, 64, 1)],
+        conv5: [Conv2d(64, 128, 1, bias = false), BatchNorm2d(128), ReLU],
+        // `x.mean([2, 3])`.
+        mean: AdaptiveAvgPool2d(1),
+        flatten: Flatten(),
+        fc: Linear(128, 10),
+    }
+}

@@ -323,10 +323,16 @@ impl<'a, 'd> Walker<'a, 'd> {
                 }
             }
             Node::Concat {
-                keyword, branches, ..
+                keyword,
+                branches,
+                split,
+                ..
             } => {
+                let split = *split;
                 let label = if named {
                     local.clone()
+                } else if split {
+                    "split".to_string()
                 } else {
                     "concat".to_string()
                 };
@@ -338,10 +344,12 @@ impl<'a, 'd> Walker<'a, 'd> {
                         String::new(),
                         scope,
                         flow,
-                        |w, inner, flow| w.concat(*keyword, branches, &label, inner, flow, env),
+                        |w, inner, flow| {
+                            w.concat(*keyword, branches, split, &label, inner, flow, env)
+                        },
                     )
                 } else {
-                    self.concat(*keyword, branches, &label, scope, flow, env)
+                    self.concat(*keyword, branches, split, &label, scope, flow, env)
                 }
             }
         }
@@ -848,21 +856,33 @@ impl<'a, 'd> Walker<'a, 'd> {
         vec![op]
     }
 
-    /// `concat { a, b, ... }`: every branch from the same input; the outputs
-    /// must agree on height and width, and their channels add up.
+    /// `concat { a, b, ... }`: every branch from the same input (with
+    /// `split`, from its own equal part of the input's channels); the
+    /// outputs must agree on height and width, and their channels add up.
+    #[allow(clippy::too_many_arguments)]
     fn concat(
         &mut self,
         keyword: proc_macro2::Span,
         branches: &[LayerEntry],
+        split: bool,
         label: &str,
         scope: &mut Scope,
         flow: &mut Flow,
         env: &dyn Env,
     ) -> Vec<Op> {
         let input = flow.shape.clone();
+        let part = if split {
+            self.split_part(keyword, branches.len(), flow)
+        } else {
+            input.clone()
+        };
         let mut results = Vec::new();
         for entry in branches {
             let mut branch_flow = flow.branch();
+            if split {
+                branch_flow.shape = part.clone();
+                branch_flow.steps = vec![(String::new(), part.clone())];
+            }
             let ops = self.entry(entry, scope, &mut branch_flow, env);
             results.push((entry, ops, branch_flow));
         }
@@ -934,6 +954,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             _ => Shape::Known(vec![channels, None, None]),
         };
         let op = Op::Concat {
+            split,
             input,
             branches: results
                 .into_iter()
@@ -948,6 +969,46 @@ impl<'a, 'd> Walker<'a, 'd> {
         };
         flow.advance(&layer, output, false);
         vec![op]
+    }
+}
+
+impl Walker<'_, '_> {
+    /// The part of the input each of a split's `n` branches reads: its
+    /// channels divided by `n`, which must divide them.
+    fn split_part(&mut self, keyword: proc_macro2::Span, n: usize, flow: &Flow) -> Shape {
+        let Some(dims) = flow.shape.dims() else {
+            return Shape::Unknown;
+        };
+        match dims.first() {
+            Some(Some(c)) if dims.len() == 3 && n > 0 && c.is_multiple_of(n) => {
+                let mut part = dims.to_vec();
+                part[0] = Some(c / n);
+                Shape::Known(part)
+            }
+            Some(Some(c)) if dims.len() == 3 && n > 0 => {
+                let fit = c / n * n;
+                self.diags.push(
+                    Diagnostic::error(
+                        keyword,
+                        format!("`split` cuts its input's {c} channels into {n} equal parts, but {c} is not a multiple of {n}"),
+                    )
+                    .note(flow.trace())
+                    .help(format!("the layer before must give a multiple of {n} channels, e.g. {} or {}", fit.max(n), fit + n)),
+                );
+                Shape::Unknown
+            }
+            Some(None) if dims.len() == 3 => Shape::Unknown,
+            _ => {
+                self.diags.push(Diagnostic::error(
+                    keyword,
+                    format!(
+                        "`split` cuts images along channels, but receives {}",
+                        flow.shape
+                    ),
+                ));
+                Shape::Unknown
+            }
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Layer lists and what their entries hold: calls, `[sequential]`,
 //! `[repeat; n]`, `..[spread; n]`, `{ paths }`, `residual { .. } + shortcut`,
-//! `concat { .. }`, `gate { .. }`, each optionally followed by
+//! `concat { .. }`, `split { .. }`, `gate { .. }`, each optionally followed by
 //! `if condition`.
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
@@ -169,7 +169,10 @@ fn parse_node(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<(Node,
     if input.peek(Ident) && input.peek2(syn::token::Brace) {
         let fork = input.fork();
         let word: Ident = fork.parse()?;
-        if word == "residual" || word == "concat" || word == "gate" {
+        if ["residual", "concat", "split", "gate"]
+            .iter()
+            .any(|w| word == w)
+        {
             input.parse::<Ident>()?;
             let (content, body_span) = group_content(input, Delimiter::Brace)?;
             let items = parse_layers(content, diags);
@@ -182,10 +185,11 @@ fn parse_node(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<(Node,
                 };
                 return Ok((node, span));
             }
-            if word == "concat" {
+            if word == "concat" || word == "split" {
                 let node = Node::Concat {
                     keyword: word.span(),
                     branches: items,
+                    split: word == "split",
                     span,
                 };
                 return Ok((node, span));

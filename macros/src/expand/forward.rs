@@ -338,15 +338,41 @@ impl<'a> Writer<'a> {
                 self.stmts.extend(quote!(let #out = ::cnn::gate(#x, #g);));
             }
             Op::Concat {
-                branches, output, ..
+                split,
+                branches,
+                output,
+                ..
             } => {
                 let dims = output
                     .concrete()
                     .ok_or("a concat with an unknown output shape")?;
                 let ty = batch_type(&dims)?;
                 let mut parts = Vec::new();
-                for (ops, shape) in branches {
-                    let value = self.ops(ops, input.clone(), true)?;
+                let in_channels = match input_shape(op).and_then(|d| d.first().copied()) {
+                    Some(c) => c,
+                    None if !*split => 0,
+                    None => return Err("a split of unknown shape".into()),
+                };
+                for (i, (ops, shape)) in branches.iter().enumerate() {
+                    let value = if *split {
+                        // Branch `i` reads part `i` of the channels.
+                        let each = in_channels / branches.len().max(1);
+                        let (at, count) = (
+                            Literal::usize_unsuffixed(i * each),
+                            Literal::usize_unsuffixed(each),
+                        );
+                        let part = self.fresh();
+                        let x = input.by_ref();
+                        self.stmts
+                            .extend(quote!(let #part = #x.read_channels::<#at, #count>();));
+                        let part = Value {
+                            name: part,
+                            owned: true,
+                        };
+                        self.ops(ops, part, false)?
+                    } else {
+                        self.ops(ops, input.clone(), true)?
+                    };
                     let channels = shape
                         .concrete()
                         .and_then(|d| d.first().copied())
@@ -355,7 +381,8 @@ impl<'a> Writer<'a> {
                 }
                 let batch = input.by_ref();
                 self.stmts.extend(
-                    quote!(let mut #out = <#ty>::zeros(::cnn::AnyBatch::batch_size(#batch));),
+                    // Every channel is written below.
+                    quote!(let mut #out = <#ty>::for_overwrite(::cnn::AnyBatch::batch_size(#batch));),
                 );
                 let mut start = 0usize;
                 for (value, channels) in parts {
@@ -374,6 +401,16 @@ impl<'a> Writer<'a> {
             name: out,
             owned: true,
         })
+    }
+}
+
+/// The dimensions of an op's input, where known.
+fn input_shape(op: &Op) -> Option<Vec<usize>> {
+    match op {
+        Op::Layer { input, .. }
+        | Op::Residual { input, .. }
+        | Op::Gate { input, .. }
+        | Op::Concat { input, .. } => input.concrete(),
     }
 }
 

@@ -93,6 +93,30 @@ pub fn gate<
 }
 
 impl<const C: usize, const H: usize, const W: usize> Batch<C, H, W> {
+    /// Channels `START..START + CB` of every image, as a batch of their
+    /// own (a split's part, as `x.chunk(n, dim=1)` gives it). The range must
+    /// fit, or the call does not compile.
+    ///
+    /// ```
+    /// use cnn_runtime::Batch;
+    /// let x = Batch::<4, 1, 1>::from_vec(1, vec![1.0, 2.0, 3.0, 4.0]).unwrap();
+    /// assert_eq!(x.read_channels::<2, 2>().as_slice(), &[3.0, 4.0]);
+    /// ```
+    pub fn read_channels<const START: usize, const CB: usize>(&self) -> Batch<CB, H, W> {
+        const {
+            assert!(
+                START + CB <= C,
+                "read_channels: START + CB is more than the channels there are"
+            )
+        };
+        let plane = H * W;
+        let mut out = Batch::<CB, H, W>::uninit(self.batch_size());
+        for (src, dst) in self.images().zip(out.images_mut()) {
+            dst.copy_from_slice(&src[START * plane..(START + CB) * plane]);
+        }
+        out
+    }
+
     /// Copies `src`'s `CB` channels into channels `START..START + CB` of
     /// every image. The range must fit, or the call does not compile.
     ///
