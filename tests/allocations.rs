@@ -136,4 +136,9 @@ fn forward_passes_allocate_nothing_once_warm() {
         0,
         "shufflenet_v2_tiny"
     );
+    assert_eq!(
+        steady_state_allocations::<zoo::ConvNeXtTiny>(2, 5),
+        0,
+        "convnext_tiny_tiny"
+    );
 }

@@ -83,3 +83,8 @@ fn regnet_x() {
 fn shufflenet_v2() {
     check::<ShuffleNetV2Tiny>("shufflenet_v2_tiny");
 }
+
+#[test]
+fn convnext() {
+    check::<ConvNeXtTiny>("convnext_tiny_tiny");
+}

@@ -157,6 +157,10 @@ fn through(model: &CheckedModel, index: usize, input: Option<Vec<usize>>, field:
         | LayerSpec::Identity
         | LayerSpec::StochasticDepth { .. }
         | LayerSpec::ChannelShuffle { .. }
+        | LayerSpec::LayerScale { .. }
         | LayerSpec::Activation(_) => field,
+        // Over channels each pixel stays where it is; over the last axis
+        // (after a Permute, the channels too) likewise.
+        LayerSpec::LayerNorm { .. } | LayerSpec::Permute { .. } => field,
     }
 }

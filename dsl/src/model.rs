@@ -123,9 +123,15 @@ impl CheckedModel {
             .iter()
             .filter_map(|l| Some((l, l.spec.as_ref()?)))
             .flat_map(|(l, spec)| {
-                spec.tensors()
-                    .into_iter()
-                    .map(move |(suffix, shape)| (format!("{}.{suffix}", l.name), shape))
+                spec.tensors().into_iter().map(move |(suffix, shape)| {
+                    // An empty suffix: the tensor is named by its holder.
+                    let name = if suffix.is_empty() {
+                        l.name.clone()
+                    } else {
+                        format!("{}.{suffix}", l.name)
+                    };
+                    (name, shape)
+                })
             })
             .collect()
     }

@@ -184,6 +184,25 @@ pub enum LayerSpec {
     ChannelShuffle {
         groups: usize,
     },
+    /// `LayerNorm` over the last dimensions `shape`, or (`channels_first`)
+    /// torchvision's `LayerNorm2d` over the channels, `shape` = `[C]`.
+    LayerNorm {
+        shape: Vec<usize>,
+        eps: f64,
+        affine: bool,
+        bias: bool,
+        channels_first: bool,
+    },
+    /// `Permute`: output per-image axis `i` is input axis `axes[i]`.
+    Permute {
+        axes: [usize; 3],
+    },
+    /// A `[C, 1, 1]` parameter the input is multiplied by, named by its
+    /// holder alone (ConvNeXt's `layer_scale`).
+    LayerScale {
+        channels: usize,
+        value: f64,
+    },
     Activation(Activation),
     /// Softmax over per-image axis `axis` (PyTorch's `dim - 1`).
     Softmax {
@@ -225,6 +244,16 @@ impl LayerSpec {
             LayerSpec::Identity => "Identity",
             LayerSpec::StochasticDepth { .. } => "StochasticDepth",
             LayerSpec::ChannelShuffle { .. } => "ChannelShuffle",
+            LayerSpec::LayerNorm {
+                channels_first: false,
+                ..
+            } => "LayerNorm",
+            LayerSpec::LayerNorm {
+                channels_first: true,
+                ..
+            } => "LayerNorm2d",
+            LayerSpec::Permute { .. } => "Permute",
+            LayerSpec::LayerScale { .. } => "LayerScale",
             LayerSpec::Activation(a) => a.kind(),
             LayerSpec::Softmax { log: false, .. } => "Softmax",
             LayerSpec::Softmax { log: true, .. } => "LogSoftmax",
@@ -278,8 +307,26 @@ impl LayerSpec {
             | LayerSpec::Identity
             | LayerSpec::StochasticDepth { .. }
             | LayerSpec::ChannelShuffle { .. }
+            | LayerSpec::Permute { .. }
             | LayerSpec::Activation(_)
             | LayerSpec::Softmax { .. } => Vec::new(),
+            LayerSpec::LayerNorm {
+                shape,
+                affine,
+                bias,
+                ..
+            } => {
+                let mut t = Vec::new();
+                if *affine {
+                    t.push(("weight", shape.clone()));
+                    if *bias {
+                        t.push(("bias", shape.clone()));
+                    }
+                }
+                t
+            }
+            // Named by its holder alone: the suffix is empty.
+            LayerSpec::LayerScale { channels, .. } => vec![("", vec![*channels, 1, 1])],
         }
     }
 
@@ -306,8 +353,11 @@ impl LayerSpec {
             | LayerSpec::Identity
             | LayerSpec::StochasticDepth { .. }
             | LayerSpec::ChannelShuffle { .. }
+            | LayerSpec::Permute { .. }
+            | LayerSpec::LayerScale { .. }
             | LayerSpec::Activation(_)
             | LayerSpec::Softmax { .. } => 0,
+            LayerSpec::LayerNorm { .. } => 1,
         };
         params.checked_mul(positions)
     }
@@ -320,14 +370,16 @@ impl LayerSpec {
             | LayerSpec::AvgPool2d(_)
             | LayerSpec::AdaptiveAvgPool2d(_)
             | LayerSpec::AdaptiveMaxPool2d(_) => LayerClass::Pool,
-            LayerSpec::BatchNorm2d(_) => LayerClass::Norm,
+            LayerSpec::BatchNorm2d(_) | LayerSpec::LayerNorm { .. } => LayerClass::Norm,
             LayerSpec::Linear(_) => LayerClass::Linear,
             LayerSpec::Activation(_) | LayerSpec::Softmax { .. } => LayerClass::Activation,
             LayerSpec::Flatten { .. }
             | LayerSpec::Dropout { .. }
             | LayerSpec::Identity
             | LayerSpec::StochasticDepth { .. }
-            | LayerSpec::ChannelShuffle { .. } => LayerClass::Other,
+            | LayerSpec::ChannelShuffle { .. }
+            | LayerSpec::Permute { .. }
+            | LayerSpec::LayerScale { .. } => LayerClass::Other,
         }
     }
 

@@ -244,3 +244,41 @@ fn a_split_of_an_odd_channel_count_is_an_error_with_a_fix() {
         e.help
     );
 }
+
+#[test]
+fn a_layer_norm_of_the_wrong_shape_is_an_error_with_the_shape_that_arrives() {
+    let src = "struct N<16, 4, 4> { p: Permute([0, 2, 3, 1]), norm: LayerNorm(8) }";
+    let r = check(src);
+    let e = r.error();
+    assert_eq!(underlined(src, e), "8");
+    assert!(e.message.contains("receives [4, 4, 16]"), "{}", e.message);
+    assert_eq!(e.fix.as_ref().map(|f| f.text.as_str()), Some("16"));
+    let src = "struct N<16, 4, 4> { norm: LayerNorm2d(12) }";
+    assert_eq!(underlined(src, check(src).error()), "12");
+}
+
+#[test]
+fn layer_scale_is_named_by_its_entry_and_permute_reorders_axes() {
+    let r = ok("struct N<8, 4, 2> {
+        p: Permute([0, 2, 3, 1]),
+        norm: LayerNorm(8, eps = 1e-6),
+        fc: Linear(8, 8),
+        back: Permute([0, 3, 1, 2]),
+        layer_scale: LayerScale(8),
+    }");
+    let m = r.model();
+    assert_eq!(m.layers[0].output.to_string(), "[4, 2, 8]");
+    assert_eq!(m.output.to_string(), "[8, 4, 2]");
+    assert_eq!(
+        m.tensors(),
+        [
+            ("norm.weight".to_string(), vec![8]),
+            ("norm.bias".to_string(), vec![8]),
+            ("fc.weight".to_string(), vec![8, 8]),
+            ("fc.bias".to_string(), vec![8]),
+            ("layer_scale".to_string(), vec![8, 1, 1]),
+        ]
+    );
+    // A Linear after a Permute is the channels-last MLP it looks like.
+    assert!(r.diagnostics.is_empty(), "{:?}", r.messages());
+}

@@ -41,6 +41,7 @@ pub use layers::batch_norm2d::BatchNorm2d;
 pub use layers::conv2d::Conv2d;
 pub use layers::dropout::{Dropout, Dropout2d, Identity};
 pub use layers::flatten::Flatten;
+pub use layers::layer_norm::{LayerNorm, LayerScale, Permute};
 pub use layers::linear::Linear;
 pub use layers::max_pool2d::MaxPool2d;
 pub use layers::merge::{add, gate};

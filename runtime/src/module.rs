@@ -41,7 +41,12 @@ pub struct TensorMut<'a> {
 impl TensorRef<'_> {
     /// Prefixes the name with `prefix.`, for a layer inside a model.
     pub fn prefixed(mut self, prefix: &str) -> Self {
-        self.name = format!("{prefix}.{}", self.name);
+        // A tensor named by its holder alone (a block's own parameter).
+        self.name = if self.name.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{}", self.name)
+        };
         self
     }
 }
@@ -49,7 +54,12 @@ impl TensorRef<'_> {
 impl TensorMut<'_> {
     /// Prefixes the name with `prefix.`, for a layer inside a model.
     pub fn prefixed(mut self, prefix: &str) -> Self {
-        self.name = format!("{prefix}.{}", self.name);
+        // A tensor named by its holder alone (a block's own parameter).
+        self.name = if self.name.is_empty() {
+            prefix.to_string()
+        } else {
+            format!("{prefix}.{}", self.name)
+        };
         self
     }
 }

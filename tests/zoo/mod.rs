@@ -247,3 +247,40 @@ cnn! {
         fc: Linear(128, 10),
     }
 }
+
+cnn! {
+    /// ConvNeXt's `CNBlock`: a depthwise 7x7 convolution, then over each
+    /// pixel's channels (moved last) LayerNorm and an MLP, moved back,
+    /// scaled by the block's own `layer_scale`, and added to the input.
+    block CNBlock(dim, p) {
+        residual {
+            block: [
+                Conv2d(dim, dim, 7, padding = 3, groups = dim),
+                Permute([0, 2, 3, 1]),
+                LayerNorm(dim, eps = 1e-6),
+                Linear(dim, 4 * dim),
+                GELU,
+                Linear(4 * dim, dim),
+                Permute([0, 3, 1, 2]),
+            ],
+            layer_scale: LayerScale(dim),
+            stochastic_depth: StochasticDepth(p, "row"),
+        },
+    }
+
+    /// `ConvNeXt(block_setting=[CNBlockConfig(16, 32, 1), CNBlockConfig(32,
+    /// 64, 1), CNBlockConfig(64, None, 1)], stochastic_depth_prob=0.1,
+    /// num_classes=10)` on 64x64 images.
+    pub struct ConvNeXtTiny<3, 64, 64> {
+        features: [
+            [Conv2d(3, 16, 4, stride = 4), LayerNorm2d(16, eps = 1e-6)],
+            [CNBlock(16, 0.0)],
+            [LayerNorm2d(16, eps = 1e-6), Conv2d(16, 32, 2, stride = 2)],
+            [CNBlock(32, 0.05)],
+            [LayerNorm2d(32, eps = 1e-6), Conv2d(32, 64, 2, stride = 2)],
+            [CNBlock(64, 0.1)],
+        ],
+        avgpool: AdaptiveAvgPool2d(1),
+        classifier: [LayerNorm2d(64, eps = 1e-6), Flatten(1), Linear(64, 10)],
+    }
+}

@@ -1,6 +1,7 @@
 //! `linear_on_spatial`: `Linear` on a `[C, H, W]` tensor acts on its last
 //! dimension only (legal in PyTorch), where a `Flatten` before it was almost
-//! certainly meant.
+//! certainly meant. After a `Permute` (ConvNeXt's channels-last MLP) it is
+//! meant, and not reported.
 
 use super::{Lint, LintCx, dims_text, warning};
 use crate::spec::LayerSpec;
@@ -11,10 +12,25 @@ pub const LINT: Lint = Lint {
 };
 
 pub fn check(cx: &mut LintCx<'_>) {
-    for layer in &cx.model.layers {
+    // Layers that follow a Permute in their run (until one permutes back).
+    let mut permuted = Vec::new();
+    for run in cx.sequences() {
+        let mut after = false;
+        for index in run {
+            if matches!(cx.model.layers[index].spec, Some(LayerSpec::Permute { .. })) {
+                after = !after;
+            } else if after {
+                permuted.push(index);
+            }
+        }
+    }
+    for (index, layer) in cx.model.layers.iter().enumerate() {
         let Some(LayerSpec::Linear(linear)) = &layer.spec else {
             continue;
         };
+        if permuted.contains(&index) {
+            continue;
+        }
         let Some(input) = layer.input.concrete() else {
             continue;
         };

@@ -139,6 +139,27 @@ fn parse_atom(input: ParseStream) -> syn::Result<Expr> {
             span: underscore.span.into(),
         });
     }
+    if input.peek(syn::token::Bracket) {
+        // A Python list, `[0, 2, 3, 1]`: read as a tuple.
+        let content;
+        let bracket = syn::bracketed!(content in input);
+        let span = SpanRange::new(bracket.span.open(), bracket.span.close());
+        let mut items = Vec::new();
+        while !content.is_empty() {
+            items.push(parse_expr(&content)?);
+            if content.is_empty() {
+                break;
+            }
+            if !content.peek(Token![,]) {
+                return Err(content.error("expected `,` or `]`"));
+            }
+            content.parse::<Token![,]>()?;
+        }
+        return Ok(Expr {
+            kind: ExprKind::Tuple(items),
+            span,
+        });
+    }
     if input.peek(syn::token::Paren) {
         let content;
         let paren = syn::parenthesized!(content in input);

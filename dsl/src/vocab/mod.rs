@@ -9,6 +9,7 @@ pub mod conv;
 pub mod dropout;
 pub mod flatten;
 pub mod linear;
+pub mod norm;
 pub mod pool;
 pub mod shuffle;
 pub mod softmax;
@@ -36,6 +37,10 @@ pub static SIGNATURES: &[&Signature] = &[
     &dropout::IDENTITY_SIGNATURE,
     &shuffle::STOCHASTIC_DEPTH,
     &shuffle::CHANNEL_SHUFFLE,
+    &norm::LAYER_NORM,
+    &norm::LAYER_NORM_2D,
+    &norm::PERMUTE,
+    &norm::LAYER_SCALE,
     &activation::RELU,
     &activation::RELU6,
     &activation::LEAKY_RELU,
@@ -95,6 +100,9 @@ pub enum LayerArgs {
     Dropout(dropout::DropoutArgs),
     Identity,
     StochasticDepth(Option<crate::spec::LayerSpec>),
+    Norm(norm::NormArgs),
+    Permute(Option<[usize; 3]>),
+    LayerScale(Option<(crate::span::Spanned<usize>, f64)>),
     ChannelShuffle(Option<usize>),
     Activation(Option<Activation>),
     Softmax(softmax::SoftmaxArgs),
@@ -214,6 +222,10 @@ pub fn bind_layer(
         LayerKind::Identity => LayerArgs::Identity,
         LayerKind::StochasticDepth => LayerArgs::StochasticDepth(shuffle::bind_depth(&args, diags)),
         LayerKind::ChannelShuffle => LayerArgs::ChannelShuffle(shuffle::bind_shuffle(&args, diags)),
+        LayerKind::LayerNorm => LayerArgs::Norm(norm::bind_norm(&args, false, diags)),
+        LayerKind::LayerNorm2d => LayerArgs::Norm(norm::bind_norm(&args, true, diags)),
+        LayerKind::Permute => LayerArgs::Permute(norm::bind_permute(&args, diags)),
+        LayerKind::LayerScale => LayerArgs::LayerScale(norm::bind_scale(&args, diags)),
         LayerKind::Softmax => LayerArgs::Softmax(softmax::bind(&args, false, diags)),
         LayerKind::LogSoftmax => LayerArgs::Softmax(softmax::bind(&args, true, diags)),
         LayerKind::Activation(kind) => LayerArgs::Activation(activation::bind(kind, &args, diags)),
@@ -238,6 +250,9 @@ impl LayerArgs {
             }
             LayerArgs::StochasticDepth(s) => shuffle::infer_depth(s, cx),
             LayerArgs::ChannelShuffle(g) => shuffle::infer_shuffle(*g, cx),
+            LayerArgs::Norm(a) => norm::infer_norm(a, cx),
+            LayerArgs::Permute(a) => norm::infer_permute(*a, cx),
+            LayerArgs::LayerScale(a) => norm::infer_scale(a, cx),
             LayerArgs::Activation(a) => activation::infer(a, cx),
             LayerArgs::Softmax(a) => softmax::infer(a, cx),
         }

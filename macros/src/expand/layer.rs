@@ -247,6 +247,41 @@ pub fn layer(l: &CheckedLayer, input: &Shape, output: &Shape) -> Result<LayerCod
         LayerSpec::Identity | LayerSpec::StochasticDepth { .. } => {
             by_value(quote!(::cnn::Identity), quote!(::cnn::Identity))
         }
+        LayerSpec::LayerNorm {
+            shape,
+            eps,
+            affine,
+            bias,
+            channels_first,
+        } => {
+            let dims = shape.iter().map(|&d| lit(d));
+            let eps = Literal::f64_unsuffixed(*eps);
+            by_value(
+                quote!(::cnn::LayerNorm),
+                quote!(::cnn::LayerNorm::new(&[#(#dims),*], #eps, #affine, #bias, #channels_first)),
+            )
+        }
+        LayerSpec::Permute { axes } => {
+            let (i, o) = (
+                image_dims(&input, "Permute")?,
+                image_dims(&output, "Permute")?,
+            );
+            let a = axes.map(lit);
+            LayerCode {
+                ty: quote!(::cnn::Permute),
+                init: quote!(::cnn::Permute::new([#(#a),*])),
+                call: Call::ByValue(quote!(forward::<#(#i,)* #(#o),*>)),
+                check: None,
+            }
+        }
+        LayerSpec::LayerScale { channels, value } => {
+            let c = lit(*channels);
+            let v = float(*value)?;
+            by_value(
+                quote!(::cnn::LayerScale),
+                quote!(::cnn::LayerScale::new(#c, #v)),
+            )
+        }
         LayerSpec::ChannelShuffle { groups } => {
             let g = lit(*groups);
             by_value(

@@ -7,6 +7,7 @@ pub mod batch_norm2d;
 pub mod conv2d;
 pub mod dropout;
 pub mod flatten;
+pub mod layer_norm;
 pub mod linear;
 pub mod max_pool2d;
 pub mod merge;

@@ -1,0 +1,289 @@
+//! `nn.LayerNorm(normalized_shape, eps, elementwise_affine, bias)` over the
+//! last dimensions, and torchvision's `LayerNorm2d` over the channels of
+//! each pixel (ConvNeXt's). Each group of values is normalised by its own
+//! mean and biased variance, `(x - mean) / sqrt(var + eps) * weight + bias`,
+//! the statistics summed in f64.
+//!
+//! ```
+//! use cnn_runtime::{Batch, LayerNorm};
+//! let norm = LayerNorm::new(&[2], 1e-5, true, true, false);
+//! let x = Batch::<1, 1, 2>::from_vec(1, vec![1.0, 3.0]).unwrap();
+//! let y = norm.forward(x);
+//! assert!((y.as_slice()[0] + 1.0).abs() < 1e-4 && (y.as_slice()[1] - 1.0).abs() < 1e-4);
+//! ```
+
+use crate::module::{Module, TensorKind, TensorMut, TensorRef};
+use crate::tensor::Batch;
+
+/// A layer norm over `shape` (the last dimensions), or over channels
+/// (`channels_first`: torchvision's `LayerNorm2d`, `shape` = `[C]`).
+#[derive(Clone, Debug)]
+pub struct LayerNorm {
+    shape: Vec<usize>,
+    weight: Vec<f32>,
+    bias: Vec<f32>,
+    eps: f64,
+    affine: bool,
+    has_bias: bool,
+    channels_first: bool,
+}
+
+impl LayerNorm {
+    /// Weight 1 and bias 0, as PyTorch initialises them.
+    pub fn new(shape: &[usize], eps: f64, affine: bool, bias: bool, channels_first: bool) -> Self {
+        let n = shape.iter().product();
+        LayerNorm {
+            shape: shape.to_vec(),
+            weight: vec![1.0; n],
+            bias: vec![0.0; n],
+            eps,
+            affine,
+            has_bias: affine && bias,
+            channels_first,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.weight.len()
+    }
+
+    /// Normalises in place.
+    ///
+    /// # Panics
+    /// When the normalised shape does not end the input's (over channels:
+    /// is not its channels); the `cnn!` checker refuses such a model.
+    pub fn forward<const A: usize, const B: usize, const C: usize>(
+        &self,
+        mut x: Batch<A, B, C>,
+    ) -> Batch<A, B, C> {
+        let n = self.len();
+        if self.channels_first {
+            assert_eq!(n, A, "LayerNorm2d: the channels differ");
+            let plane = B * C;
+            let mut group = crate::pool::take(n);
+            for image in x.images_mut() {
+                for p in 0..plane {
+                    for (c, g) in group.iter_mut().enumerate() {
+                        *g = image[c * plane + p];
+                    }
+                    self.normalize(&mut group);
+                    for (c, g) in group.iter().enumerate() {
+                        image[c * plane + p] = *g;
+                    }
+                }
+            }
+            crate::pool::give(group);
+        } else {
+            assert!(
+                n > 0 && (A * B * C).is_multiple_of(n),
+                "LayerNorm: the normalised shape does not end the input's"
+            );
+            for group in x.as_mut_slice().chunks_exact_mut(n) {
+                self.normalize(group);
+            }
+        }
+        x
+    }
+
+    fn normalize(&self, v: &mut [f32]) {
+        let n = v.len() as f64;
+        let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
+        let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
+        let rstd = 1.0 / (var + self.eps).sqrt();
+        for (i, x) in v.iter_mut().enumerate() {
+            let mut y = (*x as f64 - mean) * rstd;
+            if self.affine {
+                y = y * self.weight[i] as f64
+                    + if self.has_bias {
+                        self.bias[i] as f64
+                    } else {
+                        0.0
+                    };
+            }
+            *x = y as f32;
+        }
+    }
+
+    fn names(&self) -> Vec<&'static str> {
+        let mut t = Vec::new();
+        if self.affine {
+            t.push("weight");
+        }
+        if self.has_bias {
+            t.push("bias");
+        }
+        t
+    }
+}
+
+impl Module for LayerNorm {
+    fn tensors(&self) -> Vec<TensorRef<'_>> {
+        self.names()
+            .into_iter()
+            .map(|name| TensorRef {
+                name: name.into(),
+                shape: self.shape.clone(),
+                kind: TensorKind::Parameter,
+                data: if name == "weight" {
+                    &self.weight
+                } else {
+                    &self.bias
+                },
+            })
+            .collect()
+    }
+
+    fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
+        let names = self.names();
+        let shape = self.shape.clone();
+        let (weight, bias) = (&mut self.weight, &mut self.bias);
+        let mut t = Vec::new();
+        if names.contains(&"weight") {
+            t.push(TensorMut {
+                name: "weight".into(),
+                shape: shape.clone(),
+                kind: TensorKind::Parameter,
+                data: &mut weight[..],
+            });
+        }
+        if names.contains(&"bias") {
+            t.push(TensorMut {
+                name: "bias".into(),
+                shape,
+                kind: TensorKind::Parameter,
+                data: &mut bias[..],
+            });
+        }
+        t
+    }
+}
+
+/// torchvision's `Permute(dims)`: the per-image axes reordered (`dims`
+/// without the batch's 0, each less one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Permute {
+    pub axes: [usize; 3],
+}
+
+impl Permute {
+    pub fn new(axes: [usize; 3]) -> Self {
+        Permute { axes }
+    }
+
+    /// Output axis `i` is input axis `axes[i]`.
+    ///
+    /// # Panics
+    /// When the output shape is not the permuted input shape (the `cnn!`
+    /// checker gives the right one).
+    pub fn forward<
+        const A: usize,
+        const B: usize,
+        const C: usize,
+        const D: usize,
+        const E: usize,
+        const F: usize,
+    >(
+        &self,
+        x: Batch<A, B, C>,
+    ) -> Batch<D, E, F> {
+        let dims = [A, B, C];
+        assert_eq!(
+            [D, E, F],
+            self.axes.map(|a| dims[a]),
+            "Permute: the output shape is not the permuted input"
+        );
+        let strides = [B * C, C, 1];
+        let s = self.axes.map(|a| strides[a]);
+        let mut out = Batch::<D, E, F>::for_overwrite(x.batch_size());
+        for (src, dst) in x.images().zip(out.images_mut()) {
+            let mut o = 0;
+            for i in 0..D {
+                for j in 0..E {
+                    let base = i * s[0] + j * s[1];
+                    for k in 0..F {
+                        dst[o] = src[base + k * s[2]];
+                        o += 1;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+impl Module for Permute {}
+
+/// A `[C, 1, 1]` parameter the input is multiplied by, held by its block
+/// under the block's own name (ConvNeXt's `layer_scale`).
+#[derive(Clone, Debug)]
+pub struct LayerScale {
+    scale: Vec<f32>,
+}
+
+impl LayerScale {
+    /// Every channel's scale `value` (torchvision's `layer_scale` init).
+    pub fn new(channels: usize, value: f32) -> Self {
+        LayerScale {
+            scale: vec![value; channels],
+        }
+    }
+
+    pub fn forward<const C: usize, const H: usize, const W: usize>(
+        &self,
+        mut x: Batch<C, H, W>,
+    ) -> Batch<C, H, W> {
+        assert_eq!(self.scale.len(), C, "LayerScale: the channels differ");
+        for image in x.images_mut() {
+            for (plane, &s) in image.chunks_exact_mut(H * W).zip(&self.scale) {
+                plane.iter_mut().for_each(|v| *v *= s);
+            }
+        }
+        x
+    }
+}
+
+impl Module for LayerScale {
+    fn tensors(&self) -> Vec<TensorRef<'_>> {
+        vec![TensorRef {
+            name: String::new(),
+            shape: vec![self.scale.len(), 1, 1],
+            kind: TensorKind::Parameter,
+            data: &self.scale,
+        }]
+    }
+
+    fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
+        vec![TensorMut {
+            name: String::new(),
+            shape: vec![self.scale.len(), 1, 1],
+            kind: TensorKind::Parameter,
+            data: &mut self.scale[..],
+        }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn channels_first_normalises_each_pixel_over_channels() {
+        let norm = LayerNorm::new(&[2], 1e-5, true, true, true);
+        let x = Batch::<2, 1, 2>::from_vec(1, vec![1.0, 5.0, 3.0, 5.0]).unwrap();
+        let y = norm.forward(x);
+        // Pixel 0 (channels 1 and 3) -> about (-1, 1); pixel 1 (5, 5) -> 0.
+        let y = y.as_slice();
+        assert!((y[0] + 1.0).abs() < 1e-4 && (y[2] - 1.0).abs() < 1e-4, "{y:?}");
+        assert!(y[1].abs() < 1e-6 && y[3].abs() < 1e-6, "{y:?}");
+    }
+
+    #[test]
+    fn permute_moves_channels_last_and_back() {
+        let x = Batch::<2, 2, 3>::from_vec(1, (0..12).map(|v| v as f32).collect()).unwrap();
+        let last: Batch<2, 3, 2> = Permute::new([1, 2, 0]).forward(x.clone());
+        // [h][w][c] = x[c][h][w]
+        assert_eq!(&last.as_slice()[..4], &[0.0, 6.0, 1.0, 7.0]);
+        let back: Batch<2, 2, 3> = Permute::new([2, 0, 1]).forward(last);
+        assert_eq!(back.as_slice(), x.as_slice());
+    }
+}
