@@ -141,4 +141,9 @@ fn forward_passes_allocate_nothing_once_warm() {
         0,
         "convnext_tiny_tiny"
     );
+    assert_eq!(
+        steady_state_allocations::<zoo::DenseNetTiny>(2, 5),
+        0,
+        "densenet_tiny"
+    );
 }

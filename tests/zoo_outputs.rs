@@ -88,3 +88,13 @@ fn shufflenet_v2() {
 fn convnext() {
     check::<ConvNeXtTiny>("convnext_tiny_tiny");
 }
+
+#[test]
+fn mobilenet_v2() {
+    check::<MobileNetV2Tiny>("mobilenet_v2_tiny");
+}
+
+#[test]
+fn densenet() {
+    check::<DenseNetTiny>("densenet_tiny");
+}

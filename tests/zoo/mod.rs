@@ -284,3 +284,101 @@ cnn! {
         classifier: [LayerNorm2d(64, eps = 1e-6), Flatten(1), Linear(64, 10)],
     }
 }
+
+cnn! {
+    /// `Conv2dNormActivation` with ReLU6, as MobileNetV2 builds it.
+    block ConvBNReLU6(i, o, k = 1, s = 1, g = 1) {
+        Conv2d(i, o, k, stride = s, padding = floor((k - 1) / 2), groups = g, bias = false),
+        BatchNorm2d(o),
+        ReLU6,
+    }
+
+    /// `InvertedResidual.conv`: expansion by `t` (none when `t == 1`),
+    /// depthwise 3x3, linear projection.
+    block InvertedConv(i, o, s, t) {
+        ConvBNReLU6(i, i * t) if t != 1,
+        ConvBNReLU6(i * t, i * t, 3, s, i * t),
+        Conv2d(i * t, o, 1, bias = false),
+        BatchNorm2d(o),
+    }
+
+    /// MobileNetV2's `InvertedResidual`, the input added back where the
+    /// stride is 1 and the channels stay.
+    block MobileInvertedResidual(i, o, s, t = 6) {
+        residual { conv: InvertedConv(i, o, s, t) } if s == 1 && i == o,
+        conv: InvertedConv(i, o, s, t) if s != 1 || i != o,
+    }
+
+    /// `MobileNetV2(width_mult=0.25, num_classes=10)` on 64x64 images.
+    pub struct MobileNetV2Tiny<3, 64, 64> {
+        features: [
+            ConvBNReLU6(3, 8, 3, 2),
+            MobileInvertedResidual(8, 8, 1, t = 1),
+            MobileInvertedResidual(8, 8, 2),
+            MobileInvertedResidual(8, 8, 1),
+            MobileInvertedResidual(8, 8, 2),
+            ..[MobileInvertedResidual(8, 8, 1); 2],
+            MobileInvertedResidual(8, 16, 2),
+            ..[MobileInvertedResidual(16, 16, 1); 3],
+            MobileInvertedResidual(16, 24, 1),
+            ..[MobileInvertedResidual(24, 24, 1); 2],
+            MobileInvertedResidual(24, 40, 2),
+            ..[MobileInvertedResidual(40, 40, 1); 2],
+            MobileInvertedResidual(40, 80, 1),
+            ConvBNReLU6(80, 1280),
+        ],
+        pool: AdaptiveAvgPool2d((1, 1)),
+        flatten: Flatten(),
+        classifier: [Dropout(0.2), Linear(1280, 10)],
+    }
+
+    /// DenseNet's `_DenseLayer`: BN-ReLU-1x1 to `b * g` channels,
+    /// BN-ReLU-3x3 to `g` new channels.
+    block DenseLayer(i, g, b) {
+        norm1: BatchNorm2d(i),
+        relu1: ReLU,
+        conv1: Conv2d(i, b * g, 1, bias = false),
+        norm2: BatchNorm2d(b * g),
+        relu2: ReLU,
+        conv2: Conv2d(b * g, g, 3, padding = 1, bias = false),
+    }
+
+    /// DenseNet's `_Transition`: halves the channels and the image.
+    block Transition(i, o) {
+        norm: BatchNorm2d(i),
+        relu: ReLU,
+        conv: Conv2d(i, o, 1, bias = false),
+        pool: AvgPool2d(2, stride = 2),
+    }
+
+    /// `DenseNet(growth_rate=8, block_config=(2, 2, 2),
+    /// num_init_features=16, bn_size=2, num_classes=10)`: each dense layer's
+    /// output joined to everything before it.
+    pub struct DenseNetTiny<3, 64, 64> {
+        features: [
+            conv0: Conv2d(3, 16, 7, stride = 2, padding = 3, bias = false),
+            norm0: BatchNorm2d(16),
+            relu0: ReLU,
+            pool0: MaxPool2d(3, stride = 2, padding = 1),
+            denseblock1: [
+                concat { {}, denselayer1: DenseLayer(16, 8, 2) },
+                concat { {}, denselayer2: DenseLayer(24, 8, 2) },
+            ],
+            transition1: Transition(32, 16),
+            denseblock2: [
+                concat { {}, denselayer1: DenseLayer(16, 8, 2) },
+                concat { {}, denselayer2: DenseLayer(24, 8, 2) },
+            ],
+            transition2: Transition(32, 16),
+            denseblock3: [
+                concat { {}, denselayer1: DenseLayer(16, 8, 2) },
+                concat { {}, denselayer2: DenseLayer(24, 8, 2) },
+            ],
+            norm5: BatchNorm2d(32),
+        ],
+        relu: ReLU,
+        pool: AdaptiveAvgPool2d((1, 1)),
+        flatten: Flatten(),
+        classifier: Linear(32, 10),
+    }
+}

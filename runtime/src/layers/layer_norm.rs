@@ -273,7 +273,10 @@ mod tests {
         let y = norm.forward(x);
         // Pixel 0 (channels 1 and 3) -> about (-1, 1); pixel 1 (5, 5) -> 0.
         let y = y.as_slice();
-        assert!((y[0] + 1.0).abs() < 1e-4 && (y[2] - 1.0).abs() < 1e-4, "{y:?}");
+        assert!(
+            (y[0] + 1.0).abs() < 1e-4 && (y[2] - 1.0).abs() < 1e-4,
+            "{y:?}"
+        );
         assert!(y[1].abs() < 1e-6 && y[3].abs() < 1e-6, "{y:?}");
     }
 
