@@ -1,0 +1,106 @@
+//! torchvision's `densenet121()`.
+use cnn::cnn;
+
+cnn! {
+    /// DenseNet's `_DenseLayer`: BN-ReLU-1x1 to `b * g` channels,
+    /// BN-ReLU-3x3 to `g` new channels.
+    block DenseLayer(i, g, b) {
+        norm1: BatchNorm2d(i),
+        relu1: ReLU,
+        conv1: Conv2d(i, b * g, 1, bias = false),
+        norm2: BatchNorm2d(b * g),
+        relu2: ReLU,
+        conv2: Conv2d(b * g, g, 3, padding = 1, bias = false),
+    }
+
+    /// DenseNet's `_Transition`: halves the channels and the image.
+    block Transition(i, o) {
+        norm: BatchNorm2d(i),
+        relu: ReLU,
+        conv: Conv2d(i, o, 1, bias = false),
+        pool: AvgPool2d(2, stride = 2),
+    }
+
+    pub struct DenseNet121<3, 224, 224> {
+        features: [
+            conv0: Conv2d(3, 64, 7, stride = 2, padding = 3, bias = false),
+            norm0: BatchNorm2d(64),
+            relu0: ReLU,
+            pool0: MaxPool2d(3, stride = 2, padding = 1),
+            denseblock1: [
+                concat { {}, denselayer1: DenseLayer(64, 32, 4) },
+                concat { {}, denselayer2: DenseLayer(96, 32, 4) },
+                concat { {}, denselayer3: DenseLayer(128, 32, 4) },
+                concat { {}, denselayer4: DenseLayer(160, 32, 4) },
+                concat { {}, denselayer5: DenseLayer(192, 32, 4) },
+                concat { {}, denselayer6: DenseLayer(224, 32, 4) },
+            ],
+            transition1: Transition(256, 128),
+            denseblock2: [
+                concat { {}, denselayer1: DenseLayer(128, 32, 4) },
+                concat { {}, denselayer2: DenseLayer(160, 32, 4) },
+                concat { {}, denselayer3: DenseLayer(192, 32, 4) },
+                concat { {}, denselayer4: DenseLayer(224, 32, 4) },
+                concat { {}, denselayer5: DenseLayer(256, 32, 4) },
+                concat { {}, denselayer6: DenseLayer(288, 32, 4) },
+                concat { {}, denselayer7: DenseLayer(320, 32, 4) },
+                concat { {}, denselayer8: DenseLayer(352, 32, 4) },
+                concat { {}, denselayer9: DenseLayer(384, 32, 4) },
+                concat { {}, denselayer10: DenseLayer(416, 32, 4) },
+                concat { {}, denselayer11: DenseLayer(448, 32, 4) },
+                concat { {}, denselayer12: DenseLayer(480, 32, 4) },
+            ],
+            transition2: Transition(512, 256),
+            denseblock3: [
+                concat { {}, denselayer1: DenseLayer(256, 32, 4) },
+                concat { {}, denselayer2: DenseLayer(288, 32, 4) },
+                concat { {}, denselayer3: DenseLayer(320, 32, 4) },
+                concat { {}, denselayer4: DenseLayer(352, 32, 4) },
+                concat { {}, denselayer5: DenseLayer(384, 32, 4) },
+                concat { {}, denselayer6: DenseLayer(416, 32, 4) },
+                concat { {}, denselayer7: DenseLayer(448, 32, 4) },
+                concat { {}, denselayer8: DenseLayer(480, 32, 4) },
+                concat { {}, denselayer9: DenseLayer(512, 32, 4) },
+                concat { {}, denselayer10: DenseLayer(544, 32, 4) },
+                concat { {}, denselayer11: DenseLayer(576, 32, 4) },
+                concat { {}, denselayer12: DenseLayer(608, 32, 4) },
+                concat { {}, denselayer13: DenseLayer(640, 32, 4) },
+                concat { {}, denselayer14: DenseLayer(672, 32, 4) },
+                concat { {}, denselayer15: DenseLayer(704, 32, 4) },
+                concat { {}, denselayer16: DenseLayer(736, 32, 4) },
+                concat { {}, denselayer17: DenseLayer(768, 32, 4) },
+                concat { {}, denselayer18: DenseLayer(800, 32, 4) },
+                concat { {}, denselayer19: DenseLayer(832, 32, 4) },
+                concat { {}, denselayer20: DenseLayer(864, 32, 4) },
+                concat { {}, denselayer21: DenseLayer(896, 32, 4) },
+                concat { {}, denselayer22: DenseLayer(928, 32, 4) },
+                concat { {}, denselayer23: DenseLayer(960, 32, 4) },
+                concat { {}, denselayer24: DenseLayer(992, 32, 4) },
+            ],
+            transition3: Transition(1024, 512),
+            denseblock4: [
+                concat { {}, denselayer1: DenseLayer(512, 32, 4) },
+                concat { {}, denselayer2: DenseLayer(544, 32, 4) },
+                concat { {}, denselayer3: DenseLayer(576, 32, 4) },
+                concat { {}, denselayer4: DenseLayer(608, 32, 4) },
+                concat { {}, denselayer5: DenseLayer(640, 32, 4) },
+                concat { {}, denselayer6: DenseLayer(672, 32, 4) },
+                concat { {}, denselayer7: DenseLayer(704, 32, 4) },
+                concat { {}, denselayer8: DenseLayer(736, 32, 4) },
+                concat { {}, denselayer9: DenseLayer(768, 32, 4) },
+                concat { {}, denselayer10: DenseLayer(800, 32, 4) },
+                concat { {}, denselayer11: DenseLayer(832, 32, 4) },
+                concat { {}, denselayer12: DenseLayer(864, 32, 4) },
+                concat { {}, denselayer13: DenseLayer(896, 32, 4) },
+                concat { {}, denselayer14: DenseLayer(928, 32, 4) },
+                concat { {}, denselayer15: DenseLayer(960, 32, 4) },
+                concat { {}, denselayer16: DenseLayer(992, 32, 4) },
+            ],
+            norm5: BatchNorm2d(1024),
+        ],
+        relu: ReLU,
+        pool: AdaptiveAvgPool2d((1, 1)),
+        flatten: Flatten(),
+        classifier: Linear(1024, 1000),
+    }
+}
