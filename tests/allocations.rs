@@ -146,4 +146,14 @@ fn forward_passes_allocate_nothing_once_warm() {
         0,
         "densenet_tiny"
     );
+    assert_eq!(
+        steady_state_allocations::<zoo::MobileNetV2Tiny>(2, 5),
+        0,
+        "mobilenet_v2_tiny"
+    );
+    assert_eq!(
+        steady_state_allocations::<zoo::RegNetXTiny>(2, 5),
+        0,
+        "regnet_x_tiny"
+    );
 }

@@ -57,5 +57,7 @@ fn results_are_bitwise_identical_for_any_thread_count() {
     check::<zoo::ShuffleNetV2Tiny>("shufflenet_v2_tiny", 2);
     check::<zoo::ConvNeXtTiny>("convnext_tiny_tiny", 2);
     check::<zoo::DenseNetTiny>("densenet_tiny", 2);
+    check::<zoo::MobileNetV2Tiny>("mobilenet_v2_tiny", 2);
+    check::<zoo::RegNetXTiny>("regnet_x_tiny", 2);
     cnn::set_threads(1);
 }
