@@ -282,3 +282,16 @@ fn layer_scale_is_named_by_its_entry_and_permute_reorders_axes() {
     // A Linear after a Permute is the channels-last MLP it looks like.
     assert!(r.diagnostics.is_empty(), "{:?}", r.messages());
 }
+
+#[test]
+fn an_activation_class_may_be_written_as_torchvision_passes_it() {
+    let r = ok("struct N<16, 4, 4> { se: SqueezeExcitation(16, 4, activation = nn.SiLU) }");
+    assert_eq!(r.model().layers[2].kind, "SiLU");
+}
+
+#[test]
+fn a_split_without_branches_says_so() {
+    let src = "struct N<8, 4, 4> { split {} }";
+    let r = check(src);
+    assert_eq!(r.error().message, "`split` needs at least one branch");
+}

@@ -944,9 +944,10 @@ impl<'a, 'd> Walker<'a, 'd> {
             }
         }
         if results.is_empty() {
+            let word = if split { "split" } else { "concat" };
             self.diags.push(Diagnostic::error(
                 keyword,
-                "`concat` needs at least one branch",
+                format!("`{word}` needs at least one branch"),
             ));
         }
         let output = match (ok, size) {
@@ -979,6 +980,10 @@ impl Walker<'_, '_> {
         let Some(dims) = flow.shape.dims() else {
             return Shape::Unknown;
         };
+        if n == 0 {
+            // Reported by the caller: a split needs branches.
+            return Shape::Unknown;
+        }
         match dims.first() {
             Some(Some(c)) if dims.len() == 3 && n > 0 && c.is_multiple_of(n) => {
                 let mut part = dims.to_vec();

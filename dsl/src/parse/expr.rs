@@ -214,6 +214,16 @@ fn parse_atom(input: ParseStream) -> syn::Result<Expr> {
             });
         }
     }
+    if input.peek(Ident) && input.peek2(Token![.]) && !input.peek2(Token![..]) {
+        // `nn.SiLU`, as torchvision passes an activation class: the `nn.`
+        // is dropped, as in layer calls.
+        let fork = input.fork();
+        let module: Ident = fork.parse()?;
+        if module == "nn" {
+            input.parse::<Ident>()?;
+            input.parse::<Token![.]>()?;
+        }
+    }
     if input.peek(Ident) {
         let ident: Ident = input.parse()?;
         let span = SpanRange::single(ident.span());
