@@ -8,6 +8,15 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let lower = name.to_ascii_lowercase();
+    let candidates: Vec<&'a str> = candidates.into_iter().collect();
+    // A name that begins exactly one candidate is that one, however far the
+    // rest is (`kernel` for `kernel_size`).
+    let mut prefixed = candidates.iter().filter(|c| {
+        lower.chars().count() >= 3 && **c != name && c.to_ascii_lowercase().starts_with(&lower)
+    });
+    if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
+        return Some(only);
+    }
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
         if candidate == name {

@@ -92,7 +92,9 @@ pub fn infer(a: &BatchNormArgs, cx: &mut InferCx) -> Inferred {
                 )
                 .fix(decl.span, r.to_string(), cx.size_help("num_features", r));
                 cx.report(diag);
-                channels = Some(d);
+                // Go on as if fixed: BatchNorm passes its input's channels
+                // on, so later errors (and fixes) agree with this fix.
+                channels = Some(r);
             }
             (Some(d), _) => channels = Some(d),
             (None, _) => {}
