@@ -389,10 +389,19 @@ impl<'a, 'd> Walker<'a, 'd> {
     }
 
     fn duplicate_name(&mut self, span: SpanRange, local: &str, module: &str) {
+        // A Rust name is renamed as it is written; a quoted one keeps its
+        // quotes.
+        let renamed = if local.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !local.starts_with(|c: char| c.is_ascii_digit())
+        {
+            format!("{local}_2")
+        } else {
+            format!("{:?}", format!("{local}_2"))
+        };
         self.diags.push(
             Diagnostic::error(span, format!("the layer name `{local}` is used twice in `{module}`"))
                 .note("each name becomes a state_dict prefix, so it must be unique; only a layer without weights (like `ReLU`) may be used twice under one name")
-                .help(format!("rename one of them, e.g. `{local}_2`")),
+                .fix(span, renamed.clone(), format!("rename one of them, e.g. `{renamed}`")),
         );
     }
 

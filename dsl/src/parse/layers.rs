@@ -72,7 +72,11 @@ fn parse_entry(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Layer
             diags.push(
                 Diagnostic::error(lit.span(), format!("`{}` cannot be a layer name: {problem}", lit.value()))
                     .note("a quoted name is a PyTorch module name as `named_children` gives it: any text without `.` (the state_dict's separator)")
-                    .help(format!("write `\"{}\"`", suggest_module_name(&lit.value()))),
+                    .fix(
+                        lit.span().into(),
+                        format!("{:?}", suggest_module_name(&lit.value())),
+                        format!("write `{:?}`", suggest_module_name(&lit.value())),
+                    ),
             );
         } else {
             quoted = Some(lit);

@@ -697,10 +697,23 @@ impl Args {
         if let Some(v) = self.get(name)
             && &v.value != harmless
         {
-            diags.push(
-                Diagnostic::error(v.span, format!("`{name}` is not supported: {why}"))
-                    .help(format!("remove `{name}`")),
-            );
+            let diag = Diagnostic::error(v.span, format!("`{name}` is not supported: {why}"));
+            // The one value that works, in place of the one written.
+            // Python's spelling, as the rest of the call is PyTorch's.
+            let text = match harmless {
+                Value::Bool(true) => Some("True".to_string()),
+                Value::Bool(false) => Some("False".to_string()),
+                other => other.render(),
+            };
+            let diag = match text {
+                Some(text) => diag.fix(
+                    v.span,
+                    text.clone(),
+                    format!("remove `{name}`, or write `{name} = {text}`"),
+                ),
+                None => diag.help(format!("remove `{name}`")),
+            };
+            diags.push(diag);
         }
     }
 
@@ -744,9 +757,11 @@ pub fn to_count(
             } else {
                 format!("`{name}` must be at least {min}, but is {i}")
             };
-            diags.push(
-                Diagnostic::error(v.span, msg).help(format!("write a number of at least {min}")),
-            );
+            diags.push(Diagnostic::error(v.span, msg).fix(
+                v.span,
+                min.to_string(),
+                format!("write a number of at least {min}, such as `{min}`"),
+            ));
             None
         }
         Value::Int(i) if *i > MAX_SIZE as i128 => {
