@@ -132,7 +132,17 @@ pub fn bind(args: &Args, diags: &mut Diagnostics) -> Conv2dArgs {
                 format!("`groups` = {} must divide {}", g.value, bad.join(" and ")),
             );
             if let (Some(i), Some(o)) = (known_in, out) {
-                d = d.help(format!("`groups` can be {}", common_divisors(i, o)));
+                // The divisor of both nearest to what was written (a guess:
+                // the channels may be what is wrong).
+                let nearest = (1..=i.min(o).max(1))
+                    .filter(|d| i % d == 0 && o % d == 0)
+                    .min_by_key(|d| d.abs_diff(g.value))
+                    .unwrap_or(1);
+                d = d.fix(
+                    g.span,
+                    nearest.to_string(),
+                    format!("`groups` can be {}", common_divisors(i, o)),
+                );
             }
             diags.push(d);
         }

@@ -123,7 +123,15 @@ pub fn bind(args: &Args, max: bool, diags: &mut Diagnostics) -> PoolArgs {
                         ),
                     )
                     .note("PyTorch requires padding <= kernel_size / 2 for pooling")
-                    .help(format!("use `padding = {}` or less, or a larger kernel", kk / 2)),
+                    .fix(
+                        p.span,
+                        {
+                            // Each axis's padding at most half its kernel.
+                            let (ph, pw) = (p.value.0.min(kh / 2), p.value.1.min(kw / 2));
+                            if ph == pw && kh == kw { ph.to_string() } else { format!("({ph}, {pw})") }
+                        },
+                        format!("use `padding = {}` or less, or a larger kernel", kk / 2),
+                    ),
                 );
                 break;
             }
