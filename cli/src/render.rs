@@ -28,19 +28,19 @@ pub fn human(report: &Report, color: bool) -> String {
         main = main.element(Level::NOTE.message(note.as_str()));
     }
     // A fix is shown as rustc shows suggestions: the source, patched.
-    let suggestion = match (&d.help, &d.fix, &report.fix_place) {
-        (Some(help), Some(fix), Some(place)) => Some(
-            Group::with_title(Level::HELP.secondary_title(help.as_str())).element(
-                Snippet::source(report.file.text.as_str())
-                    .path(path.as_str())
-                    .patch(Patch::new(place.bytes.clone(), fix.text.as_str())),
-            ),
-        ),
-        (Some(help), _, _) => {
+    let suggestion = match &d.help {
+        Some(help) if !report.fix_edits.is_empty() => {
+            let mut snippet = Snippet::source(report.file.text.as_str()).path(path.as_str());
+            for (place, text) in &report.fix_edits {
+                snippet = snippet.patch(Patch::new(place.bytes.clone(), *text));
+            }
+            Some(Group::with_title(Level::HELP.secondary_title(help.as_str())).element(snippet))
+        }
+        Some(help) => {
             main = main.element(Level::HELP.message(help.as_str()));
             None
         }
-        _ => None,
+        None => None,
     };
     let groups: Vec<Group> = std::iter::once(main).chain(suggestion).collect();
     let renderer = if color {

@@ -2,7 +2,7 @@
 
 use std::ops::Range;
 
-use cnn_dsl::diagnostic::{Diagnostic, Severity};
+use cnn_dsl::diagnostic::{Diagnostic, Edit, Severity};
 use cnn_dsl::span::SpanRange;
 use serde_json::{Value, json};
 
@@ -31,6 +31,18 @@ impl Place {
         }
     }
 
+    /// The range an edit changes (of no width for an insertion).
+    fn of_edit(edit: &Edit) -> Place {
+        let ((line, column), (end_line, end_column)) = edit.line_columns();
+        Place {
+            line,
+            column: column + 1,
+            end_line,
+            end_column: end_column + 1,
+            bytes: edit.byte_range(),
+        }
+    }
+
     fn json(&self) -> Value {
         json!({
             "line": self.line,
@@ -45,7 +57,8 @@ pub struct Report<'a> {
     pub file: &'a SourceFile,
     pub diagnostic: &'a Diagnostic,
     pub place: Place,
-    pub fix_place: Option<Place>,
+    /// Where each edit of the fix goes, with its text.
+    pub fix_edits: Vec<(Place, &'a str)>,
 }
 
 impl<'a> Report<'a> {
@@ -54,7 +67,12 @@ impl<'a> Report<'a> {
             file,
             diagnostic,
             place: Place::of(diagnostic.span),
-            fix_place: diagnostic.fix.as_ref().map(|f| Place::of(f.span)),
+            fix_edits: diagnostic
+                .fix
+                .iter()
+                .flat_map(|f| &f.edits)
+                .map(|e| (Place::of_edit(e), e.text.as_str()))
+                .collect(),
         }
     }
 
@@ -72,7 +90,8 @@ impl<'a> Report<'a> {
 
     /// One JSON object: file, line, column, end, severity, code (the lint's
     /// name; null for errors, as rustc's own JSON has for errors without a
-    /// code), message (the headline), notes, help and the fix.
+    /// code), message (the headline), notes, help and the fix (its
+    /// applicability and edits, each a range and the text to put there).
     pub fn json(&self) -> Value {
         let d = self.diagnostic;
         let mut object = json!({
@@ -82,14 +101,14 @@ impl<'a> Report<'a> {
             "message": d.message,
             "notes": d.notes,
             "help": d.help,
-            "fix": match (&d.fix, &self.fix_place) {
-                (Some(fix), Some(place)) => {
-                    let mut f = place.json();
-                    f["text"] = json!(fix.text);
-                    f
-                }
-                _ => Value::Null,
-            },
+            "fix": d.fix.as_ref().map(|fix| json!({
+                "applicability": fix.applicability.as_str(),
+                "edits": self.fix_edits.iter().map(|(place, text)| {
+                    let mut e = place.json();
+                    e["text"] = json!(text);
+                    e
+                }).collect::<Vec<_>>(),
+            })),
         });
         for (key, value) in self.place.json().as_object().into_iter().flatten() {
             object[key] = value.clone();

@@ -57,6 +57,22 @@ pub struct LayerEntry {
     pub span: SpanRange,
 }
 
+impl LayerEntry {
+    /// The node's own tokens, without the name before it.
+    pub fn node_span(&self) -> SpanRange {
+        match &self.node {
+            Node::Call(call) => call.span,
+            Node::Sequential { span, .. }
+            | Node::Repeat { span, .. }
+            | Node::Path { span, .. }
+            | Node::Residual { span, .. }
+            | Node::Concat { span, .. }
+            | Node::Gate { span, .. } => *span,
+            Node::Invalid => self.span,
+        }
+    }
+}
+
 /// What a layer entry holds.
 #[derive(Clone)]
 pub enum Node {

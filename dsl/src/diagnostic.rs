@@ -13,12 +13,166 @@ pub enum Severity {
     Warning,
 }
 
-/// A replacement that fixes the diagnostic: put `text` in place of the tokens
+/// How sure a fix is, as rustc grades its suggestions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applicability {
+    /// The fix is what the model must say: `cargo cnn fix` applies it.
+    MachineApplicable,
+    /// The fix makes the model build, but it is one choice of several (a
+    /// kernel that fits, a divisor near the one written): shown, never
+    /// applied without the user.
+    MaybeIncorrect,
+}
+
+impl Applicability {
+    /// rustc's spelling, as in `--message-format json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "MachineApplicable",
+            Applicability::MaybeIncorrect => "MaybeIncorrect",
+        }
+    }
+}
+
+/// Where an edit's text goes relative to its tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// In place of the tokens.
+    Replace,
+    /// Just before the first token; the tokens stay.
+    Before,
+    /// Just after the last token; the tokens stay.
+    After,
+    /// From the start of the first token to the start of the last: the
+    /// last token stays (removes a list's first item up to the next).
+    Head,
+    /// From the end of the first token to the end of the last: the first
+    /// token stays (removes `, item` after the item before it).
+    Tail,
+}
+
+/// One change of the source: `text` in place of, before or after the tokens
 /// in `span`.
 #[derive(Clone, Debug)]
-pub struct Fix {
+pub struct Edit {
     pub span: SpanRange,
     pub text: String,
+    pub placement: Placement,
+}
+
+impl Edit {
+    /// `text` in place of the tokens of `span`.
+    pub fn replace(span: SpanRange, text: impl Into<String>) -> Self {
+        Edit {
+            span,
+            text: text.into(),
+            placement: Placement::Replace,
+        }
+    }
+
+    /// `text` just before `span`.
+    pub fn before(span: SpanRange, text: impl Into<String>) -> Self {
+        Edit {
+            span,
+            text: text.into(),
+            placement: Placement::Before,
+        }
+    }
+
+    /// `text` just after `span`.
+    pub fn after(span: SpanRange, text: impl Into<String>) -> Self {
+        Edit {
+            span,
+            text: text.into(),
+            placement: Placement::After,
+        }
+    }
+
+    /// Removes item `k` of a comma-separated list whose items are at
+    /// `items`, with the comma that separates it from its neighbour.
+    pub fn remove_item(items: &[SpanRange], k: usize) -> Self {
+        let placement;
+        let span = if k > 0 {
+            placement = Placement::Tail;
+            SpanRange::new(items[k - 1].end, items[k].end)
+        } else if let Some(next) = items.get(1) {
+            placement = Placement::Head;
+            SpanRange::new(items[0].start, next.start)
+        } else {
+            placement = Placement::Replace;
+            items[0]
+        };
+        Edit {
+            span,
+            text: String::new(),
+            placement,
+        }
+    }
+
+    /// The changed source range as (line, column) pairs, lines 1-based and
+    /// columns 0-based in characters; a range of no width for insertions.
+    /// Needs the `locations` feature: spans carry locations in tools, not
+    /// in the macro.
+    #[cfg(feature = "locations")]
+    pub fn line_columns(&self) -> ((usize, usize), (usize, usize)) {
+        let start = self.span.start.start();
+        let end = self.span.end.end();
+        let (a, b) = match self.placement {
+            Placement::Replace => (start, end),
+            Placement::Before => (start, start),
+            Placement::After => (end, end),
+            Placement::Head => (start, self.span.end.start()),
+            Placement::Tail => (self.span.start.end(), end),
+        };
+        ((a.line, a.column), (b.line, b.column))
+    }
+
+    /// The changed source range in bytes, as [`Edit::line_columns`].
+    #[cfg(feature = "locations")]
+    pub fn byte_range(&self) -> std::ops::Range<usize> {
+        let start = self.span.start.byte_range().start;
+        let end = self.span.end.byte_range().end;
+        match self.placement {
+            Placement::Replace => start..end,
+            Placement::Before => start..start,
+            Placement::After => end..end,
+            Placement::Head => start..self.span.end.byte_range().start,
+            Placement::Tail => self.span.start.byte_range().end..end,
+        }
+    }
+}
+
+/// The change that fixes a diagnostic: one or more edits, applied together.
+#[derive(Clone, Debug)]
+pub struct Fix {
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// Applies the edits to `source`, whose byte offsets the spans carry.
+    /// Edits that overlap one already applied are left out.
+    #[cfg(feature = "locations")]
+    pub fn apply_all<'a>(source: &str, fixes: impl IntoIterator<Item = &'a Fix>) -> String {
+        let mut edits: Vec<(std::ops::Range<usize>, &str)> = fixes
+            .into_iter()
+            .flat_map(|f| f.edits.iter().map(|e| (e.byte_range(), e.text.as_str())))
+            .collect();
+        edits.sort_by_key(|(r, _)| (r.start, r.end));
+        edits.dedup();
+        let mut out = String::with_capacity(source.len());
+        let mut at = 0;
+        for (range, text) in edits {
+            if range.start < at || range.end > source.len() {
+                continue;
+            }
+            out.push_str(&source[at..range.start]);
+            out.push_str(text);
+            at = range.end;
+        }
+        out.push_str(&source[at..]);
+        out
+    }
 }
 
 /// One error or warning, at the tokens to change.
@@ -72,18 +226,45 @@ impl Diagnostic {
         self
     }
 
-    /// Adds a help line "write `text`" together with the machine-readable fix.
-    pub fn fix(
+    /// Adds the help line together with the machine-applicable fix that
+    /// puts `text` in place of `span`.
+    pub fn fix(self, span: SpanRange, text: impl Into<String>, help: impl Into<String>) -> Self {
+        self.edits(
+            vec![Edit::replace(span, text)],
+            Applicability::MachineApplicable,
+            help,
+        )
+    }
+
+    /// As [`Diagnostic::fix`], for a fix that is one good choice of several.
+    pub fn guess(self, span: SpanRange, text: impl Into<String>, help: impl Into<String>) -> Self {
+        self.edits(
+            vec![Edit::replace(span, text)],
+            Applicability::MaybeIncorrect,
+            help,
+        )
+    }
+
+    /// Adds the help line together with a fix made of several edits.
+    pub fn edits(
         mut self,
-        span: SpanRange,
-        text: impl Into<String>,
+        edits: Vec<Edit>,
+        applicability: Applicability,
         help: impl Into<String>,
     ) -> Self {
         self.fix = Some(Fix {
-            span,
-            text: text.into(),
+            edits,
+            applicability,
         });
         self.help = Some(help.into());
+        self
+    }
+
+    /// Marks the fix, if any, as a guess.
+    pub fn maybe_incorrect(mut self) -> Self {
+        if let Some(fix) = &mut self.fix {
+            fix.applicability = Applicability::MaybeIncorrect;
+        }
         self
     }
 

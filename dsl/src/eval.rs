@@ -3,7 +3,7 @@
 use syn::Ident;
 
 use crate::ast::{BinOp, Expr, ExprKind};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit};
 use crate::span::{SpanRange, Spanned};
 use crate::suggest::did_you_mean;
 
@@ -75,6 +75,11 @@ pub trait Env {
     fn lookup(&self, name: &Ident) -> Option<Value>;
     /// The names in scope, for "did you mean" suggestions.
     fn names(&self) -> Vec<String>;
+    /// Where the value of `name` was written where the block is used (the
+    /// place a fix of that value goes), when it was written there.
+    fn written_at(&self, _name: &Ident) -> Option<crate::span::SpanRange> {
+        None
+    }
 }
 
 /// The empty environment of a model's top level.
@@ -219,7 +224,7 @@ fn unknown_name(ident: &Ident, env: &dyn Env) -> Diagnostic {
     candidates.extend(["True", "False", "None", "true", "false"].map(String::from));
     let diag = Diagnostic::error(ident.span(), format!("unknown name `{name}`"));
     match did_you_mean(&name, candidates.iter().map(String::as_str)) {
-        Some(s) => diag.help(format!("did you mean `{s}`?")),
+        Some(s) => diag.guess(ident.span().into(), s, format!("did you mean `{s}`?")),
         None if env.names().is_empty() => diag.help(
             "arguments are numbers, pairs like `(3, 5)`, strings, `true`/`false`, `None` or `_`",
         ),
@@ -290,9 +295,13 @@ fn arith(
                                 span,
                                 format!("`{a} / {b}` is not a whole number; sizes are integers"),
                             )
-                            .help(format!(
-                                "write `floor({a} / {b})` (Python's `{a} // {b}`) or `ceil({a} / {b})`"
-                            )),
+                            .edits(
+                                vec![Edit::before(span, "floor("), Edit::after(span, ")")],
+                                Applicability::MaybeIncorrect,
+                                format!(
+                                    "write `floor({a} / {b})` (Python's `{a} // {b}`) or `ceil({a} / {b})`"
+                                ),
+                            ),
                         );
                     }
                     a.checked_div(b)

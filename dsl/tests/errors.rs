@@ -39,7 +39,7 @@ fn linear_in_features_after_flatten() {
         e.help.as_deref(),
         Some("write `Linear(1800, 10)`, or `Linear(_, 10)` to infer it")
     );
-    assert_eq!(e.fix.as_ref().unwrap().text, "1800");
+    assert_eq!(fix_text(e), Some("1800"));
 }
 
 #[test]

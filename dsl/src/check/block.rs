@@ -7,6 +7,7 @@ use syn::Ident;
 use crate::ast::{BlockDecl, Call};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::{Env, Value, eval};
+use crate::span::SpanRange;
 use crate::vocab::args::{Args, Params, bind};
 use crate::vocab::signature;
 
@@ -30,7 +31,11 @@ impl<'a> Blocks<'a> {
                         block.name.span(),
                         format!("`{name}` is a layer; a block needs another name"),
                     )
-                    .help(format!("rename the block, e.g. `{name}Block`")),
+                    .guess(
+                        block.name.span().into(),
+                        format!("{name}Block"),
+                        format!("rename the block, e.g. `{name}Block`, and its uses"),
+                    ),
                 );
                 continue;
             }
@@ -86,6 +91,9 @@ pub fn params(block: &BlockDecl) -> Params {
 /// The values of a block's parameters for one use of it.
 pub struct BlockEnv {
     values: Vec<(String, Value)>,
+    /// Per parameter, where the use wrote its value (through enclosing
+    /// blocks, to the outermost place a number was written).
+    spans: Vec<(String, SpanRange)>,
 }
 
 impl Env for BlockEnv {
@@ -100,6 +108,11 @@ impl Env for BlockEnv {
     fn names(&self) -> Vec<String> {
         self.values.iter().map(|(n, _)| n.clone()).collect()
     }
+
+    fn written_at(&self, name: &Ident) -> Option<SpanRange> {
+        let key = name.to_string();
+        self.spans.iter().find(|(n, _)| *n == key).map(|(_, s)| *s)
+    }
 }
 
 /// Binds a use's arguments (evaluated where the block is used) to the
@@ -112,9 +125,16 @@ pub fn bind_use(
     diags: &mut Diagnostics,
 ) -> (Args, BlockEnv) {
     let args = bind(call, &params(block), caller, diags);
-    let mut env = BlockEnv { values: Vec::new() };
+    let mut env = BlockEnv {
+        values: Vec::new(),
+        spans: Vec::new(),
+    };
     for p in &block.params {
         let name = p.name.to_string();
+        if args.written(&name) {
+            let span = args.use_span(&name).unwrap_or(args.span(&name));
+            env.spans.push((name.clone(), span));
+        }
         let value = if let Some(v) = args.get(&name) {
             v.value.clone()
         } else if args.written(&name) {

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::shape::{Dim, Shape, times};
+use crate::span::SpanRange;
 use crate::spec::LayerSpec;
 use crate::vocab::args::Args;
 
@@ -256,6 +257,25 @@ impl InferCx<'_> {
 
     /// The help for an input size that should be `received`: the call to
     /// write, or, when the size is a block parameter, what to pass for it.
+    /// `diag` with the fix that makes `param` (written at `span`) equal the
+    /// `received` size: at the block's use when the value came from there,
+    /// else in place. A block parameter left at its default is a guess: the
+    /// block is changed to infer the size.
+    pub fn size_fix(
+        &self,
+        diag: Diagnostic,
+        span: SpanRange,
+        param: &str,
+        received: usize,
+    ) -> Diagnostic {
+        let help = self.size_help(param, received);
+        match (self.args.block_param(param), self.args.use_span(param)) {
+            (Some(_), Some(at)) => diag.fix(at, received.to_string(), help),
+            (Some(_), None) => diag.guess(span, "_", help),
+            (None, _) => diag.fix(span, received.to_string(), help),
+        }
+    }
+
     pub fn size_help(&self, param: &str, received: usize) -> String {
         let infer = self.args.text.with(param, "_");
         match self.args.block_param(param) {

@@ -41,7 +41,7 @@ pub fn check_file(file: &File, diags: &mut Diagnostics) -> Vec<CheckedModel> {
 fn check_input(decl: &ModelDecl, diags: &mut Diagnostics) -> Shape {
     let name = &decl.name;
     if decl.input.is_empty() || decl.input.len() > 3 {
-        diags.push(
+        let diag =
             Diagnostic::error(
                 decl.input_span,
                 format!(
@@ -51,8 +51,21 @@ fn check_input(decl: &ModelDecl, diags: &mut Diagnostics) -> Shape {
             )
             .help(format!(
                 "write `{name}<C, H, W>` for images, e.g. `{name}<3, 32, 32>`, or `{name}<N>` for N flat features"
-            )),
-        );
+            ));
+        // Four numbers starting with 1 are most likely a batch of one.
+        let diag = match decl.input.as_slice() {
+            [first, rest @ ..] if rest.len() == 3 && first.to_string() == "1" => {
+                let dims: Vec<String> = rest.iter().map(ToString::to_string).collect();
+                let text = format!("<{}>", dims.join(", "));
+                diag.guess(
+                    decl.input_span,
+                    text.clone(),
+                    format!("the batch size is not part of the input size: write `{name}{text}`"),
+                )
+            }
+            _ => diag,
+        };
+        diags.push(diag);
         return Shape::Unknown;
     }
     let dims = decl

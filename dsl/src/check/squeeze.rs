@@ -165,7 +165,11 @@ impl Walker<'_, '_> {
                             expr.span,
                             format!("`{expr}` is not an activation"),
                         )
-                        .help("name one, as a class: `ReLU`, `SiLU`, `Hardsigmoid`, `Sigmoid`, ..."),
+                        .guess(
+                            expr.span,
+                            default,
+                            format!("name one, as a class: `ReLU`, `SiLU`, `Hardsigmoid`, `Sigmoid`, ...; the default is `{default}`"),
+                        ),
                     );
                     None
                 }

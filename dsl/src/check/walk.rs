@@ -8,7 +8,7 @@ use super::block::{Blocks, bind_use};
 use super::cx::{Flow, InferCx, Inferred, LayerRef};
 use super::{MAX_ELEMENTS, MAX_REPEAT};
 use crate::ast::{Call, LayerEntry, Node};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit, Placement};
 use crate::eval::{Env, Value, eval};
 use crate::lint::allow;
 use crate::model::{CheckedLayer, Op, Row};
@@ -190,7 +190,15 @@ impl<'a, 'd> Walker<'a, 'd> {
                     format!("the layer name `{local}` is reserved"),
                 )
                 .note("unnamed layers are stored in fields `_0`, `_1`, ... of the model")
-                .help("choose another name, or leave the name out"),
+                .edits(
+                    vec![Edit {
+                        span: SpanRange::new(entry.span.start, entry.node_span().start),
+                        text: String::new(),
+                        placement: Placement::Head,
+                    }],
+                    Applicability::MaybeIncorrect,
+                    "choose another name, or leave the name out",
+                ),
             );
         }
         let path = scope.path(&local);
@@ -517,6 +525,9 @@ impl<'a, 'd> Walker<'a, 'd> {
         let context = format!("in `{path}`, which is `{text}`");
         let mut first: Option<String> = None;
         let mut count = 0;
+        // The twin carries the fixes of the errors inside, when all have one.
+        let mut fixes: Option<(Vec<Edit>, Applicability, String)> =
+            Some((Vec::new(), Applicability::MachineApplicable, String::new()));
         let mut i = errors_before;
         while i < self.diags.len() {
             let diag = &self.diags.as_slice()[i];
@@ -526,6 +537,23 @@ impl<'a, 'd> Walker<'a, 'd> {
             }
             count += 1;
             first.get_or_insert_with(|| diag.message.clone());
+            fixes = match (fixes, &diag.fix) {
+                (Some((mut edits, sure, help)), Some(fix)) => {
+                    edits.extend(fix.edits.iter().cloned());
+                    let sure = if fix.applicability == Applicability::MachineApplicable {
+                        sure
+                    } else {
+                        Applicability::MaybeIncorrect
+                    };
+                    let help = if help.is_empty() {
+                        diag.help.clone().unwrap_or_default()
+                    } else {
+                        help
+                    };
+                    Some((edits, sure, help))
+                }
+                _ => None,
+            };
             let key = (format!("{:?}", diag.span.start), diag.message.clone());
             let twin = (0..errors_before).find(|&j| {
                 let d = &self.diags.as_slice()[j];
@@ -552,14 +580,16 @@ impl<'a, 'd> Walker<'a, 'd> {
             } else {
                 String::new()
             };
-            self.diags.push(
-                Diagnostic::error(
-                    use_span,
-                    format!("error in this use of `{text}`, at `{path}`"),
-                )
-                .note(format!("{first}{more}"))
-                .note("see the error inside the block for where"),
-            );
+            let mut twin = Diagnostic::error(
+                use_span,
+                format!("error in this use of `{text}`, at `{path}`"),
+            )
+            .note(format!("{first}{more}"))
+            .note("see the error inside the block for where");
+            if let Some((edits, sure, help)) = fixes {
+                twin = twin.edits(edits, sure, help);
+            }
+            self.diags.push(twin);
         }
     }
 

@@ -61,7 +61,7 @@ fn path_span(path: &Path) -> Span {
 
 fn unknown_lint(span: Span, name: &str, lint: &str) -> Diagnostic {
     Diagnostic::error(span, format!("unknown cnn lint `{name}`"))
-        .help(format!("did you mean `{lint}`?"))
+        .guess(span.into(), lint, format!("did you mean `{lint}`?"))
         .note(format!(
             "the cnn lints: {}",
             LINTS.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")

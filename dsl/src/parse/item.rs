@@ -8,7 +8,7 @@ use syn::{Attribute, Ident, Token, Visibility};
 use super::layers::parse_layers;
 use super::{parse_arith, parse_expr, reported, split_commas};
 use crate::ast::{BlockDecl, BlockParam, ModelDecl};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit};
 use crate::span::SpanRange;
 
 pub enum Item {
@@ -109,8 +109,11 @@ fn parse_model(
     if !input.peek(Token![<]) {
         return Err(reported(
             diags,
-            Diagnostic::error(name.span(), format!("`{name}` needs its input size in angle brackets")).help(format!(
-                "write `{name}<C, H, W>` for images, e.g. `{name}<3, 32, 32>`, or `{name}<N>` for N flat features"
+            Diagnostic::error(name.span(), format!("`{name}` needs its input size in angle brackets")).edits(
+                vec![Edit::after(name.span().into(), "<3, 224, 224>")],
+                Applicability::MaybeIncorrect,
+                format!(
+                "write `{name}<C, H, W>` for images, e.g. `{name}<3, 224, 224>`, or `{name}<N>` for N flat features"
             )),
         ));
     }

@@ -10,7 +10,7 @@ use syn::{Attribute, Ident, Token};
 use super::call::parse_call;
 use super::{parse_expr, push_syn_error, reported, split_commas, token_range};
 use crate::ast::{LayerEntry, Node};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit, Placement};
 use crate::span::SpanRange;
 
 /// Parses a comma-separated list of entries, each on its own.
@@ -19,10 +19,13 @@ pub fn parse_layers(body: TokenStream, diags: &mut Diagnostics) -> Vec<LayerEntr
     for (tokens, comma) in split_commas(body) {
         if tokens.is_empty() {
             if let Some(comma) = comma {
-                diags.push(Diagnostic::error(
-                    comma,
-                    "unexpected `,`: there is no layer before it",
-                ));
+                diags.push(
+                    Diagnostic::error(comma, "unexpected `,`: there is no layer before it").fix(
+                        comma.into(),
+                        "",
+                        "remove it",
+                    ),
+                );
             }
             continue;
         }
@@ -34,8 +37,11 @@ pub fn parse_layers(body: TokenStream, diags: &mut Diagnostics) -> Vec<LayerEntr
                     Node::Call(call) => format!("`{}(...)`", call.kind),
                     _ => "it".to_string(),
                 };
-                let diag = Diagnostic::error(input.span(), "expected `,` between layers")
-                    .help(format!("add a `,` after {what}"));
+                let diag = Diagnostic::error(input.span(), "expected `,` between layers").edits(
+                    vec![Edit::after(entry.span, ",")],
+                    Applicability::MachineApplicable,
+                    format!("add a `,` after {what}"),
+                );
                 return Err(reported(diags, diag));
             }
             Ok(entry)
@@ -83,11 +89,17 @@ fn parse_entry(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Layer
         }
     } else if input.peek(syn::LitInt) && input.peek2(Token![:]) {
         let lit: syn::LitInt = input.parse()?;
-        input.parse::<Token![:]>()?;
+        let colon = input.parse::<Token![:]>()?;
+        let next = input.span();
         diags.push(
             Diagnostic::error(lit.span(), format!("a layer name must be an identifier, not the number `{lit}`"))
-                .help("leave the name out to have the layer numbered by its position, as nn.Sequential does"),
+                .edits(
+                    vec![Edit { span: SpanRange::new(lit.span(), next), text: String::new(), placement: Placement::Head }],
+                    Applicability::MaybeIncorrect,
+                    "leave the name out to have the layer numbered by its position, as nn.Sequential does",
+                ),
         );
+        let _ = colon;
     } else if input.peek(Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
         name = Some(input.parse::<Ident>()?);
         input.parse::<Token![:]>()?;

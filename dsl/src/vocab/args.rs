@@ -10,7 +10,7 @@
 use proc_macro2::Span;
 
 use crate::ast::Call;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit};
 use crate::eval::{Env, Value, eval, fmt_float};
 use crate::span::{SpanRange, Spanned};
 use crate::suggest::did_you_mean;
@@ -214,6 +214,9 @@ pub struct Args {
     written: Vec<Option<SpanRange>>,
     /// Per parameter: the block parameter it was written as, if just a name.
     names: Vec<Option<String>>,
+    /// Per parameter written as a block parameter: where that parameter's
+    /// value was written at the block's use.
+    use_spans: Vec<Option<SpanRange>>,
     pub text: CallText,
 }
 
@@ -224,6 +227,7 @@ pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -
     let mut values: Vec<Option<Spanned<Value>>> = vec![None; n];
     let mut written: Vec<Option<SpanRange>> = vec![None; n];
     let mut names: Vec<Option<String>> = vec![None; n];
+    let mut use_spans: Vec<Option<SpanRange>> = vec![None; n];
     let mut slots: Vec<Option<usize>> = vec![None; n];
     let mut text_args = Vec::new();
     let mut shown: Vec<Option<String>> = vec![None; call.args.len()];
@@ -234,6 +238,7 @@ pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -
     // also report arguments as missing.
     let mut misplaced: Vec<(usize, SpanRange)> = Vec::new();
     let mut positional = 0usize;
+    let arg_spans: Vec<SpanRange> = call.args.iter().map(|a| a.span).collect();
 
     for arg in &call.args {
         text_args.push((
@@ -255,11 +260,18 @@ pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -
                 positional += 1;
                 if i >= n {
                     rejected.push(arg_index);
-                    diags.push(too_many(
-                        sig,
-                        arg.span,
-                        call.args.iter().filter(|a| a.name.is_none()).count(),
-                    ));
+                    diags.push(
+                        too_many(
+                            sig,
+                            arg.span,
+                            call.args.iter().filter(|a| a.name.is_none()).count(),
+                        )
+                        .edits(
+                            vec![Edit::remove_item(&arg_spans, arg_index)],
+                            Applicability::MaybeIncorrect,
+                            "remove the extra arguments",
+                        ),
+                    );
                     continue;
                 }
                 i
@@ -305,13 +317,18 @@ pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -
                         }),
                     ),
                 )
-                .help(format!("give `{name}` once")),
+                .edits(
+                    vec![Edit::remove_item(&arg_spans, arg_index)],
+                    Applicability::MaybeIncorrect,
+                    format!("give `{name}` once"),
+                ),
             );
             continue;
         }
         written[param_index] = Some(arg.value.span);
         if let crate::ast::ExprKind::Name(ident) = &arg.value.kind {
             names[param_index] = Some(ident.to_string());
+            use_spans[param_index] = env.written_at(ident);
         }
         slots[param_index] = Some(arg_index);
         match eval(&arg.value, env) {
@@ -331,18 +348,20 @@ pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -
     open.sort_by_key(|&i| sig.params[i].1.is_some());
     for (k, (arg_index, span)) in misplaced.iter().enumerate() {
         let value = &text_args[*arg_index].1;
-        let help = match open.get(k) {
-            Some(&i) => format!(
-                "write it as `{} = {value}`, or move it before the keyword arguments",
-                sig.params[i].0
-            ),
-            None => {
-                "write it as `name = value`, or move it before the keyword arguments".to_string()
+        let diag = Diagnostic::error(*span, "positional argument after a keyword argument");
+        diags.push(match open.get(k) {
+            Some(&i) => {
+                let keyword = format!("{} = {value}", sig.params[i].0);
+                diag.fix(
+                    *span,
+                    keyword.clone(),
+                    format!("write it as `{keyword}`, or move it before the keyword arguments"),
+                )
             }
-        };
-        diags.push(
-            Diagnostic::error(*span, "positional argument after a keyword argument").help(help),
-        );
+            None => {
+                diag.help("write it as `name = value`, or move it before the keyword arguments")
+            }
+        });
     }
 
     // Drop the rejected arguments and renumber the slots.
@@ -389,6 +408,7 @@ pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -
         values,
         written,
         names,
+        use_spans,
         text,
     }
 }
@@ -470,9 +490,29 @@ fn missing_arguments(
         example.args.push((Some(p.to_string()), "...".to_string()));
         example.has_parens = true;
     }
-    Diagnostic::error(span, headline)
-        .note(format!("the signature is {}", params_text(sig)))
-        .help(format!("write `{}`", example.render()))
+    let diag =
+        Diagnostic::error(span, headline).note(format!("the signature is {}", params_text(sig)));
+    // A value to write: `_` for an input size (inferred, so certain), a
+    // common choice for a kernel (a guess); none for the rest.
+    let mut fixed = text.clone();
+    let mut sure = Applicability::MachineApplicable;
+    for p in missing {
+        let value = match *p {
+            "in_channels" | "in_features" | "num_features" => "_",
+            "kernel_size" => {
+                sure = Applicability::MaybeIncorrect;
+                "3"
+            }
+            _ => return diag.help(format!("write `{}`", example.render())),
+        };
+        fixed.args.push((Some(p.to_string()), value.to_string()));
+        fixed.has_parens = true;
+    }
+    diag.edits(
+        vec![Edit::replace(span, fixed.render())],
+        sure,
+        format!("write `{}`", example.render()),
+    )
 }
 
 fn join_and(items: &[String]) -> String {
@@ -511,6 +551,12 @@ impl Args {
         self.names.get(self.index(name))?.as_deref()
     }
 
+    /// Where the block parameter `name` was written as got its value at the
+    /// block's use, when it was written there.
+    pub fn use_span(&self, name: &str) -> Option<SpanRange> {
+        *self.use_spans.get(self.index(name))?
+    }
+
     /// Whether `name` was written at all (even with an invalid value).
     pub fn written(&self, name: &str) -> bool {
         self.written
@@ -537,6 +583,11 @@ impl Args {
         diags: &mut Diagnostics,
     ) -> Option<Spanned<usize>> {
         match self.get(name) {
+            Some(v) if v.value == Value::Infer && default.is_some() => {
+                let d = default.unwrap_or_default();
+                diags.push(not_inferred(v, name, d.to_string()));
+                None
+            }
             Some(v) => to_count(v, name, min, diags),
             None if self.written(name) => None,
             None => default.map(|d| Spanned::new(d, self.call_span)),
@@ -565,6 +616,16 @@ impl Args {
         diags: &mut Diagnostics,
     ) -> Option<Spanned<(usize, usize)>> {
         match self.get(name) {
+            Some(v) if v.value == Value::Infer && default.is_some() => {
+                let (h, w) = default.unwrap_or_default();
+                let d = if h == w {
+                    h.to_string()
+                } else {
+                    format!("({h}, {w})")
+                };
+                diags.push(not_inferred(v, name, d));
+                None
+            }
             Some(v) => to_pair(v, name, min, diags),
             None if self.written(name) => None,
             None => default.map(|d| Spanned::new(d, self.call_span)),
@@ -609,6 +670,22 @@ impl Args {
         match self.get(name) {
             Some(v) => match &v.value {
                 Value::Bool(b) => Some(Spanned::new(*b, v.span)),
+                Value::Int(i) => {
+                    // Python's truth of a number, in Python's spelling.
+                    let text = if *i == 0 { "False" } else { "True" };
+                    diags.push(
+                        Diagnostic::error(
+                            v.span,
+                            format!("`{name}` must be `true` or `false`, not the integer `{i}`"),
+                        )
+                        .fix(
+                            v.span,
+                            text,
+                            format!("write `{name} = {text}`, as Python reads `{i}`"),
+                        ),
+                    );
+                    None
+                }
                 other => {
                     diags.push(
                         Diagnostic::error(
@@ -809,6 +886,28 @@ pub fn to_count(
     }
 }
 
+/// `_` written for a parameter that is not an input size; the fix writes
+/// its default.
+fn not_inferred(v: &Spanned<Value>, name: &str, default: String) -> Diagnostic {
+    Diagnostic::error(v.span, format!("`{name}` cannot be inferred"))
+        .note("`_` is allowed only for a layer's input size: `in_channels`, `in_features` or `num_features`")
+        .guess(
+            v.span,
+            default.clone(),
+            format!("write a number, e.g. the default, `{name} = {default}`"),
+        )
+}
+
+/// `(h, w)` from the last two of several values; `(3, 3)` from fewer.
+fn last_two(items: &[Spanned<Value>]) -> String {
+    let text = |v: &Spanned<Value>| v.value.render().unwrap_or_else(|| "3".to_string());
+    match items {
+        [.., h, w] => format!("({}, {})", text(h), text(w)),
+        [one] => text(one),
+        [] => "3".to_string(),
+    }
+}
+
 /// Reads a number (used for both axes) or an `(h, w)` pair.
 pub fn to_pair(
     v: &Spanned<Value>,
@@ -831,7 +930,11 @@ pub fn to_pair(
                         items.len()
                     ),
                 )
-                .help("write one number for both axes, e.g. `3`, or a pair, e.g. `(3, 5)`"),
+                .guess(
+                    v.span,
+                    last_two(items),
+                    "write one number for both axes, e.g. `3`, or a pair, e.g. `(3, 5)`; for a 3-d kernel `(d, h, w)`, the image's axes are the last two",
+                ),
             );
             None
         }

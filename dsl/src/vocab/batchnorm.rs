@@ -89,8 +89,8 @@ pub fn infer(a: &BatchNormArgs, cx: &mut InferCx) -> Inferred {
                         cx.layer.quoted(),
                         cx.flow.source()
                     ),
-                )
-                .fix(decl.span, r.to_string(), cx.size_help("num_features", r));
+                );
+                let diag = cx.size_fix(diag, decl.span, "num_features", r);
                 cx.report(diag);
                 // Go on as if fixed: BatchNorm passes its input's channels
                 // on, so later errors (and fixes) agree with this fix.

@@ -103,19 +103,9 @@ pub fn bind(args: &Args, diags: &mut Diagnostics) -> Conv2dArgs {
     args.reject("device", &Value::None, "cnn models run on the CPU", diags);
     args.reject("dtype", &Value::None, "cnn models compute in f32", diags);
 
-    // PyTorch's own argument rules, checked where they are written.
-    if let (Some(p), Some(s)) = (&padding, &stride)
-        && p.value == Padding::Same
-        && s.value != (1, 1)
-    {
-        diags.push(
-            Diagnostic::error(
-                p.span,
-                "`padding = \"same\"` needs stride 1, as in PyTorch, but `stride` is not 1",
-            )
-            .help("write the padding as a number, e.g. `padding = 1` for a 3x3 kernel"),
-        );
-    }
+    // PyTorch's own argument rules, checked where they are written
+    // (`padding = "same"` with a stride, which needs the input's size for
+    // its fix, in `infer`).
     if let Some(g) = &groups {
         let known_in = in_channels.and_then(|i| i.value);
         let out = out_channels.map(|o| o.value);
@@ -202,8 +192,8 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
                         cx.layer.quoted(),
                         cx.flow.source()
                     ),
-                )
-                .fix(decl.span, r.to_string(), cx.size_help("in_channels", r));
+                );
+                let diag = cx.size_fix(diag, decl.span, "in_channels", r);
                 cx.report(diag);
                 in_c = Some(d);
             }
@@ -227,6 +217,7 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
         in_c = None;
     }
 
+    check_same_with_stride(a, [h, w], cx);
     check_padding_mode(a, [h, w], cx);
     let (oh, ow) = spatial(a, [h, w], cx);
     let output = Shape::Known(vec![out_c, oh, ow]);
@@ -281,6 +272,57 @@ pub fn infer(a: &Conv2dArgs, cx: &mut InferCx) -> Inferred {
         params: counts.map(|c| c.0),
         macs: counts.map(|c| c.1),
     }
+}
+
+/// PyTorch allows `padding = "same"` only at stride 1. The fix is the
+/// explicit padding that gives what "same" means at a stride elsewhere (as
+/// in TensorFlow): `ceil(H / stride)` rows; the check goes on with that size.
+fn check_same_with_stride(a: &Conv2dArgs, input: [Dim; 2], cx: &mut InferCx) {
+    let (Some(padding), Some(stride)) = (a.padding, a.stride) else {
+        return;
+    };
+    if padding.value != Padding::Same || stride.value == (1, 1) {
+        return;
+    }
+    let diag = Diagnostic::error(
+        padding.span,
+        "`padding = \"same\"` needs stride 1, as in PyTorch, but `stride` is not 1",
+    );
+    let pads = (|| {
+        let (kernel, dilation) = (a.kernel?.value, a.dilation?.value);
+        let mut pads = [0; 2];
+        for axis in 0..2 {
+            let pick = |p: (usize, usize)| if axis == 0 { p.0 } else { p.1 };
+            let (len, s) = (input[axis]?, pick(stride.value));
+            let span = pick(dilation).checked_mul(pick(kernel) - 1)? + 1;
+            let out = len.div_ceil(s);
+            let total = ((out - 1) * s + span).saturating_sub(len);
+            let pad = total.div_ceil(2);
+            // Symmetric padding cannot always give exactly `out`.
+            ((len + 2 * pad).checked_sub(span)? / s + 1 == out).then_some(())?;
+            pads[axis] = pad;
+        }
+        Some(pads)
+    })();
+    let diag = match pads {
+        Some([ph, pw]) => {
+            let text = if ph == pw {
+                ph.to_string()
+            } else {
+                format!("({ph}, {pw})")
+            };
+            diag.fix(
+                padding.span,
+                text.clone(),
+                format!(
+                    "write `padding = {text}`: at stride {}, it keeps ceil(size / stride), as \"same\" means elsewhere",
+                    stride.value.0
+                ),
+            )
+        }
+        None => diag.help("write the padding as a number, e.g. `padding = 1` for a 3x3 kernel"),
+    };
+    cx.report(diag);
 }
 
 /// PyTorch's limits on explicit padding: reflection needs padding smaller

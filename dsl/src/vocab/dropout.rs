@@ -48,7 +48,11 @@ pub fn bind(args: &Args, channelwise: bool, diags: &mut Diagnostics) -> DropoutA
                     crate::eval::fmt_float(v.value)
                 ),
             )
-            .help("`p` is the probability of zeroing each value in training, e.g. `Dropout(0.5)`"),
+            .guess(
+                v.span,
+                "0.5",
+                "`p` is the probability of zeroing each value in training, e.g. `Dropout(0.5)`",
+            ),
         );
         p = None;
     }

@@ -3,7 +3,7 @@
 //! `[C, H, W]` image becomes `C*H*W` features indexed `c*H*W + h*W + w`.
 
 use crate::check::cx::{InferCx, Inferred};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit};
 use crate::shape::Shape;
 use crate::span::Spanned;
 use crate::spec::LayerSpec;
@@ -45,6 +45,13 @@ pub fn check_dim(name: &str, dim: Spanned<i64>, rank: usize, cx: &mut InferCx) -
     } else {
         format!("use 1 to {rank}, or -{rank} to -1")
     };
+    // Dimension 1 is the only one of a flat tensor, and the channels of an
+    // image: the usual choice, though not the only one.
+    let sure = if rank == 1 {
+        Applicability::MachineApplicable
+    } else {
+        Applicability::MaybeIncorrect
+    };
     match normalize_dim(dim.value, ndim) {
         Some(0) => {
             cx.report(
@@ -55,7 +62,7 @@ pub fn check_dim(name: &str, dim: Spanned<i64>, rank: usize, cx: &mut InferCx) -
                         dim.value
                     ),
                 )
-                .help(valid),
+                .edits(vec![Edit::replace(dim.span, "1")], sure, valid),
             );
             None
         }
@@ -69,7 +76,7 @@ pub fn check_dim(name: &str, dim: Spanned<i64>, rank: usize, cx: &mut InferCx) -
                     cx.input(),
                 ),
             )
-            .help(valid);
+            .edits(vec![Edit::replace(dim.span, "1")], sure, valid);
             cx.report(diag);
             None
         }

@@ -102,18 +102,14 @@ fn report_mismatch(
     let layer = cx.layer.quoted();
     let numel = input.numel();
     let diag = if input.rank() == Some(1) {
-        Diagnostic::error(
+        let diag = Diagnostic::error(
             span,
             format!(
                 "{layer} expects {declared} input features, but receives {}",
                 cx.describe_features(received)
             ),
-        )
-        .fix(
-            span,
-            received.to_string(),
-            cx.size_help("in_features", received),
-        )
+        );
+        cx.size_fix(diag, span, "in_features", received)
     } else {
         let headline = format!(
             "{layer} expects {declared} input features, but receives a {input} tensor, and Linear acts on its last dimension ({received})"

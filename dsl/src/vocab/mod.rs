@@ -16,7 +16,7 @@ pub mod softmax;
 
 use crate::ast::Call;
 use crate::check::cx::{InferCx, Inferred};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit};
 use crate::eval::Env;
 use crate::spec::Activation;
 use crate::suggest::did_you_mean;
@@ -141,6 +141,25 @@ const UNSUPPORTED: &[&str] = &[
     "ModuleDict",
 ];
 
+/// Another library's name for a layer: the fix writes PyTorch's, with `_`
+/// first where PyTorch takes the input size first (Keras' `Dense(10)` is
+/// `Linear(_, 10)`). A guess: the arguments may differ in more than that.
+fn alias_fix(unknown: Diagnostic, call: &Call, instead: &str) -> Diagnostic {
+    let help = format!("PyTorch calls this `{instead}`");
+    let Some(sig) = signature(instead) else {
+        return unknown.help(help);
+    };
+    let mut edits = vec![Edit::replace(call.kind.span().into(), instead)];
+    let takes_input_size = sig
+        .params
+        .first()
+        .is_some_and(|p| matches!(p.name, "in_channels" | "in_features" | "num_features"));
+    if takes_input_size && call.args.first().is_some_and(|a| a.name.is_none()) {
+        edits.push(Edit::before(call.args[0].span, "_, "));
+    }
+    unknown.edits(edits, Applicability::MaybeIncorrect, help)
+}
+
 /// Resolves the layer kind of `call`. An unknown name is reported with a
 /// suggestion; when the suggestion differs only in case (`Relu`), checking
 /// carries on as if it had been written right.
@@ -164,10 +183,7 @@ pub fn resolve_kind(call: &Call, diags: &mut Diagnostics) -> Option<&'static Sig
         );
         (d, Some(*sig))
     } else if let Some((_, instead)) = ALIASES.iter().find(|(alias, _)| *alias == name) {
-        (
-            unknown.help(format!("PyTorch calls this `{instead}`")),
-            None,
-        )
+        (alias_fix(unknown, call, instead), None)
     } else if lower.ends_with("1d") || lower.ends_with("3d") {
         let dims = &lower[lower.len() - 2..lower.len() - 1];
         let mut d = Diagnostic::error(
@@ -175,7 +191,7 @@ pub fn resolve_kind(call: &Call, diags: &mut Diagnostics) -> Option<&'static Sig
             format!("`{name}` works on {dims}-d data; cnn models are 2-d image networks"),
         );
         if let Some(s) = did_you_mean(&name, all.iter().copied()) {
-            d = d.help(format!("for images, use `{s}`"));
+            d = d.guess(span.into(), s, format!("for images, use `{s}`"));
         }
         (d, None)
     } else if UNSUPPORTED.contains(&name.as_str()) {

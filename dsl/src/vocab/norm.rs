@@ -296,8 +296,8 @@ pub fn infer_scale(a: &Option<(Spanned<usize>, f64)>, cx: &mut InferCx) -> Infer
                 channels.value,
                 cx.flow.source()
             ),
-        )
-        .fix(channels.span, c.to_string(), cx.size_help("channels", c));
+        );
+        let diag = cx.size_fix(diag, channels.span, "channels", c);
         cx.report(diag);
         return Inferred::broken(input);
     }

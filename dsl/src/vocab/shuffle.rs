@@ -36,7 +36,7 @@ pub fn bind_depth(args: &Args, diags: &mut Diagnostics) -> Option<LayerSpec> {
                     fmt_float(p.value)
                 ),
             )
-            .help("`p` is the probability of dropping the branch in training, e.g. `StochasticDepth(0.2, \"row\")`"),
+            .guess(p.span, "0.2", "`p` is the probability of dropping the branch in training, e.g. `StochasticDepth(0.2, \"row\")`"),
         );
         return None;
     }

@@ -66,3 +66,11 @@ pub fn position(d: &Diagnostic) -> (usize, usize) {
     let s = d.span.start.start();
     (s.line, s.column + 1)
 }
+
+/// The text of a diagnostic's fix, when it is one edit.
+pub fn fix_text(d: &Diagnostic) -> Option<&str> {
+    match d.fix.as_ref()?.edits.as_slice() {
+        [edit] => Some(edit.text.as_str()),
+        _ => None,
+    }
+}
