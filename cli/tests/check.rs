@@ -52,11 +52,12 @@ fn json_has_one_object_per_diagnostic() {
     );
     assert_eq!(linear["end"]["line"], 10);
     assert_eq!(linear["end"]["column"], 28);
-    assert_eq!(linear["fix"]["text"], "1152");
-    assert_eq!(linear["fix"]["column"], 24);
+    assert_eq!(linear["fix"]["applicability"], "MachineApplicable");
+    assert_eq!(linear["fix"]["edits"][0]["text"], "1152");
+    assert_eq!(linear["fix"]["edits"][0]["column"], 24);
     let strided = &all[4];
     assert_eq!(
-        strided["fix"]["text"],
+        strided["fix"]["edits"][0]["text"],
         "Conv2d(3, 8, 5, stride = 2, padding = 1)"
     );
     assert_eq!(strided["notes"].as_array().unwrap().len(), 2);

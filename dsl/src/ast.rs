@@ -144,6 +144,9 @@ pub struct Call {
     /// An argument failed to parse (its error is reported); the checker then
     /// does not also report it as missing.
     pub damaged: bool,
+    /// Made by the checker from another call (a `SqueezeExcitation`'s
+    /// layers): its span is not its own text, so no fix rewrites it.
+    pub synthetic: bool,
 }
 
 /// One argument: positional (`5`) or keyword (`stride = 2`).

@@ -111,6 +111,8 @@ pub struct CheckedLayer {
     pub call_span: SpanRange,
     /// The call as written, to print corrected versions of it.
     pub call: CallText,
+    /// Where each written argument's value is, by parameter name.
+    pub arg_spans: Vec<(String, SpanRange)>,
     /// The cnn lints silenced here by `#[allow(...)]` on the layer or
     /// around it (its model, block or enclosing entries).
     pub allow: Vec<String>,

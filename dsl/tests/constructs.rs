@@ -252,7 +252,7 @@ fn a_layer_norm_of_the_wrong_shape_is_an_error_with_the_shape_that_arrives() {
     let e = r.error();
     assert_eq!(underlined(src, e), "8");
     assert!(e.message.contains("receives [4, 4, 16]"), "{}", e.message);
-    assert_eq!(e.fix.as_ref().map(|f| f.text.as_str()), Some("16"));
+    assert_eq!(fix_text(e), Some("16"));
     let src = "struct N<16, 4, 4> { norm: LayerNorm2d(12) }";
     assert_eq!(underlined(src, check(src).error()), "12");
 }

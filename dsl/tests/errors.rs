@@ -275,7 +275,11 @@ fn unsupported_arguments() {
 fn unknown_layer_with_suggestion() {
     let r = one_error("conv: Conv2D(3, 16, 3)", "unknown layer `Conv2D`", "Conv2D");
     assert_eq!(r.error().help.as_deref(), Some("did you mean `Conv2d`?"));
-    one_error("fc: Lineer(3, 4)", "unknown layer `Lineer`", "Lineer");
+    one_error(
+        "flatten: Flatten, fc: Lineer(3072, 4)",
+        "unknown layer `Lineer`",
+        "Lineer",
+    );
     let r = one_error("fc: Dense(10)", "unknown layer `Dense`", "Dense");
     assert_eq!(
         r.error().help.as_deref(),
@@ -486,13 +490,24 @@ fn reserved_field_names() {
 // ---- syntax ----
 
 #[test]
-fn syntax_errors_cost_only_their_entry() {
+fn a_missing_comma_is_reported_and_the_model_read_on() {
     let src = "struct Net<3, 32, 32> { conv: Conv2d(3, 16, 3) relu: ReLU, flatten: Flatten, fc: Linear(10, 2) }";
+    let r = check(src);
+    let msgs = r.messages();
+    assert_eq!(msgs.len(), 2, "{msgs:?}");
+    assert_eq!(msgs[0], "expected `,` between layers");
+    assert_eq!(underlined(src, &r.diagnostics[0]), "relu");
+    assert!(msgs[1].starts_with("`fc` expects 10 input features, but receives 14400"));
+}
+
+#[test]
+fn syntax_errors_cost_only_their_entry() {
+    let src = "struct Net<3, 32, 32> { conv: Conv2d(3, 16, 3) + 1, flatten: Flatten, fc: Linear(10, 2) }";
     let r = check(src);
     let msgs = r.messages();
     assert_eq!(msgs.len(), 1, "{msgs:?}");
     assert_eq!(msgs[0], "expected `,` between layers");
-    assert_eq!(underlined(src, &r.diagnostics[0]), "relu");
+    assert_eq!(underlined(src, &r.diagnostics[0]), "+");
 }
 
 #[test]

@@ -198,6 +198,10 @@ pub struct InferCx<'a> {
     pub flow: &'a Flow,
     pub layer: &'a LayerRef,
     pub args: &'a Args,
+    /// The whole entry, name included: where a layer before it goes.
+    pub entry_span: SpanRange,
+    /// Where the model's input size is written.
+    pub input_span: Option<SpanRange>,
     pub diags: &'a mut Diagnostics,
 }
 
@@ -247,12 +251,39 @@ impl InferCx<'_> {
                         "{} is a {kind} and needs a [C, H, W] image, but receives {input}{why}",
                         self.layer.quoted()
                     ),
-                )
-                .help(help);
+                );
+                let diag = match self.image_size(&input) {
+                    Some(text) if self.flow.producer.is_none() => diag.guess(
+                        self.input_span.unwrap_or(self.args.call_span),
+                        text.clone(),
+                        format!("declare the input as `<C, H, W>`, e.g. `{text}`"),
+                    ),
+                    _ => diag.help(help),
+                };
                 self.report(diag);
                 None
             }
         }
+    }
+
+    /// A flat input of N values as a square image with this layer's input
+    /// channels (`<784>` before `Conv2d(1, ..)` is `<1, 28, 28>`).
+    fn image_size(&self, input: &Shape) -> Option<String> {
+        let [Some(n)] = input.dims()? else {
+            return None;
+        };
+        let c = ["in_channels", "num_features"]
+            .iter()
+            .find_map(|p| match self.args.get(p)?.value {
+                crate::eval::Value::Int(c) => usize::try_from(c).ok(),
+                _ => None,
+            })
+            .unwrap_or(1);
+        if c == 0 || n % c != 0 {
+            return None;
+        }
+        let side = (n / c).isqrt();
+        (side * side == n / c).then(|| format!("<{c}, {side}, {side}>"))
     }
 
     /// The help for an input size that should be `received`: the call to

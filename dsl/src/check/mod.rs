@@ -89,6 +89,7 @@ fn check_model(decl: &ModelDecl, blocks: &Blocks, diags: &mut Diagnostics) -> Ch
     let (allowed, attrs) = allow::split(&decl.attrs, diags);
     let mut walker = Walker::new(blocks, diags);
     walker.allow = allowed;
+    walker.input_span = Some(decl.input_span);
     let program = walker.entries(
         &decl.layers,
         &mut Scope::root(&decl.name.to_string()),

@@ -69,6 +69,7 @@ impl Walker<'_, '_> {
                 parens: Some(call.kind.span()),
                 span,
                 damaged: false,
+                synthetic: true,
             })
         };
         let activation_node = |a: Ident| {
@@ -78,6 +79,7 @@ impl Walker<'_, '_> {
                 args: Vec::new(),
                 parens: None,
                 damaged: false,
+                synthetic: true,
             })
         };
         let branch = vec![

@@ -32,6 +32,8 @@ pub struct Walker<'a, 'd> {
     fields: HashMap<String, String>,
     /// The cnn lints allowed around the current entry.
     pub allow: Vec<String>,
+    /// Where the model's input size is written (`<784>`), for fixes of it.
+    pub input_span: Option<SpanRange>,
 }
 
 /// A module's namespace: where its layers are named, and its unnamed
@@ -95,6 +97,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             diags,
             layers: Vec::new(),
             rows: Vec::new(),
+            input_span: None,
             active: Vec::new(),
             damaged: false,
             fields: HashMap::new(),
@@ -128,14 +131,26 @@ impl<'a, 'd> Walker<'a, 'd> {
                 Value::Bool(b) => b,
                 Value::Unknown => false,
                 other => {
-                    self.diags.push(Diagnostic::error(
+                    let diag = Diagnostic::error(
                         v.span,
                         format!(
                             "an `if` condition must be `true` or `false`, not {}",
                             other.describe()
                         ),
-                    ));
-                    false
+                    );
+                    // Python's truth of a number, written out; the check
+                    // goes on as if it were.
+                    let truth = matches!(other, Value::Int(i) if i != 0);
+                    let diag = match other {
+                        Value::Int(_) => diag.edits(
+                            vec![Edit::after(v.span, " != 0")],
+                            Applicability::MachineApplicable,
+                            "compare it, e.g. `!= 0` for Python's truth of a number",
+                        ),
+                        _ => diag,
+                    };
+                    self.diags.push(diag);
+                    truth
                 }
             },
             Err(d) => {
@@ -292,6 +307,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                         |w, inner, flow| {
                             w.residual(
                                 *keyword,
+                                entry.node_span(),
                                 main,
                                 shortcut.as_deref(),
                                 &label,
@@ -304,6 +320,7 @@ impl<'a, 'd> Walker<'a, 'd> {
                 } else {
                     self.residual(
                         *keyword,
+                        entry.node_span(),
                         main,
                         shortcut.as_deref(),
                         &label,
@@ -621,6 +638,8 @@ impl<'a, 'd> Walker<'a, 'd> {
             flow: &*flow,
             layer: &layer,
             args: &args,
+            entry_span: entry.span,
+            input_span: self.input_span,
             diags: &mut *self.diags,
         };
         let inferred = layer_args.infer(&mut cx);
@@ -646,6 +665,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             kind_span: call.kind.span(),
             call_span: call.span,
             call: args.text.clone(),
+            arg_spans: args.written_spans(),
             allow: allowed,
         });
         let buffers = inferred.spec.as_ref().map_or(0, |s| {
@@ -735,12 +755,150 @@ impl<'a, 'd> Walker<'a, 'd> {
         Some(index)
     }
 
+    /// The fix that rewrites layer `l`'s call with `param` set to `value`;
+    /// a guess when the old value came from a block parameter, since the
+    /// block's other uses change too.
+    fn rewrite(
+        &self,
+        diag: Diagnostic,
+        l: usize,
+        param: &str,
+        value: &str,
+        help: &str,
+    ) -> Diagnostic {
+        let layer = &self.layers[l];
+        let text = layer.call.with(param, value);
+        if layer.call.synthetic {
+            return diag.help(help.replace("{}", &text));
+        }
+        let sure = if layer.call.uses_names(param) {
+            Applicability::MaybeIncorrect
+        } else {
+            Applicability::MachineApplicable
+        };
+        diag.edits(
+            vec![Edit::replace(layer.call_span, text.clone())],
+            sure,
+            help.replace("{}", &text),
+        )
+    }
+
+    /// The last layer among `ops` (top level) that changed the channels,
+    /// or else the last that sets them (a convolution keeping them).
+    fn channel_maker(&self, ops: &[Op]) -> Option<usize> {
+        let layers = || {
+            ops.iter().rev().filter_map(|op| match op {
+                Op::Layer {
+                    layer,
+                    input,
+                    output,
+                } => Some((*layer, input, output)),
+                _ => None,
+            })
+        };
+        let first = |s: &Shape| s.dims().and_then(|d| d.first().copied());
+        layers()
+            .find(|(_, i, o)| first(i) != first(o))
+            .or_else(|| layers().find(|(l, _, _)| self.layers[*l].kind == "Conv2d"))
+            .map(|(l, _, _)| l)
+    }
+
+    /// The one layer among `ops` that changed the height and width, and the
+    /// padding that makes it keep `want` (its input's size) instead: the fix
+    /// for a path that shrank where it should not have. `None` unless that
+    /// is determined: one stride-1 layer with an odd (dilated) kernel.
+    fn keeping_padding(&self, ops: &[Op], want: (usize, usize)) -> Option<(usize, String)> {
+        let hw = |s: &Shape| match s.dims() {
+            Some([_, Some(h), Some(w)]) => Some((*h, *w)),
+            _ => None,
+        };
+        let mut changed = Vec::new();
+        for op in ops {
+            let (input, output) = match op {
+                Op::Layer { input, output, .. }
+                | Op::Residual { input, output, .. }
+                | Op::Gate { input, output, .. }
+                | Op::Concat { input, output, .. } => (input, output),
+            };
+            if hw(input) != hw(output) {
+                changed.push(op);
+            }
+        }
+        let [Op::Layer { layer, input, .. }] = changed.as_slice() else {
+            return None;
+        };
+        if hw(input) != Some(want) {
+            return None;
+        }
+        let (kernel, stride, dilation) = match self.layers[*layer].spec.as_ref()? {
+            LayerSpec::Conv2d(c) => (c.kernel, c.stride, c.dilation),
+            LayerSpec::MaxPool2d(p) => (p.kernel, p.stride, p.dilation),
+            LayerSpec::AvgPool2d(p) => (p.kernel, p.stride, [1, 1]),
+            _ => return None,
+        };
+        let mut pads = [0; 2];
+        for axis in 0..2 {
+            let span = dilation[axis] * (kernel[axis] - 1);
+            if stride[axis] != 1 || span % 2 != 0 {
+                return None;
+            }
+            pads[axis] = span / 2;
+        }
+        let text = if pads[0] == pads[1] {
+            pads[0].to_string()
+        } else {
+            format!("({}, {})", pads[0], pads[1])
+        };
+        Some((*layer, text))
+    }
+
+    /// The text to put after a residual's braces for a projection shortcut
+    /// (`projection`, in numbers). Inside a block, it is written with the
+    /// block's own expressions and the condition torchvision uses, so the
+    /// block's other uses keep their identity shortcut; that is a guess.
+    fn downsample_text(&self, main: &[Op], projection: &str) -> Option<(String, Applicability)> {
+        if self.active.is_empty() {
+            return Some((
+                format!(" + downsample: {projection}"),
+                Applicability::MachineApplicable,
+            ));
+        }
+        let layers: Vec<&CheckedLayer> = main
+            .iter()
+            .filter_map(|op| match op {
+                Op::Layer { layer, .. } => Some(&self.layers[*layer]),
+                _ => None,
+            })
+            .collect();
+        let first = layers.iter().find(|l| l.kind == "Conv2d")?;
+        let maker = &self.layers[self.channel_maker(main)?];
+        let strided = layers
+            .iter()
+            .find(|l| matches!(&l.spec, Some(LayerSpec::Conv2d(c)) if c.stride != [1, 1]));
+        let inp = first.call.arg("in_channels")?;
+        let out = maker.call.arg("out_channels")?;
+        let stride = match strided {
+            Some(l) => l.call.arg("stride")?,
+            None => "1".to_string(),
+        };
+        if inp == "_" {
+            return None;
+        }
+        Some((
+            format!(
+                " + downsample: [Conv2d({inp}, {out}, 1, stride = {stride}, bias = false), BatchNorm2d({out})] if {stride} != 1 || {inp} != {out}"
+            ),
+            Applicability::MaybeIncorrect,
+        ))
+    }
+
     /// `residual { main } + shortcut`: both paths from the same input; their
     /// outputs must agree, and the sum goes on.
     #[allow(clippy::too_many_arguments)]
     fn residual(
         &mut self,
         keyword: proc_macro2::Span,
+        node_span: SpanRange,
         main: &[LayerEntry],
         shortcut: Option<&LayerEntry>,
         label: &str,
@@ -758,7 +916,39 @@ impl<'a, 'd> Walker<'a, 'd> {
         };
         let identity = short_ops.is_empty() && short_flow.steps.len() == 1;
         let (a, b) = (main_flow.shape.clone(), short_flow.shape.clone());
-        if a.is_known() && b.is_known() && a != b {
+        // A main path that lost rows and columns to one unpadded layer: the
+        // mistake is that layer's padding, and the error is there.
+        let shrunk = match (a.dims(), b.dims()) {
+            (Some([ca, ha, wa]), Some([cb, Some(h), Some(w)]))
+                if a.is_known()
+                    && b.is_known()
+                    && ca == cb
+                    && (*ha, *wa) != (Some(*h), Some(*w)) =>
+            {
+                self.keeping_padding(&main_ops, (*h, *w))
+            }
+            _ => None,
+        };
+        if let Some((l, padding)) = shrunk {
+            let layer = &self.layers[l];
+            let span = layer
+                .arg_spans
+                .iter()
+                .find(|(n, _)| n == "padding")
+                .map_or(layer.call_span, |(_, s)| *s);
+            let diag = Diagnostic::error(
+                span,
+                format!(
+                    "`{}` shrinks the main path from {} to {}, so the residual add cannot sum it with the shortcut's {b}",
+                    layer.name, layer.input, layer.output
+                ),
+            )
+            .note(main_flow.trace_as("main path:"))
+            .note(short_flow.trace_as("shortcut: "));
+            let help = format!("pad it to keep the size: `{{}}`");
+            let diag = self.rewrite(diag, l, "padding", &padding, &help);
+            self.diags.push(diag);
+        } else if a.is_known() && b.is_known() && a != b {
             let span = match shortcut {
                 Some(entry) if !identity => entry.span,
                 _ => SpanRange::single(keyword),
@@ -775,13 +965,37 @@ impl<'a, 'd> Walker<'a, 'd> {
             .note(main_flow.trace_as("main path:"))
             .note(short_flow.trace_as("shortcut: "));
             diag = match (identity, projection(&b, &a)) {
-                (true, Some(text)) => diag.help(format!(
-                    "add a projection shortcut after the braces: `+ downsample: {text}`"
-                )),
+                (true, Some(text)) => {
+                    let help = format!(
+                        "add a projection shortcut after the braces: `+ downsample: {text}`"
+                    );
+                    match self.downsample_text(&main_ops, &text) {
+                        Some((insert, sure)) => {
+                            diag.edits(vec![Edit::after(node_span, insert)], sure, help)
+                        }
+                        None => diag.help(help),
+                    }
+                }
                 (true, None) => diag.help(format!(
                     "the main path must end in {b}, or add a shortcut that gives {a}"
                 )),
-                (false, _) => diag.help(format!("make the shortcut end in {a}")),
+                (false, _) => {
+                    let help = format!("make the shortcut end in {a}");
+                    match (self.channel_maker(&short_ops), a.dims()) {
+                        (Some(l), Some([Some(c), _, _]))
+                            if a.dims().map(|d| &d[1..]) == b.dims().map(|d| &d[1..]) =>
+                        {
+                            let param = if self.layers[l].kind == "Linear" {
+                                "out_features"
+                            } else {
+                                "out_channels"
+                            };
+                            let help = format!("{help}: write `{{}}`");
+                            self.rewrite(diag, l, param, &c.to_string(), &help)
+                        }
+                        _ => diag.help(help),
+                    }
+                }
             };
             self.diags.push(diag);
         }
@@ -866,11 +1080,11 @@ impl<'a, 'd> Walker<'a, 'd> {
                         } else {
                             "out_channels"
                         };
-                        diag.help(format!(
-                            "`{}` gives {gc} channels, and the gate must give {c}: write `{}`",
+                        let help = format!(
+                            "`{}` gives {gc} channels, and the gate must give {c}: write `{{}}`",
                             layer.name,
-                            layer.call.with(param, &c.to_string())
-                        ))
+                        );
+                        self.rewrite(diag, l, param, &c.to_string(), &help)
                     }
                     (Some(Some(c)), Some(Some(gc)), None) if c != gc && x.len() == g.len() => {
                         diag.help(format!("the gate must end with {c} channels, not {gc}"))
@@ -954,7 +1168,21 @@ impl<'a, 'd> Walker<'a, 'd> {
                                 )
                                 .note(first.trace_as(&format!("branch {}:", size_from + 1)))
                                 .note(branch.trace_as(&format!("branch {}:", i + 1)))
-                                .help(format!("make branch {} keep {sh}x{sw} (with padding, or a smaller stride)", i + 1));
+                                ;
+                                let help = format!(
+                                    "make branch {} keep {sh}x{sw} (with padding, or a smaller stride)",
+                                    i + 1
+                                );
+                                let diag = match self.keeping_padding(&results[i].1, (sh, sw)) {
+                                    Some((l, padding)) => self.rewrite(
+                                        diag,
+                                        l,
+                                        "padding",
+                                        &padding,
+                                        &format!("{help}: `{{}}`"),
+                                    ),
+                                    None => diag.help(help),
+                                };
                                 self.diags.push(diag);
                             }
                             Some(_) => {}
@@ -1031,14 +1259,36 @@ impl Walker<'_, '_> {
             }
             Some(Some(c)) if dims.len() == 3 && n > 0 => {
                 let fit = c / n * n;
-                self.diags.push(
-                    Diagnostic::error(
-                        keyword,
-                        format!("`split` cuts its input's {c} channels into {n} equal parts, but {c} is not a multiple of {n}"),
-                    )
-                    .note(flow.trace())
-                    .help(format!("the layer before must give a multiple of {n} channels, e.g. {} or {}", fit.max(n), fit + n)),
+                let diag = Diagnostic::error(
+                    keyword,
+                    format!("`split` cuts its input's {c} channels into {n} equal parts, but {c} is not a multiple of {n}"),
+                )
+                .note(flow.trace());
+                let help = format!(
+                    "the layer before must give a multiple of {n} channels, e.g. {} or {}",
+                    fit.max(n),
+                    fit + n
                 );
+                // The convolution that made the channels, given the nearest
+                // multiple below (a guess: the branches may be what is wrong).
+                let maker = flow.producer.as_ref().and_then(|p| {
+                    self.layers
+                        .iter()
+                        .rposition(|l| l.name == p.name && l.kind == "Conv2d")
+                });
+                let diag = match maker {
+                    Some(l) => self
+                        .rewrite(
+                            diag,
+                            l,
+                            "out_channels",
+                            &fit.max(n).to_string(),
+                            &format!("{help}: `{{}}`"),
+                        )
+                        .maybe_incorrect(),
+                    None => diag.help(help),
+                };
+                self.diags.push(diag);
                 Shape::Unknown
             }
             Some(None) if dims.len() == 3 => Shape::Unknown,

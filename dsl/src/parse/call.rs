@@ -60,6 +60,7 @@ pub fn parse_call(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Ca
         args,
         parens,
         damaged,
+        synthetic: false,
         span: SpanRange::new(start, end),
     })
 }

@@ -30,25 +30,44 @@ pub fn parse_layers(body: TokenStream, diags: &mut Diagnostics) -> Vec<LayerEntr
             continue;
         }
         let span = token_range(&tokens);
+        // Entries with no comma between them are reported, then read on as
+        // if the comma were there.
+        let mut parsed_here = Vec::new();
         let parsed = (|input: ParseStream| {
-            let entry = parse_entry(input, diags)?;
-            if !input.is_empty() {
+            loop {
+                let entry = parse_entry(input, diags)?;
+                if input.is_empty() {
+                    parsed_here.push(entry);
+                    return Ok(());
+                }
                 let what = match &entry.node {
                     Node::Call(call) => format!("`{}(...)`", call.kind),
                     _ => "it".to_string(),
                 };
-                let diag = Diagnostic::error(input.span(), "expected `,` between layers").edits(
+                let diag = Diagnostic::error(input.span(), "expected `,` between layers");
+                let help = format!("add a `,` after {what}");
+                // Only an entry that can start here is read on; anything
+                // else is a plain syntax error.
+                let next_starts_entry = input.peek(Ident)
+                    || input.peek(syn::LitStr)
+                    || input.peek(Token![#])
+                    || input.peek(syn::token::Bracket)
+                    || input.peek(syn::token::Brace);
+                if !next_starts_entry {
+                    return Err(reported(diags, diag.help(help)));
+                }
+                let diag = diag.edits(
                     vec![Edit::after(entry.span, ",")],
                     Applicability::MachineApplicable,
-                    format!("add a `,` after {what}"),
+                    help,
                 );
-                return Err(reported(diags, diag));
+                diags.push(diag);
+                parsed_here.push(entry);
             }
-            Ok(entry)
         })
         .parse2(tokens);
         match parsed {
-            Ok(entry) => layers.push(entry),
+            Ok(()) => layers.append(&mut parsed_here),
             Err(e) => {
                 push_syn_error(diags, e);
                 layers.push(LayerEntry {

@@ -138,6 +138,8 @@ pub struct CallText {
     slots: Vec<Option<usize>>,
     params: Vec<String>,
     pub has_parens: bool,
+    /// Made by the checker, not written: see [`crate::ast::Call::synthetic`].
+    pub synthetic: bool,
     /// Per written argument, its value when it names a block parameter
     /// (`planes` -> `128`), for summaries.
     values: Vec<Option<String>>,
@@ -154,6 +156,22 @@ impl CallText {
             }
         }
         text
+    }
+
+    /// The text written for `param`, if it was written.
+    pub fn arg(&self, param: &str) -> Option<String> {
+        let index = self.params.iter().position(|p| *p == param)?;
+        let slot = self.slots.get(index).copied().flatten()?;
+        Some(self.args[slot].1.clone())
+    }
+
+    /// Whether `param` was written with a block parameter's name (or an
+    /// expression of one), so its value can differ from use to use.
+    pub fn uses_names(&self, param: &str) -> bool {
+        let index = self.params.iter().position(|p| *p == param);
+        index
+            .and_then(|i| self.slots.get(i).copied().flatten())
+            .is_some_and(|slot| self.values.get(slot).is_some_and(Option::is_some))
     }
 
     /// The call as written, normalised: `Linear(2048, 10)`.
@@ -385,6 +403,7 @@ pub fn bind(call: &Call, sig: &Params, env: &dyn Env, diags: &mut Diagnostics) -
         slots,
         params: sig.params.iter().map(|(n, _)| n.clone()).collect(),
         has_parens: call.parens.is_some(),
+        synthetic: call.synthetic,
         values: kept_values,
     };
 
@@ -555,6 +574,16 @@ impl Args {
     /// block's use, when it was written there.
     pub fn use_span(&self, name: &str) -> Option<SpanRange> {
         *self.use_spans.get(self.index(name))?
+    }
+
+    /// Where each written argument's value is, by parameter name.
+    pub fn written_spans(&self) -> Vec<(String, SpanRange)> {
+        self.sig
+            .params
+            .iter()
+            .zip(&self.written)
+            .filter_map(|((name, _), w)| w.map(|span| (name.clone(), span)))
+            .collect()
     }
 
     /// Whether `name` was written at all (even with an invalid value).

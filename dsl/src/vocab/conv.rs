@@ -6,7 +6,7 @@
 //! `dilation * (kernel - 1)` in total, the odd row at the end.
 
 use crate::check::cx::{InferCx, Inferred};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit};
 use crate::eval::Value;
 use crate::shape::{Dim, Shape};
 use crate::span::Spanned;
@@ -322,7 +322,7 @@ fn check_same_with_stride(a: &Conv2dArgs, input: [Dim; 2], cx: &mut InferCx) {
         }
         None => diag.help("write the padding as a number, e.g. `padding = 1` for a 3x3 kernel"),
     };
-    cx.report(diag);
+    cx.report_plain(diag);
 }
 
 /// PyTorch's limits on explicit padding: reflection needs padding smaller
@@ -368,7 +368,11 @@ fn check_padding_mode(a: &Conv2dArgs, input: [Dim; 2], cx: &mut InferCx) {
                     ),
                 )
                 .note(format!("PyTorch's rule: {rule}"))
-                .help(format!("use `padding = {most}` or less, or `padding_mode = \"replicate\"`")),
+                .guess(
+                    mode.span,
+                    "\"replicate\"",
+                    format!("use `padding = {most}` or less, or `padding_mode = \"replicate\"`"),
+                ),
             );
             return;
         }
@@ -440,10 +444,17 @@ fn spatial(a: &Conv2dArgs, input: [Dim; 2], cx: &mut InferCx) -> (Dim, Dim) {
                 show(input[1]),
             ),
         )
-        .help(format!(
-            "use a smaller kernel, write `padding = {pad_text}`, or shrink the image less before {}",
-            cx.layer.quoted()
-        ));
+        .edits(
+            vec![Edit::replace(
+                cx.args.call_span,
+                cx.args.text.with("padding", &pad_text),
+            )],
+            Applicability::MaybeIncorrect,
+            format!(
+                "use a smaller kernel, write `padding = {pad_text}`, or shrink the image less before {}",
+                cx.layer.quoted()
+            ),
+        );
         cx.report(diag);
     }
     (out[0], out[1])

@@ -3,7 +3,7 @@
 //! Weight `[out_features, in_features]`, bias `[out_features]`.
 
 use crate::check::cx::{InferCx, Inferred};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit};
 use crate::eval::Value;
 use crate::shape::{Shape, times};
 use crate::span::Spanned;
@@ -121,16 +121,28 @@ fn report_mismatch(
                 times(&dims)
             ));
         }
-        let help = if numel == Some(declared) {
-            format!("add `Flatten` before {layer}, so it receives all {declared} values")
+        let flatten = Edit::before(cx.entry_span, "Flatten, ");
+        if numel == Some(declared) {
+            diag.edits(
+                vec![flatten],
+                Applicability::MachineApplicable,
+                format!("add `Flatten` before {layer}, so it receives all {declared} values"),
+            )
         } else {
             let n = numel.map_or("_".to_string(), |n| n.to_string());
-            format!(
-                "add `Flatten` before {layer} and write `{}`",
-                cx.args.text.with("in_features", &n)
+            let call = cx.args.text.with("in_features", &n);
+            // Only the number changes, so a fix of the layer's name agrees.
+            let size = if cx.args.written("in_features") {
+                Edit::replace(cx.args.span("in_features"), n)
+            } else {
+                Edit::replace(cx.args.call_span, call.clone())
+            };
+            diag.edits(
+                vec![flatten, size],
+                Applicability::MachineApplicable,
+                format!("add `Flatten` before {layer} and write `{call}`"),
             )
-        };
-        diag.help(help)
+        }
     };
     cx.report(diag);
 }

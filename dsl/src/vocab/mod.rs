@@ -202,9 +202,10 @@ pub fn resolve_kind(call: &Call, diags: &mut Diagnostics) -> Option<&'static Sig
         .note(format!("the layers are: {}", all.join(", ")));
         (d, None)
     } else if let Some(s) = did_you_mean(&name, all.iter().copied()) {
+        // Checking goes on as if fixed, so the errors after agree with it.
         (
             unknown.fix(span.into(), s, format!("did you mean `{s}`?")),
-            None,
+            signature(s),
         )
     } else {
         (

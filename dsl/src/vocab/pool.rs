@@ -178,6 +178,19 @@ pub fn infer(a: &PoolArgs, cx: &mut InferCx) -> Inferred {
         } else {
             ""
         };
+        // The largest window that fits, axis by axis.
+        let fits = |axis: usize| {
+            input[axis].map_or(k[axis], |i| {
+                let room = (i + 2 * p[axis]).saturating_sub(1) / d[axis].max(1) + 1;
+                k[axis].min(room).max(1)
+            })
+        };
+        let (fh, fw) = (fits(0), fits(1));
+        let fitting = if fh == fw {
+            fh.to_string()
+        } else {
+            format!("({fh}, {fw})")
+        };
         cx.report(
             Diagnostic::error(
                 kernel.span,
@@ -190,10 +203,14 @@ pub fn infer(a: &PoolArgs, cx: &mut InferCx) -> Inferred {
                     show(w)
                 ),
             )
-            .help(format!(
-                "use a smaller `kernel_size`, or shrink the image less before {}",
-                cx.layer.quoted()
-            )),
+            .guess(
+                kernel.span,
+                fitting,
+                format!(
+                    "use a smaller `kernel_size`, or shrink the image less before {}",
+                    cx.layer.quoted()
+                ),
+            ),
         );
     }
     let output = Shape::Known(vec![c, out[0], out[1]]);

@@ -79,8 +79,21 @@ pub fn infer_shuffle(groups: Option<usize>, cx: &mut InferCx) -> Inferred {
                 cx.layer.quoted()
             ),
         )
-        .note(cx.flow.trace())
-        .help(format!("use a number of groups that divides {c}: {}", divisors.join(", ")));
+        .note(cx.flow.trace());
+        // The divisor nearest to what was written (a guess: the channels
+        // may be what is wrong).
+        let nearest = (1..=c.max(1))
+            .filter(|d| c.is_multiple_of(*d))
+            .min_by_key(|d| d.abs_diff(groups))
+            .unwrap_or(1);
+        let diag = diag.guess(
+            cx.args.span("groups"),
+            nearest.to_string(),
+            format!(
+                "use a number of groups that divides {c}: {}",
+                divisors.join(", ")
+            ),
+        );
         cx.diags.push(diag);
         return Inferred::broken(input);
     }

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use cnn_dsl::diagnostic::Diagnostic;
+use cnn_dsl::diagnostic::{Applicability, Diagnostic, Fix};
 use cnn_dsl::model::CheckedModel;
 
 pub struct Report {
@@ -10,7 +10,38 @@ pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Checks `src`; when it has errors, also checks that their certain fixes
+/// agree: applied all at once, they leave no errors but the unfixed ones.
 pub fn check(src: &str) -> Report {
+    let report = analyze(src);
+    let errors = report.errors();
+    let unfixed = errors
+        .iter()
+        .filter(|d| {
+            d.fix
+                .as_ref()
+                .is_none_or(|f| f.applicability != Applicability::MachineApplicable)
+        })
+        .count();
+    if unfixed < errors.len() {
+        let fixes = errors
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .filter(|f| f.applicability == Applicability::MachineApplicable);
+        let out = Fix::apply_all(src, fixes);
+        if out.parse::<proc_macro2::TokenStream>().is_ok() {
+            let after = analyze(&out);
+            assert!(
+                after.errors().len() <= unfixed,
+                "the certain fixes of\n{src}\ngive\n{out}\nwith errors {:#?}",
+                after.messages()
+            );
+        }
+    }
+    report
+}
+
+fn analyze(src: &str) -> Report {
     let tokens: proc_macro2::TokenStream = src.parse().expect("test source must tokenize");
     let analysis = cnn_dsl::analyze(tokens);
     Report {
