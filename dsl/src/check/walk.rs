@@ -945,8 +945,8 @@ impl<'a, 'd> Walker<'a, 'd> {
             )
             .note(main_flow.trace_as("main path:"))
             .note(short_flow.trace_as("shortcut: "));
-            let help = format!("pad it to keep the size: `{{}}`");
-            let diag = self.rewrite(diag, l, "padding", &padding, &help);
+            let help = "pad it to keep the size: `{}`";
+            let diag = self.rewrite(diag, l, "padding", &padding, help);
             self.diags.push(diag);
         } else if a.is_known() && b.is_known() && a != b {
             let span = match shortcut {
