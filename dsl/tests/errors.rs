@@ -502,7 +502,8 @@ fn a_missing_comma_is_reported_and_the_model_read_on() {
 
 #[test]
 fn syntax_errors_cost_only_their_entry() {
-    let src = "struct Net<3, 32, 32> { conv: Conv2d(3, 16, 3) + 1, flatten: Flatten, fc: Linear(10, 2) }";
+    let src =
+        "struct Net<3, 32, 32> { conv: Conv2d(3, 16, 3) + 1, flatten: Flatten, fc: Linear(10, 2) }";
     let r = check(src);
     let msgs = r.messages();
     assert_eq!(msgs.len(), 1, "{msgs:?}");

@@ -190,3 +190,25 @@ fn a_keyword_that_begins_a_parameter_name_suggests_it() {
     assert_eq!(fix_text(e), Some("kernel_size"));
     assert!(check(&fixed(src, Take::All)).errors().is_empty());
 }
+
+#[test]
+fn a_residual_path_that_shrank_is_one_error_at_the_padding_to_change() {
+    let src = "struct N<16, 8, 8> {
+        residual {
+            conv1: Conv2d(16, 16, 3, padding = 1),
+            relu: ReLU,
+            conv2: Conv2d(16, 16, 5, padding = 0),
+        },
+    }";
+    let r = check(src);
+    let e = r.error();
+    assert_eq!(underlined(src, e), "0");
+    assert!(
+        e.message
+            .starts_with("`conv2` shrinks the main path from [16, 8, 8] to [16, 4, 4]"),
+        "{}",
+        e.message
+    );
+    assert_eq!(fix_text(e), Some("Conv2d(16, 16, 5, padding = 2)"));
+    assert!(check(&fixed(src, Take::Certain)).errors().is_empty());
+}
