@@ -10,6 +10,8 @@ pub struct Options {
     pub format: CheckFormat,
     pub deny_warnings: bool,
     pub color: bool,
+    /// The packages checked, for rustc-style JSON's package and target.
+    pub packages: Vec<crate::workspace::Package>,
 }
 
 pub fn run(
@@ -33,10 +35,19 @@ pub fn run(
                 text.push_str(&render::github(report));
                 text.push('\n');
             }
+            CheckFormat::Rustc => {
+                text.push_str(&crate::rustc_json::message(report, &options.packages));
+                text.push('\n');
+            }
         }
     }
     let errors = reports.iter().filter(|r| r.is_error()).count();
     let warnings = reports.len() - errors;
+    if options.format == CheckFormat::Rustc {
+        let fails = errors > 0 || (options.deny_warnings && warnings > 0);
+        text.push_str(&crate::rustc_json::finished(!fails));
+        text.push('\n');
+    }
     if options.format == CheckFormat::Human {
         text.push_str(&tally(files, &reports, errors, warnings));
         text.push('\n');

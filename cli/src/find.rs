@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use cnn_dsl::Analysis;
 use cnn_dsl::diagnostic::Diagnostic;
+use cnn_dsl::lint::Level;
 use cnn_dsl::model::CheckedModel;
 use proc_macro2::{Span, TokenStream};
 use syn::visit::Visit;
@@ -118,12 +119,17 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), Failure> {
 
 /// Reads, parses and checks every file under `paths`.
 pub fn load(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Failure> {
+    load_with(paths, &[])
+}
+
+/// As [`load`], with lint levels that hold before the sources' attributes.
+pub fn load_with(paths: &[PathBuf], levels: &[Level]) -> Result<Vec<SourceFile>, Failure> {
     rust_files(paths)?
         .into_iter()
         .map(|path| {
             let text = fs::read_to_string(&path)
                 .map_err(|e| Failure::Io(path.display().to_string(), e))?;
-            let found = scan(&text);
+            let found = scan_with(&text, levels);
             Ok(SourceFile { path, text, found })
         })
         .collect()
@@ -131,11 +137,22 @@ pub fn load(paths: &[PathBuf]) -> Result<Vec<SourceFile>, Failure> {
 
 /// Parses `text` as a Rust file and checks its `cnn!` invocations.
 pub fn scan(text: &str) -> Found {
+    scan_with(text, &[])
+}
+
+/// As [`scan`], with lint levels that hold before the source's attributes.
+pub fn scan_with(text: &str, levels: &[Level]) -> Found {
     match syn::parse_file(text) {
         Ok(file) => {
             let mut finder = Finder::default();
             finder.visit_file(&file);
-            Found::Invocations(finder.bodies.into_iter().map(cnn_dsl::analyze).collect())
+            Found::Invocations(
+                finder
+                    .bodies
+                    .into_iter()
+                    .map(|body| cnn_dsl::analyze_with(body, levels))
+                    .collect(),
+            )
         }
         Err(e) => Found::Unparsable(unparsable(&e)),
     }

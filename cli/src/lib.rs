@@ -7,11 +7,14 @@ pub mod check;
 pub mod draw;
 pub mod field;
 pub mod find;
+pub mod fix;
 pub mod pick;
 pub mod render;
 pub mod report;
+pub mod rustc_json;
 pub mod summary;
 pub mod weights;
+pub mod workspace;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -33,15 +36,41 @@ pub enum Command {
     /// Exit status: 0 clean, 1 errors (or warnings with `--deny warnings`),
     /// 2 usage or I/O failure.
     Check {
-        /// Files or directories [default: the crate's src, examples, tests and benches]
+        /// Files or directories [default: the package's src, examples, tests and benches]
         paths: Vec<PathBuf>,
+        /// `json`: one object a line in cnn's own schema; `github`: workflow annotations
         #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
         format: CheckFormat,
+        /// `json`: rustc's diagnostics as `cargo check --message-format=json`
+        /// prints them (for rust-analyzer and `cargo fix`-style tools)
+        #[arg(long, value_enum, value_name = "FMT")]
+        message_format: Option<MessageFormat>,
         /// `warnings`: fail (exit 1) on warnings too.
         #[arg(long, short = 'D', value_name = "warnings")]
         deny: Option<Deny>,
+        /// Turn the pedantic lints on (as `#[warn(pedantic)]` on every model)
+        #[arg(long)]
+        pedantic: bool,
         #[arg(long, value_enum, default_value_t = Color::Auto)]
         color: Color,
+        #[command(flatten)]
+        selection: workspace::Selection,
+    },
+    /// Apply the machine-applicable fixes in place, then check again.
+    ///
+    /// Exit status: 0 when no error is left, 1 when some are, 2 on a usage
+    /// or I/O failure (such as files with changes not yet committed).
+    Fix {
+        /// Files or directories [default: the package's src, examples, tests and benches]
+        paths: Vec<PathBuf>,
+        /// Fix files with changes not yet committed
+        #[arg(long)]
+        allow_dirty: bool,
+        /// Fix files outside any git repository
+        #[arg(long)]
+        allow_no_vcs: bool,
+        #[command(flatten)]
+        selection: workspace::Selection,
     },
     /// Print the layer table of a model, with receptive field and output stride.
     Summary {
@@ -84,6 +113,15 @@ pub enum CheckFormat {
     Human,
     Json,
     Github,
+    /// rustc's JSON (`--message-format json`).
+    #[value(skip)]
+    Rustc,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
+pub enum MessageFormat {
+    Human,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, ValueEnum)]
@@ -142,6 +180,46 @@ fn paths_or_default(paths: Vec<PathBuf>) -> Result<Vec<PathBuf>, Failure> {
     }
 }
 
+/// The paths given, or the source directories of the packages selected
+/// (the current package when nothing is given; the crate's directories
+/// when `cargo metadata` cannot read it).
+fn selected_paths(
+    paths: Vec<PathBuf>,
+    selection: &workspace::Selection,
+) -> Result<Vec<PathBuf>, Failure> {
+    if !paths.is_empty() {
+        if selection.is_given() {
+            return Err(Failure::Usage(
+                "give paths or `--manifest-path`/`--package`/`--workspace`, not both".into(),
+            ));
+        }
+        return Ok(paths);
+    }
+    let packages = match workspace::packages(selection) {
+        Ok(packages) => packages,
+        Err(e) if selection.is_given() => return Err(e),
+        Err(_) => return find::default_paths(),
+    };
+    let cwd = std::env::current_dir().ok();
+    let dirs: Vec<PathBuf> = packages
+        .iter()
+        .flat_map(workspace::Package::source_dirs)
+        .map(|dir| match &cwd {
+            Some(cwd) => match dir.strip_prefix(cwd) {
+                Ok(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
+                _ => dir,
+            },
+            None => dir,
+        })
+        .collect();
+    if dirs.is_empty() {
+        return Err(Failure::Usage(
+            "the selected packages have no source directories".into(),
+        ));
+    }
+    Ok(dirs)
+}
+
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> Result<Outcome, Failure> {
     let mut out = std::io::stdout().lock();
@@ -149,10 +227,28 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
         Command::Check {
             paths,
             format,
+            message_format,
             deny,
+            pedantic,
             color,
+            selection,
         } => {
-            let files = find::load(&paths_or_default(paths)?)?;
+            let levels = if pedantic {
+                vec![cnn_dsl::lint::Level::warn("pedantic")]
+            } else {
+                Vec::new()
+            };
+            let files = find::load_with(&selected_paths(paths, &selection)?, &levels)?;
+            let format = match message_format {
+                Some(MessageFormat::Json) => CheckFormat::Rustc,
+                Some(MessageFormat::Human) | None => format,
+            };
+            // The packages name each message's crate and target.
+            let packages = if format == CheckFormat::Rustc {
+                workspace::packages(&selection).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             let color = match color {
                 Color::Always => true,
                 Color::Never => false,
@@ -164,8 +260,23 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 format,
                 deny_warnings: deny.is_some(),
                 color,
+                packages,
             };
             check::run(&files, options, &mut out)
+        }
+        Command::Fix {
+            paths,
+            allow_dirty,
+            allow_no_vcs,
+            selection,
+        } => {
+            let paths = selected_paths(paths, &selection)?;
+            let options = fix::Options {
+                allow_dirty,
+                allow_no_vcs,
+                levels: Vec::new(),
+            };
+            fix::run(&paths, options, &mut out)
         }
         Command::Summary {
             path,
@@ -199,7 +310,19 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
                 .unwrap_or(0);
             let text: String = cnn_dsl::lint::LINTS
                 .iter()
-                .map(|l| format!("{:width$}  {}\n", l.name, l.reason))
+                .map(|l| {
+                    let level = if l.group.warns_by_default() {
+                        "warn"
+                    } else {
+                        "allow"
+                    };
+                    format!(
+                        "{:width$}  {:11}  {level:5}  {}\n",
+                        l.name,
+                        l.group.name(),
+                        l.reason
+                    )
+                })
                 .collect();
             write_out(&mut out, &text)?;
             Ok(Outcome::Clean)

@@ -6,14 +6,17 @@ use common::*;
 
 #[test]
 fn a_crate_with_errors_warnings_and_a_file_that_is_not_rust() {
-    let r = run(&fixture_crate(), &["check"]);
+    let r = run(&fixture_crate(), &["check", "--pedantic"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     insta::assert_snapshot!(r.stdout);
 }
 
 #[test]
 fn json_has_one_object_per_diagnostic() {
-    let r = run(&fixture_crate(), &["check", "--format", "json"]);
+    let r = run(
+        &fixture_crate(),
+        &["check", "--pedantic", "--format", "json"],
+    );
     assert_eq!(r.code, 1);
     let all = json_lines(&r.stdout);
     let place = |d: &serde_json::Value| {
@@ -68,7 +71,7 @@ fn json_has_one_object_per_diagnostic() {
 fn github_annotations() {
     let r = run(
         &fixture_crate(),
-        &["check", "--format", "github", "src/lib.rs"],
+        &["check", "--pedantic", "--format", "github", "src/lib.rs"],
     );
     assert_eq!(r.code, 0);
     insta::assert_snapshot!(r.stdout);
@@ -77,10 +80,19 @@ fn github_annotations() {
 #[test]
 fn warnings_fail_only_when_denied() {
     let dir = fixture_crate();
-    assert_eq!(run(&dir, &["check", "examples"]).code, 0);
+    assert_eq!(run(&dir, &["check", "--pedantic", "examples"]).code, 0);
+    assert_eq!(
+        run(
+            &dir,
+            &["check", "--pedantic", "--deny", "warnings", "examples"]
+        )
+        .code,
+        1
+    );
+    // At the default levels, the pedantic warning is not raised at all.
     assert_eq!(
         run(&dir, &["check", "--deny", "warnings", "examples"]).code,
-        1
+        0
     );
     assert_eq!(run(&dir, &["check", "-D", "warnings", "tests"]).code, 0);
 }
@@ -141,8 +153,9 @@ fn every_lint_is_raised_by_the_command() {
     let all = json_lines(&r.stdout);
     for lint in cnn_dsl::lint::LINTS {
         let raised = all.iter().filter(|d| d["code"] == lint.name).count();
-        // `pool_stride_gaps` also fires in the case pinning `allow`.
-        let expected = if lint.name == "pool_stride_gaps" {
+        // `pool_stride_gaps` also fires in the case pinning `allow`, and
+        // `unused_pixels`'s case has a default and a pedantic instance.
+        let expected = if ["pool_stride_gaps", "unused_pixels"].contains(&lint.name) {
             2
         } else {
             1
@@ -187,4 +200,125 @@ fn lints_lists_every_lint_with_its_reason() {
             "{line}"
         );
     }
+}
+
+#[test]
+fn message_format_json_is_cargos_compiler_messages_with_rustcs_suggestions() {
+    let r = run(&fixture_crate(), &["check", "--message-format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    // Every line is one of cargo's messages, read with cargo's own schema.
+    let messages: Vec<cargo_metadata::Message> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    let Some(cargo_metadata::Message::BuildFinished(done)) = messages.last() else {
+        panic!(
+            "the last line is not build-finished: {}",
+            lines.last().unwrap()
+        );
+    };
+    assert!(!done.success);
+    let diagnostics: Vec<&cargo_metadata::diagnostic::Diagnostic> = messages
+        .iter()
+        .filter_map(|m| match m {
+            cargo_metadata::Message::CompilerMessage(c) => Some(&c.message),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(diagnostics.len(), lines.len() - 1, "{}", r.stdout);
+    let linear = diagnostics
+        .iter()
+        .find(|d| d.message.starts_with("`fc` expects 1024 input features"))
+        .expect("the Linear error");
+    assert_eq!(
+        linear.level,
+        cargo_metadata::diagnostic::DiagnosticLevel::Error
+    );
+    let primary = &linear.spans[0];
+    assert!(primary.is_primary);
+    assert!(
+        primary.file_name.ends_with("src/nets/mod.rs"),
+        "{}",
+        primary.file_name
+    );
+    assert_eq!((primary.line_start, primary.column_start), (10, 24));
+    assert_eq!(primary.text[0].text.trim(), "fc: Linear(1024, 10),");
+    let help = linear
+        .children
+        .iter()
+        .find(|c| c.level == cargo_metadata::diagnostic::DiagnosticLevel::Help)
+        .expect("a help");
+    assert_eq!(help.spans[0].suggested_replacement.as_deref(), Some("1152"));
+    assert_eq!(
+        help.spans[0].suggestion_applicability,
+        Some(cargo_metadata::diagnostic::Applicability::MachineApplicable)
+    );
+    assert!(
+        linear
+            .rendered
+            .as_deref()
+            .is_some_and(|t| t.starts_with("error: `fc` expects 1024")),
+        "{:?}",
+        linear.rendered
+    );
+    // The byte range of the suggestion is the `1024` in the file.
+    let text = std::fs::read_to_string(fixture_crate().join("src/nets/mod.rs")).unwrap();
+    let s = &help.spans[0];
+    assert_eq!(&text[s.byte_start as usize..s.byte_end as usize], "1024");
+}
+
+#[test]
+fn packages_are_chosen_as_cargo_chooses_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("Cargo.toml"),
+        "[workspace]\nmembers = [\"good\", \"bad\"]\nresolver = \"3\"\n",
+    )
+    .unwrap();
+    for (name, model) in [
+        ("good", "struct G<4> { fc: Linear(4, 2) }"),
+        ("bad", "struct B<4> { fc: Linear(5, 2) }"),
+    ] {
+        std::fs::create_dir_all(root.join(name).join("src")).unwrap();
+        std::fs::write(
+            root.join(name).join("Cargo.toml"),
+            format!("[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2024\"\n"),
+        )
+        .unwrap();
+        std::fs::write(
+            root.join(name).join("src/lib.rs"),
+            format!("cnn::cnn! {{ {model} }}\n"),
+        )
+        .unwrap();
+    }
+    let good = root.join("good");
+    // In a member, that member; at a virtual workspace's root, every member.
+    assert_eq!(run(&good, &["check"]).code, 0);
+    assert_eq!(run(root, &["check"]).code, 1);
+    assert_eq!(run(root, &["check", "-p", "good"]).code, 0);
+    assert_eq!(run(root, &["check", "--package", "bad"]).code, 1);
+    assert_eq!(run(&good, &["check", "--workspace"]).code, 1);
+    let manifest = root.join("bad/Cargo.toml");
+    let r = run(
+        &good,
+        &["check", "--manifest-path", manifest.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.contains("expects 5 input features"),
+        "{}",
+        r.stdout
+    );
+    let r = run(root, &["check", "-p", "nope"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("good") && r.stderr.contains("bad"),
+        "{}",
+        r.stderr
+    );
+    let r = run(root, &["check", "-p", "good", "good/src"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("not both"), "{}", r.stderr);
 }

@@ -45,12 +45,29 @@ pub struct Analysis {
     pub diagnostics: Diagnostics,
 }
 
-/// Parses and checks the tokens inside `cnn! { ... }`.
+/// Parses and checks the tokens inside `cnn! { ... }`, with the lints at
+/// their default levels.
 pub fn analyze(tokens: TokenStream) -> Analysis {
+    analyze_with(tokens, &[])
+}
+
+/// As [`analyze`], with lint levels that hold before any attribute in the
+/// source: `[Level::warn("pedantic")]` turns the pedantic lints on.
+///
+/// ```
+/// use cnn_dsl::lint::Level;
+///
+/// let src = "struct Net<3, 8, 8> { conv: Conv2d(3, 4, 3), bn: BatchNorm2d(4) }";
+/// let quiet = cnn_dsl::analyze(src.parse().unwrap());
+/// assert!(quiet.diagnostics.is_empty());
+/// let pedantic = cnn_dsl::analyze_with(src.parse().unwrap(), &[Level::warn("pedantic")]);
+/// assert_eq!(pedantic.diagnostics.iter().next().unwrap().lint, Some("bias_before_batchnorm"));
+/// ```
+pub fn analyze_with(tokens: TokenStream, levels: &[lint::Level]) -> Analysis {
     let mut diagnostics = Diagnostics::new();
     let file = parse::parse_file(tokens, &mut diagnostics);
     let models = check::check_file(&file, &mut diagnostics);
-    lint::run(&models, &mut diagnostics);
+    lint::run(&models, levels, &mut diagnostics);
     Analysis {
         models,
         diagnostics,

@@ -113,9 +113,10 @@ pub struct CheckedLayer {
     pub call: CallText,
     /// Where each written argument's value is, by parameter name.
     pub arg_spans: Vec<(String, SpanRange)>,
-    /// The cnn lints silenced here by `#[allow(...)]` on the layer or
-    /// around it (its model, block or enclosing entries).
-    pub allow: Vec<String>,
+    /// The `#[allow(...)]` and `#[warn(...)]` of cnn lints and lint groups
+    /// on the layer and around it (its model, block and enclosing
+    /// entries), outermost first: the last that names a lint decides.
+    pub levels: Vec<crate::lint::Level>,
 }
 
 impl CheckedModel {

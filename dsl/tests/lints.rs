@@ -3,11 +3,26 @@
 //! every lint: they must raise only the warnings that are true.
 
 mod common;
+use cnn_dsl::lint::Level;
 use common::*;
 
-/// `(lint, headline)` of every warning; fails on errors.
+/// Checks `src` with every lint on, pedantic ones too.
+fn check_all(src: &str) -> Report {
+    check_at(src, &[Level::warn("pedantic")])
+}
+
+/// Checks `src` with the lint levels `levels` before its attributes.
+fn check_at(src: &str, levels: &[Level]) -> Report {
+    let analysis = cnn_dsl::analyze_with(src.parse().unwrap(), levels);
+    Report {
+        models: analysis.models,
+        diagnostics: analysis.diagnostics.into_vec(),
+    }
+}
+
+/// `(lint, headline)` of every warning, pedantic lints on; fails on errors.
 fn warnings(src: &str) -> Vec<(&'static str, String)> {
-    let r = check(src);
+    let r = check_all(src);
     assert!(r.errors().is_empty(), "{:?}", r.messages());
     r.diagnostics
         .iter()
@@ -21,7 +36,7 @@ fn lints(src: &str) -> Vec<&'static str> {
 
 /// The only warning, in full: headline, notes, help, and the fix's text.
 fn only(src: &str) -> (cnn_dsl::diagnostic::Diagnostic, String) {
-    let r = check(src);
+    let r = check_all(src);
     assert_eq!(r.diagnostics.len(), 1, "{:#?}", r.messages());
     let d = r.diagnostics[0].clone();
     let under = underlined(src, &d);
@@ -199,4 +214,71 @@ fn models_with_errors_are_not_linted() {
     let r = check("struct Net<3, 32, 32> { conv: Conv2d(4, 8, 5, stride = 2), a: ReLU, b: ReLU }");
     assert_eq!(r.diagnostics.len(), 1, "{:?}", r.messages());
     assert!(r.diagnostics[0].is_error());
+}
+
+#[test]
+fn pedantic_lints_are_off_by_default_and_asked_for_by_group_or_name() {
+    let src = "struct Net<3, 32, 32> { conv: Conv2d(3, 8, 3, padding = 1), bn: BatchNorm2d(8) }";
+    let names =
+        |r: Report| -> Vec<&'static str> { r.diagnostics.iter().filter_map(|d| d.lint).collect() };
+    assert!(names(check(src)).is_empty());
+    assert_eq!(names(check_all(src)), ["bias_before_batchnorm"]);
+    for attr in [
+        "#[warn(pedantic)]",
+        "#[warn(cnn::pedantic)]",
+        "#[warn(bias_before_batchnorm)]",
+    ] {
+        assert_eq!(
+            names(check(&format!("{attr} {src}"))),
+            ["bias_before_batchnorm"],
+            "{attr}"
+        );
+    }
+    // The innermost attribute decides; a lint's own name beats its group.
+    let inner = "#[warn(pedantic)] struct Net<3, 32, 32> {
+        #[allow(pedantic)] conv: Conv2d(3, 8, 3, padding = 1), bn: BatchNorm2d(8) }";
+    assert!(names(check(inner)).is_empty());
+    let by_name = "#[allow(pedantic)] #[warn(bias_before_batchnorm)] struct Net<3, 32, 32> {
+        conv: Conv2d(3, 8, 3, padding = 1), bn: BatchNorm2d(8) }";
+    assert_eq!(names(check(by_name)), ["bias_before_batchnorm"]);
+    // The levels given before the source (`cargo cnn check --pedantic`)
+    // yield to its attributes.
+    let allowed = format!("#[allow(bias_before_batchnorm)] {src}");
+    assert!(names(check_at(&allowed, &[Level::warn("pedantic")])).is_empty());
+}
+
+#[test]
+fn a_group_allow_silences_its_lints_only() {
+    let src = "struct Net<3, 8, 8> { a: ReLU, b: ReLU, flatten: Flatten, fc: Linear(192, 10), s: Softmax(1), fc2: Linear(10, 2) }";
+    let names =
+        |r: Report| -> Vec<&'static str> { r.diagnostics.iter().filter_map(|d| d.lint).collect() };
+    assert_eq!(names(check(src)), ["double_activation", "softmax_not_last"]);
+    assert_eq!(
+        names(check(&format!("#[allow(suspicious)] {src}"))),
+        ["softmax_not_last"]
+    );
+    assert_eq!(
+        names(check(&format!("#[allow(correctness)] {src}"))),
+        ["double_activation"]
+    );
+}
+
+#[test]
+fn every_lint_has_a_group_and_the_default_levels_are_the_groups() {
+    use cnn_dsl::lint::{Group, LINTS};
+    for lint in LINTS {
+        let expect = lint.group != Group::Pedantic;
+        assert_eq!(
+            cnn_dsl::lint::warns(lint.name, lint.group, &[]),
+            expect,
+            "{}",
+            lint.name
+        );
+    }
+    let pedantic: Vec<&str> = LINTS
+        .iter()
+        .filter(|l| l.group == Group::Pedantic)
+        .map(|l| l.name)
+        .collect();
+    assert_eq!(pedantic, ["bias_before_batchnorm", "huge_linear"]);
 }

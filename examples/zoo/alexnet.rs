@@ -1,9 +1,7 @@
-//! torchvision's `alexnet()`.
+// torchvision's `alexnet()`.
 use cnn::cnn;
 
 cnn! {
-    // Its classifier holds most of the parameters, as torchvision's does.
-    #[allow(huge_linear)]
     pub struct AlexNet<3, 224, 224> {
         features: [
             Conv2d(3, 64, 11, stride = 4, padding = 2), ReLU, MaxPool2d(3, stride = 2),

@@ -1,4 +1,4 @@
-//! torchvision's `convnext_tiny()`.
+// torchvision's `convnext_tiny()`.
 use cnn::cnn;
 
 cnn! {

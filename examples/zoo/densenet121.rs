@@ -1,4 +1,4 @@
-//! torchvision's `densenet121()`.
+// torchvision's `densenet121()`.
 use cnn::cnn;
 
 cnn! {

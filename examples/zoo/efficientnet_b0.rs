@@ -1,4 +1,4 @@
-//! torchvision's `efficientnet_b0()`.
+// torchvision's `efficientnet_b0()`.
 use cnn::cnn;
 
 cnn! {

@@ -1,4 +1,4 @@
-//! torchvision's `googlenet(aux_logits=False)`.
+// torchvision's `googlenet(aux_logits=False)`.
 use cnn::cnn;
 
 cnn! {

@@ -1,4 +1,4 @@
-//! torchvision's `mnasnet0_5()`.
+// torchvision's `mnasnet0_5()`.
 use cnn::cnn;
 
 cnn! {
@@ -18,8 +18,6 @@ cnn! {
         layers: MnasLayers(i, o, k, s, e) if s != 1 || i != o,
     }
 
-    // Its classifier holds most of the parameters, as torchvision's does.
-    #[allow(huge_linear)]
     pub struct MnasNet0_5<3, 224, 224> {
         layers: [
             Conv2d(3, 16, 3, stride = 2, padding = 1, bias = false),

@@ -1,4 +1,4 @@
-//! torchvision's `mobilenet_v2()`.
+// torchvision's `mobilenet_v2()`.
 use cnn::cnn;
 
 cnn! {

@@ -1,4 +1,4 @@
-//! torchvision's `mobilenet_v3_small()`.
+// torchvision's `mobilenet_v3_small()`.
 use cnn::cnn;
 
 cnn! {

@@ -1,4 +1,4 @@
-//! torchvision's `regnet_x_400mf()`.
+// torchvision's `regnet_x_400mf()`.
 use cnn::cnn;
 
 cnn! {

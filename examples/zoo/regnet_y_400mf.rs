@@ -1,4 +1,4 @@
-//! torchvision's `regnet_y_400mf()`.
+// torchvision's `regnet_y_400mf()`.
 use cnn::cnn;
 
 cnn! {

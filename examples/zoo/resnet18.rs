@@ -1,4 +1,4 @@
-//! torchvision's `resnet18()`.
+// torchvision's `resnet18()`.
 use cnn::cnn;
 
 cnn! {

@@ -1,4 +1,4 @@
-//! torchvision's `resnet34()`.
+// torchvision's `resnet34()`.
 use cnn::cnn;
 
 cnn! {

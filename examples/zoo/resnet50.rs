@@ -1,4 +1,4 @@
-//! torchvision's `resnet50()`.
+// torchvision's `resnet50()`.
 use cnn::cnn;
 
 cnn! {

@@ -1,4 +1,4 @@
-//! torchvision's `resnext50_32x4d()`: 32 groups of 4 channels per 64 planes.
+// torchvision's `resnext50_32x4d()`: 32 groups of 4 channels per 64 planes.
 use cnn::cnn;
 
 cnn! {

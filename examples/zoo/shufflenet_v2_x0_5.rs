@@ -1,4 +1,4 @@
-//! torchvision's `shufflenet_v2_x0_5()`.
+// torchvision's `shufflenet_v2_x0_5()`.
 use cnn::cnn;
 
 cnn! {
@@ -32,8 +32,6 @@ cnn! {
         shuffle: ChannelShuffle(2),
     }
 
-    // Its classifier holds most of the parameters, as torchvision's does.
-    #[allow(huge_linear)]
     pub struct ShuffleNetV2x0_5<3, 224, 224> {
         conv1: [Conv2d(3, 24, 3, stride = 2, padding = 1, bias = false), BatchNorm2d(24), ReLU],
         maxpool: MaxPool2d(3, stride = 2, padding = 1),

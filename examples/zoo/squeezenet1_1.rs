@@ -1,4 +1,4 @@
-//! torchvision's `squeezenet1_1()`.
+// torchvision's `squeezenet1_1()`.
 use cnn::cnn;
 
 cnn! {
@@ -12,9 +12,6 @@ cnn! {
         },
     }
 
-    // The first convolution's windows leave the image's last pixel unread,
-    // as torchvision's do.
-    #[allow(unused_pixels)]
     pub struct SqueezeNet1_1<3, 224, 224> {
         features: [
             Conv2d(3, 64, 3, stride = 2), ReLU,

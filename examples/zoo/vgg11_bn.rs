@@ -1,10 +1,7 @@
-//! torchvision's `vgg11_bn()`.
+// torchvision's `vgg11_bn()`.
 use cnn::cnn;
 
 cnn! {
-    // torchvision's convolutions keep the bias BatchNorm cancels.
-    // Its classifier holds most of the parameters, as torchvision's does.
-    #[allow(bias_before_batchnorm, huge_linear)]
     pub struct Vgg11Bn<3, 224, 224> {
         features: [
             Conv2d(3, 64, 3, padding = 1), BatchNorm2d(64), ReLU, MaxPool2d(2, stride = 2),

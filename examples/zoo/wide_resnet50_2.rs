@@ -1,4 +1,4 @@
-//! torchvision's `wide_resnet50_2()`: bottlenecks twice as wide.
+// torchvision's `wide_resnet50_2()`: bottlenecks twice as wide.
 use cnn::cnn;
 
 cnn! {

@@ -3,6 +3,10 @@
 //! loads with no renaming).
 
 #![allow(dead_code)]
+// The fixture models are exact copies of PyTorch models: at the default
+// lint levels they raise no warning, as a user building them with
+// `-D warnings` needs.
+#![deny(warnings)]
 
 use cnn::cnn;
 

@@ -4,6 +4,10 @@
 //! classes (a width multiplier of 0.25), made by torchvision itself.
 
 #![allow(dead_code)]
+// The fixture models are exact copies of PyTorch models: at the default
+// lint levels they raise no warning, as a user building them with
+// `-D warnings` needs.
+#![deny(warnings)]
 
 use cnn::cnn;
 

@@ -30,8 +30,8 @@ pub struct Walker<'a, 'd> {
     pub damaged: bool,
     /// Field names taken, with the layer path that took each.
     fields: HashMap<String, String>,
-    /// The cnn lints allowed around the current entry.
-    pub allow: Vec<String>,
+    /// The cnn lint levels set around the current entry, outermost first.
+    pub allow: Vec<crate::lint::Level>,
     /// Where the model's input size is written (`<784>`), for fixes of it.
     pub input_span: Option<SpanRange>,
 }
@@ -666,7 +666,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             call_span: call.span,
             call: args.text.clone(),
             arg_spans: args.written_spans(),
-            allow: allowed,
+            levels: allowed,
         });
         let buffers = inferred.spec.as_ref().map_or(0, |s| {
             s.tensors()

@@ -1,25 +1,27 @@
-//! `#[allow(lint, ...)]` on a model, a block or an entry: the cnn lints it
-//! names are silenced inside; the other names stay on the attribute, which
-//! passes through to the generated code for rustc.
+//! `#[allow(...)]` and `#[warn(...)]` on a model, a block or an entry:
+//! the cnn lints and lint groups they name (`unused_pixels`, `pedantic`,
+//! also written `cnn::pedantic`) set the level inside; the other names stay
+//! on the attribute, which passes through to the generated code for rustc.
 
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Path, Token, parse_quote};
 
-use super::LINTS;
+use super::{Group, LINTS, Level};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::suggest::did_you_mean;
 
-/// The cnn lints that `attrs` allow, and the attributes left for rustc.
-pub fn split(attrs: &[Attribute], diags: &mut Diagnostics) -> (Vec<String>, Vec<Attribute>) {
-    let mut allowed = Vec::new();
+/// The lint levels `attrs` set, and the attributes left for rustc.
+pub fn split(attrs: &[Attribute], diags: &mut Diagnostics) -> (Vec<Level>, Vec<Attribute>) {
+    let mut levels = Vec::new();
     let mut rest = Vec::new();
     for attr in attrs {
-        if !attr.path().is_ident("allow") {
+        let warn = attr.path().is_ident("warn");
+        if !attr.path().is_ident("allow") && !warn {
             rest.push(attr.clone());
             continue;
         }
-        // An `allow` that does not parse as a list of paths is rustc's to judge.
+        // A list that does not parse as paths is rustc's to judge.
         let Ok(paths) = attr.parse_args_with(Punctuated::<Path, Token![,]>::parse_terminated)
         else {
             rest.push(attr.clone());
@@ -27,14 +29,24 @@ pub fn split(attrs: &[Attribute], diags: &mut Diagnostics) -> (Vec<String>, Vec<
         };
         let mut kept: Vec<&Path> = Vec::new();
         for path in &paths {
-            let name = path.get_ident().map(ToString::to_string);
-            match name {
-                Some(name) if is_lint(&name) => allowed.push(name),
-                Some(name) => {
-                    if let Some(lint) = did_you_mean(&name, LINTS.iter().map(|l| l.name)) {
-                        diags.push(unknown_lint(path_span(path), &name, lint));
-                    } else {
-                        kept.push(path);
+            match lint_name(path) {
+                Some((name, _)) if is_lint_or_group(&name) => levels.push(Level { name, warn }),
+                Some((name, scoped)) => {
+                    let known = LINTS
+                        .iter()
+                        .map(|l| l.name)
+                        .chain(Group::ALL.map(Group::name));
+                    match did_you_mean(&name, known) {
+                        Some(lint) => diags.push(unknown_lint(path_span(path), &name, lint)),
+                        // `cnn::x` is ours even when unknown.
+                        None if scoped => diags.push(
+                            Diagnostic::error(
+                                path_span(path),
+                                format!("unknown cnn lint `{name}`"),
+                            )
+                            .note(known_lints()),
+                        ),
+                        None => kept.push(path),
                     }
                 }
                 None => kept.push(path),
@@ -43,14 +55,36 @@ pub fn split(attrs: &[Attribute], diags: &mut Diagnostics) -> (Vec<String>, Vec<
         if kept.len() == paths.len() {
             rest.push(attr.clone());
         } else if !kept.is_empty() {
-            rest.push(parse_quote!(#[allow(#(#kept),*)]));
+            let kind = attr.path();
+            rest.push(parse_quote!(#[#kind(#(#kept),*)]));
         }
     }
-    (allowed, rest)
+    (levels, rest)
 }
 
-fn is_lint(name: &str) -> bool {
-    LINTS.iter().any(|l| l.name == name)
+/// `unused_pixels` or `cnn::unused_pixels`, and whether it had the prefix.
+fn lint_name(path: &Path) -> Option<(String, bool)> {
+    if let Some(ident) = path.get_ident() {
+        return Some((ident.to_string(), false));
+    }
+    match path.segments.iter().collect::<Vec<_>>().as_slice() {
+        [tool, name] if tool.ident == "cnn" && path.leading_colon.is_none() => {
+            Some((name.ident.to_string(), true))
+        }
+        _ => None,
+    }
+}
+
+fn is_lint_or_group(name: &str) -> bool {
+    LINTS.iter().any(|l| l.name == name) || Group::by_name(name).is_some()
+}
+
+fn known_lints() -> String {
+    format!(
+        "the cnn lints: {}; the groups: {}",
+        LINTS.iter().map(|l| l.name).collect::<Vec<_>>().join(", "),
+        Group::ALL.map(Group::name).join(", ")
+    )
 }
 
 fn path_span(path: &Path) -> Span {
@@ -62,8 +96,5 @@ fn path_span(path: &Path) -> Span {
 fn unknown_lint(span: Span, name: &str, lint: &str) -> Diagnostic {
     Diagnostic::error(span, format!("unknown cnn lint `{name}`"))
         .guess(span.into(), lint, format!("did you mean `{lint}`?"))
-        .note(format!(
-            "the cnn lints: {}",
-            LINTS.iter().map(|l| l.name).collect::<Vec<_>>().join(", ")
-        ))
+        .note(known_lints())
 }

@@ -2,11 +2,12 @@
 //! BatchNorm2d does nothing, since BatchNorm subtracts each channel's mean
 //! (a constant per channel, the bias included) right after.
 
-use super::{Lint, LintCx, warning};
+use super::{Group, Lint, LintCx, warning};
 use crate::spec::LayerSpec;
 
 pub const LINT: Lint = Lint {
     name: "bias_before_batchnorm",
+    group: Group::Pedantic,
     reason: "BatchNorm2d subtracts each channel's mean, cancelling the bias of the convolution before it",
 };
 

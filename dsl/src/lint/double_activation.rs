@@ -1,11 +1,12 @@
 //! `double_activation`: one activation directly after another; for ReLU
 //! after ReLU the second does nothing, for others the pair is rarely meant.
 
-use super::{Lint, LintCx, warning};
+use super::{Group, Lint, LintCx, warning};
 use crate::spec::LayerSpec;
 
 pub const LINT: Lint = Lint {
     name: "double_activation",
+    group: Group::Suspicious,
     reason: "an activation directly after another does nothing (ReLU after ReLU) or is rarely meant",
 };
 

@@ -2,12 +2,13 @@
 //! parameters (VGG's and AlexNet's first classifier layers): usually the
 //! spatial features were flattened without pooling them first.
 
-use super::{Lint, LintCx, warning};
+use super::{Group, Lint, LintCx, warning};
 use crate::shape::grouped;
 use crate::spec::LayerSpec;
 
 pub const LINT: Lint = Lint {
     name: "huge_linear",
+    group: Group::Pedantic,
     reason: "one Linear layer holds most of the model's parameters",
 };
 

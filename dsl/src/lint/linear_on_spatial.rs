@@ -3,11 +3,12 @@
 //! certainly meant. After a `Permute` (ConvNeXt's channels-last MLP) it is
 //! meant, and not reported.
 
-use super::{Lint, LintCx, dims_text, warning};
+use super::{Group, Lint, LintCx, dims_text, warning};
 use crate::spec::LayerSpec;
 
 pub const LINT: Lint = Lint {
     name: "linear_on_spatial",
+    group: Group::Correctness,
     reason: "Linear on a [C, H, W] tensor acts on its last dimension only, not on the whole image",
 };
 

@@ -19,11 +19,83 @@ use std::collections::HashSet;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::{CheckedLayer, CheckedModel, Op};
 
-/// A lint: its name (what `#[allow(...)]` takes) and why it exists.
+/// A lint: its name (what `#[allow(...)]` takes), its group and why it
+/// exists.
 #[derive(Clone, Copy, Debug)]
 pub struct Lint {
     pub name: &'static str,
+    pub group: Group,
     pub reason: &'static str,
+}
+
+/// Lint groups, as clippy has them: the first two warn by default, so a
+/// faithful copy of a torchvision model builds with `-D warnings`; the
+/// pedantic ones are asked for with `#[warn(pedantic)]` or `cargo cnn
+/// check --pedantic`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    /// Almost surely a mistake: the model computes something else than
+    /// what it says.
+    Correctness,
+    /// Probably a mistake, and cheap to change if it was meant.
+    Suspicious,
+    /// Often deliberate, in well-known models too: off by default.
+    Pedantic,
+}
+
+impl Group {
+    pub const ALL: [Group; 3] = [Group::Correctness, Group::Suspicious, Group::Pedantic];
+
+    /// The name attributes use: `#[warn(pedantic)]`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Group::Correctness => "correctness",
+            Group::Suspicious => "suspicious",
+            Group::Pedantic => "pedantic",
+        }
+    }
+
+    pub fn warns_by_default(self) -> bool {
+        self != Group::Pedantic
+    }
+
+    pub fn by_name(name: &str) -> Option<Group> {
+        Group::ALL.into_iter().find(|g| g.name() == name)
+    }
+}
+
+/// One `#[allow(name)]` or `#[warn(name)]`: `name` is a lint or a group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Level {
+    pub name: String,
+    pub warn: bool,
+}
+
+impl Level {
+    pub fn allow(name: &str) -> Self {
+        Level {
+            name: name.to_string(),
+            warn: false,
+        }
+    }
+
+    pub fn warn(name: &str) -> Self {
+        Level {
+            name: name.to_string(),
+            warn: true,
+        }
+    }
+}
+
+/// Whether `lint` warns (as a member of `group`) under `levels`, outermost
+/// first: a directive naming the lint itself beats one naming its group.
+pub fn warns(lint: &str, group: Group, levels: &[Level]) -> bool {
+    let by_lint = levels.iter().rev().find(|l| l.name == lint);
+    let by_group = levels.iter().rev().find(|l| l.name == group.name());
+    match (by_lint, by_group) {
+        (Some(l), _) | (None, Some(l)) => l.warn,
+        (None, None) => group.warns_by_default(),
+    }
 }
 
 /// Every lint, in the order they run.
@@ -37,11 +109,13 @@ pub const LINTS: &[Lint] = &[
     huge_linear::LINT,
 ];
 
-/// Runs every lint on the models without errors.
-pub fn run(models: &[CheckedModel], diags: &mut Diagnostics) {
+/// Runs every lint on the models without errors; `levels` hold before
+/// any attribute in the source (`--pedantic` is `[Level::warn("pedantic")]`).
+pub fn run(models: &[CheckedModel], levels: &[Level], diags: &mut Diagnostics) {
     for model in models.iter().filter(|m| !m.has_errors) {
         let mut cx = LintCx {
             model,
+            levels,
             diags: &mut *diags,
             seen: HashSet::new(),
         };
@@ -58,6 +132,7 @@ pub fn run(models: &[CheckedModel], diags: &mut Diagnostics) {
 /// What a lint sees: the model, and where its warnings go.
 pub struct LintCx<'a> {
     pub model: &'a CheckedModel,
+    levels: &'a [Level],
     diags: &'a mut Diagnostics,
     /// Warnings raised, by lint and place: a layer inside a block used
     /// several times is warned about once.
@@ -66,21 +141,38 @@ pub struct LintCx<'a> {
 
 impl LintCx<'_> {
     /// Raises `diag` (a warning made by `warning`, naming its lint) about
-    /// `layer`, unless an `#[allow]` around the layer silences it or it was
-    /// raised already.
+    /// `layer`, unless the lint's level there (its group's default, then
+    /// the attributes around the layer) is allow, or it was raised already.
     pub fn warn(&mut self, layer: &CheckedLayer, diag: Diagnostic) {
+        let group = LINTS
+            .iter()
+            .find(|l| Some(l.name) == diag.lint)
+            .map_or(Group::Correctness, |l| l.group);
+        self.warn_in(group, layer, diag);
+    }
+
+    /// As [`LintCx::warn`], for an instance of a lint that counts as a
+    /// member of `group` rather than the lint's own (a milder case of it).
+    pub fn warn_in(&mut self, group: Group, layer: &CheckedLayer, diag: Diagnostic) {
         let Some(lint) = diag.lint else {
             self.diags.push(diag);
             return;
         };
-        if layer.allow.iter().any(|a| a == lint) {
+        let levels: Vec<Level> = self.levels.iter().chain(&layer.levels).cloned().collect();
+        if !warns(lint, group, &levels) {
             return;
         }
-        let mut diag = diag;
+        // A lint's fix changes the model's numbers or its weights' names:
+        // never applied without the user.
+        let mut diag = diag.maybe_incorrect();
         let allow = format!("#[allow({lint})]");
         if !diag.notes.iter().any(|n| n.contains(&allow)) {
+            let group = match group {
+                Group::Pedantic => "a pedantic lint, on here by request".to_string(),
+                g => format!("a {} lint, on by default", g.name()),
+            };
             diag = diag.note(format!(
-                "`{allow}` on the entry, its block or the model silences this"
+                "`{lint}` is {group}; `{allow}` on the entry, its block or the model silences it"
             ));
         }
         // Spans have no equality; their debug form names the source range.

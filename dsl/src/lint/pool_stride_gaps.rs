@@ -1,11 +1,12 @@
 //! `pool_stride_gaps`: a pooling window moved further than its own size
 //! skips the pixels in between.
 
-use super::{Lint, LintCx, pair_text, warning};
+use super::{Group, Lint, LintCx, pair_text, warning};
 use crate::spec::LayerSpec;
 
 pub const LINT: Lint = Lint {
     name: "pool_stride_gaps",
+    group: Group::Suspicious,
     reason: "a pooling stride larger than its window skips the pixels in between",
 };
 

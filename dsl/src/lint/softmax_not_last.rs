@@ -2,11 +2,12 @@
 //! end (and not at all when training with `CrossEntropyLoss`, which applies
 //! its own).
 
-use super::{Lint, LintCx, warning};
+use super::{Group, Lint, LintCx, warning};
 use crate::spec::LayerSpec;
 
 pub const LINT: Lint = Lint {
     name: "softmax_not_last",
+    group: Group::Correctness,
     reason: "a softmax turns scores into probabilities; the layers after it see squashed values",
 };
 

@@ -2,11 +2,12 @@
 //! rows or columns out of every window (floor division), so the layer never
 //! reads them.
 
-use super::{Lint, LintCx, dims_text, pair_text, warning};
+use super::{Group, Lint, LintCx, dims_text, pair_text, warning};
 use crate::spec::LayerSpec;
 
 pub const LINT: Lint = Lint {
     name: "unused_pixels",
+    group: Group::Suspicious,
     reason: "the last rows or columns of the input are in no window, so they are never read",
 };
 
@@ -136,7 +137,13 @@ pub fn check(cx: &mut LintCx<'_>) {
                 );
             }
         }
-        cx.warn(&layer, diag);
+        // One row or column left out is common in well-known models (a
+        // stride-2 layer on an even size): pedantic. More is suspicious.
+        if unread.iter().all(|&u| u <= 1) {
+            cx.warn_in(Group::Pedantic, &layer, diag);
+        } else {
+            cx.warn(&layer, diag);
+        }
     }
 }
 
