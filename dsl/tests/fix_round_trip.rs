@@ -211,4 +211,12 @@ fn a_residual_path_that_shrank_is_one_error_at_the_padding_to_change() {
     );
     assert_eq!(fix_text(e), Some("Conv2d(16, 16, 5, padding = 2)"));
     assert!(check(&fixed(src, Take::Certain)).errors().is_empty());
+    // The layers after it see the size the fix gives: no second error.
+    let src = src.replace(
+        "},\n    }",
+        "},\n        flatten: Flatten,\n        fc: Linear(1024, 10),\n    }",
+    );
+    assert!(src.contains("Linear(1024"), "{src}");
+    let r = check(&src);
+    assert_eq!(r.errors().len(), 1, "{:?}", r.messages());
 }

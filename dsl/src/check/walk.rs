@@ -929,6 +929,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             }
             _ => None,
         };
+        let fixed_in_main = shrunk.is_some();
         if let Some((l, padding)) = shrunk {
             let layer = &self.layers[l];
             let span = layer
@@ -999,7 +1000,9 @@ impl<'a, 'd> Walker<'a, 'd> {
             };
             self.diags.push(diag);
         }
-        let output = if a.is_known() { a } else { b };
+        // Go on as if fixed: with the shortcut's shape when the fix is in
+        // the main path, else with the main path's.
+        let output = if fixed_in_main || !a.is_known() { b } else { a };
         let layer = LayerRef {
             name: label.to_string(),
             named: true,
