@@ -145,7 +145,9 @@ impl<'a, 'd> Walker<'a, 'd> {
                         Value::Int(_) => diag.edits(
                             vec![Edit::after(v.span, " != 0")],
                             Applicability::MachineApplicable,
-                            "compare it, e.g. `!= 0` for Python's truth of a number",
+                            format!(
+                                "write `{cond} != 0`, which is how Python reads it, or the comparison you mean (e.g. `{cond} != 1`)"
+                            ),
                         ),
                         _ => diag,
                     };
@@ -972,6 +974,10 @@ impl<'a, 'd> Walker<'a, 'd> {
                     );
                     match self.downsample_text(&main_ops, &text) {
                         Some((insert, sure)) => {
+                            let help = format!(
+                                "add a projection shortcut after the braces: `{}`",
+                                insert.trim_start()
+                            );
                             diag.edits(vec![Edit::after(node_span, insert)], sure, help)
                         }
                         None => diag.help(help),
