@@ -21,13 +21,24 @@ impl Field {
         stride: [1, 1],
     };
 
-    /// After a window of `extent` moved `step` at a time.
+    /// After a window of `extent` moved `step` at a time. A field too large
+    /// to count sees the whole image; a stride too large to count stays at
+    /// the largest count (the models are checked, but sizes can be huge).
     fn window(self, extent: [usize; 2], step: [usize; 2]) -> Field {
+        let grow = |size: [usize; 2]| -> Option<[usize; 2]> {
+            let h = extent[0]
+                .saturating_sub(1)
+                .checked_mul(self.stride[0])?
+                .checked_add(size[0])?;
+            let w = extent[1]
+                .saturating_sub(1)
+                .checked_mul(self.stride[1])?
+                .checked_add(size[1])?;
+            Some([h, w])
+        };
         Field {
-            size: self
-                .size
-                .map(|size| [0, 1].map(|a| size[a] + (extent[a] - 1) * self.stride[a])),
-            stride: [0, 1].map(|a| self.stride[a] * step[a]),
+            size: self.size.and_then(grow),
+            stride: [0, 1].map(|a| self.stride[a].saturating_mul(step[a])),
         }
     }
 

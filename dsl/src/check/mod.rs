@@ -79,7 +79,24 @@ fn check_input(decl: &ModelDecl, diags: &mut Diagnostics) -> Shape {
             }
         })
         .collect();
-    Shape::Known(dims)
+    let shape = Shape::Known(dims);
+    // Each dimension is within bounds; their product must be too.
+    if let Some(dims) = shape.concrete()
+        && cnn_shape::product(&dims).is_none_or(|n| n > MAX_ELEMENTS)
+    {
+        diags.push(
+            Diagnostic::error(
+                decl.input_span,
+                format!(
+                    "`{name}`'s input {shape} is more than the {} values per image cnn can hold",
+                    crate::shape::grouped(MAX_ELEMENTS)
+                ),
+            )
+            .help("check the input size: `<C, H, W>` for images, `<N>` for N features"),
+        );
+        return Shape::Unknown;
+    }
+    shape
 }
 
 fn check_model(decl: &ModelDecl, blocks: &Blocks, diags: &mut Diagnostics) -> CheckedModel {

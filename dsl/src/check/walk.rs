@@ -77,14 +77,17 @@ impl Scope {
 }
 
 /// `layer1.0.conv1` -> `layer1_0_conv1`; `3` -> `_3`; `block1-0` ->
-/// `block1_0` (a quoted name's other characters become `_`).
+/// `block1_0` (a quoted name's other characters become `_`); a keyword
+/// (`"fn"`) or `_` gets a `_` after it.
 fn field_name(path: &str) -> String {
     let joined: String = path
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
         .collect();
-    if joined.starts_with(|c: char| c.is_ascii_digit()) {
+    if joined.is_empty() || joined.starts_with(|c: char| c.is_ascii_digit()) {
         format!("_{joined}")
+    } else if syn::parse_str::<syn::Ident>(&joined).is_err() {
+        format!("{joined}_")
     } else {
         joined
     }
@@ -1322,7 +1325,16 @@ fn projection(from: &Shape, to: &Shape) -> Option<String> {
     let (&[c, h, w], &[oc, oh, ow]) = (from.as_slice(), to.as_slice()) else {
         return None;
     };
-    let stride = (1..=h.max(1)).find(|s| cnn_shape::conv_out(h, 1, *s, 0, 0, 1) == Some(oh))?;
+    // The smallest stride whose 1x1 windows give `oh` rows: floor((h - 1) /
+    // s) + 1 = oh, so s is just over (h - 1) / oh (closed form, as H may be
+    // huge).
+    if h == 0 || oh == 0 {
+        return None;
+    }
+    let stride = (h - 1) / oh + 1;
+    if cnn_shape::conv_out(h, 1, stride, 0, 0, 1) != Some(oh) {
+        return None;
+    }
     if cnn_shape::conv_out(w, 1, stride, 0, 0, 1) != Some(ow) {
         return None;
     }

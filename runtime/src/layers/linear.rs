@@ -76,6 +76,9 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
             act,
             ..Epilogue::default()
         };
+        if rows == 0 {
+            return;
+        }
         if rows == 1 {
             // One vector reads the weight as stored: no packing needed.
             gemv(Isa::detect(), &self.weight, OUT, IN, x, y, &epilogue);
