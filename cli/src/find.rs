@@ -140,8 +140,23 @@ pub fn scan(text: &str) -> Found {
     scan_with(text, &[])
 }
 
+/// Files nested deeper than this are not given to the Rust parser, which
+/// recurses into brackets.
+const MAX_FILE_NESTING: usize = 4096;
+
 /// As [`scan`], with lint levels that hold before the source's attributes.
 pub fn scan_with(text: &str, levels: &[Level]) -> Found {
+    if let Some(line) = nested_too_deep(text, MAX_FILE_NESTING) {
+        return Found::Unparsable(
+            Diagnostic::error(
+                Span::call_site(),
+                format!(
+                    "brackets nested more than {MAX_FILE_NESTING} deep (line {line}); the file is not read"
+                ),
+            )
+            .note("no Rust file needs this, and reading it could exhaust the stack"),
+        );
+    }
     match syn::parse_file(text) {
         Ok(file) => {
             let mut finder = Finder::default();
@@ -156,6 +171,72 @@ pub fn scan_with(text: &str, levels: &[Level]) -> Found {
         }
         Err(e) => Found::Unparsable(unparsable(&e)),
     }
+}
+
+/// The line where brackets first nest deeper than `limit`, outside strings,
+/// characters and comments (a rough lexer: it only has to be right about
+/// depth, and to err towards reading the file).
+fn nested_too_deep(text: &str, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let (mut i, mut depth, mut line) = (0, 0usize, 1);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => line += 1,
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+                continue;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                let mut nested = 0;
+                while i + 1 < bytes.len() {
+                    match (bytes[i], bytes[i + 1]) {
+                        (b'/', b'*') => {
+                            nested += 1;
+                            i += 2;
+                        }
+                        (b'*', b'/') => {
+                            nested -= 1;
+                            i += 2;
+                            if nested == 0 {
+                                break;
+                            }
+                        }
+                        (b'\n', _) => {
+                            line += 1;
+                            i += 1;
+                        }
+                        _ => i += 1,
+                    }
+                }
+                continue;
+            }
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    if bytes[i] == b'\\' {
+                        i += 1;
+                    } else if bytes[i] == b'\n' {
+                        line += 1;
+                    }
+                    i += 1;
+                }
+            }
+            // A bracket as a character literal: '(' or '\('.
+            b'\'' if bytes.get(i + 2) == Some(&b'\'') => i += 2,
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return Some(line);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 /// A syntax error outside any model, as rustc reports the file.

@@ -449,7 +449,7 @@ fn absurd_sizes() {
     assert!(
         r.error()
             .message
-            .ends_with("more than the 68,719,476,736 values cnn can hold"),
+            .ends_with("more than the 68,719,476,736 values per image cnn can hold"),
         "{:?}",
         r.messages()
     );

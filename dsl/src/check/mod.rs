@@ -17,6 +17,7 @@ use crate::eval::{NoNames, eval};
 use crate::lint::allow;
 use crate::model::CheckedModel;
 use crate::shape::Shape;
+use crate::span::SpanRange;
 use crate::vocab::args::to_count;
 use block::Blocks;
 use cx::Flow;
@@ -28,6 +29,10 @@ pub const MAX_ELEMENTS: usize = 1 << 36;
 
 /// The most copies a `[node; n]` may make.
 pub const MAX_REPEAT: usize = 1024;
+
+/// The most entries a model may have once its repeats and block uses are
+/// expanded (torchvision's largest CNNs have under 1,000).
+pub const MAX_ENTRIES: usize = 10_000;
 
 /// Checks every model in `file`.
 pub fn check_file(file: &File, diags: &mut Diagnostics) -> Vec<CheckedModel> {
@@ -99,6 +104,63 @@ fn check_input(decl: &ModelDecl, diags: &mut Diagnostics) -> Shape {
     shape
 }
 
+/// The first size or count of a model without errors that does not fit a
+/// `usize` (the generated constants and types need them all).
+fn uncountable(
+    decl: &ModelDecl,
+    layers: &[crate::model::CheckedLayer],
+    rows: &[crate::model::Row],
+    params: Option<usize>,
+    macs: Option<usize>,
+) -> Option<Diagnostic> {
+    let too_large = |span: SpanRange, what: &str, whose: &str| {
+        Diagnostic::error(
+            span,
+            format!("{whose} {what} is too large to count (it overflows a 64-bit size)"),
+        )
+        .help("check the sizes: no model this large fits in memory")
+    };
+    for layer in layers {
+        let whose = format!("`{}`'s", layer.name);
+        if layer.input.concrete().is_none() || layer.output.concrete().is_none() {
+            return Some(too_large(layer.call_span, "shape", &whose));
+        }
+        if layer.params.is_none() {
+            return Some(too_large(layer.call_span, "parameter count", &whose));
+        }
+        if layer.macs.is_none() {
+            return Some(too_large(
+                layer.call_span,
+                "multiply-accumulate count",
+                &whose,
+            ));
+        }
+    }
+    let name_span: SpanRange = decl.name.span().into();
+    for row in rows {
+        let what = if row.output.concrete().is_none() {
+            "shape"
+        } else if row.params.is_none() || row.macs.is_none() || row.mult_adds.is_none() {
+            "count of parameters or operations"
+        } else {
+            continue;
+        };
+        let span = layers
+            .iter()
+            .find(|l| l.name == row.name)
+            .map_or(name_span, |l| l.call_span);
+        return Some(too_large(span, what, &format!("`{}`'s", row.name)));
+    }
+    let whose = format!("`{}`'s", decl.name);
+    if params.is_none() {
+        return Some(too_large(name_span, "parameter count", &whose));
+    }
+    if macs.is_none() {
+        return Some(too_large(name_span, "multiply-accumulate count", &whose));
+    }
+    None
+}
+
 fn check_model(decl: &ModelDecl, blocks: &Blocks, diags: &mut Diagnostics) -> CheckedModel {
     let errors_before = diags.error_count();
     let input = check_input(decl, diags);
@@ -126,6 +188,13 @@ fn check_model(decl: &ModelDecl, blocks: &Blocks, diags: &mut Diagnostics) -> Ch
         .iter()
         .filter(|r| r.leaf)
         .try_fold(0usize, |acc, r| acc.checked_add(r.macs?));
+    if diags.error_count() == errors_before && !damaged {
+        // What the generated code states must be countable; a model whose
+        // counts overflow is an error here, never a failure of the macro.
+        if let Some(diag) = uncountable(decl, &layers, &rows, params, macs) {
+            diags.push(diag);
+        }
+    }
     CheckedModel {
         attrs,
         vis: decl.vis.clone(),

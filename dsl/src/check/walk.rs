@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::block::{Blocks, bind_use};
 use super::cx::{Flow, InferCx, Inferred, LayerRef};
-use super::{MAX_ELEMENTS, MAX_REPEAT};
+use super::{MAX_ELEMENTS, MAX_ENTRIES, MAX_REPEAT};
 use crate::ast::{Call, LayerEntry, Node};
 use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit, Placement};
 use crate::eval::{Env, Value, eval};
@@ -34,6 +34,13 @@ pub struct Walker<'a, 'd> {
     pub allow: Vec<crate::lint::Level>,
     /// Where the model's input size is written (`<784>`), for fixes of it.
     pub input_span: Option<SpanRange>,
+    /// Entries read so far, counting each copy of a repeat and each use of
+    /// a block: the work is bounded by [`MAX_ENTRIES`].
+    expanded: usize,
+    /// The repeats' counts and blocks' uses being expanded, outermost first.
+    multipliers: Vec<SpanRange>,
+    /// The model crossed [`MAX_ENTRIES`]: it is not read further.
+    exhausted: bool,
 }
 
 /// A module's namespace: where its layers are named, and its unnamed
@@ -101,6 +108,9 @@ impl<'a, 'd> Walker<'a, 'd> {
             layers: Vec::new(),
             rows: Vec::new(),
             input_span: None,
+            expanded: 0,
+            multipliers: Vec::new(),
+            exhausted: false,
             active: Vec::new(),
             damaged: false,
             fields: HashMap::new(),
@@ -172,6 +182,31 @@ impl<'a, 'd> Walker<'a, 'd> {
         flow: &mut Flow,
         env: &dyn Env,
     ) -> Vec<Op> {
+        if self.exhausted {
+            flow.forget();
+            return Vec::new();
+        }
+        self.expanded += 1;
+        if self.expanded > MAX_ENTRIES {
+            // Reported once, at the outermost repeat or block use that made
+            // the model this large, before it is built in memory.
+            self.exhausted = true;
+            self.damaged = true;
+            let span = self.multipliers.first().copied().unwrap_or(entry.span);
+            self.diags.push(
+                Diagnostic::error(
+                    span,
+                    format!(
+                        "the model grows past {} layers once its repeats and blocks are expanded",
+                        grouped(MAX_ENTRIES)
+                    ),
+                )
+                .note("each copy of a repeat and each use of a block counts; nested repeats multiply")
+                .help("check the number of copies: the largest torchvision models have under 1,000 layers"),
+            );
+            flow.forget();
+            return Vec::new();
+        }
         let (allowed, _) = allow::split(&entry.attrs, self.diags);
         let outer = self.allow.len();
         self.allow.extend(allowed);
@@ -260,23 +295,39 @@ impl<'a, 'd> Walker<'a, 'd> {
             } if !named => {
                 let n = self.repeat_count(count, env);
                 let mut ops = Vec::new();
+                self.multipliers.push(count.span);
                 for _ in 0..n {
+                    if self.exhausted {
+                        break;
+                    }
                     ops.extend(self.entry(item, scope, flow, env));
                 }
+                self.multipliers.pop();
                 ops
             }
             Node::Repeat { item, count, .. } => {
                 let n = self.repeat_count(count, env);
                 self.claim_module_name(entry, &local, scope);
-                let items: Vec<LayerEntry> = (0..n).map(|_| (**item).clone()).collect();
-                self.module(
+                self.multipliers.push(count.span);
+                let ops = self.module(
                     &path,
                     "Sequential",
                     String::new(),
                     scope,
                     flow,
-                    |w, inner, flow| w.entries(&items, inner, flow, env),
-                )
+                    |w, inner, flow| {
+                        let mut ops = Vec::new();
+                        for _ in 0..n {
+                            if w.exhausted {
+                                break;
+                            }
+                            ops.extend(w.entry(item, inner, flow, env));
+                        }
+                        ops
+                    },
+                );
+                self.multipliers.pop();
+                ops
             }
             Node::Path { items, .. } if named => {
                 self.claim_module_name(entry, &local, scope);
@@ -526,6 +577,7 @@ impl<'a, 'd> Walker<'a, 'd> {
         let text = args.text.resolved().render();
         let errors_before = self.diags.len();
         self.active.push(name.clone());
+        self.multipliers.push(call.span);
         // The block's own `#[allow]`s hold for every use; their errors (a
         // misspelt lint) were reported with the block's declaration.
         let outer = self.allow.len();
@@ -536,6 +588,7 @@ impl<'a, 'd> Walker<'a, 'd> {
         });
         self.allow.truncate(outer);
         self.active.pop();
+        self.multipliers.pop();
         self.blame_use(errors_before, path, &text, call.span);
         ops
     }
@@ -544,6 +597,10 @@ impl<'a, 'd> Walker<'a, 'd> {
     /// them, and get a twin at the use itself; the same error from several
     /// uses is reported once, listing them.
     fn blame_use(&mut self, errors_before: usize, path: &str, text: &str, use_span: SpanRange) {
+        // A model too large to read is one error, at its outermost cause.
+        if self.exhausted {
+            return;
+        }
         let context = format!("in `{path}`, which is `{text}`");
         let mut first: Option<String> = None;
         let mut count = 0;

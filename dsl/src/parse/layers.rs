@@ -120,24 +120,10 @@ fn parse_entry(input: ParseStream, diags: &mut Diagnostics) -> syn::Result<Layer
         );
         let _ = colon;
     } else if input.peek(Ident) && input.peek2(Token![:]) && !input.peek2(Token![::]) {
-        let ident = input.parse::<Ident>()?;
+        // A raw identifier (`r#type`) names the layer `type`; its field is
+        // `type_`.
+        name = Some(input.parse::<Ident>()?);
         input.parse::<Token![:]>()?;
-        match ident.to_string().strip_prefix("r#") {
-            // A keyword as a name: its state_dict name is the keyword, which
-            // a quoted name spells without a raw identifier.
-            Some(bare) => {
-                diags.push(
-                    Diagnostic::error(
-                        ident.span(),
-                        format!("a raw identifier cannot name a layer: write the name `{bare}` in quotes"),
-                    )
-                    .fix(ident.span().into(), format!("{bare:?}"), format!("write `\"{bare}\": ...`, a quoted name")),
-                );
-                // The check goes on as if it were quoted.
-                quoted = Some(syn::LitStr::new(bare, ident.span()));
-            }
-            None => name = Some(ident),
-        }
     }
     let (node, node_span) = parse_node(input, diags)?;
     let mut end = node_span.end;

@@ -25,6 +25,18 @@ pub fn parse_file(tokens: TokenStream, diags: &mut Diagnostics) -> File {
         models: Vec::new(),
         blocks: Vec::new(),
     };
+    // The parser and the checker recurse into brackets: a nesting deeper
+    // than any model needs is refused before either runs.
+    if let Some(span) = too_deep(&tokens, MAX_NESTING) {
+        diags.push(
+            Diagnostic::error(
+                span,
+                format!("brackets nested more than {MAX_NESTING} deep"),
+            )
+            .note("no model needs this; the model is not read further"),
+        );
+        return file;
+    }
     for chunk in split_items(tokens) {
         let parsed = (|input: ParseStream| item::parse_item(input, diags)).parse2(chunk);
         match parsed {
@@ -34,6 +46,29 @@ pub fn parse_file(tokens: TokenStream, diags: &mut Diagnostics) -> File {
         }
     }
     file
+}
+
+/// The deepest nesting of `()`, `[]` and `{}` a model may use.
+pub const MAX_NESTING: usize = 64;
+
+/// The first group nested deeper than `limit`, found without recursion.
+fn too_deep(tokens: &TokenStream, limit: usize) -> Option<proc_macro2::Span> {
+    let mut stack = vec![tokens.clone().into_iter()];
+    while let Some(top) = stack.last_mut() {
+        match top.next() {
+            Some(TokenTree::Group(g)) => {
+                if stack.len() > limit {
+                    return Some(g.span_open());
+                }
+                stack.push(g.stream().into_iter());
+            }
+            Some(_) => {}
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    None
 }
 
 /// The message of an error whose diagnostic is already in the list.

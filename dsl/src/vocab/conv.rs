@@ -8,7 +8,7 @@
 use crate::check::cx::{InferCx, Inferred};
 use crate::diagnostic::{Applicability, Diagnostic, Diagnostics, Edit};
 use crate::eval::Value;
-use crate::shape::{Dim, Shape};
+use crate::shape::{Dim, Shape, divisors, gcd};
 use crate::span::Spanned;
 use crate::spec::{Conv2dSpec, LayerSpec, PaddingMode};
 use crate::vocab::args::{Args, LayerKind, Signature, opt, req, to_pair};
@@ -124,8 +124,8 @@ pub fn bind(args: &Args, diags: &mut Diagnostics) -> Conv2dArgs {
             if let (Some(i), Some(o)) = (known_in, out) {
                 // The divisor of both nearest to what was written (a guess:
                 // the channels may be what is wrong).
-                let nearest = (1..=i.min(o).max(1))
-                    .filter(|d| i % d == 0 && o % d == 0)
+                let nearest = divisors(gcd(i, o))
+                    .into_iter()
                     .min_by_key(|d| d.abs_diff(g.value))
                     .unwrap_or(1);
                 d = d.fix(
@@ -152,25 +152,9 @@ pub fn bind(args: &Args, diags: &mut Diagnostics) -> Conv2dArgs {
 
 /// The common divisors of `a` and `b`, listed for a help line.
 fn common_divisors(a: usize, b: usize) -> String {
-    let (mut x, mut y) = (a, b);
-    while y != 0 {
-        (x, y) = (y, x % y);
-    }
-    let mut small = Vec::new();
-    let mut large = Vec::new();
-    let mut d = 1;
-    while d * d <= x {
-        if x % d == 0 {
-            small.push(d);
-            if d * d != x {
-                large.push(x / d);
-            }
-        }
-        d += 1;
-    }
-    small.extend(large.into_iter().rev());
-    let shown: Vec<String> = small.iter().take(12).map(usize::to_string).collect();
-    let more = if small.len() > 12 { ", ..." } else { "" };
+    let all = divisors(gcd(a, b));
+    let shown: Vec<String> = all.iter().take(12).map(usize::to_string).collect();
+    let more = if all.len() > 12 { ", ..." } else { "" };
     format!("{}{more}", shown.join(", "))
 }
 

@@ -5,6 +5,7 @@
 use crate::check::cx::{InferCx, Inferred};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::eval::fmt_float;
+use crate::shape::divisors;
 use crate::spec::LayerSpec;
 use crate::vocab::args::{Args, LayerKind, Signature, req};
 
@@ -68,10 +69,9 @@ pub fn infer_shuffle(groups: Option<usize>, cx: &mut InferCx) -> Inferred {
     if let Some(Some(c)) = input.dims().and_then(|d| d.first().copied())
         && !c.is_multiple_of(groups)
     {
-        let divisors: Vec<String> = (1..=c.min(64))
-            .filter(|d| c.is_multiple_of(*d))
-            .map(|d| d.to_string())
-            .collect();
+        let all = divisors(c);
+        let shown: Vec<String> = all.iter().take(12).map(usize::to_string).collect();
+        let more = if all.len() > 12 { ", ..." } else { "" };
         let diag = Diagnostic::error(
             cx.args.span("groups"),
             format!(
@@ -82,16 +82,17 @@ pub fn infer_shuffle(groups: Option<usize>, cx: &mut InferCx) -> Inferred {
         .note(cx.flow.trace());
         // The divisor nearest to what was written (a guess: the channels
         // may be what is wrong).
-        let nearest = (1..=c.max(1))
-            .filter(|d| c.is_multiple_of(*d))
+        let nearest = all
+            .iter()
+            .copied()
             .min_by_key(|d| d.abs_diff(groups))
             .unwrap_or(1);
         let diag = diag.guess(
             cx.args.span("groups"),
             nearest.to_string(),
             format!(
-                "use a number of groups that divides {c}: {}",
-                divisors.join(", ")
+                "use a number of groups that divides {c}: {}{more}",
+                shown.join(", ")
             ),
         );
         cx.diags.push(diag);

@@ -1,17 +1,20 @@
-//! Keywords as layer names, quoted: the state_dict's names are PyTorch's,
-//! `fn.weight` and `fn.bias`.
+//! Rust keywords as layer names, raw or quoted: the state_dict's names are
+//! PyTorch's (`type`, `fn.weight`), the fields get a `_` (`type_`, `fn_`).
 use cnn::{Module, cnn};
 
 cnn! {
     pub struct Net<4> {
-        "struct": ReLU,
-        "fn": Linear(4, 2),
+        r#type: ReLU,
+        "fn": Linear(4, 3),
+        r#struct: Linear(3, 2),
     }
 }
 
 fn main() {
-    let sd = Net::new(0).state_dict();
+    let net = Net::new(0);
+    let _: &cnn::Linear<4, 3> = &net.fn_;
+    let sd = net.state_dict();
     let mut names: Vec<&str> = sd.names().collect();
     names.sort();
-    assert_eq!(names, ["fn.bias", "fn.weight"]);
+    assert_eq!(names, ["fn.bias", "fn.weight", "struct.bias", "struct.weight"]);
 }
