@@ -1,5 +1,7 @@
 //! In the steady state a forward pass allocates nothing: every buffer comes
-//! back from the pool. Counted with a global allocator that tallies calls.
+//! back from the pool; loading weights from a file far larger than the
+//! model takes little beyond the model. Counted with a global allocator
+//! that tallies calls and bytes.
 
 mod models;
 #[path = "models/resnet18.rs"]
@@ -16,6 +18,18 @@ use models::*;
 struct Counting;
 
 static ALLOCATIONS: AtomicUsize = AtomicUsize::new(0);
+/// Bytes allocated now, and the most at any moment since the last reset.
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grow(bytes: usize) {
+    let live = LIVE.fetch_add(bytes, Ordering::Relaxed) + bytes;
+    PEAK.fetch_max(live, Ordering::Relaxed);
+}
+
+fn shrink(bytes: usize) {
+    LIVE.fetch_sub(bytes, Ordering::Relaxed);
+}
 
 thread_local! {
     /// Whether this thread's allocations count: only the test's own. The
@@ -34,15 +48,19 @@ fn count() {
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         count();
+        grow(layout.size());
         // SAFETY: the caller's promises pass straight through.
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        shrink(layout.size());
         // SAFETY: as above.
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         count();
+        shrink(layout.size());
+        grow(new_size);
         // SAFETY: as above.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -156,4 +174,62 @@ fn forward_passes_allocate_nothing_once_warm() {
         0,
         "regnet_x_tiny"
     );
+}
+
+/// Heap bytes at the peak of `f`, above what was live before it.
+fn peak_of(f: impl FnOnce()) -> usize {
+    let before = LIVE.load(Ordering::Relaxed);
+    PEAK.store(before, Ordering::Relaxed);
+    f();
+    PEAK.load(Ordering::Relaxed) - before
+}
+
+#[test]
+fn loading_from_a_file_ten_times_the_model_takes_about_the_model() {
+    let model = VggSmall::init(1);
+    let model_bytes = VggSmall::PARAMS * 4;
+    // The model's weights, and an unrelated tensor nine times as large
+    // (an optimizer's state, say).
+    let mut sd = model.state_dict();
+    sd.insert(
+        "optimizer.exp_avg",
+        cnn::Tensor {
+            shape: vec![9 * VggSmall::PARAMS],
+            data: vec![0.5; 9 * VggSmall::PARAMS],
+        },
+    );
+    let path = std::env::temp_dir().join(format!("cnn-peak-{}.safetensors", std::process::id()));
+    sd.write(&path).unwrap();
+    drop(sd);
+    let file_bytes = std::fs::metadata(&path).unwrap().len() as usize;
+    assert!(file_bytes > 10 * model_bytes);
+
+    let mut loaded = VggSmall::init(2);
+    let peak = peak_of(|| {
+        let report = cnn::load_safetensors(&mut loaded, &path, cnn::Strictness::Lenient).unwrap();
+        assert_eq!(report.unexpected, ["optimizer.exp_avg"]);
+    });
+    assert_eq!(loaded.state_dict(), model.state_dict());
+    // Into a model already there: the header, a read buffer and a piece of
+    // a tensor at a time.
+    assert!(
+        peak * 2 < model_bytes,
+        "loading took {peak} bytes for a {model_bytes}-byte model"
+    );
+    // A new model from the file: what the model takes in memory (its
+    // weights and what it derives from them), and under half that again.
+    let own = peak_of(|| drop(VggSmall::init(3)));
+    let fresh = peak_of(|| {
+        let mut fresh = VggSmall::init(3);
+        cnn::load_safetensors(&mut fresh, &path, cnn::Strictness::Lenient).unwrap();
+    });
+    assert!(
+        fresh * 2 < own * 3,
+        "a new model took {fresh} bytes at the peak, where the model takes {own}"
+    );
+    eprintln!(
+        "file {file_bytes} bytes, weights {model_bytes} bytes: loading into a model peaks at {peak} bytes more; a new model from the file peaks at {fresh} bytes, {:.2}x the {own} bytes of a new model",
+        fresh as f64 / own as f64
+    );
+    std::fs::remove_file(path).unwrap();
 }

@@ -8,8 +8,8 @@ use std::path::Path;
 
 use cnn_dsl::model::CheckedModel;
 // The loader's own rules: what it converts, and what it may skip.
+use cnn_runtime::printable;
 use cnn_runtime::state_dict::{is_batches_tracked, is_float};
-use safetensors::SafeTensors;
 use safetensors::tensor::Dtype;
 
 use crate::{Failure, Outcome, write_out};
@@ -48,10 +48,12 @@ impl std::fmt::Display for Problem {
             Problem::Missing { name, shape } => {
                 write!(f, "missing: `{name}` {shape:?} is not in the file")
             }
+            // Names from the file are escaped: they must not forge lines.
             Problem::Unexpected { name, shape } => {
                 write!(
                     f,
-                    "unexpected: `{name}` {shape:?} is in the file but not in the model"
+                    "unexpected: `{}` {shape:?} is in the file but not in the model",
+                    printable(name)
                 )
             }
             Problem::Shape {
@@ -108,18 +110,22 @@ fn problems(model: &CheckedModel, stored: &BTreeMap<String, Stored>) -> Vec<Prob
 /// Reads the checkpoint's header (safetensors checks it against the file's
 /// length) and reports on it.
 pub fn check(model: &CheckedModel, file: &Path, out: &mut impl Write) -> Result<Outcome, Failure> {
-    let bytes = std::fs::read(file).map_err(|e| Failure::Io(file.display().to_string(), e))?;
-    let tensors = SafeTensors::deserialize(&bytes).map_err(|e| {
-        Failure::Broken(format!("{} is not a safetensors file: {e}", file.display()))
+    let header = cnn_runtime::state_dict::read_header(file).map_err(|e| match e {
+        cnn_runtime::Error::Io { source, .. } => Failure::Io(file.display().to_string(), source),
+        cnn_runtime::Error::Format(problem) => Failure::Broken(format!(
+            "{} is not a safetensors file: {problem}",
+            file.display()
+        )),
+        other => Failure::Broken(format!("{}: {other}", file.display())),
     })?;
-    let stored: BTreeMap<String, Stored> = tensors
-        .iter()
-        .map(|(name, view)| {
+    let stored: BTreeMap<String, Stored> = header
+        .into_iter()
+        .map(|t| {
             (
-                name.to_string(),
+                t.name,
                 Stored {
-                    dtype: view.dtype(),
-                    shape: view.shape().to_vec(),
+                    dtype: t.dtype,
+                    shape: t.shape,
                 },
             )
         })

@@ -128,6 +128,10 @@ fn files_that_are_not_checkpoints() {
         "{}",
         r.stderr
     );
+    // A device is never read: it could be endless.
+    let r = run(&fixture, &["weights", "Small", "/dev/zero"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("not a regular file"), "{}", r.stderr);
     let r = run(&fixture, &["weights", "Small", "missing.safetensors"]);
     assert_eq!(r.code, 2);
     assert!(

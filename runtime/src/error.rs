@@ -25,24 +25,50 @@ pub enum Error {
         per_image: usize,
     },
 
+    /// `from_vec(batch, data)`: `data` does not hold `batch` images.
+    #[error(
+        "from_vec was given batch = {batch}, which is {} values of [{}] images ({per_image} each), but a buffer of {len} values{}",
+        batch.checked_mul(*per_image).map_or("more".to_string(), |n| n.to_string()),
+        dims(image),
+        whole_images(*len, *per_image)
+    )]
+    BatchLength {
+        batch: usize,
+        len: usize,
+        image: Vec<usize>,
+        per_image: usize,
+    },
+
     // ---- weights ----
     /// Strict loading found missing, unexpected or wrongly shaped tensors.
     #[error("{0}")]
     StateDict(StateDictMismatch),
-    /// A tensor is stored in a dtype cnn cannot read as f32.
-    #[error("tensor `{name}` has dtype {dtype}, which cannot be converted to f32")]
+    /// A tensor the model needs is stored in a dtype cnn cannot read as f32.
+    #[error(
+        "tensor `{}` has dtype {dtype}, which cannot be converted to f32",
+        printable(name)
+    )]
     Dtype { name: String, dtype: String },
-    /// A tensor's byte length does not match its shape and dtype.
-    #[error("tensor `{name}` holds {bytes} bytes, but its shape {shape:?} needs {expected}")]
-    TensorBytes {
-        name: String,
-        shape: Vec<usize>,
-        bytes: usize,
-        expected: usize,
-    },
-    /// A safetensors file could not be read or written.
+    /// A tensor's entry in a safetensors file is wrong (its range, size or
+    /// dtype).
+    #[error("tensor `{}` {problem}", printable(name))]
+    TensorFormat { name: String, problem: String },
+    /// A safetensors header names a tensor twice.
+    #[error(
+        "not a valid safetensors file: tensor `{}` is listed twice in its header",
+        printable(name)
+    )]
+    DuplicateTensor { name: String },
+    /// A file is not a safetensors file, or is damaged.
     #[error("not a valid safetensors file: {0}")]
+    Format(String),
+    /// A safetensors file could not be written.
+    #[error("cannot write the safetensors file: {0}")]
     Safetensors(#[from] safetensors::SafeTensorError),
+    /// A path that is not a regular file (a directory, a device, a pipe):
+    /// weights are read from files only.
+    #[error("{}: not a regular file", path.display())]
+    NotAFile { path: PathBuf },
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
@@ -50,6 +76,35 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+/// `name` with control characters and other unprintable ones shown as
+/// escapes (`\n`, `\u{1b}`): names come from files, and must not forge
+/// lines or colours in a terminal.
+///
+/// ```
+/// assert_eq!(cnn_runtime::printable("fc.weight"), "fc.weight");
+/// assert_eq!(cnn_runtime::printable("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+/// ```
+pub fn printable(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// ", which is 2 images" when `len` values are whole images.
+fn whole_images(len: usize, per_image: usize) -> String {
+    match len.checked_div(per_image) {
+        Some(1) if len == per_image => ", which is 1 image".to_string(),
+        Some(n) if n * per_image == len => format!(", which is {n} images"),
+        _ => String::new(),
+    }
 }
 
 fn dims(d: &[usize]) -> String {
@@ -78,17 +133,25 @@ impl StateDictMismatch {
 
 impl fmt::Display for StateDictMismatch {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let list = |names: &[String]| {
+            names
+                .iter()
+                .map(|n| printable(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         write!(f, "the weights do not fit the model")?;
         if !self.missing.is_empty() {
-            write!(f, "\n  missing: {}", self.missing.join(", "))?;
+            write!(f, "\n  missing: {}", list(&self.missing))?;
         }
         if !self.unexpected.is_empty() {
-            write!(f, "\n  unexpected: {}", self.unexpected.join(", "))?;
+            write!(f, "\n  unexpected: {}", list(&self.unexpected))?;
         }
         for (name, model, file) in &self.wrong_shape {
             write!(
                 f,
-                "\n  wrong shape: {name} is {model:?} in the model but {file:?} in the file"
+                "\n  wrong shape: {} is {model:?} in the model but {file:?} in the file",
+                printable(name)
             )?;
         }
         Ok(())

@@ -18,6 +18,7 @@
 //! assert_eq!(y.shape(), vec![4, 10]);
 //! ```
 
+mod checkpoint;
 pub mod error;
 pub mod kernels;
 pub mod layers;
@@ -28,7 +29,7 @@ pub mod summary;
 pub mod tensor;
 pub mod threads;
 
-pub use error::{Error, Result, StateDictMismatch};
+pub use error::{Error, Result, StateDictMismatch, printable};
 pub use kernels::epilogue::Act;
 pub use kernels::isa::Isa;
 pub use kernels::pad::PaddingMode;
@@ -48,7 +49,7 @@ pub use layers::merge::{add, gate};
 pub use layers::shuffle::ChannelShuffle;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRef};
-pub use state_dict::{StateDict, Strictness, Tensor, load_state_dict};
+pub use state_dict::{StateDict, Strictness, Tensor, load_safetensors, load_state_dict};
 pub use summary::Summary;
 pub use tensor::{ABSENT, AnyBatch, Batch};
 pub use threads::{set_threads, threads};

@@ -101,15 +101,16 @@ pub trait Module {
         crate::state_dict::load_state_dict(self, sd, Strictness::Strict).map(|_| ())
     }
 
-    /// Loads a safetensors file saved from PyTorch (`save_file(model.state_dict(), path)`).
+    /// Loads a safetensors file saved from PyTorch (`save_file(model.state_dict(), path)`),
+    /// strictly, reading only the tensors the module takes.
     ///
     /// # Errors
-    /// As [`StateDict::read`] and [`Module::load_state_dict`].
+    /// As [`load_safetensors`](crate::state_dict::load_safetensors).
     fn load_safetensors(&mut self, path: impl AsRef<Path>) -> Result<()>
     where
         Self: Sized,
     {
-        self.load_state_dict(&StateDict::read(path)?)
+        crate::state_dict::load_safetensors(self, path, Strictness::Strict).map(|_| ())
     }
 
     /// Saves the tensors as a safetensors file PyTorch loads with

@@ -2,16 +2,21 @@
 //! safetensors files.
 //!
 //! Loading is strict by default, as PyTorch's `load_state_dict`: one error
-//! lists every missing, unexpected and wrongly shaped tensor. Files are read
-//! whole and parsed by the `safetensors` crate, which checks the header
-//! against the file's length before anything is allocated from it; a corrupt,
-//! truncated or hostile file is an [`Error`], never a panic.
+//! lists every missing, unexpected and wrongly shaped tensor. A file's
+//! header is read and checked first (every tensor's range inside the file,
+//! its size its shape's, no name twice); loading a model from a file then
+//! reads only the tensors the model takes, so memory follows the model, not
+//! the file. A corrupt, truncated or hostile file is an [`Error`], never a
+//! panic.
 
 use std::collections::{BTreeMap, HashMap};
+use std::fs::File;
+use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::Path;
 
-use safetensors::tensor::{Dtype, SafeTensors, TensorView};
+use safetensors::tensor::{Dtype, TensorView};
 
+use crate::checkpoint::Checkpoint;
 use crate::error::{Error, Result, StateDictMismatch};
 use crate::module::Module;
 
@@ -35,6 +40,10 @@ pub struct Tensor {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct StateDict {
     tensors: BTreeMap<String, Tensor>,
+    /// Tensors of a file that are not floating point (an optimizer's step
+    /// count, say): name -> (dtype, shape). Unexpected ones are ignored when
+    /// loading leniently; one the model needs is a dtype error.
+    others: BTreeMap<String, (String, Vec<usize>)>,
 }
 
 /// PyTorch's BatchNorm counter: stored in its checkpoints, unused at inference.
@@ -95,44 +104,55 @@ impl StateDict {
         self.tensors.is_empty()
     }
 
+    /// The tensors that are not floating point, by name: their dtype and
+    /// shape. They are kept out of the state dict's tensors.
+    pub fn others(&self) -> impl Iterator<Item = (&str, &str, &[usize])> {
+        self.others
+            .iter()
+            .map(|(n, (d, s))| (n.as_str(), d.as_str(), s.as_slice()))
+    }
+
     /// Parses a safetensors file's bytes. Float tensors (F32, F64, F16,
     /// BF16) are converted to f32; BatchNorm's integer `num_batches_tracked`
-    /// is skipped, as it does not affect inference.
+    /// is skipped, as it does not affect inference; other tensors are listed
+    /// by [`StateDict::others`].
     ///
     /// # Errors
-    /// [`Error::Safetensors`] for a malformed file, [`Error::Dtype`] for a
-    /// tensor that is not floating point.
+    /// [`Error::Format`], [`Error::TensorFormat`] or
+    /// [`Error::DuplicateTensor`] for a malformed file.
     pub fn from_safetensors(bytes: &[u8]) -> Result<Self> {
-        let file = SafeTensors::deserialize(bytes)?;
+        Self::from_checkpoint(Checkpoint::open(Cursor::new(bytes))?)
+    }
+
+    fn from_checkpoint<R: Read + Seek>(mut file: Checkpoint<R>) -> Result<Self> {
         let mut sd = StateDict::new();
-        for (name, view) in file.iter() {
-            if is_batches_tracked(name) && !is_float(view.dtype()) {
+        let entries: Vec<(String, Dtype, Vec<usize>)> = file
+            .entries()
+            .map(|(n, e)| (n.to_string(), e.dtype, e.shape.clone()))
+            .collect();
+        for (name, dtype, shape) in entries {
+            if !is_float(dtype) {
+                if !is_batches_tracked(&name) {
+                    sd.others.insert(name, (format!("{dtype:?}"), shape));
+                }
                 continue;
             }
-            let data = to_f32(name, &view)?;
-            sd.insert(
-                name,
-                Tensor {
-                    shape: view.shape().to_vec(),
-                    data,
-                },
-            );
+            let mut data = vec![0.0; shape.iter().product()];
+            read_into(&mut file, &name, &mut data)?;
+            sd.insert(name, Tensor { shape, data });
         }
         Ok(sd)
     }
 
-    /// Reads a safetensors file.
+    /// Reads a safetensors file, every tensor of it (to load a model, use
+    /// [`load_safetensors`], which reads only the model's).
     ///
     /// # Errors
-    /// [`Error::Io`] when the file cannot be read, else as
+    /// [`Error::Io`] when the file cannot be read, [`Error::NotAFile`] for
+    /// a directory, a device or a pipe, else as
     /// [`StateDict::from_safetensors`].
     pub fn read(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        Self::from_safetensors(&bytes)
+        Self::from_checkpoint(open_file(path.as_ref())?)
     }
 
     /// The tensors as a safetensors file, in F32. Every BatchNorm (every
@@ -186,48 +206,168 @@ pub fn is_float(dtype: Dtype) -> bool {
     matches!(dtype, Dtype::F32 | Dtype::F64 | Dtype::F16 | Dtype::BF16)
 }
 
-/// Converts a tensor's little-endian bytes to f32.
-fn to_f32(name: &str, view: &TensorView) -> Result<Vec<f32>> {
-    let bytes = view.data();
-    let width = match view.dtype() {
-        Dtype::F32 => 4,
-        Dtype::F64 => 8,
-        Dtype::F16 | Dtype::BF16 => 2,
-        other => {
+/// One tensor as a safetensors file's header lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TensorHeader {
+    pub name: String,
+    pub dtype: Dtype,
+    pub shape: Vec<usize>,
+}
+
+/// The tensors a safetensors file holds, from its header alone (checked
+/// against the file: ranges, sizes, no name twice), sorted by name.
+///
+/// # Errors
+/// As [`StateDict::read`].
+pub fn read_header(path: impl AsRef<Path>) -> Result<Vec<TensorHeader>> {
+    let file = open_file(path.as_ref())?;
+    Ok(file
+        .entries()
+        .map(|(name, e)| TensorHeader {
+            name: name.to_string(),
+            dtype: e.dtype,
+            shape: e.shape.clone(),
+        })
+        .collect())
+}
+
+/// Opens a regular file and reads its header.
+fn open_file(path: &Path) -> Result<Checkpoint<BufReader<File>>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    // A device or a pipe never ends, or ends where it likes: refused.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(Error::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Checkpoint::open(BufReader::new(file))
+}
+
+/// Reads tensor `name` into `out` (its element count), converting to f32 a
+/// piece at a time, so no second copy of the tensor is ever held.
+fn read_into<R: Read + Seek>(file: &mut Checkpoint<R>, name: &str, out: &mut [f32]) -> Result<()> {
+    let dtype = file.get(name).map(|e| e.dtype);
+    let width = match dtype {
+        Some(Dtype::F32) => 4,
+        Some(Dtype::F64) => 8,
+        Some(Dtype::F16 | Dtype::BF16) => 2,
+        Some(other) => {
             return Err(Error::Dtype {
                 name: name.to_string(),
                 dtype: format!("{other:?}"),
             });
         }
+        None => {
+            return Err(Error::TensorFormat {
+                name: name.to_string(),
+                problem: "is not in the file".into(),
+            });
+        }
     };
-    let elements: usize = view.shape().iter().product();
-    if bytes.len() != elements * width {
-        return Err(Error::TensorBytes {
+    let count = file
+        .get(name)
+        .map_or(0, |e| e.shape.iter().product::<usize>());
+    if count != out.len() {
+        return Err(Error::TensorFormat {
             name: name.to_string(),
-            shape: view.shape().to_vec(),
-            bytes: bytes.len(),
-            expected: elements * width,
+            problem: format!("holds {count} values where {} are needed", out.len()),
         });
     }
-    let values = match view.dtype() {
-        Dtype::F32 => bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect(),
-        Dtype::F64 => bytes
-            .chunks_exact(8)
-            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32)
-            .collect(),
-        Dtype::F16 => bytes
-            .chunks_exact(2)
-            .map(|b| half::f16::from_le_bytes([b[0], b[1]]).to_f32())
-            .collect(),
-        _ => bytes
-            .chunks_exact(2)
-            .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
-            .collect(),
+    // 16,384 values a piece.
+    let mut chunk = vec![0u8; 16_384 * width];
+    file.read_chunks(name, &mut chunk, |offset, bytes| {
+        let values = &mut out[offset / width..(offset + bytes.len()) / width];
+        match dtype {
+            Some(Dtype::F32) => {
+                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(4)) {
+                    *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                }
+            }
+            Some(Dtype::F64) => {
+                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(8)) {
+                    *v =
+                        f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32;
+                }
+            }
+            Some(Dtype::F16) => {
+                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *v = half::f16::from_le_bytes([b[0], b[1]]).to_f32();
+                }
+            }
+            _ => {
+                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
+                    *v = half::bf16::from_le_bytes([b[0], b[1]]).to_f32();
+                }
+            }
+        }
+    })
+}
+
+/// Loads a safetensors file into `module`, reading only the tensors it
+/// takes: names and shapes are matched against the file's header first, so
+/// a file holding far more than the model (an optimizer's state, other
+/// models) costs no memory beyond the model's own. Strict as PyTorch's
+/// `load_state_dict(strict=True)`, or lenient as `strict=False`, which
+/// ignores every unexpected tensor whatever its dtype.
+///
+/// Returns the tensors that were missing or unexpected (empty when strict).
+///
+/// # Errors
+/// As [`StateDict::read`] for the file; [`Error::StateDict`] listing every
+/// mismatch and [`Error::Dtype`] for a needed tensor that is not floating
+/// point, before anything is loaded. An I/O error while the tensors are
+/// read leaves the module partly loaded.
+pub fn load_safetensors<M: Module + ?Sized>(
+    module: &mut M,
+    path: impl AsRef<Path>,
+    strictness: Strictness,
+) -> Result<StateDictMismatch> {
+    let mut file = open_file(path.as_ref())?;
+    let mut mismatch = StateDictMismatch::default();
+    {
+        let targets = module.tensors();
+        let names: HashMap<&str, ()> = targets.iter().map(|t| (t.name.as_str(), ())).collect();
+        for t in &targets {
+            match file.get(&t.name) {
+                None => mismatch.missing.push(t.name.clone()),
+                Some(e) if e.shape != t.shape => {
+                    mismatch
+                        .wrong_shape
+                        .push((t.name.clone(), t.shape.clone(), e.shape.clone()))
+                }
+                Some(e) if !is_float(e.dtype) => {
+                    return Err(Error::Dtype {
+                        name: t.name.clone(),
+                        dtype: format!("{:?}", e.dtype),
+                    });
+                }
+                Some(_) => {}
+            }
+        }
+        for (name, _) in file.entries() {
+            if !names.contains_key(name) && !is_batches_tracked(name) {
+                mismatch.unexpected.push(name.to_string());
+            }
+        }
+    }
+    let fatal = match strictness {
+        Strictness::Strict => !mismatch.is_empty(),
+        Strictness::Lenient => !mismatch.wrong_shape.is_empty(),
     };
-    Ok(values)
+    if fatal {
+        return Err(Error::StateDict(mismatch));
+    }
+    for t in module.tensors_mut() {
+        if file.get(&t.name).is_some() {
+            read_into(&mut file, &t.name, t.data)?;
+        }
+    }
+    module.refresh();
+    Ok(mismatch)
 }
 
 /// How [`load_state_dict`] treats tensors that are missing or unexpected.
@@ -279,6 +419,15 @@ pub fn load_state_dict<M: Module + ?Sized>(
             if !names.contains_key(name) && !is_batches_tracked(name) {
                 mismatch.unexpected.push(name.to_string());
             }
+        }
+        for (name, (dtype, _)) in &sd.others {
+            if names.contains_key(name.as_str()) {
+                return Err(Error::Dtype {
+                    name: name.clone(),
+                    dtype: dtype.clone(),
+                });
+            }
+            mismatch.unexpected.push(name.clone());
         }
     }
     let fatal = match strictness {
@@ -352,7 +501,7 @@ mod tests {
         load_state_dict(&mut b, &sd, Strictness::Strict).unwrap();
         assert_eq!(StateDict::of(&b), StateDict::of(&a));
         // num_batches_tracked was written for PyTorch and is ignored on the way back.
-        let file = SafeTensors::deserialize(&bytes).unwrap();
+        let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
         assert_eq!(
             file.tensor("bn.num_batches_tracked").unwrap().dtype(),
             Dtype::I64
@@ -453,9 +602,28 @@ mod tests {
     }
 
     #[test]
-    fn integer_tensors_are_a_dtype_error() {
-        let bytes = file(&[("conv.weight", Dtype::I32, vec![1], vec![0; 4])]);
-        let err = StateDict::from_safetensors(&bytes).unwrap_err();
+    fn integer_tensors_are_kept_apart_and_a_dtype_error_only_where_needed() {
+        let mut tensors = vec![("step".to_string(), Dtype::I64, vec![], vec![0u8; 8])];
+        for (name, t) in StateDict::of(&net(1)).iter() {
+            let bytes = t.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+            tensors.push((name.to_string(), Dtype::F32, t.shape.clone(), bytes));
+        }
+        let entries: Vec<(&str, Dtype, Vec<usize>, Vec<u8>)> = tensors
+            .iter()
+            .map(|(n, d, s, b)| (n.as_str(), *d, s.clone(), b.clone()))
+            .collect();
+        let sd = StateDict::from_safetensors(&file(&entries)).unwrap();
+        assert_eq!(sd.others().collect::<Vec<_>>(), [("step", "I64", &[][..])]);
+        // Lenient loading ignores it, as PyTorch's strict=False does;
+        // strict loading names it.
+        let report = load_state_dict(&mut net(2), &sd, Strictness::Lenient).unwrap();
+        assert_eq!(report.unexpected, ["step"]);
+        let err = load_state_dict(&mut net(2), &sd, Strictness::Strict).unwrap_err();
+        assert!(err.to_string().contains("unexpected: step"), "{err}");
+        // A tensor the model needs, in integers, is a dtype error.
+        let bytes = file(&[("conv.weight", Dtype::I32, vec![4, 2, 3, 3], vec![0; 288])]);
+        let sd = StateDict::from_safetensors(&bytes).unwrap();
+        let err = load_state_dict(&mut net(2), &sd, Strictness::Lenient).unwrap_err();
         assert_eq!(
             err.to_string(),
             "tensor `conv.weight` has dtype I32, which cannot be converted to f32"
@@ -475,7 +643,7 @@ mod tests {
         huge[..8].copy_from_slice(&u64::MAX.to_le_bytes());
         assert!(matches!(
             StateDict::from_safetensors(&huge),
-            Err(Error::Safetensors(_))
+            Err(Error::Format(_))
         ));
     }
 }

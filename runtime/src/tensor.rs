@@ -88,10 +88,16 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     /// Wraps `data` (row-major, `batch` images one after another).
     ///
     /// # Errors
-    /// [`Error::Length`] when `data` does not hold exactly `batch` images.
+    /// [`Error::BatchLength`] when `data` does not hold exactly `batch`
+    /// images.
     pub fn from_vec(batch: usize, data: Vec<f32>) -> Result<Self> {
         if batch.checked_mul(Self::IMAGE_LEN) != Some(data.len()) {
-            return Err(Self::length_error(data.len()));
+            return Err(Error::BatchLength {
+                batch,
+                len: data.len(),
+                image: Self::image_shape(),
+                per_image: Self::IMAGE_LEN,
+            });
         }
         Ok(Batch { batch, data })
     }
@@ -307,7 +313,7 @@ pub trait AnyBatch: Sized + Clone + Send + Sync {
     /// See [`Batch::from_vec`].
     ///
     /// # Errors
-    /// [`Error::Length`] when `data` does not hold exactly `batch` images.
+    /// [`Error::BatchLength`] when `data` does not hold exactly `batch` images.
     fn from_vec(batch: usize, data: Vec<f32>) -> Result<Self>;
     fn batch_size(&self) -> usize;
     fn as_slice(&self) -> &[f32];
@@ -378,13 +384,20 @@ mod tests {
         assert!(
             matches!(
                 err,
-                Error::Length {
+                Error::BatchLength {
+                    batch: 2,
                     len: 23,
                     per_image: 12,
                     ..
                 }
             ),
             "{err}"
+        );
+        // The message blames the batch size when the buffer is whole images.
+        let err = Batch::<3, 32, 32>::from_vec(0, vec![0.0; 3072]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "from_vec was given batch = 0, which is 0 values of [3, 32, 32] images (3072 each), but a buffer of 3072 values, which is 1 image"
         );
         assert!(Batch::<3, 2, 2>::from_flat(vec![0.0; 25]).is_err());
         assert_eq!(

@@ -57,3 +57,133 @@ proptest! {
         let _ = StateDict::from_safetensors(&bytes[..end]);
     }
 }
+
+/// A file in the temporary directory holding `bytes`.
+fn temp_file(name: &str, bytes: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("cnn-hostile-{}-{name}", std::process::id()));
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+const CONV: &str = r#""weight":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}"#;
+
+#[test]
+fn a_name_given_twice_is_a_duplicate_whether_or_not_the_entries_agree() {
+    for second in [
+        r#""weight":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}"#,
+        r#""weight":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}"#,
+    ] {
+        let bytes = with_header(&format!("{{{CONV},{second}}}"), &[0; 8]);
+        let err = StateDict::from_safetensors(&bytes).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a valid safetensors file: tensor `weight` is listed twice in its header"
+        );
+    }
+}
+
+#[test]
+fn a_bad_entry_names_its_tensor() {
+    let bytes = with_header(
+        r#"{"conv.weight":{"dtype":"F32","shape":[2],"data_offsets":[0,400]}}"#,
+        &[0; 8],
+    );
+    let err = StateDict::from_safetensors(&bytes).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `conv.weight` lies at bytes 0..400, outside the file's 8 bytes of data"
+    );
+    let bytes = with_header(
+        r#"{"conv.weight":{"dtype":"F32","shape":[3],"data_offsets":[0,8]}}"#,
+        &[0; 8],
+    );
+    let err = StateDict::from_safetensors(&bytes).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tensor `conv.weight` holds 8 bytes, but its shape [3] in F32 needs 12"
+    );
+}
+
+#[test]
+fn names_with_control_characters_are_printed_escaped() {
+    let header = format!(
+        "{{{},{}}}",
+        r#""weight":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}"#,
+        r#""x\nerror: forged\u001b[31m":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}"#
+    );
+    let sd = StateDict::from_safetensors(&with_header(&header, &[0; 8])).unwrap();
+    let mut conv: Conv2d<1, 1, 1, 1> = Conv2d::new(false, &mut Init::new(0));
+    let err = cnn_runtime::load_state_dict(&mut conv, &sd, cnn_runtime::Strictness::Strict)
+        .unwrap_err()
+        .to_string();
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    // The headline, the unexpected name, the wrong shape: no forged line.
+    assert_eq!(err.lines().count(), 3, "{err:?}");
+    assert!(
+        err.contains(r"unexpected: x\nerror: forged\u{1b}[31m"),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn devices_and_directories_are_refused_without_reading() {
+    for path in ["/dev/zero", "/dev/urandom"] {
+        if !std::path::Path::new(path).exists() {
+            continue;
+        }
+        let err = StateDict::read(path).unwrap_err();
+        assert_eq!(err.to_string(), format!("{path}: not a regular file"));
+    }
+    let err = StateDict::read(std::env::temp_dir()).unwrap_err();
+    assert!(err.to_string().ends_with("not a regular file"), "{err}");
+}
+
+#[test]
+fn lenient_loading_ignores_unexpected_tensors_of_any_dtype() {
+    let conv: Conv2d<2, 3, 3, 3> = Conv2d::new(true, &mut Init::new(3));
+    let mut entries: Vec<(String, safetensors::Dtype, Vec<usize>, Vec<u8>)> = StateDict::of(&conv)
+        .iter()
+        .map(|(n, t)| {
+            let bytes = t.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+            (
+                n.to_string(),
+                safetensors::Dtype::F32,
+                t.shape.clone(),
+                bytes,
+            )
+        })
+        .collect();
+    entries.push((
+        "optimizer.step".into(),
+        safetensors::Dtype::I64,
+        vec![],
+        vec![0; 8],
+    ));
+    entries.push(("mask".into(), safetensors::Dtype::BOOL, vec![2], vec![1, 0]));
+    let views: Vec<_> = entries
+        .iter()
+        .map(|(n, d, s, b)| {
+            (
+                n.as_str(),
+                safetensors::tensor::TensorView::new(*d, s.clone(), b).unwrap(),
+            )
+        })
+        .collect();
+    let path = temp_file(
+        "lenient.safetensors",
+        &safetensors::tensor::serialize(views, None).unwrap(),
+    );
+    let mut loaded: Conv2d<2, 3, 3, 3> = Conv2d::new(true, &mut Init::new(9));
+    let report =
+        cnn_runtime::load_safetensors(&mut loaded, &path, cnn_runtime::Strictness::Lenient)
+            .unwrap();
+    assert_eq!(report.unexpected, ["mask", "optimizer.step"]);
+    assert_eq!(StateDict::of(&loaded), StateDict::of(&conv));
+    let err = cnn_runtime::load_safetensors(&mut loaded, &path, cnn_runtime::Strictness::Strict)
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("unexpected: mask, optimizer.step"),
+        "{err}"
+    );
+    std::fs::remove_file(path).unwrap();
+}
