@@ -187,3 +187,141 @@ fn lenient_loading_ignores_unexpected_tensors_of_any_dtype() {
     );
     std::fs::remove_file(path).unwrap();
 }
+
+/// A small deterministic generator (xorshift) for the long run.
+struct Rng(u64);
+
+impl Rng {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+/// A valid file with a few mutations: bytes flipped, cut or added, or its
+/// header's text edited (numbers swapped for extremes, entries doubled).
+fn mutated_file(valid: &[u8], rng: &mut Rng) -> Vec<u8> {
+    let n = u64::from_le_bytes(valid[..8].try_into().unwrap()) as usize;
+    let header = std::str::from_utf8(&valid[8..8 + n]).unwrap();
+    let body = &valid[8 + n..];
+    let mut bytes = match rng.below(3) {
+        // Edit the header as text, then re-frame it.
+        0 => {
+            let mut text = header.to_string();
+            for _ in 0..=rng.below(3) {
+                let digits: Vec<usize> = text
+                    .char_indices()
+                    .filter(|(_, c)| c.is_ascii_digit())
+                    .map(|(i, _)| i)
+                    .collect();
+                let extreme = [
+                    "0",
+                    "18446744073709551615",
+                    "4294967296",
+                    "999999999999",
+                    "-1",
+                    "1e9",
+                ][rng.below(6)];
+                match rng.below(3) {
+                    0 if !digits.is_empty() => {
+                        let at = digits[rng.below(digits.len())];
+                        text.replace_range(at..at + 1, extreme);
+                    }
+                    1 => {
+                        // An entry given twice.
+                        if let Some(end) = text.find("},") {
+                            let entry = text[1..end + 2].to_string();
+                            text.insert_str(1, &entry);
+                        }
+                    }
+                    _ => {
+                        let dtype = [
+                            "\"F32\"", "\"I64\"", "\"F16\"", "\"BOOL\"", "\"F4\"", "\"X\"",
+                        ][rng.below(6)];
+                        text = text.replacen("\"F32\"", dtype, 1);
+                    }
+                }
+            }
+            with_header(&text, body)
+        }
+        1 => {
+            let mut bytes = valid.to_vec();
+            for _ in 0..=rng.below(8) {
+                let i = rng.below(bytes.len());
+                bytes[i] ^= 1 << rng.below(8);
+            }
+            bytes
+        }
+        _ => {
+            let mut bytes = valid.to_vec();
+            let cut = rng.below(bytes.len() + 64);
+            bytes.resize(cut, 0xAB);
+            bytes
+        }
+    };
+    if bytes.len() >= 8 && rng.below(10) == 0 {
+        bytes[..8].copy_from_slice(&(rng.below(1 << 20) as u64).to_le_bytes());
+    }
+    bytes
+}
+
+#[test]
+fn mutated_files_are_errors_or_tensors_never_panics() {
+    let valid = valid_file();
+    let mut rng = Rng(0x5EED);
+    for _ in 0..3000 {
+        let bytes = mutated_file(&valid, &mut rng);
+        let _ = StateDict::from_safetensors(&bytes);
+    }
+}
+
+/// The long run: `CNN_FUZZ_CASES=1000000 CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true
+/// cargo test --release -p cnn-runtime --test hostile_files fuzz_long -- --ignored --nocapture`.
+#[test]
+#[ignore = "the long run: run it by name"]
+fn fuzz_long() {
+    let cases: usize = std::env::var("CNN_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let valid = valid_file();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let start = std::time::Instant::now();
+    let (loaded, slowest) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let valid = &valid;
+                scope.spawn(move || {
+                    let mut rng = Rng(0x5EED + t as u64 * 7919);
+                    let (mut loaded, mut slowest) = (0, std::time::Duration::ZERO);
+                    for _ in 0..cases / threads {
+                        let bytes = mutated_file(valid, &mut rng);
+                        let begin = std::time::Instant::now();
+                        let result =
+                            std::panic::catch_unwind(|| StateDict::from_safetensors(&bytes));
+                        slowest = slowest.max(begin.elapsed());
+                        match result {
+                            Ok(Ok(_)) => loaded += 1,
+                            Ok(Err(_)) => {}
+                            Err(_) => panic!("panicked on {bytes:?}"),
+                        }
+                    }
+                    (loaded, slowest)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap())
+            .fold((0, std::time::Duration::ZERO), |a, b| {
+                (a.0 + b.0, a.1.max(b.1))
+            })
+    });
+    println!(
+        "{cases} mutated files in {:?}: {loaded} loaded, the rest refused; slowest {slowest:?}",
+        start.elapsed()
+    );
+    assert!(slowest < std::time::Duration::from_millis(500));
+}

@@ -179,15 +179,14 @@ pub fn infer_norm(a: &NormArgs, cx: &mut InferCx) -> Inferred {
     let (Some(eps), Some(affine), Some(bias)) = (a.eps, a.affine, a.bias) else {
         return Inferred::broken(input);
     };
-    let n: usize = shape.value.iter().product();
     let params = if affine {
-        n * (1 + usize::from(bias))
+        cnn_shape::product(&shape.value).and_then(|n| n.checked_mul(1 + usize::from(bias)))
     } else {
-        0
+        Some(0)
     };
     Inferred {
         output: input,
-        params: Some(params),
+        params,
         macs: Some(0),
         spec: Some(LayerSpec::LayerNorm {
             shape: shape.value.clone(),

@@ -7,6 +7,8 @@
 //! user's other code sees no follow-on errors.
 
 mod forward;
+#[cfg(test)]
+mod fuzz;
 mod layer;
 mod model;
 mod stub;
