@@ -165,3 +165,24 @@ fn unknown_and_broken_models() {
         "error: `Inner` has errors; `cargo cnn check` shows them\n"
     );
 }
+
+#[test]
+fn strides_whose_product_overflows_are_summarized() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("huge.rs");
+    std::fs::write(
+        &file,
+        "cnn::cnn! { struct Far<1, 1, 1> {
+            a: Conv2d(1, 1, 1, stride = 2147483647),
+            b: Conv2d(1, 1, 1, stride = 2147483647),
+            c: Conv2d(1, 1, 1, stride = 2147483647),
+        } }",
+    )
+    .unwrap();
+    let r = run(dir.path(), &["summary", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // The output stride stops at the largest count rather than wrapping.
+    assert!(r.stdout.contains("18446744073709551615"), "{}", r.stdout);
+    let r = run(dir.path(), &["check", file.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+}

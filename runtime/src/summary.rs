@@ -72,15 +72,21 @@ impl Summary {
     }
 
     pub fn total_params(&self) -> usize {
-        self.leaves().map(|(_, l)| l.params).sum()
+        self.leaves()
+            .map(|(_, l)| l.params)
+            .fold(0, usize::saturating_add)
     }
 
     pub fn total_buffers(&self) -> usize {
-        self.leaves().map(|(_, l)| l.buffers).sum()
+        self.leaves()
+            .map(|(_, l)| l.buffers)
+            .fold(0, usize::saturating_add)
     }
 
     pub fn total_mult_adds(&self) -> usize {
-        self.leaves().map(|(_, l)| Self::mult_adds(l)).sum()
+        self.leaves()
+            .map(|(_, l)| Self::mult_adds(l))
+            .fold(0, usize::saturating_add)
     }
 
     /// The tree prefix of row `i`: `├─`, `└─`, with `│` for open ancestors.
@@ -257,18 +263,29 @@ impl Summary {
             self.total_mult_adds() as f64 / 1e6
         )?;
         writeln!(f, "{rule}")?;
-        let input: usize = self.input_shape.iter().product();
-        let activations: usize = self
+        // Saturating: a summary can be built by hand, with any sizes.
+        let count = |shape: &[usize]| shape.iter().fold(1, |a: usize, &d| a.saturating_mul(d));
+        let input = count(&self.input_shape);
+        let activations = self
             .leaves()
-            .map(|(_, l)| l.output_shape.iter().product::<usize>())
-            .sum();
+            .map(|(_, l)| count(&l.output_shape))
+            .fold(0, usize::saturating_add);
         writeln!(f, "Input size per image (MB): {}", megabytes(input))?;
         writeln!(f, "Activations per image (MB): {}", megabytes(activations))?;
-        writeln!(f, "Params size (MB): {}", megabytes(params + buffers))?;
+        writeln!(
+            f,
+            "Params size (MB): {}",
+            megabytes(params.saturating_add(buffers))
+        )?;
         writeln!(
             f,
             "Estimated total size for one image (MB): {}",
-            megabytes(input + activations + params + buffers)
+            megabytes(
+                input
+                    .saturating_add(activations)
+                    .saturating_add(params)
+                    .saturating_add(buffers)
+            )
         )?;
         write!(f, "{rule}")
     }
