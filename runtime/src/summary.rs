@@ -265,7 +265,7 @@ impl Summary {
         writeln!(f, "{rule}")?;
         // Saturating: a summary can be built by hand, with any sizes.
         let count = |shape: &[usize]| shape.iter().fold(1, |a: usize, &d| a.saturating_mul(d));
-        let input = count(&self.input_shape);
+        let input = count(self.input_shape);
         let activations = self
             .leaves()
             .map(|(_, l)| count(&l.output_shape))
