@@ -268,7 +268,7 @@ impl Summary {
         let input = count(self.input_shape);
         let activations = self
             .leaves()
-            .map(|(_, l)| count(&l.output_shape))
+            .map(|(_, l)| count(l.output_shape))
             .fold(0, usize::saturating_add);
         writeln!(f, "Input size per image (MB): {}", megabytes(input))?;
         writeln!(f, "Activations per image (MB): {}", megabytes(activations))?;
