@@ -227,7 +227,7 @@ pub fn run(cases: usize, seed: u64, budget: Duration) -> (usize, usize, Vec<Stri
             .map(|t| {
                 let corpus = &corpus;
                 scope.spawn(move || {
-                    let mut rng = Rng::new(seed ^ (t as u64 + 1) * 0x1234_5678);
+                    let mut rng = Rng::new(seed ^ ((t as u64 + 1) * 0x1234_5678));
                     let (mut tokenized, mut failures) = (0, Vec::new());
                     let mine = cases / threads + usize::from(t < cases % threads);
                     for _ in 0..mine {
