@@ -92,6 +92,7 @@ fn steady_state_allocations<M: Model>(batch: usize, runs: usize) -> usize {
 
 #[test]
 fn forward_passes_allocate_nothing_once_warm() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     // The forward passes run on this thread (one thread: no pool).
     COUNTED.with(|c| c.set(true));
     {
@@ -176,6 +177,9 @@ fn forward_passes_allocate_nothing_once_warm() {
     );
 }
 
+/// The tests of this file run one at a time: the byte counts are global.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Heap bytes at the peak of `f`, above what was live before it.
 fn peak_of(f: impl FnOnce()) -> usize {
     let before = LIVE.load(Ordering::Relaxed);
@@ -186,6 +190,7 @@ fn peak_of(f: impl FnOnce()) -> usize {
 
 #[test]
 fn loading_from_a_file_ten_times_the_model_takes_about_the_model() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let model = VggSmall::init(1);
     let model_bytes = VggSmall::PARAMS * 4;
     // The model's weights, and an unrelated tensor nine times as large
@@ -218,6 +223,8 @@ fn loading_from_a_file_ten_times_the_model_takes_about_the_model() {
     );
     // A new model from the file: what the model takes in memory (its
     // weights and what it derives from them), and under half that again.
+    // (After one model was built: what a first one sets up once, the
+    // thread pool say, is not the model's.)
     let own = peak_of(|| drop(VggSmall::init(3)));
     let fresh = peak_of(|| {
         let mut fresh = VggSmall::init(3);
