@@ -42,10 +42,15 @@ pub fn threads() -> usize {
         .map_or(1, |(n, _)| *n)
 }
 
+/// Multiply-adds below which a layer runs on the calling thread: handing
+/// its pieces to the pool and waiting for them costs more than it saves.
+pub(crate) const MIN_SHARED_WORK: usize = 1 << 22;
+
 /// Runs `task(i)` for `i` in `0..count`, spread over the pool when there is
-/// one and more than one task.
-pub(crate) fn for_each(count: usize, task: impl Fn(usize) + Sync + Send) {
-    let pool = if count > 1 {
+/// one, more than one task, and `work` (the multiply-adds of all the tasks)
+/// to pay for it. The tasks are the same either way, so the results are.
+pub(crate) fn for_each(count: usize, work: usize, task: impl Fn(usize) + Sync + Send) {
+    let pool = if count > 1 && work >= MIN_SHARED_WORK {
         POOL.read()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()

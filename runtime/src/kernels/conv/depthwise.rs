@@ -131,7 +131,7 @@ impl Kernel for DepthwiseConv {
         let pieces = (work / TASK_WORK).clamp(1, 8).min(g.c_in);
         let per_piece = g.c_in.div_ceil(pieces);
         let out = Out::new(output);
-        threads::for_each(batch * pieces, |t| {
+        threads::for_each(batch * pieces, batch * g.macs(), |t| {
             let (b, piece) = (t / pieces, t % pieces);
             let channels = piece * per_piece..((piece + 1) * per_piece).min(g.c_in);
             let mut copy = pool::take(phases.len());

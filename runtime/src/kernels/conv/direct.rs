@@ -228,7 +228,7 @@ fn conv2d(
     let out = Out::new(output);
     // Block by block, then image by image: a block's weights stay in L2
     // while every image of the batch uses them.
-    threads::for_each(blocks * batch * pieces, |t| {
+    threads::for_each(blocks * batch * pieces, batch * g.macs(), |t| {
         let (block, rest) = (t / (batch * pieces), t % (batch * pieces));
         let (b, piece) = (rest / pieces, rest % pieces);
         let dest = OutRows::whole(g, out.offset(b * g.out_len()));

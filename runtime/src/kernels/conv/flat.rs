@@ -392,7 +392,7 @@ fn conv2d(
     let out = Out::new(output);
     // Chunk by chunk, then image by image: a chunk's weights stay in cache
     // while every image of the batch uses them.
-    threads::for_each(chunks * batch * bands, |t| {
+    threads::for_each(chunks * batch * bands, batch * g.macs(), |t| {
         let (chunk, rest) = (t / (batch * bands), t % (batch * bands));
         let (b, band) = (rest / bands, rest % bands);
         let dest = OutRows::whole(g, out.offset(b * g.out_len()));

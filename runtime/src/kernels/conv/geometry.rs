@@ -32,6 +32,11 @@ impl ConvGeometry {
         self.c_out * self.output[0] * self.output[1]
     }
 
+    /// Multiply-adds of one image.
+    pub fn macs(&self) -> usize {
+        self.out_len() * self.patch_len()
+    }
+
     /// A 1x1 convolution with stride 1 and no padding reads its input as is.
     pub(crate) fn is_pointwise(&self) -> bool {
         self.kernel == [1, 1]

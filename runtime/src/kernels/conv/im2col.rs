@@ -585,7 +585,7 @@ impl Kernel for GemmConv {
         let cols_per = n.div_ceil(col_pieces).div_ceil(nr) * nr;
         let tasks_per_image = g.groups * row_pieces * col_pieces;
         let out = Out::new(output);
-        threads::for_each(batch * tasks_per_image, |t| {
+        threads::for_each(batch * tasks_per_image, batch * g.macs(), |t| {
             let (b, rest) = (t / tasks_per_image, t % tasks_per_image);
             let (gi, piece) = (
                 rest / (row_pieces * col_pieces),

@@ -123,7 +123,7 @@ fn conv2d(
     let bands = oh.div_ceil(TASK_ROWS);
     let per_band = oh.div_ceil(bands);
     let out = Out::new(output);
-    threads::for_each(batch * bands, |t| {
+    threads::for_each(batch * bands, batch * g.macs(), |t| {
         let (b, band) = (t / bands, t % bands);
         let rows = band * per_band..((band + 1) * per_band).min(oh);
         let dest = OutRows::whole(g, out.offset(b * g.out_len()));

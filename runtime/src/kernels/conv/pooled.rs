@@ -77,7 +77,7 @@ pub(crate) fn by_bands(
     let bands = poh.div_ceil(per_band);
     let ow = g.output[1];
     let out = Out::new(output);
-    threads::for_each(batch * bands, |t| {
+    threads::for_each(batch * bands, batch * g.macs(), |t| {
         let (b, band) = (t / bands, t % bands);
         let pooled_rows = (band * per_band)..((band + 1) * per_band).min(poh);
         let ys = (pooled_rows.start * kh)..(pooled_rows.end * kh);

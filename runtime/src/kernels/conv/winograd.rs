@@ -233,7 +233,7 @@ fn conv2d(
     let per_kchunk = kpanels.div_ceil(kchunks).next_multiple_of(KP_BLOCK);
     let kchunks = kpanels.div_ceil(per_kchunk);
     let out = Out::new(output);
-    threads::for_each(batch * chunks * kchunks, |t| {
+    threads::for_each(batch * chunks * kchunks, batch * g.macs(), |t| {
         let (b, rest) = (t / (chunks * kchunks), t % (chunks * kchunks));
         let (chunk, kchunk) = (rest / kchunks, rest % kchunks);
         let panels = chunk * per_chunk..((chunk + 1) * per_chunk).min(panels);
