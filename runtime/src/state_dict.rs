@@ -327,33 +327,71 @@ pub fn load_safetensors<M: Module + ?Sized>(
     strictness: Strictness,
 ) -> Result<StateDictMismatch> {
     let mut file = open_file(path.as_ref())?;
-    let mut mismatch = StateDictMismatch::default();
-    {
-        let targets = module.tensors();
-        let names: HashMap<&str, ()> = targets.iter().map(|t| (t.name.as_str(), ())).collect();
-        for t in &targets {
-            match file.get(&t.name) {
-                None => mismatch.missing.push(t.name.clone()),
-                Some(e) if e.shape != t.shape => {
-                    mismatch
-                        .wrong_shape
-                        .push((t.name.clone(), t.shape.clone(), e.shape.clone()))
-                }
-                Some(e) if !is_float(e.dtype) => {
-                    return Err(Error::Dtype {
-                        name: t.name.clone(),
-                        dtype: format!("{:?}", e.dtype),
-                    });
-                }
-                Some(_) => {}
-            }
-        }
-        for (name, _) in file.entries() {
-            if !names.contains_key(name) && !is_batches_tracked(name) {
-                mismatch.unexpected.push(name.to_string());
-            }
+    let mismatch = matched(
+        module,
+        |name| {
+            file.get(name).map(|e| Held {
+                shape: e.shape.clone(),
+                dtype: (!is_float(e.dtype)).then(|| format!("{:?}", e.dtype)),
+            })
+        },
+        file.entries().map(|(name, _)| name),
+        strictness,
+    )?;
+    for t in module.tensors_mut() {
+        if file.get(&t.name).is_some() {
+            read_into(&mut file, &t.name, t.data)?;
         }
     }
+    module.refresh();
+    Ok(mismatch)
+}
+
+/// What a source (a state dict, a file) holds under a name.
+struct Held {
+    shape: Vec<usize>,
+    /// The dtype, when it is not floating point.
+    dtype: Option<String>,
+}
+
+/// Matches `module`'s tensors with what a source holds, as PyTorch's
+/// `load_state_dict` does: every missing, unexpected and wrongly shaped
+/// tensor, and whether that stops the load under `strictness`. A tensor the
+/// module needs that is not floating point stops it in any case.
+fn matched<'a, M: Module + ?Sized>(
+    module: &M,
+    held: impl Fn(&str) -> Option<Held>,
+    names: impl Iterator<Item = &'a str>,
+    strictness: Strictness,
+) -> Result<StateDictMismatch> {
+    let mut mismatch = StateDictMismatch::default();
+    let targets = module.tensors();
+    for t in &targets {
+        match held(&t.name) {
+            None => mismatch.missing.push(t.name.clone()),
+            Some(h) if h.shape != t.shape => {
+                mismatch
+                    .wrong_shape
+                    .push((t.name.clone(), t.shape.clone(), h.shape))
+            }
+            Some(Held {
+                dtype: Some(dtype), ..
+            }) => {
+                return Err(Error::Dtype {
+                    name: t.name.clone(),
+                    dtype,
+                });
+            }
+            Some(_) => {}
+        }
+    }
+    let wanted: HashMap<&str, ()> = targets.iter().map(|t| (t.name.as_str(), ())).collect();
+    for name in names {
+        if !wanted.contains_key(name) && !is_batches_tracked(name) {
+            mismatch.unexpected.push(name.to_string());
+        }
+    }
+    mismatch.unexpected.sort();
     let fatal = match strictness {
         Strictness::Strict => !mismatch.is_empty(),
         Strictness::Lenient => !mismatch.wrong_shape.is_empty(),
@@ -361,12 +399,6 @@ pub fn load_safetensors<M: Module + ?Sized>(
     if fatal {
         return Err(Error::StateDict(mismatch));
     }
-    for t in module.tensors_mut() {
-        if file.get(&t.name).is_some() {
-            read_into(&mut file, &t.name, t.data)?;
-        }
-    }
-    module.refresh();
     Ok(mismatch)
 }
 
@@ -397,46 +429,22 @@ pub fn load_state_dict<M: Module + ?Sized>(
     sd: &StateDict,
     strictness: Strictness,
 ) -> Result<StateDictMismatch> {
-    let mut mismatch = StateDictMismatch::default();
-    {
-        let targets = module.tensors();
-        let names: HashMap<&str, &[usize]> = targets
-            .iter()
-            .map(|t| (t.name.as_str(), &t.shape[..]))
-            .collect();
-        for t in &targets {
-            match sd.get(&t.name) {
-                None => mismatch.missing.push(t.name.clone()),
-                Some(src) if src.shape != t.shape => {
-                    mismatch
-                        .wrong_shape
-                        .push((t.name.clone(), t.shape.clone(), src.shape.clone()))
-                }
-                Some(_) => {}
-            }
-        }
-        for name in sd.names() {
-            if !names.contains_key(name) && !is_batches_tracked(name) {
-                mismatch.unexpected.push(name.to_string());
-            }
-        }
-        for (name, (dtype, _)) in &sd.others {
-            if names.contains_key(name.as_str()) {
-                return Err(Error::Dtype {
-                    name: name.clone(),
-                    dtype: dtype.clone(),
-                });
-            }
-            mismatch.unexpected.push(name.clone());
-        }
-    }
-    let fatal = match strictness {
-        Strictness::Strict => !mismatch.is_empty(),
-        Strictness::Lenient => !mismatch.wrong_shape.is_empty(),
-    };
-    if fatal {
-        return Err(Error::StateDict(mismatch));
-    }
+    let mismatch = matched(
+        module,
+        |name| match (sd.get(name), sd.others.get(name)) {
+            (Some(t), _) => Some(Held {
+                shape: t.shape.clone(),
+                dtype: None,
+            }),
+            (None, Some((dtype, shape))) => Some(Held {
+                shape: shape.clone(),
+                dtype: Some(dtype.clone()),
+            }),
+            (None, None) => None,
+        },
+        sd.names().chain(sd.others.keys().map(String::as_str)),
+        strictness,
+    )?;
     for t in module.tensors_mut() {
         if let Some(src) = sd.get(&t.name) {
             t.data.copy_from_slice(&src.data);
