@@ -59,20 +59,15 @@ cnn! {
     )
     .unwrap();
     git(root, &["init", "-q"]);
-    git(root, &["add", "."]);
-    git(
-        root,
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "broken",
-        ],
-    );
+    commit(root, "broken");
     dir
+}
+
+/// Commits everything in `dir`.
+fn commit(dir: &Path, message: &str) {
+    git(dir, &["add", "."]);
+    let identity = ["-c", "user.name=t", "-c", "user.email=t@t"];
+    git(dir, &[&identity[..], &["commit", "-qm", message]].concat());
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -119,19 +114,7 @@ fn fix_applies_every_certain_fix_and_the_crate_checks_clean() {
     assert_eq!(after.code, 0, "{}", after.stdout);
     assert!(after.stdout.contains("no problems"), "{}", after.stdout);
     // Nothing is left to do.
-    git(dir.path(), &["add", "."]);
-    git(
-        dir.path(),
-        &[
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@t",
-            "commit",
-            "-qm",
-            "fixed",
-        ],
-    );
+    commit(dir.path(), "fixed");
     assert!(run(dir.path(), &["fix"]).stdout.contains("nothing to fix"));
 }
 
