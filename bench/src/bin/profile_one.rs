@@ -4,6 +4,10 @@ use cnn_bench::models::*;
 use cnn_bench::resnet18::ResNet18;
 
 fn main() {
+    // THREADS=n: the forward passes' thread count (default 1).
+    if let Some(n) = std::env::var("THREADS").ok().and_then(|n| n.parse().ok()) {
+        cnn::set_threads(n);
+    }
     let which = std::env::args().nth(1).unwrap_or_default();
     let secs: f64 = std::env::args()
         .nth(2)
