@@ -172,12 +172,9 @@ pub enum Outcome {
     Problems,
 }
 
+/// The paths given, or the current package's source directories.
 fn paths_or_default(paths: Vec<PathBuf>) -> Result<Vec<PathBuf>, Failure> {
-    if paths.is_empty() {
-        find::default_paths()
-    } else {
-        Ok(paths)
-    }
+    selected_paths(paths, &workspace::Selection::default())
 }
 
 /// The paths given, or the source directories of the packages selected

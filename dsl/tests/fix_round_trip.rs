@@ -4,7 +4,7 @@
 
 mod common;
 
-use cnn_dsl::diagnostic::{Applicability, Diagnostic};
+use cnn_dsl::diagnostic::{Applicability, Diagnostic, Fix};
 use common::*;
 
 /// Which fixes to apply.
@@ -25,41 +25,12 @@ fn taken(d: &Diagnostic, take: Take) -> bool {
 /// The source with the chosen fixes of every error applied.
 fn fixed(src: &str, take: Take) -> String {
     let r = check(src);
-    let mut edits = Vec::new();
-    for d in r.errors() {
-        if !taken(d, take) {
-            continue;
-        }
-        for edit in &d.fix.as_ref().unwrap().edits {
-            let ((l0, c0), (l1, c1)) = edit.line_columns();
-            edits.push((offset(src, l0, c0), offset(src, l1, c1), edit.text.clone()));
-        }
-    }
-    // From the end backwards, so earlier offsets stay valid; insertions at
-    // one place keep their order.
-    edits.sort_by_key(|e| (std::cmp::Reverse(e.0), std::cmp::Reverse(e.1)));
-    edits.dedup();
-    let mut out = src.to_string();
-    let mut limit = usize::MAX;
-    for (a, b, text) in edits.into_iter() {
-        if b > limit {
-            continue; // overlaps an edit already made
-        }
-        out.replace_range(a..b, &text);
-        limit = a;
-    }
-    out
-}
-
-/// The byte offset of a 1-based line and a 0-based column of characters.
-fn offset(src: &str, line: usize, column: usize) -> usize {
-    let start: usize = src.lines().take(line - 1).map(|l| l.len() + 1).sum();
-    let text = src.lines().nth(line - 1).unwrap_or("");
-    start
-        + text
-            .char_indices()
-            .nth(column)
-            .map_or(text.len(), |(i, _)| i)
+    let fixes = r
+        .errors()
+        .into_iter()
+        .filter(|d| taken(d, take))
+        .filter_map(|d| d.fix.as_ref());
+    Fix::apply_all(src, fixes)
 }
 
 /// The `cnn! { ... }` body of a UI case: up to the brace that closes it.

@@ -1107,18 +1107,7 @@ impl<'a, 'd> Walker<'a, 'd> {
             if !fits {
                 // The layer that made the gate's channels, where they are
                 // wrong: the last one that changed them.
-                let maker = ops.iter().rev().find_map(|op| match op {
-                    Op::Layer {
-                        layer,
-                        input,
-                        output,
-                    } if input.dims().and_then(|d| d.first().copied())
-                        != output.dims().and_then(|d| d.first().copied()) =>
-                    {
-                        Some(*layer)
-                    }
-                    _ => None,
-                });
+                let maker = self.channel_maker(&ops);
                 let span = match maker {
                     Some(l) => self.layers[l].span,
                     None => branch.last().map_or(SpanRange::single(keyword), |e| e.span),
