@@ -5,10 +5,53 @@ pub mod models;
 pub mod peak;
 #[path = "../../tests/models/resnet18.rs"]
 pub mod resnet18;
+pub mod zoo;
 
 use std::time::{Duration, Instant};
 
 use cnn::{AnyBatch, Model};
+
+/// What is done with each benchmarked model: see [`every_model`].
+pub trait EachModel {
+    /// Called with the model's type, its name (as `ort_bench.py` knows
+    /// it) and the two batch sizes it is timed at.
+    fn model<M: Model>(&mut self, name: &'static str, batches: [usize; 2]);
+}
+
+/// Calls `visit` with every benchmarked model: the fixture models, then
+/// torchvision's (the small configurations at batch 1 and 64, the full
+/// sizes at 1 and 8), each under the name of its ONNX file.
+pub fn every_model(visit: &mut impl EachModel) {
+    use models::*;
+    use zoo::tiny::*;
+    visit.model::<SeedA>("seed_a", [1, 64]);
+    visit.model::<SeedB>("seed_b", [1, 64]);
+    visit.model::<Quiz>("quiz", [1, 64]);
+    visit.model::<Gray200>("gray200", [1, 64]);
+    visit.model::<LeNet5>("lenet5", [1, 64]);
+    visit.model::<VggSmall>("vgg_small", [1, 64]);
+    visit.model::<FeaturesExt>("features_ext", [1, 64]);
+    visit.model::<resnet18::ResNet18>("resnet18", [1, 8]);
+    visit.model::<MobileNetV3SmallTiny>("mobilenet_v3_small_tiny", [1, 64]);
+    visit.model::<EfficientNetB0Tiny>("efficientnet_b0_tiny", [1, 64]);
+    visit.model::<RegNetYTiny>("regnet_y_tiny", [1, 64]);
+    visit.model::<RegNetXTiny>("regnet_x_tiny", [1, 64]);
+    visit.model::<ShuffleNetV2Tiny>("shufflenet_v2_tiny", [1, 64]);
+    visit.model::<ConvNeXtTiny>("convnext_tiny_tiny", [1, 64]);
+    visit.model::<MobileNetV2Tiny>("mobilenet_v2_tiny", [1, 64]);
+    visit.model::<DenseNetTiny>("densenet_tiny", [1, 64]);
+    visit.model::<zoo::mobilenet_v2::MobileNetV2>("mobilenet_v2", [1, 8]);
+    visit.model::<zoo::mobilenet_v3_small::MobileNetV3Small>("mobilenet_v3_small", [1, 8]);
+    visit.model::<zoo::mnasnet0_5::MnasNet0_5>("mnasnet0_5", [1, 8]);
+    visit.model::<zoo::squeezenet1_1::SqueezeNet1_1>("squeezenet1_1", [1, 8]);
+    visit.model::<zoo::shufflenet_v2_x0_5::ShuffleNetV2x0_5>("shufflenet_v2_x0_5", [1, 8]);
+    visit.model::<zoo::efficientnet_b0::EfficientNetB0>("efficientnet_b0", [1, 8]);
+    visit.model::<zoo::regnet_x_400mf::RegNetX400MF>("regnet_x_400mf", [1, 8]);
+    visit.model::<zoo::regnet_y_400mf::RegNetY400MF>("regnet_y_400mf", [1, 8]);
+    visit.model::<zoo::densenet121::DenseNet121>("densenet121", [1, 8]);
+    visit.model::<zoo::googlenet::GoogLeNet>("googlenet", [1, 8]);
+    visit.model::<zoo::resnet50::ResNet50>("resnet50", [1, 8]);
+}
 
 /// The best time of one call of `f` (which does `flops` floating-point
 /// operations) over 15 rounds of about 0.1 s each, after a warm-up: the

@@ -1,10 +1,10 @@
-//! Times cnn and ONNX Runtime on the fixture models, side by side in one
-//! run, and prints a markdown table: latency, images/s, GFLOP/s, % of the
+//! Times cnn and ONNX Runtime on the fixture models and torchvision's
+//! (`--models zoo`), side by side in one run, and prints a markdown table: latency, images/s, GFLOP/s, % of the
 //! measured peak, and the speed ratio to ONNX Runtime.
 //!
 //! ```text
 //! cargo run --release -p cnn-bench --bin compare -- [--python PATH] [--seconds S]
-//!     [--rounds N] [--models a,b] [--threads 1,2] [--no-ort]
+//!     [--rounds N] [--models a,b] [--batches 1,64,8] [--threads 1,2] [--no-ort]
 //! ```
 //!
 //! ONNX Runtime is timed by `../shared/bench/ort_bench.py` (needs `pip install
@@ -13,11 +13,12 @@
 
 /// What `--help` prints.
 const USAGE: &str = "usage: compare [--python PATH] [--script ort_bench.py] [--seconds S] \
-[--rounds N] [--models a,b] [--threads 1,2] [--no-ort]
+[--rounds N] [--models a,b] [--batches 1,64,8] [--threads 1,2] [--no-ort]
   --python   the Python with onnxruntime and numpy (default python3)
   --seconds  time per measurement (default 1)
   --rounds   alternations of cnn and ONNX Runtime per case; best medians kept (default 3)
-  --models   fixture models to time (default all)
+  --models   models to time: names, `fixtures` (the default), `zoo` (torchvision's) or `all`
+  --batches  batch sizes to keep of each model's two (1 and 64, or 1 and 8 for large models)
   --threads  thread counts (default 1,2)
   --no-ort   time cnn alone";
 
@@ -25,9 +26,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use cnn::Model;
-use cnn_bench::models::*;
-use cnn_bench::resnet18::ResNet18;
-use cnn_bench::{input, time};
+use cnn_bench::{EachModel, every_model, input, time};
 
 struct Options {
     python: String,
@@ -36,6 +35,7 @@ struct Options {
     rounds: usize,
     models: Option<Vec<String>>,
     threads: Vec<usize>,
+    batches: Option<Vec<usize>>,
     ort: bool,
 }
 
@@ -51,6 +51,7 @@ fn options() -> Options {
         rounds: 3,
         models: None,
         threads: vec![1, 2],
+        batches: None,
         ort: true,
     };
     let mut args = std::env::args().skip(1);
@@ -63,6 +64,9 @@ fn options() -> Options {
             "--rounds" => o.rounds = value().parse().unwrap_or(3).max(1),
             "--models" => o.models = Some(value().split(',').map(String::from).collect()),
             "--threads" => o.threads = value().split(',').filter_map(|t| t.parse().ok()).collect(),
+            "--batches" => {
+                o.batches = Some(value().split(',').filter_map(|b| b.parse().ok()).collect())
+            }
             "--no-ort" => o.ort = false,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -109,6 +113,33 @@ fn ort_median(o: &Options, name: &str, batch: usize, threads: usize) -> Option<D
     Some(Duration::from_secs_f64(json["median_ms"].as_f64()? / 1e3))
 }
 
+/// The first of torchvision's models in [`every_model`]'s order.
+const FIRST_OF_ZOO: &str = "mobilenet_v3_small_tiny";
+
+struct Compare {
+    o: Options,
+    rows: Vec<Row>,
+    in_zoo: bool,
+}
+
+impl EachModel for Compare {
+    fn model<M: Model>(&mut self, name: &'static str, batches: [usize; 2]) {
+        self.in_zoo |= name == FIRST_OF_ZOO;
+        let wanted = match &self.o.models {
+            None => !self.in_zoo,
+            Some(names) => names.iter().any(|n| {
+                n == name
+                    || n == "all"
+                    || (n == "zoo" && self.in_zoo)
+                    || (n == "fixtures" && !self.in_zoo)
+            }),
+        };
+        if wanted {
+            case::<M>(&self.o, name, batches, &mut self.rows);
+        }
+    }
+}
+
 struct Row {
     name: &'static str,
     batch: usize,
@@ -119,14 +150,11 @@ struct Row {
 }
 
 fn case<M: Model>(o: &Options, name: &'static str, batches: [usize; 2], rows: &mut Vec<Row>) {
-    if o.models
-        .as_ref()
-        .is_some_and(|m| !m.iter().any(|n| n == name))
-    {
-        return;
-    }
     let model = M::init(1);
     for batch in batches {
+        if o.batches.as_ref().is_some_and(|b| !b.contains(&batch)) {
+            continue;
+        }
         let x = input::<M>(batch);
         for &threads in &o.threads {
             let (mut best_cnn, mut best_ort) = (Duration::MAX, None::<Duration>);
@@ -157,15 +185,13 @@ fn main() {
     let o = options();
     let peak = cnn_bench::peak::measured_peak();
     eprintln!("measured single-core FMA peak: {peak:.1} GFLOP/s");
-    let mut rows = Vec::new();
-    case::<SeedA>(&o, "seed_a", [1, 64], &mut rows);
-    case::<SeedB>(&o, "seed_b", [1, 64], &mut rows);
-    case::<Quiz>(&o, "quiz", [1, 64], &mut rows);
-    case::<Gray200>(&o, "gray200", [1, 64], &mut rows);
-    case::<LeNet5>(&o, "lenet5", [1, 64], &mut rows);
-    case::<VggSmall>(&o, "vgg_small", [1, 64], &mut rows);
-    case::<FeaturesExt>(&o, "features_ext", [1, 64], &mut rows);
-    case::<ResNet18>(&o, "resnet18", [1, 8], &mut rows);
+    let mut compare = Compare {
+        o,
+        rows: Vec::new(),
+        in_zoo: false,
+    };
+    every_model(&mut compare);
+    let rows = compare.rows;
 
     println!("Measured single-core FMA peak: {peak:.1} GFLOP/s (x threads for the % column).\n");
     println!(
