@@ -5,7 +5,7 @@
 //! shapes whose names contain one of them.
 //!
 //! ```text
-//! cargo run --release -p cnn-bench --bin conv_probe [NAME...]
+//! CNN_PROBE_KERNELS=Depthwise,Gemm cargo run --release -p cnn-bench --bin conv_probe [NAME...]
 //! ```
 
 use cnn::kernels::conv::{ConvGeometry, ConvKernel, PackedConv, conv2d};
@@ -18,7 +18,14 @@ fn main() {
     // Every kernel, a column each, "-" where it does not take the shape or
     // run on this instruction set (set `CNN_ISA` to probe a lower one); the
     // last column is the rule table's choice.
-    let kernels: Vec<ConvKernel> = ConvKernel::ALL.to_vec();
+    // `CNN_PROBE_KERNELS=Depthwise,Gemm` keeps those columns alone.
+    let kernels: Vec<ConvKernel> = match std::env::var("CNN_PROBE_KERNELS") {
+        Ok(names) => ConvKernel::ALL
+            .into_iter()
+            .filter(|k| names.split(',').any(|n| n == format!("{k:?}")))
+            .collect(),
+        Err(_) => ConvKernel::ALL.to_vec(),
+    };
     // (name, c_in, c_out, input, kernel, stride, pad), square
     let square = [
         ("gray200 conv1", 1, 16, 200, 2, 2, 0),
@@ -46,6 +53,24 @@ fn main() {
         ("resnet layer3", 256, 256, 14, 3, 1, 1),
         ("resnet layer4", 512, 512, 7, 3, 1, 1),
         ("resnet down4", 256, 512, 14, 1, 2, 0),
+        // MobileNetV2's pointwise convolutions, expanding and projecting.
+        ("mnv2 pw 32-16", 32, 16, 112, 1, 1, 0),
+        ("mnv2 pw 16-96", 16, 96, 112, 1, 1, 0),
+        ("mnv2 pw 144-24", 144, 24, 56, 1, 1, 0),
+        ("mnv2 pw 24-144", 24, 144, 56, 1, 1, 0),
+        ("mnv2 pw 192-32", 192, 32, 28, 1, 1, 0),
+        ("mnv2 pw 32-192", 32, 192, 28, 1, 1, 0),
+        ("mnv2 pw 384-64", 384, 64, 14, 1, 1, 0),
+        ("mnv2 pw 64-384", 64, 384, 14, 1, 1, 0),
+        ("mnv2 pw 960-160", 960, 160, 7, 1, 1, 0),
+        ("mnv2 pw 160-960", 160, 960, 7, 1, 1, 0),
+        ("mnv2 pw 320-1280", 320, 1280, 7, 1, 1, 0),
+        // ResNet-50's bottleneck 1x1s.
+        ("resnet50 1x1 256-64", 256, 64, 56, 1, 1, 0),
+        ("resnet50 1x1 64-256", 64, 256, 56, 1, 1, 0),
+        ("resnet50 1x1 1024-256", 1024, 256, 14, 1, 1, 0),
+        ("resnet50 1x1 256-1024", 256, 1024, 14, 1, 1, 0),
+        ("resnet50 1x1 2048-512", 2048, 512, 7, 1, 1, 0),
     ];
     let mut shapes: Vec<(&str, ConvGeometry)> = square
         .into_iter()

@@ -31,6 +31,9 @@ const TASK_WORK: usize = 1 << 18;
 pub struct DepthwiseConv {
     isa: Isa,
     weight: Vec<f32>,
+    /// Where each tap of output `(0, 0)` reads in the phase-split copy, in
+    /// the weights' order: the same step on for every other output.
+    taps: Vec<usize>,
 }
 
 /// Where the phase-split copy of one padded plane keeps its values:
@@ -68,33 +71,80 @@ impl Phases {
         (phase * self.rows + row) * self.cols + ox + shift
     }
 
-    /// Copies `plane` into `copy`, zeros wherever a window reaches past it.
-    fn fill(self, g: &ConvGeometry, plane: &[f32], copy: &mut [f32]) {
+    /// Values of the scratch [`Phases::fill`] needs beside the copy: one
+    /// padded input row, in whole vector pairs.
+    fn line_len(self) -> usize {
+        (self.count * self.cols).next_multiple_of(2 * COLS)
+    }
+
+    /// Copies `plane` into `copy`, zeros wherever a window reaches past it,
+    /// row by row through `line` (of [`Phases::line_len`] values): the row
+    /// padded, then split into its phases (at stride 2 by vector unzips).
+    #[inline(always)]
+    fn fill<S: Simd>(
+        self,
+        s: S,
+        g: &ConvGeometry,
+        plane: &[f32],
+        copy: &mut [f32],
+        line: &mut [f32],
+    ) {
         let [h, w] = g.input;
         let [top, left] = g.pad;
-        for (p, phase) in copy[..self.len()]
-            .chunks_exact_mut(self.rows * self.cols)
-            .enumerate()
-        {
-            for (r, row) in phase.chunks_exact_mut(self.cols).enumerate() {
-                let Some(src) = r.checked_sub(top).filter(|&iy| iy < h) else {
-                    row.fill(0.0);
-                    continue;
-                };
-                let src = &plane[src * w..][..w];
-                if self.count == 1 {
-                    // Stride 1: zeros, the row, zeros.
-                    let left = left.min(row.len());
-                    let n = w.min(row.len() - left);
-                    row[..left].fill(0.0);
-                    row[left..left + n].copy_from_slice(&src[..n]);
-                    row[left + n..].fill(0.0);
-                    continue;
+        let (count, cols) = (self.count, self.cols);
+        let line = &mut line[..self.line_len()];
+        // The input columns the padded row holds (all but those no window
+        // reaches).
+        let lead = left.min(line.len());
+        let n = w.min(line.len() - lead);
+        for r in 0..self.rows {
+            let Some(iy) = r.checked_sub(top).filter(|&iy| iy < h) else {
+                for p in 0..count {
+                    copy[(p * self.rows + r) * cols..][..cols].fill(0.0);
                 }
-                for (q, v) in row.iter_mut().enumerate() {
-                    // Padded column q * S + p is input column q * S + p - left.
-                    let x = (q * self.count + p).checked_sub(left);
-                    *v = x.and_then(|x| src.get(x)).copied().unwrap_or(0.0);
+                continue;
+            };
+            if count == 1 {
+                // Stride 1: zeros, the row, zeros, straight into the copy.
+                let row = &mut copy[r * cols..][..cols];
+                let (left, n) = (left.min(cols), w.min(cols.saturating_sub(left)));
+                row[..left].fill(0.0);
+                row[left..left + n].copy_from_slice(&plane[iy * w..][..n]);
+                row[left + n..].fill(0.0);
+                continue;
+            }
+            line[..lead].fill(0.0);
+            line[lead..lead + n].copy_from_slice(&plane[iy * w..][..n]);
+            line[lead + n..].fill(0.0);
+            if count == 2 {
+                let (even, odd) = copy.split_at_mut((self.rows + r) * cols);
+                let (even, odd) = (&mut even[r * cols..][..cols], &mut odd[..cols]);
+                let mut q = 0;
+                while q + S::LANES <= cols {
+                    // SAFETY: `2 * (q + LANES) <= 2 * cols <= line.len()`.
+                    let (a, b) = unsafe {
+                        let at = line.as_ptr().add(2 * q);
+                        (s.load(at), s.load(at.add(S::LANES)))
+                    };
+                    let (e, o) = s.unzip(a, b);
+                    // SAFETY: `q + LANES <= cols`, the rows' length.
+                    unsafe {
+                        s.store(even.as_mut_ptr().add(q), e);
+                        s.store(odd.as_mut_ptr().add(q), o);
+                    }
+                    q += S::LANES;
+                }
+                for q in q..cols {
+                    even[q] = line[2 * q];
+                    odd[q] = line[2 * q + 1];
+                }
+                continue;
+            }
+            for p in 0..count {
+                // Phase p holds padded columns p, p + S, ...
+                let row = &mut copy[(p * self.rows + r) * cols..][..cols];
+                for (v, x) in row.iter_mut().zip(line[p..].iter().step_by(count)) {
+                    *v = *x;
                 }
             }
         }
@@ -109,9 +159,16 @@ impl Kernel for DepthwiseConv {
             && !g.kernel.contains(&0)
             && !g.stride.contains(&0)
             && !g.dilation.contains(&0);
-        takes.then(|| DepthwiseConv {
-            isa: isa.or_below(),
-            weight: weight[..g.c_out * g.kernel[0] * g.kernel[1]].to_vec(),
+        takes.then(|| {
+            let phases = Phases::of(g);
+            let [kh, kw] = g.kernel;
+            DepthwiseConv {
+                isa: isa.or_below(),
+                weight: weight[..g.c_out * kh * kw].to_vec(),
+                taps: (0..kh * kw)
+                    .map(|t| phases.at(g, 0, 0, t / kw, t % kw))
+                    .collect(),
+            }
         })
     }
 
@@ -134,9 +191,11 @@ impl Kernel for DepthwiseConv {
         threads::for_each(batch * pieces, batch * g.macs(), |t| {
             let (b, piece) = (t / pieces, t % pieces);
             let channels = piece * per_piece..((piece + 1) * per_piece).min(g.c_in);
-            let mut copy = pool::take(phases.len());
+            let mut scratch = pool::take(phases.len() + phases.line_len());
+            let (copy, line) = scratch.split_at_mut(phases.len());
             for c in channels {
-                phases.fill(g, &input[(b * g.c_in + c) * h * w..][..h * w], &mut copy);
+                let plane = &input[(b * g.c_in + c) * h * w..][..h * w];
+                dispatch!(self.isa, s => phases.fill(s, g, plane, copy, line));
                 for o in c * mult..(c + 1) * mult {
                     let plane = (b * g.c_out + o) * g.output[0] * g.output[1];
                     // SAFETY: each task writes the planes of its own
@@ -144,10 +203,10 @@ impl Kernel for DepthwiseConv {
                     // caller asserts its length).
                     let dst = unsafe { out.slice(plane, g.output[0] * g.output[1]) };
                     let residual = ep.residual.map(|r| &r[plane..][..dst.len()]);
-                    dispatch!(self.isa, s => output_plane(s, g, phases, &copy, self, o, dst, residual, ep));
+                    dispatch!(self.isa, s => output_plane(s, g, phases, copy, self, o, dst, residual, ep));
                 }
             }
-            pool::give(copy);
+            pool::give(scratch);
         });
     }
 }
@@ -213,19 +272,21 @@ fn rows<S: Simd, const R: usize>(
     );
     let scale = s.splat(ep.scale.map_or(1.0, |x| x[o]));
     let shift = s.splat(ep.shift.map_or(0.0, |x| x[o]));
+    // Each output row on from the first reads `stride` rows further down.
+    let row_step = g.stride[0] * phases.cols;
+    let first = oy * row_step;
+    debug_assert_eq!(first + d.taps[0], phases.at(g, oy, 0, 0, 0));
     for x0 in (0..ow).step_by(COLS) {
         let mut acc = [[s.zero(); 4]; R];
-        for i in 0..kh {
-            for j in 0..kw {
-                let wv = s.splat(kernel[i * kw + j]);
-                for (r, acc) in acc.iter_mut().enumerate() {
-                    let at = phases.at(g, oy + r, x0, i, j);
-                    for (v, a) in acc.iter_mut().enumerate().take(vectors) {
-                        // SAFETY: `at + COLS <= last + COLS` lies inside
-                        // the copy (asserted above).
-                        let x = unsafe { s.load(copy.as_ptr().add(at + v * S::LANES)) };
-                        *a = s.mul_add(wv, x, *a);
-                    }
+        for (&w, &tap) in kernel.iter().zip(&d.taps) {
+            let wv = s.splat(w);
+            for (r, acc) in acc.iter_mut().enumerate() {
+                let at = first + r * row_step + tap + x0;
+                for (v, a) in acc.iter_mut().enumerate().take(vectors) {
+                    // SAFETY: `at + COLS <= last + COLS` lies inside the
+                    // copy (asserted above; `taps` holds `Phases::at`).
+                    let x = unsafe { s.load(copy.as_ptr().add(at + v * S::LANES)) };
+                    *a = s.mul_add(wv, x, *a);
                 }
             }
         }

@@ -447,6 +447,14 @@ fn matches_reference() {
         ([11, 18], [5, 3], [2, 1], [2, 1], [1, 1], 1),
         ([4, 5], [3, 3], [1, 1], [4, 3], [1, 2], 1),
         ([7, 16], [1, 7], [1, 1], [0, 3], [1, 1], 3),
+        // horizontal strides 2 and 3 over rows of several vectors (the
+        // stride-2 rows split by vector unzips, their tails one by one),
+        // with columns no window reaches and dilated taps
+        ([5, 67], [3, 3], [1, 2], [1, 1], [1, 1], 1),
+        ([5, 40], [3, 3], [2, 2], [0, 0], [1, 1], 1),
+        ([4, 50], [5, 5], [2, 3], [2, 2], [1, 1], 1),
+        ([6, 35], [3, 3], [2, 2], [1, 1], [2, 2], 2),
+        ([3, 70], [3, 2], [1, 2], [0, 1], [1, 1], 1),
     ] {
         let _ = check(
             geo(3, 3 * mult, input, kernel, stride, pad, dilation, 3),
