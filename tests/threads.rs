@@ -47,6 +47,9 @@ fn results_are_bitwise_identical_for_any_thread_count() {
         }
     }
     check::<SeedA>("seed_a", 5);
+    check::<SeedB>("seed_b", 8);
+    check::<Gray200>("gray200", 1);
+    check::<LeNet5>("lenet5", 16);
     check::<VggSmall>("vgg_small", 3);
     check::<FeaturesExt>("features_ext", 4);
     check::<Quiz>("quiz", 2);

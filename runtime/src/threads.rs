@@ -1,7 +1,14 @@
-//! How many threads a forward pass may use.
+//! How many threads a forward pass may use, and the helpers that share a
+//! layer's pieces.
 //!
-//! One by default. The work is always cut into the same pieces, whatever the
-//! count, so results are bitwise identical with 1 thread or 16.
+//! One thread by default. The work is always cut into the same pieces,
+//! whatever the count, so results are bitwise identical with 1 thread or 16.
+//!
+//! The thread that calls a layer works on its pieces itself, and helper
+//! threads take pieces too as soon as they wake. A helper that wakes late
+//! (waking a sleeping thread takes tens of microseconds, more in a virtual
+//! machine) finds the pieces taken and the caller never waits for it to
+//! start: sharing a layer can cost a little bookkeeping, never the wake-up.
 //!
 //! ```
 //! cnn_runtime::set_threads(2);
@@ -9,29 +16,29 @@
 //! cnn_runtime::set_threads(1);
 //! ```
 
-use std::sync::{Arc, RwLock};
+use std::cell::Cell;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, TryLockError};
+use std::time::{Duration, Instant};
 
-static POOL: RwLock<Option<(usize, Arc<rayon::ThreadPool>)>> = RwLock::new(None);
+static POOL: RwLock<Option<Arc<Pool>>> = RwLock::new(None);
 
 /// Sets the threads of every forward pass from now on (at least 1). With
-/// more than one, the pieces of each layer run on a pool of that many.
+/// more than one, the calling thread and `count - 1` helpers share the
+/// pieces of each layer large enough to pay for it.
 pub fn set_threads(count: usize) {
     let count = count.max(1);
     let mut pool = POOL.write().unwrap_or_else(|e| e.into_inner());
-    if count == 1 {
-        *pool = None;
+    if pool.as_ref().map_or(1, |p| p.threads) == count {
         return;
     }
-    if pool.as_ref().is_some_and(|(n, _)| *n == count) {
-        return;
-    }
-    // A pool that cannot start leaves the work on the calling thread.
-    *pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(count)
-        .thread_name(|i| format!("cnn-{i}"))
-        .build()
-        .ok()
-        .map(|p| (count, Arc::new(p)));
+    // The old helpers stop once the old pool is no longer in use.
+    *pool = if count == 1 {
+        None
+    } else {
+        Pool::start(count).map(Arc::new)
+    };
 }
 
 /// The threads a forward pass uses.
@@ -39,30 +46,333 @@ pub fn threads() -> usize {
     POOL.read()
         .unwrap_or_else(|e| e.into_inner())
         .as_ref()
-        .map_or(1, |(n, _)| *n)
+        .map_or(1, |p| p.threads)
 }
 
-/// Multiply-adds below which a layer runs on the calling thread: handing
-/// its pieces to the pool and waiting for them costs more than it saves.
+/// Multiply-adds below which a layer runs on the calling thread alone:
+/// publishing its pieces and waiting for the last to finish costs more
+/// than a helper saves.
 pub(crate) const MIN_SHARED_WORK: usize = 1 << 22;
 
-/// Runs `task(i)` for `i` in `0..count`, spread over the pool when there is
-/// one, more than one task, and `work` (the multiply-adds of all the tasks)
-/// to pay for it. The tasks are the same either way, so the results are.
-pub(crate) fn for_each(count: usize, work: usize, task: impl Fn(usize) + Sync + Send) {
-    let pool = if count > 1 && work >= MIN_SHARED_WORK {
+/// Runs `task(i)` for `i` in `0..count`, shared with the helpers when there
+/// are any, more than one task, and `work` (the multiply-adds of all the
+/// tasks) to pay for it. The tasks are the same either way, so the results
+/// are.
+pub(crate) fn for_each(count: usize, work: usize, task: impl Fn(usize) + Sync) {
+    let pool = if count > 1 && work >= MIN_SHARED_WORK && !IS_HELPER.get() {
         POOL.read()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
-            .map(|(_, p)| Arc::clone(p))
+            .map(Arc::clone)
     } else {
         None
     };
     match pool {
-        Some(pool) => pool.install(|| {
-            use rayon::prelude::*;
-            (0..count).into_par_iter().for_each(task);
-        }),
+        Some(pool) => pool.run(count, &task),
         None => (0..count).for_each(task),
+    }
+}
+
+thread_local! {
+    /// Whether this thread is a helper: a task that shares work of its
+    /// own runs it alone instead.
+    static IS_HELPER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The pieces of one layer: the task and the next piece to take.
+struct Job<'a> {
+    task: &'a (dyn Fn(usize) + Sync),
+    count: usize,
+    next: AtomicUsize,
+}
+
+impl Job<'_> {
+    /// Takes and runs pieces until none is left.
+    fn work(&self) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            if i >= self.count {
+                return;
+            }
+            (self.task)(i);
+        }
+    }
+}
+
+/// A job's address, shared with the helpers while it is open.
+#[derive(Clone, Copy)]
+struct JobRef(*const Job<'static>);
+
+// SAFETY: a `Job` is `Sync` (its task is, and an atomic counter); the
+// pointer is only read while the job is open, and the caller keeps the job
+// alive until it has closed it and no helper is in it (`Pool::run`).
+unsafe impl Send for JobRef {}
+
+struct State {
+    /// The open job, if any.
+    job: Option<JobRef>,
+    /// Helpers inside the open job.
+    active: usize,
+    /// Helpers waiting on `wake`.
+    sleeping: usize,
+    /// A helper's task panicked.
+    panicked: bool,
+    stop: bool,
+}
+
+struct Shared {
+    state: Mutex<State>,
+    /// Counts the jobs opened, so that a spinning helper sees a new one
+    /// without taking the lock.
+    opened: AtomicU64,
+    wake: Condvar,
+    done: Condvar,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+struct Pool {
+    threads: usize,
+    shared: Arc<Shared>,
+    /// Held while a job runs: a second caller meanwhile runs its work alone.
+    busy: Mutex<()>,
+}
+
+/// How long a helper polls for the next job before it sleeps: longer than
+/// the layers run alone between two shared ones take, so that a forward
+/// pass finds its helpers awake from its second shared layer on.
+const SPIN: Duration = Duration::from_millis(1);
+
+impl Pool {
+    /// `threads - 1` helpers, or `None` if none can start.
+    fn start(threads: usize) -> Option<Pool> {
+        let shared = Arc::new(Shared {
+            state: Mutex::new(State {
+                job: None,
+                active: 0,
+                sleeping: 0,
+                panicked: false,
+                stop: false,
+            }),
+            opened: AtomicU64::new(0),
+            wake: Condvar::new(),
+            done: Condvar::new(),
+        });
+        let mut started = 0;
+        for i in 1..threads {
+            let s = Arc::clone(&shared);
+            let spawned = std::thread::Builder::new()
+                .name(format!("cnn-{i}"))
+                .spawn(move || helper(&s));
+            started += usize::from(spawned.is_ok());
+        }
+        (started > 0).then(|| Pool {
+            threads: started + 1,
+            shared,
+            busy: Mutex::new(()),
+        })
+    }
+
+    fn run(&self, count: usize, task: &(dyn Fn(usize) + Sync)) {
+        let _busy = match self.busy.try_lock() {
+            Ok(guard) => guard,
+            Err(TryLockError::Poisoned(e)) => e.into_inner(),
+            // Another thread's forward pass has the helpers.
+            Err(TryLockError::WouldBlock) => return (0..count).for_each(task),
+        };
+        let job = Job {
+            task,
+            count,
+            next: AtomicUsize::new(0),
+        };
+        {
+            let mut state = self.shared.lock();
+            // SAFETY (of the lifetime's erasure): `Close` below removes the
+            // job and waits until no helper is in it before `job` goes out
+            // of scope, on return and on unwinding alike.
+            let erased = (&job as *const Job<'_>).cast::<Job<'static>>();
+            state.job = Some(JobRef(erased));
+            state.panicked = false;
+            self.shared.opened.fetch_add(1, Ordering::Release);
+            if state.sleeping > 0 {
+                self.shared.wake.notify_all();
+            }
+        }
+        let close = Close(&self.shared);
+        job.work();
+        drop(close);
+        if std::mem::take(&mut self.shared.lock().panicked) {
+            panic!("a piece of a layer panicked on a helper thread");
+        }
+    }
+}
+
+/// Closes the open job when dropped and waits for the helpers inside it.
+struct Close<'a>(&'a Shared);
+
+impl Drop for Close<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.job = None;
+        while state.active > 0 {
+            state = self.0.done.wait(state).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        self.shared.lock().stop = true;
+        self.shared.wake.notify_all();
+    }
+}
+
+/// A helper's life: wait for a job, take pieces of it, again.
+fn helper(shared: &Shared) {
+    IS_HELPER.set(true);
+    let mut seen = 0;
+    loop {
+        // Poll a while for the next job, then sleep until one opens.
+        let since = Instant::now();
+        'poll: while shared.opened.load(Ordering::Acquire) == seen {
+            for _ in 0..64 {
+                std::hint::spin_loop();
+            }
+            if since.elapsed() > SPIN {
+                break 'poll;
+            }
+        }
+        let job = {
+            let mut state = shared.lock();
+            loop {
+                if state.stop {
+                    return;
+                }
+                let opened = shared.opened.load(Ordering::Acquire);
+                if opened != seen {
+                    seen = opened;
+                    if let Some(job) = state.job {
+                        state.active += 1;
+                        break job;
+                    }
+                }
+                state.sleeping += 1;
+                state = shared.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+                state.sleeping -= 1;
+            }
+        };
+        // SAFETY: the job is open and this helper is counted in `active`:
+        // its caller keeps it alive until `active` is back to zero.
+        let result = catch_unwind(AssertUnwindSafe(|| unsafe { &*job.0 }.work()));
+        let mut state = shared.lock();
+        state.panicked |= result.is_err();
+        state.active -= 1;
+        if state.active == 0 {
+            shared.done.notify_all();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The tests run their own pools: other tests may set the global one.
+
+    fn pool(threads: usize) -> Pool {
+        Pool::start(threads).expect("helpers start")
+    }
+
+    /// Every piece runs exactly once, on the caller and the helpers, with
+    /// two and four threads.
+    #[test]
+    fn every_piece_runs_once() {
+        for threads in [2, 4] {
+            let pool = pool(threads);
+            for count in [0, 1, 2, 7, 100, 1000] {
+                let runs: Vec<AtomicUsize> = (0..count).map(|_| AtomicUsize::new(0)).collect();
+                pool.run(count, &|i| {
+                    runs[i].fetch_add(1, Ordering::Relaxed);
+                });
+                assert!(runs.iter().all(|r| r.load(Ordering::Relaxed) == 1));
+            }
+        }
+    }
+
+    /// A helper takes part: pieces run off the calling thread when they
+    /// are slow enough for it to wake.
+    #[test]
+    fn helpers_take_pieces() {
+        let pool = pool(2);
+        let caller = std::thread::current().id();
+        let elsewhere = AtomicUsize::new(0);
+        for _ in 0..50 {
+            pool.run(64, &|_| {
+                std::thread::sleep(Duration::from_micros(200));
+                if std::thread::current().id() != caller {
+                    elsewhere.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+            if elsewhere.load(Ordering::Relaxed) > 0 {
+                break;
+            }
+        }
+        assert!(elsewhere.load(Ordering::Relaxed) > 0);
+    }
+
+    /// Work shared from inside a piece, and two callers at once: neither
+    /// waits on the other, both finish, every piece runs.
+    #[test]
+    fn nested_and_concurrent_callers_finish() {
+        let pool = pool(2);
+        let total = AtomicUsize::new(0);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    pool.run(8, &|_| {
+                        pool.run(4, &|_| {
+                            total.fetch_add(1, Ordering::Relaxed);
+                        });
+                    });
+                });
+            }
+        });
+        assert_eq!(total.load(Ordering::Relaxed), 64);
+    }
+
+    /// A piece that panics on a helper reaches the caller as a panic, and
+    /// the pool goes on working.
+    #[test]
+    fn a_helpers_panic_reaches_the_caller() {
+        let pool = pool(2);
+        let caller = std::thread::current().id();
+        let caught = (0..50).any(|_| {
+            catch_unwind(AssertUnwindSafe(|| {
+                pool.run(64, &|_| {
+                    std::thread::sleep(Duration::from_micros(100));
+                    assert!(std::thread::current().id() == caller, "off the caller");
+                });
+            }))
+            .is_err()
+        });
+        assert!(caught);
+        let runs = AtomicUsize::new(0);
+        pool.run(10, &|_| {
+            runs.fetch_add(1, Ordering::Relaxed);
+        });
+        assert_eq!(runs.load(Ordering::Relaxed), 10);
+    }
+
+    /// Small work stays on the calling thread.
+    #[test]
+    fn small_work_is_not_shared() {
+        let caller = std::thread::current().id();
+        for_each(4, MIN_SHARED_WORK - 1, |_| {
+            assert_eq!(std::thread::current().id(), caller);
+        });
     }
 }

@@ -2,7 +2,7 @@
 //! rules (padding, dilation, ceil_mode, count_include_pad, adaptive windows).
 
 use super::isa::Isa;
-use super::simd::{Simd, dispatch};
+use super::simd::{Simd, dispatch, vectorized};
 
 /// Every size of one pooling layer. Pairs are `[height, width]`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -312,14 +312,15 @@ pub fn avg_pool2d(
     crate::pool::give(column);
 }
 
-/// The sum of a window's rows, in eight running sums added pairwise at
+/// The sum of a window's rows, in sixteen running sums added pairwise at
 /// the end: it vectorises for a wide window (a global average over a
 /// whole plane, say) where one running sum waits on each addition; the
-/// order is fixed, so the sum is the same on every run.
+/// order is fixed, so the sum is the same on every run and every CPU.
+#[inline(always)]
 fn window_sum<'a>(rows: impl Iterator<Item = &'a [f32]>) -> f32 {
-    let mut lanes = [0.0f32; 8];
+    let mut lanes = [0.0f32; 16];
     for row in rows {
-        let mut chunks = row.chunks_exact(8);
+        let mut chunks = row.chunks_exact(16);
         for chunk in &mut chunks {
             for (l, &v) in lanes.iter_mut().zip(chunk) {
                 *l += v;
@@ -329,8 +330,15 @@ fn window_sum<'a>(rows: impl Iterator<Item = &'a [f32]>) -> f32 {
             *l += v;
         }
     }
-    let [a, b, c, d, e, f, g, h] = lanes;
-    ((a + e) + (b + f)) + ((c + g) + (d + h))
+    // Halves added together until one is left.
+    let mut n = lanes.len();
+    while n > 1 {
+        n /= 2;
+        for i in 0..n {
+            lanes[i] += lanes[i + n];
+        }
+    }
+    lanes[0]
 }
 
 /// Adaptive pooling: output cell `(y, x)` covers input rows
@@ -346,29 +354,35 @@ pub fn adaptive_pool2d(
 ) {
     let [h, w] = input_size;
     let [oh, ow] = output_size;
-    for p in 0..batch * channels {
-        let src = &input[p * h * w..(p + 1) * h * w];
-        let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-        for y in 0..oh {
-            let (y0, y1) = (
-                cnn_shape::adaptive_start(y, h, oh),
-                cnn_shape::adaptive_end(y, h, oh),
-            );
-            for x in 0..ow {
-                let (x0, x1) = (
-                    cnn_shape::adaptive_start(x, w, ow),
-                    cnn_shape::adaptive_end(x, w, ow),
-                );
-                let rows = (y0..y1).map(|iy| &src[iy * w + x0..iy * w + x1]);
-                dst[y * ow + x] = if max {
-                    rows.flatten()
-                        .fold(f32::NEG_INFINITY, |m, &v| max_nan(v, m))
-                } else {
-                    window_sum(rows) / ((y1 - y0) * (x1 - x0)) as f32
-                };
+    // Compiled for the CPU's vectors: the window sums are most of the work.
+    vectorized(
+        #[inline(always)]
+        || {
+            for p in 0..batch * channels {
+                let src = &input[p * h * w..(p + 1) * h * w];
+                let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
+                for y in 0..oh {
+                    let (y0, y1) = (
+                        cnn_shape::adaptive_start(y, h, oh),
+                        cnn_shape::adaptive_end(y, h, oh),
+                    );
+                    for x in 0..ow {
+                        let (x0, x1) = (
+                            cnn_shape::adaptive_start(x, w, ow),
+                            cnn_shape::adaptive_end(x, w, ow),
+                        );
+                        let rows = (y0..y1).map(|iy| &src[iy * w + x0..iy * w + x1]);
+                        dst[y * ow + x] = if max {
+                            rows.flatten()
+                                .fold(f32::NEG_INFINITY, |m, &v| max_nan(v, m))
+                        } else {
+                            window_sum(rows) / ((y1 - y0) * (x1 - x0)) as f32
+                        };
+                    }
+                }
             }
-        }
-    }
+        },
+    )
 }
 
 #[cfg(test)]
