@@ -312,6 +312,15 @@ impl<'a> Writer<'a> {
                         let arg = input.by_value(!shared);
                         quote!(let #out = self.#field.#method(#arg);)
                     }
+                    Call::InPlaceOrFrom(in_place, from) => {
+                        if input.owned && !shared {
+                            let arg = input.by_value(true);
+                            quote!(let #out = self.#field.#in_place(#arg);)
+                        } else {
+                            let arg = input.by_ref();
+                            quote!(let #out = self.#field.#from(#arg);)
+                        }
+                    }
                 };
                 self.stmts.extend(stmt);
             }

@@ -26,6 +26,9 @@ pub struct LayerCode {
 pub enum Call {
     ByRef(TokenStream),
     ByValue(TokenStream),
+    /// In place on a value given away; into a new batch, with the second
+    /// method, from a value still needed after.
+    InPlaceOrFrom(TokenStream, TokenStream),
 }
 
 fn lit(n: usize) -> Literal {
@@ -201,10 +204,12 @@ pub fn layer(l: &CheckedLayer, input: &Shape, output: &Shape) -> Result<LayerCod
             let n = lit(b.num_features);
             let eps = Literal::f64_unsuffixed(b.eps);
             let affine = b.affine;
-            by_value(
-                quote!(::cnn::BatchNorm2d<#n>),
-                quote!(::cnn::BatchNorm2d::new(#eps, #affine)),
-            )
+            LayerCode {
+                ty: quote!(::cnn::BatchNorm2d<#n>),
+                init: quote!(::cnn::BatchNorm2d::new(#eps, #affine)),
+                call: Call::InPlaceOrFrom(quote!(forward), quote!(forward_from)),
+                check: None,
+            }
         }
         LayerSpec::Linear(lin) => {
             let (i, o) = (lit(lin.in_features), lit(lin.out_features));

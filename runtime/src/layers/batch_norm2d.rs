@@ -12,6 +12,7 @@
 //! assert!((y.as_slice()[0] - 3.0 / (1.0f32 + 1e-5).sqrt()).abs() < 1e-6);
 //! ```
 
+use crate::kernels::simd::vectorized;
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
 use crate::pool;
 use crate::tensor::Batch;
@@ -65,18 +66,54 @@ impl<const C: usize> BatchNorm2d<C> {
 
     /// Normalises a batch in place.
     pub fn forward<const H: usize, const W: usize>(&self, mut x: Batch<C, H, W>) -> Batch<C, H, W> {
+        self.normalise(None, x.as_mut_slice(), H * W);
+        x
+    }
+
+    /// Normalises a batch into a new one (from the buffer pool), leaving
+    /// `x` as it is: one pass, where a copy then [`BatchNorm2d::forward`]
+    /// takes two (a DenseNet layer's input, which the concatenation after
+    /// it reads too).
+    ///
+    /// ```
+    /// use cnn_runtime::{Batch, BatchNorm2d};
+    /// let bn: BatchNorm2d<2> = BatchNorm2d::new(1e-5, true);
+    /// let x = Batch::<2, 1, 1>::from_vec(1, vec![3.0, -1.0]).unwrap();
+    /// assert_eq!(bn.forward_from(&x), bn.forward(x.clone()));
+    /// ```
+    pub fn forward_from<const H: usize, const W: usize>(
+        &self,
+        x: &Batch<C, H, W>,
+    ) -> Batch<C, H, W> {
+        let mut y = Batch::for_overwrite(x.batch_size());
+        self.normalise(Some(x.as_slice()), y.as_mut_slice(), H * W);
+        y
+    }
+
+    /// `out = source * scale + shift` per channel, `source` being `out`
+    /// itself when `None`.
+    fn normalise(&self, source: Option<&[f32]>, out: &mut [f32], plane: usize) {
         let (mut scale, mut shift) = (pool::take(C), pool::take(C));
         self.scale_shift_into(&mut scale, &mut shift);
-        let plane = H * W;
-        for image in x.as_mut_slice().chunks_exact_mut(C * plane) {
-            for (c, values) in image.chunks_exact_mut(plane).enumerate() {
-                let (s, t) = (scale[c], shift[c]);
-                values.iter_mut().for_each(|v| *v = *v * s + t);
-            }
-        }
+        vectorized(
+            #[inline(always)]
+            || {
+                for (i, values) in out.chunks_exact_mut(plane).enumerate() {
+                    let (s, t) = (scale[i % C], shift[i % C]);
+                    match source {
+                        Some(src) => {
+                            let src = &src[i * plane..][..plane];
+                            for (v, &x) in values.iter_mut().zip(src) {
+                                *v = x * s + t;
+                            }
+                        }
+                        None => values.iter_mut().for_each(|v| *v = *v * s + t),
+                    }
+                }
+            },
+        );
         pool::give(scale);
         pool::give(shift);
-        x
     }
 
     fn tensor_list(&self) -> Vec<(&'static str, TensorKind)> {
