@@ -50,9 +50,11 @@ pub fn threads() -> usize {
 }
 
 /// Multiply-adds below which a layer runs on the calling thread alone:
-/// publishing its pieces and waiting for the last to finish costs more
-/// than a helper saves.
-pub(crate) const MIN_SHARED_WORK: usize = 1 << 22;
+/// publishing its pieces, waiting for the last to finish and reading back
+/// what the helper wrote in its cache cost more than a helper saves
+/// (`features_ext`'s 1.2M-MAC grouped convolution shared: 0.9x; MnasNet's
+/// and MobileNetV2's 2-4M-MAC layers shared: 1.1-1.2x).
+pub(crate) const MIN_SHARED_WORK: usize = 1 << 21;
 
 /// Runs `task(i)` for `i` in `0..count`, shared with the helpers when there
 /// are any, more than one task, and `work` (the multiply-adds of all the
