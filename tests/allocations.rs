@@ -3,6 +3,8 @@
 //! model takes little beyond the model. Counted with a global allocator
 //! that tallies calls and bytes.
 
+#[path = "models/branchy.rs"]
+mod branchy;
 mod models;
 #[path = "models/resnet18.rs"]
 mod resnet18;
@@ -12,50 +14,8 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use cnn::{AnyBatch, Model, cnn};
+use cnn::{AnyBatch, Model};
 use models::*;
-
-cnn! {
-    /// GoogLeNet's Inception module: four branches, one of them a max
-    /// pooling, concatenated along channels.
-    block Inception(in_ch, c1, c3_reduce, c3, c5_reduce, c5, pool_proj) {
-        concat {
-            branch1: Conv2d(in_ch, c1, 1),
-            {
-                branch2_reduce: Conv2d(in_ch, c3_reduce, 1),
-                branch2_relu: ReLU,
-                branch2: Conv2d(c3_reduce, c3, 3, padding = 1),
-            },
-            { branch3_reduce: Conv2d(in_ch, c5_reduce, 1), branch3: Conv2d(c5_reduce, c5, 5, padding = 2) },
-            { branch4_pool: MaxPool2d(3, stride = 1, padding = 1), branch4: Conv2d(in_ch, pool_proj, 1) },
-        },
-        relu: ReLU,
-    }
-
-    /// SqueezeNet's Fire module: a 1x1 squeeze, then 1x1 and 3x3
-    /// expansions side by side.
-    block Fire(in_ch, squeeze_ch, e1, e3) {
-        squeeze: Conv2d(in_ch, squeeze_ch, 1),
-        squeeze_activation: ReLU,
-        concat {
-            { expand1x1: Conv2d(squeeze_ch, e1, 1), expand1x1_activation: ReLU },
-            { expand3x3: Conv2d(squeeze_ch, e3, 3, padding = 1), expand3x3_activation: ReLU },
-        },
-    }
-
-    /// Concatenations as GoogLeNet and SqueezeNet make them, small.
-    pub struct InceptionTiny<3, 32, 32> {
-        conv1: Conv2d(3, 16, 3, stride = 2, padding = 1),
-        relu: ReLU,
-        maxpool: MaxPool2d(3, stride = 2, padding = 1),
-        inception3a: Inception(16, 8, 8, 12, 4, 6, 6),
-        inception3b: Inception(32, 8, 8, 12, 4, 6, 6),
-        fire: Fire(32, 8, 16, 16),
-        avgpool: AdaptiveAvgPool2d(1),
-        flatten: Flatten,
-        fc: Linear(32, 10),
-    }
-}
 
 struct Counting;
 
@@ -220,14 +180,14 @@ fn forward_passes_allocate_nothing_once_warm() {
         "regnet_x_tiny"
     );
     assert_eq!(
-        steady_state_allocations::<InceptionTiny>(2, 5),
+        steady_state_allocations::<branchy::InceptionNet>(2, 5),
         0,
-        "inception and fire concatenations"
+        "inception concatenation"
     );
     assert_eq!(
-        steady_state_allocations::<InceptionTiny>(1, 5),
+        steady_state_allocations::<branchy::DenseNet>(1, 5),
         0,
-        "inception and fire concatenations, batch 1"
+        "dense concatenation, batch 1"
     );
 }
 
