@@ -22,6 +22,8 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, TryLockError};
 use std::time::{Duration, Instant};
 
+use crate::kernels::epilogue::Out;
+
 static POOL: RwLock<Option<Arc<Pool>>> = RwLock::new(None);
 
 /// Sets the threads of every forward pass from now on (at least 1). With
@@ -73,6 +75,24 @@ pub(crate) fn for_each(count: usize, work: usize, task: impl Fn(usize) + Sync) {
         Some(pool) => pool.run(count, &task),
         None => (0..count).for_each(task),
     }
+}
+
+/// Values of each piece of an element-wise pass: enough that a piece costs
+/// far more than taking it.
+const CHUNK: usize = 1 << 14;
+
+/// Runs `f` over `x` in pieces of [`CHUNK`] values, shared as [`for_each`]
+/// shares, `cost` being what one value is worth in multiply-adds. Each
+/// value is computed alone, so the results do not depend on the sharing.
+pub(crate) fn for_each_chunk(x: &mut [f32], cost: usize, f: impl Fn(&mut [f32]) + Sync) {
+    let len = x.len();
+    let out = Out::new(x);
+    for_each(len.div_ceil(CHUNK), len * cost, |i| {
+        let at = i * CHUNK;
+        // SAFETY: values `at..at + CHUNK` (within `x`) are piece `i`'s
+        // alone.
+        f(unsafe { out.slice(at, CHUNK.min(len - at)) });
+    });
 }
 
 thread_local! {
@@ -367,6 +387,17 @@ mod tests {
             runs.fetch_add(1, Ordering::Relaxed);
         });
         assert_eq!(runs.load(Ordering::Relaxed), 10);
+    }
+
+    /// An element-wise pass over pieces covers every value once, the
+    /// last piece short.
+    #[test]
+    fn every_chunk_is_visited_once() {
+        let mut x = vec![0.0f32; 3 * CHUNK + 5];
+        for_each_chunk(&mut x, MIN_SHARED_WORK, |part| {
+            part.iter_mut().for_each(|v| *v += 1.0)
+        });
+        assert!(x.iter().all(|&v| v == 1.0));
     }
 
     /// Small work stays on the calling thread.

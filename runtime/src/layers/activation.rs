@@ -14,6 +14,7 @@ use crate::kernels::math;
 use crate::kernels::simd::vectorized;
 use crate::module::Module;
 use crate::tensor::Batch;
+use crate::threads;
 
 /// An element-wise function.
 pub trait Elementwise: Sync {
@@ -26,12 +27,24 @@ pub trait Elementwise: Sync {
     }
 }
 
-/// `x[i] = f(x[i])`, compiled for the widest vectors the CPU has.
-pub fn map(x: &mut [f32], f: impl Fn(f32) -> f32) {
-    vectorized(
-        #[inline(always)]
-        || x.iter_mut().for_each(|v| *v = f(*v)),
-    )
+/// `x[i] = f(x[i])`, compiled for the widest vectors the CPU has, and
+/// shared between threads when [`set_threads`](crate::set_threads) allows
+/// and `x` is long enough to pay for it.
+///
+/// ```
+/// let mut x = vec![-1.0, 2.0];
+/// cnn_runtime::layers::activation::map(&mut x, |v| v * 10.0);
+/// assert_eq!(x, [-10.0, 20.0]);
+/// ```
+pub fn map(x: &mut [f32], f: impl Fn(f32) -> f32 + Sync) {
+    // About four multiply-adds' time a value: a load, the function, a
+    // store (more for exp-based ones, which are most of the long passes).
+    threads::for_each_chunk(x, 4, |part| {
+        vectorized(
+            #[inline(always)]
+            || part.iter_mut().for_each(|v| *v = f(*v)),
+        )
+    });
 }
 
 macro_rules! forward_in_place {
