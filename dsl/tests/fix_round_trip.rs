@@ -2,8 +2,11 @@
 //! no errors: the errors after the first assume the earlier fixes were
 //! made, so the fixes agree with each other.
 
+#[path = "support/cnn_body.rs"]
+mod cnn_body;
 mod common;
 
+use cnn_body::body;
 use cnn_dsl::diagnostic::{Applicability, Diagnostic, Fix};
 use common::*;
 
@@ -31,25 +34,6 @@ fn fixed(src: &str, take: Take) -> String {
         .filter(|d| taken(d, take))
         .filter_map(|d| d.fix.as_ref());
     Fix::apply_all(src, fixes)
-}
-
-/// The `cnn! { ... }` body of a UI case: up to the brace that closes it.
-fn body(text: &str) -> Option<&str> {
-    let start = text.find("cnn! {")? + "cnn! {".len();
-    let mut depth = 1;
-    for (i, c) in text[start..].char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(&text[start..start + i]);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// The `cnn!` bodies of the UI cases that fail to check, by file name.

@@ -16,6 +16,11 @@ use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 use super::expand;
 
+// The UI cases are read as the checker's fix round trip reads them.
+#[path = "../../../dsl/tests/support/cnn_body.rs"]
+mod cnn_body;
+use cnn_body::body;
+
 /// Words a mutation puts in place of a token.
 const WORDS: &[&str] = &[
     "0",
@@ -91,25 +96,6 @@ pub fn corpus() -> Vec<String> {
     }
     bodies.sort();
     bodies
-}
-
-/// The text between `cnn! {` and its closing brace.
-fn body(text: &str) -> Option<&str> {
-    let start = text.find("cnn! {")? + "cnn! {".len();
-    let mut depth = 1;
-    for (i, c) in text[start..].char_indices() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(&text[start..start + i]);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
 }
 
 /// A token stream as a flat list of words, brackets included.
