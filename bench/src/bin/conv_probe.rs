@@ -127,10 +127,21 @@ fn main() {
             groups: 2,
         },
     ));
-    // MobileNetV2's depthwise 3x3 convolutions, at strides 2 and 1.
+    // MobileNetV2's depthwise 3x3 convolutions, at strides 2 and 1, from
+    // its large planes down to the small configuration's 2x2.
     for (name, channels, size, stride) in [
         ("mobilenet dw s2", 96, 112, 2),
         ("mobilenet dw s1", 144, 56, 1),
+        ("mobilenet dw 28", 192, 28, 1),
+        ("mobilenet dw 14", 384, 14, 1),
+        ("mobilenet dw 14 s2", 576, 14, 2),
+        ("mobilenet dw 12", 96, 12, 1),
+        ("mobilenet dw 10", 96, 10, 1),
+        ("mobilenet dw 7", 960, 7, 1),
+        ("tiny dw 16", 48, 16, 1),
+        ("tiny dw 8", 96, 8, 1),
+        ("tiny dw 4", 144, 4, 1),
+        ("tiny dw 2", 240, 2, 1),
     ] {
         shapes.push((
             name,
@@ -138,7 +149,7 @@ fn main() {
                 c_in: channels,
                 c_out: channels,
                 input: [size, size],
-                output: [size / stride, size / stride],
+                output: [size.div_ceil(stride), size.div_ceil(stride)],
                 kernel: [3, 3],
                 stride: [stride, stride],
                 pad: [1, 1],

@@ -10,6 +10,7 @@
 
 pub mod choose;
 pub mod depthwise;
+pub mod depthwise_lanes;
 pub mod direct;
 pub mod flat;
 pub mod geometry;
@@ -27,6 +28,7 @@ pub use geometry::ConvGeometry;
 pub use reference::conv2d_reference;
 
 use depthwise::DepthwiseConv;
+use depthwise_lanes::DepthwiseLanes;
 use direct::DirectConv;
 use flat::FlatConv;
 use im2col::GemmConv;
@@ -46,6 +48,9 @@ pub enum ConvKernel {
     Gemm,
     /// One input channel per group ([`depthwise`]), any CPU.
     Depthwise,
+    /// One input channel per group, sixteen channels across the lanes
+    /// ([`depthwise_lanes`]), any CPU: small planes.
+    DepthwiseLanes,
     /// Pixels broadcast into blocks of two vectors of output channels
     /// ([`direct`]), any CPU.
     Direct,
@@ -62,9 +67,10 @@ pub enum ConvKernel {
 
 impl ConvKernel {
     /// Every kernel.
-    pub const ALL: [ConvKernel; 6] = [
+    pub const ALL: [ConvKernel; 7] = [
         ConvKernel::Gemm,
         ConvKernel::Depthwise,
+        ConvKernel::DepthwiseLanes,
         ConvKernel::Direct,
         ConvKernel::Flat,
         ConvKernel::Winograd,
@@ -77,6 +83,7 @@ impl ConvKernel {
 enum Packed {
     Gemm(GemmConv),
     Depthwise(DepthwiseConv),
+    DepthwiseLanes(DepthwiseLanes),
     Direct(DirectConv),
     Flat(FlatConv),
     Winograd(Winograd),
@@ -90,6 +97,7 @@ macro_rules! each_kernel {
         match $packed {
             Packed::Gemm($k) => $body,
             Packed::Depthwise($k) => $body,
+            Packed::DepthwiseLanes($k) => $body,
             Packed::Direct($k) => $body,
             Packed::Flat($k) => $body,
             Packed::Winograd($k) => $body,
@@ -104,6 +112,9 @@ impl Packed {
         match kernel {
             ConvKernel::Gemm => GemmConv::pack(isa, g, w).map(Packed::Gemm),
             ConvKernel::Depthwise => DepthwiseConv::pack(isa, g, w).map(Packed::Depthwise),
+            ConvKernel::DepthwiseLanes => {
+                DepthwiseLanes::pack(isa, g, w).map(Packed::DepthwiseLanes)
+            }
             ConvKernel::Direct => DirectConv::pack(isa, g, w).map(Packed::Direct),
             ConvKernel::Flat => FlatConv::pack(isa, g, w).map(Packed::Flat),
             ConvKernel::Winograd => Winograd::pack(isa, g, w).map(Packed::Winograd),
@@ -115,6 +126,7 @@ impl Packed {
         match self {
             Packed::Gemm(_) => ConvKernel::Gemm,
             Packed::Depthwise(_) => ConvKernel::Depthwise,
+            Packed::DepthwiseLanes(_) => ConvKernel::DepthwiseLanes,
             Packed::Direct(_) => ConvKernel::Direct,
             Packed::Flat(_) => ConvKernel::Flat,
             Packed::Winograd(_) => ConvKernel::Winograd,

@@ -235,7 +235,12 @@ fn direct_kernel_matches_reference() {
 fn row_kernels() -> Vec<(Isa, ConvKernel)> {
     all_kernels()
         .into_iter()
-        .filter(|&(_, k)| k != ConvKernel::Gemm && k != ConvKernel::Depthwise)
+        .filter(|&(_, k)| {
+            !matches!(
+                k,
+                ConvKernel::Gemm | ConvKernel::Depthwise | ConvKernel::DepthwiseLanes
+            )
+        })
         .collect()
 }
 
@@ -298,7 +303,7 @@ fn pooled_convolution_matches_convolution_then_pooling() {
             // Winograd's where its 2x2 tiles are the windows. Else the
             // convolution, then the pooling; the same values either way.
             let fused = match kernel {
-                ConvKernel::Gemm | ConvKernel::Depthwise => false,
+                ConvKernel::Gemm | ConvKernel::Depthwise | ConvKernel::DepthwiseLanes => false,
                 ConvKernel::Winograd => pool == [2, 2],
                 _ => true,
             };
@@ -502,4 +507,55 @@ fn matches_reference() {
         1,
         true,
     );
+}
+
+/// The two depthwise kernels give the same values, bit for bit, through
+/// the whole epilogue (each output is one sum over the taps in order in
+/// both), and match the GEMM: blocks of 16 channels with some lanes left
+/// over, a multiplier, strides, dilation, and planes of one pixel.
+#[test]
+fn depthwise_kernels_agree() {
+    for (c, mult, input, kernel, stride, pad, dilation) in [
+        (5, 1, [6, 7], [3, 3], [1, 1], [1, 1], [1, 1]),
+        (16, 1, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1]),
+        (20, 1, [8, 9], [3, 3], [2, 2], [1, 1], [1, 1]),
+        (33, 1, [4, 4], [5, 5], [1, 1], [2, 2], [1, 1]),
+        (7, 3, [9, 5], [3, 2], [2, 1], [1, 0], [2, 1]),
+        (18, 1, [2, 2], [3, 3], [1, 1], [1, 1], [1, 1]),
+        (12, 1, [3, 3], [3, 3], [2, 2], [1, 1], [1, 1]),
+        // the last row and column reached by no window
+        (9, 1, [7, 7], [2, 2], [2, 2], [0, 0], [1, 1]),
+    ] {
+        let g = geo(c, c * mult, input, kernel, stride, pad, dilation, c);
+        let w = values(g.c_out * g.patch_len(), 4);
+        let x = values(2 * g.in_len(), 5);
+        let scale = values(g.c_out, 6);
+        let shift = values(g.c_out, 7);
+        let residual = values(2 * g.out_len(), 8);
+        for act in [Act::None, Act::ReLU6] {
+            for with_residual in [false, true] {
+                let ep = Epilogue {
+                    scale: Some(&scale),
+                    shift: Some(&shift),
+                    residual: with_residual.then_some(&residual[..]),
+                    act,
+                };
+                let run = |isa: Isa, kernel: ConvKernel| {
+                    let packed = PackedConv::with_kernel(isa, &g, &w, kernel).unwrap();
+                    let mut y = vec![f32::NAN; 2 * g.out_len()];
+                    conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
+                    y
+                };
+                let gemm = run(Isa::detect(), ConvKernel::Gemm);
+                for &isa in Isa::available() {
+                    let planes = run(isa, ConvKernel::Depthwise);
+                    let lanes = run(isa, ConvKernel::DepthwiseLanes);
+                    for (i, ((a, b), r)) in lanes.iter().zip(&planes).zip(&gemm).enumerate() {
+                        assert_eq!(a.to_bits(), b.to_bits(), "{isa:?} {g:?} {act:?} at {i}");
+                        assert!((a - r).abs() < 1e-4, "{isa:?} {g:?} at {i}: {a} vs {r}");
+                    }
+                }
+            }
+        }
+    }
 }

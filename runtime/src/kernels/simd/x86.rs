@@ -199,21 +199,8 @@ impl Simd for Avx512 {
     }
     #[inline(always)]
     fn transpose(self, rows: &[__m512; 16]) -> [__m512; 16] {
-        let mut buf = [0.0f32; 256];
-        let mut out = [self.zero(); 16];
-        unsafe {
-            for (j, &r) in rows.iter().enumerate() {
-                _mm512_storeu_ps(buf.as_mut_ptr().add(16 * j), r);
-            }
-            // Column `c` is lanes `c, c + 16, ...` of `buf`: one gather.
-            let idx = _mm512_setr_epi32(
-                0, 16, 32, 48, 64, 80, 96, 112, 128, 144, 160, 176, 192, 208, 224, 240,
-            );
-            for (c, o) in out.iter_mut().enumerate() {
-                *o = _mm512_i32gather_ps::<4>(idx, buf.as_ptr().add(c));
-            }
-        }
-        out
+        // SAFETY: the token proves AVX-512F.
+        unsafe { super::transpose::transpose_16x16(rows) }
     }
     #[inline(always)]
     fn splat(self, x: f32) -> __m512 {

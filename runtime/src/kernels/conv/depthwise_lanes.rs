@@ -1,0 +1,384 @@
+//! Depthwise convolution with channels across a vector's lanes, for small
+//! planes (MobileNet's 28x28 and smaller), where an output row is a few
+//! vectors or less and the plane kernel ([`super::depthwise`]) would leave
+//! many of its lanes idle and spend more on each row than on its sums.
+//!
+//! Sixteen output channels at a time: their input planes are copied,
+//! zero-padded, into one interleaved buffer `[row][column][16]`, so that a
+//! tap of an output pixel is one load of sixteen channels times one vector
+//! of sixteen weights. The sums go through the epilogue in lanes and then
+//! back to the sixteen output planes. Each output is one sum over the taps
+//! in the weights' order, as in the plane kernel: both give the same
+//! values, whatever the thread count.
+
+use super::geometry::ConvGeometry;
+use super::kernel::Kernel;
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::isa::Isa;
+use crate::kernels::simd::{Simd, activate, dispatch};
+use crate::pool;
+use crate::threads;
+
+/// Channels a block: one vector of 16 lanes, two of 8, four of 4.
+const BLOCK: usize = 16;
+/// Output pixels a step: independent FMA chains in flight.
+const PIXELS: usize = 4;
+/// Multiply-adds a task is worth at least: fewer are run by one thread.
+const TASK_WORK: usize = 1 << 18;
+
+/// The weights of a depthwise convolution, interleaved by blocks of
+/// sixteen output channels, and the instruction set they run on.
+#[derive(Clone, Debug)]
+pub struct DepthwiseLanes {
+    isa: Isa,
+    /// `[block][tap][16]`, zero in the lanes past the last channel.
+    weight: Vec<f32>,
+    /// Where each tap reads, in pixels of the padded copy from the
+    /// window's corner, in the weights' order.
+    taps: Vec<usize>,
+    /// Where each input pixel goes in the padded copy (`NOWHERE` for the
+    /// pixels no window reaches).
+    input_at: Vec<u32>,
+    /// Where each output pixel's window starts in the padded copy.
+    corners: Vec<u32>,
+}
+
+/// An input pixel no window reaches.
+const NOWHERE: u32 = u32::MAX;
+
+/// The padded copy of one block's input planes: `[row][column][16]`.
+#[derive(Clone, Copy, Debug)]
+struct Padded {
+    rows: usize,
+    cols: usize,
+}
+
+impl Padded {
+    fn of(g: &ConvGeometry) -> Self {
+        let reach =
+            |a: usize| (g.output[a] - 1) * g.stride[a] + (g.kernel[a] - 1) * g.dilation[a] + 1;
+        Padded {
+            rows: reach(0),
+            cols: reach(1),
+        }
+    }
+
+    fn len(self) -> usize {
+        self.rows * self.cols * BLOCK
+    }
+
+    /// Zeros the padding of `copy`: every value no input plane lands on.
+    fn zero_border(self, g: &ConvGeometry, copy: &mut [f32]) {
+        let [h, w] = g.input;
+        let [top, left] = g.pad;
+        let row = self.cols * BLOCK;
+        for (r, row) in copy[..self.len()].chunks_exact_mut(row).enumerate() {
+            if r < top || r >= top + h {
+                row.fill(0.0);
+            } else {
+                let (left, right) = (left.min(self.cols), (left + w).min(self.cols));
+                row[..left * BLOCK].fill(0.0);
+                row[right * BLOCK..].fill(0.0);
+            }
+        }
+    }
+
+    /// Copies the planes `planes[lane]` (of `g.input`'s size) into
+    /// `copy`'s interior, pixel by pixel across the lanes: `S::LANES`
+    /// pixels of `S::LANES` channels a transpose.
+    #[inline(always)]
+    fn fill<S: Simd>(self, s: S, input_at: &[u32], planes: &[&[f32]; BLOCK], copy: &mut [f32]) {
+        let len = input_at.len();
+        assert!(planes.iter().all(|p| p.len() >= len));
+        assert!(copy.len() >= self.len());
+        assert!(
+            input_at
+                .iter()
+                .all(|&at| at == NOWHERE || at < (self.rows * self.cols) as u32)
+        );
+        let l = S::LANES;
+        for v in 0..BLOCK / l {
+            let planes = &planes[v * l..];
+            let mut q = 0;
+            while q < len {
+                let n = l.min(len - q);
+                let rows = std::array::from_fn(|j| match planes.get(j).filter(|_| j < l) {
+                    // SAFETY: `q + LANES <= len`, inside the plane.
+                    Some(p) if n == l => unsafe { s.load(p.as_ptr().add(q)) },
+                    Some(p) => s.load_first(&p[q..q + n]),
+                    None => s.zero(),
+                });
+                let columns = s.transpose(&rows);
+                for (column, &at) in columns[..n].iter().zip(&input_at[q..]) {
+                    if at != NOWHERE {
+                        // SAFETY: `at` is a pixel of the copy (asserted), a
+                        // whole block from its start.
+                        unsafe {
+                            s.store(copy.as_mut_ptr().add(at as usize * BLOCK + v * l), *column)
+                        };
+                    }
+                }
+                q += n;
+            }
+        }
+    }
+}
+
+/// Writes `sums` (`[pixel][16]`) back to the output planes of the block's
+/// first `dst.len()` lanes, `S::LANES` pixels of `S::LANES` channels a
+/// transpose.
+#[inline(always)]
+fn unfill<S: Simd>(s: S, sums: &[f32], plane: usize, dst: &mut [&mut [f32]]) {
+    assert!(sums.len() >= plane * BLOCK && dst.len() <= BLOCK);
+    assert!(dst.iter().all(|d| d.len() == plane));
+    let l = S::LANES;
+    for (v, dst) in dst.chunks_mut(l).enumerate() {
+        let mut q = 0;
+        while q < plane {
+            let n = l.min(plane - q);
+            let rows = std::array::from_fn(|i| {
+                if i < n {
+                    // SAFETY: pixel `q + i < plane` holds a whole block.
+                    unsafe { s.load(sums.as_ptr().add((q + i) * BLOCK + v * l)) }
+                } else {
+                    s.zero()
+                }
+            });
+            let lanes = s.transpose(&rows);
+            for (d, lane) in dst.iter_mut().zip(&lanes) {
+                if n == l {
+                    // SAFETY: `q + LANES <= plane`, inside the plane.
+                    unsafe { s.store(d.as_mut_ptr().add(q), *lane) };
+                } else {
+                    s.store_first(&mut d[q..q + n], *lane);
+                }
+            }
+            q += n;
+        }
+    }
+}
+
+impl Kernel for DepthwiseLanes {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        let takes = g.is_depthwise()
+            && g.c_out.is_multiple_of(g.c_in)
+            && !g.output.contains(&0)
+            && !g.kernel.contains(&0)
+            && !g.stride.contains(&0)
+            && !g.dilation.contains(&0);
+        takes.then(|| {
+            let padded = Padded::of(g);
+            let [kh, kw] = g.kernel;
+            let taps = kh * kw;
+            let blocks = g.c_out.div_ceil(BLOCK);
+            let mut packed = vec![0.0; blocks * taps * BLOCK];
+            for o in 0..g.c_out {
+                for t in 0..taps {
+                    packed[((o / BLOCK) * taps + t) * BLOCK + o % BLOCK] = weight[o * taps + t];
+                }
+            }
+            let [h, w] = g.input;
+            let [top, left] = g.pad;
+            let input_at = (0..h * w)
+                .map(|q| {
+                    let (r, c) = (q / w + top, q % w + left);
+                    if r < padded.rows && c < padded.cols {
+                        (r * padded.cols + c) as u32
+                    } else {
+                        NOWHERE
+                    }
+                })
+                .collect();
+            let ow = g.output[1];
+            let corners = (0..g.output[0] * ow)
+                .map(|q| ((q / ow) * g.stride[0] * padded.cols + (q % ow) * g.stride[1]) as u32)
+                .collect();
+            DepthwiseLanes {
+                isa: isa.or_below(),
+                weight: packed,
+                input_at,
+                corners,
+                taps: (0..taps)
+                    .map(|t| (t / kw) * g.dilation[0] * padded.cols + (t % kw) * g.dilation[1])
+                    .collect(),
+            }
+        })
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        let padded = Padded::of(g);
+        let [h, w] = g.input;
+        let plane = g.output[0] * g.output[1];
+        let mult = g.c_out / g.c_in;
+        let blocks = g.c_out.div_ceil(BLOCK);
+        // Tasks of whole blocks, by the shape alone.
+        let work = g.out_len() * g.kernel[0] * g.kernel[1];
+        let pieces = (work / TASK_WORK).clamp(1, 8).min(blocks);
+        let per_piece = blocks.div_ceil(pieces);
+        let out = Out::new(output);
+        threads::for_each(batch * pieces, batch * g.macs(), |t| {
+            let (b, piece) = (t / pieces, t % pieces);
+            let mut scratch = pool::take(padded.len() + plane * BLOCK);
+            let (copy, sums) = scratch.split_at_mut(padded.len());
+            for block in piece * per_piece..((piece + 1) * per_piece).min(blocks) {
+                let first = block * BLOCK;
+                let lanes = BLOCK.min(g.c_out - first);
+                // The lanes past the last channel repeat its plane: their
+                // weights are zero and their sums are dropped.
+                let planes = std::array::from_fn(|lane| {
+                    let c = (first + lane.min(lanes - 1)) / mult;
+                    &input[(b * g.c_in + c) * h * w..][..h * w]
+                });
+                let at = (b * g.c_out + first) * plane;
+                let residual = ep.residual.map(|r| &r[at..][..lanes * plane]);
+                let mut dst: [&mut [f32]; BLOCK] = std::array::from_fn(|lane| {
+                    // SAFETY: each task writes the planes of its own blocks
+                    // of its own image, inside `output` (the caller asserts
+                    // its length).
+                    unsafe { out.slice(at + lane.min(lanes - 1) * plane, plane) }
+                });
+                if block == piece * per_piece {
+                    padded.zero_border(g, copy);
+                }
+                dispatch!(self.isa, s => {
+                    padded.fill(s, &self.input_at, &planes, copy);
+                    block_sums(s, g, padded, copy, self, block, residual, ep, sums);
+                    unfill(s, sums, plane, &mut dst[..lanes]);
+                });
+            }
+            pool::give(scratch);
+        });
+    }
+}
+
+/// The outputs of block `block`, through the epilogue, into `sums`
+/// (`[pixel][16]`); `residual` holds the block's planes (one per valid
+/// lane).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn block_sums<S: Simd>(
+    s: S,
+    g: &ConvGeometry,
+    padded: Padded,
+    copy: &[f32],
+    d: &DepthwiseLanes,
+    block: usize,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+    sums: &mut [f32],
+) {
+    let [oh, ow] = g.output;
+    let plane = oh * ow;
+    let taps = d.taps.len();
+    let first = block * BLOCK;
+    let lanes = BLOCK.min(g.c_out - first);
+    // The furthest read: the last pixel's last tap, a whole block.
+    let last = (oh - 1) * g.stride[0] * padded.cols + (ow - 1) * g.stride[1] + d.taps[taps - 1];
+    assert!(copy.len() >= padded.len() && (last + 1) * BLOCK <= padded.len());
+    assert!(sums.len() >= plane * BLOCK);
+    if let Some(r) = residual {
+        assert!(r.len() >= lanes * plane);
+    }
+    let per_lane = |v: Option<&[f32]>, or: f32| {
+        let mut lanes_of = [or; BLOCK];
+        if let Some(v) = v {
+            lanes_of[..lanes].copy_from_slice(&v[first..first + lanes]);
+        }
+        lanes_of
+    };
+    let block = Block {
+        weight: &d.weight[block * taps * BLOCK..][..taps * BLOCK],
+        taps: &d.taps,
+        scale: per_lane(ep.scale, 1.0),
+        shift: per_lane(ep.shift, 0.0),
+        residual,
+        plane,
+        lanes,
+    };
+    let corners = &d.corners[..plane];
+    let mut q = 0;
+    while q + PIXELS <= plane {
+        let at = std::array::from_fn(|p| corners[q + p] as usize);
+        block.pixels::<S, PIXELS>(s, copy, q, at, ep, sums);
+        q += PIXELS;
+    }
+    for (q, &corner) in corners.iter().enumerate().skip(q) {
+        block.pixels::<S, 1>(s, copy, q, [corner as usize], ep, sums);
+    }
+}
+
+/// What every pixel of a block shares.
+struct Block<'a> {
+    /// `[tap][16]`.
+    weight: &'a [f32],
+    taps: &'a [usize],
+    scale: [f32; BLOCK],
+    shift: [f32; BLOCK],
+    /// The block's output planes' residual, `[lane][pixel]`.
+    residual: Option<&'a [f32]>,
+    plane: usize,
+    /// Channels of the block (the rest of its lanes are padding).
+    lanes: usize,
+}
+
+impl Block<'_> {
+    /// Output pixels `q..q + P`, whose windows start at `corner` in the
+    /// padded copy, into `sums`.
+    #[inline(always)]
+    fn pixels<S: Simd, const P: usize>(
+        &self,
+        s: S,
+        copy: &[f32],
+        q: usize,
+        corner: [usize; P],
+        ep: &Epilogue,
+        sums: &mut [f32],
+    ) {
+        let vectors = BLOCK / S::LANES;
+        let mut acc = [[s.zero(); 4]; P];
+        for (t, &tap) in self.taps.iter().enumerate() {
+            for v in 0..vectors {
+                // SAFETY: `weight` holds a whole block a tap.
+                let wv = unsafe { s.load(self.weight.as_ptr().add(t * BLOCK + v * S::LANES)) };
+                for (acc, &c) in acc.iter_mut().zip(&corner) {
+                    // SAFETY: the caller asserted that the last pixel's last
+                    // tap lies inside the copy, a whole block of it.
+                    let x = unsafe { s.load(copy.as_ptr().add((c + tap) * BLOCK + v * S::LANES)) };
+                    acc[v] = s.mul_add(wv, x, acc[v]);
+                }
+            }
+        }
+        for (p, acc) in acc.iter().enumerate() {
+            let q = q + p;
+            for (v, &a) in acc.iter().enumerate().take(vectors) {
+                let l = v * S::LANES;
+                // SAFETY: `scale` and `shift` hold a whole block.
+                let mut y = unsafe {
+                    s.mul_add(
+                        a,
+                        s.load(self.scale.as_ptr().add(l)),
+                        s.load(self.shift.as_ptr().add(l)),
+                    )
+                };
+                if let Some(res) = self.residual {
+                    // Lane i reads plane l + i at pixel q.
+                    let idx = std::array::from_fn(|i| ((l + i) * self.plane) as i32);
+                    let n = self.lanes.saturating_sub(l);
+                    // SAFETY: lane `i < n` reads plane `l + i < lanes` at
+                    // pixel `q < plane`, inside `residual` (asserted).
+                    y = s.add(y, unsafe { s.gather(res.as_ptr().add(q), &idx, n) });
+                }
+                let y = activate(s, y, ep.act);
+                // SAFETY: `sums` holds a whole block a pixel (asserted).
+                unsafe { s.store(sums.as_mut_ptr().add(q * BLOCK + l), y) };
+            }
+        }
+    }
+}
