@@ -312,15 +312,21 @@ pub fn avg_pool2d(
     crate::pool::give(column);
 }
 
-/// The sum of a window's rows, in sixteen running sums added pairwise at
-/// the end: it vectorises for a wide window (a global average over a
-/// whole plane, say) where one running sum waits on each addition; the
-/// order is fixed, so the sum is the same on every run and every CPU.
+/// The sum of a window's rows, `count` values in all: one after another
+/// for a small window, else in sixteen running sums added pairwise at the
+/// end, which vectorises for a wide window (a global average over a whole
+/// plane, say) where one running sum waits on each addition. The order is
+/// fixed by the window's shape, so the sum is the same on every run and
+/// every CPU.
 #[inline(always)]
-fn window_sum<'a>(rows: impl Iterator<Item = &'a [f32]>) -> f32 {
-    let mut lanes = [0.0f32; 16];
+fn window_sum<'a>(rows: impl Iterator<Item = &'a [f32]>, count: usize) -> f32 {
+    const LANES: usize = 16;
+    if count < LANES {
+        return rows.flatten().fold(0.0, |sum, &v| sum + v);
+    }
+    let mut lanes = [0.0f32; LANES];
     for row in rows {
-        let mut chunks = row.chunks_exact(16);
+        let mut chunks = row.chunks_exact(LANES);
         for chunk in &mut chunks {
             for (l, &v) in lanes.iter_mut().zip(chunk) {
                 *l += v;
@@ -354,29 +360,32 @@ pub fn adaptive_pool2d(
 ) {
     let [h, w] = input_size;
     let [oh, ow] = output_size;
+    let planes = batch * channels;
+    assert!(input.len() >= planes * h * w && output.len() >= planes * oh * ow);
     // Compiled for the CPU's vectors: the window sums are most of the work.
     vectorized(
         #[inline(always)]
         || {
-            for p in 0..batch * channels {
-                let src = &input[p * h * w..(p + 1) * h * w];
-                let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-                for y in 0..oh {
-                    let (y0, y1) = (
-                        cnn_shape::adaptive_start(y, h, oh),
-                        cnn_shape::adaptive_end(y, h, oh),
+            // Each window once, then every plane through it.
+            for y in 0..oh {
+                let (y0, y1) = (
+                    cnn_shape::adaptive_start(y, h, oh),
+                    cnn_shape::adaptive_end(y, h, oh),
+                );
+                for x in 0..ow {
+                    let (x0, x1) = (
+                        cnn_shape::adaptive_start(x, w, ow),
+                        cnn_shape::adaptive_end(x, w, ow),
                     );
-                    for x in 0..ow {
-                        let (x0, x1) = (
-                            cnn_shape::adaptive_start(x, w, ow),
-                            cnn_shape::adaptive_end(x, w, ow),
-                        );
+                    let count = (y1 - y0) * (x1 - x0);
+                    for p in 0..planes {
+                        let src = &input[p * h * w..(p + 1) * h * w];
                         let rows = (y0..y1).map(|iy| &src[iy * w + x0..iy * w + x1]);
-                        dst[y * ow + x] = if max {
+                        output[p * oh * ow + y * ow + x] = if max {
                             rows.flatten()
                                 .fold(f32::NEG_INFINITY, |m, &v| max_nan(v, m))
                         } else {
-                            window_sum(rows) / ((y1 - y0) * (x1 - x0)) as f32
+                            window_sum(rows, count) / count as f32
                         };
                     }
                 }
@@ -388,6 +397,54 @@ pub fn adaptive_pool2d(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Adaptive average and max pooling against their definition: windows
+    /// of fewer and more than sixteen values, sizes the output does not
+    /// divide (overlapping windows), global pooling, two images.
+    #[test]
+    fn adaptive_pooling_matches_definition() {
+        for (input, output) in [
+            ([2, 2], [1, 1]),
+            ([7, 7], [1, 1]),
+            ([5, 40], [1, 1]),
+            ([7, 9], [3, 4]),
+            ([10, 33], [2, 5]),
+            ([4, 4], [4, 4]),
+            ([3, 5], [6, 7]),
+        ] {
+            let ([h, w], [oh, ow]) = (input, output);
+            let (batch, channels) = (2, 3);
+            let x: Vec<f32> = (0..batch * channels * h * w)
+                .map(|i| ((i * 37 % 101) as f32 - 50.0) / 7.0)
+                .collect();
+            for max in [false, true] {
+                let mut y = vec![f32::NAN; batch * channels * oh * ow];
+                adaptive_pool2d(max, channels, input, output, batch, &x, &mut y);
+                for p in 0..batch * channels {
+                    for (oy, ox) in (0..oh).flat_map(|oy| (0..ow).map(move |ox| (oy, ox))) {
+                        let ys = cnn_shape::adaptive_start(oy, h, oh)
+                            ..cnn_shape::adaptive_end(oy, h, oh);
+                        let xs = cnn_shape::adaptive_start(ox, w, ow)
+                            ..cnn_shape::adaptive_end(ox, w, ow);
+                        let window: Vec<f64> = ys
+                            .flat_map(|iy| xs.clone().map(move |ix| (iy, ix)))
+                            .map(|(iy, ix)| x[p * h * w + iy * w + ix] as f64)
+                            .collect();
+                        let want = if max {
+                            window.iter().copied().fold(f64::MIN, f64::max)
+                        } else {
+                            window.iter().sum::<f64>() / window.len() as f64
+                        };
+                        let got = y[p * oh * ow + oy * ow + ox] as f64;
+                        assert!(
+                            (got - want).abs() < 1e-5,
+                            "{input:?}->{output:?} max={max}: {got} vs {want}"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     /// The 2x2 fast path against the general one: odd sizes (a column and
     /// a row left over), widths around the 8- and 16-lane steps, and NaNs.
