@@ -3,6 +3,9 @@
 //! ```text
 //! BATCH=8 THREADS=2 perf record cargo run --release -p cnn-bench --bin profile_one -- resnet50 5
 //! ```
+//!
+//! With `LAYERS=1` it also prints each convolution's share of the time
+//! (geometry, kernel, microseconds a pass), slowest first.
 
 use cnn::Model;
 use cnn_bench::{EachModel, every_model, input};
@@ -28,9 +31,57 @@ impl EachModel for Profile {
             std::hint::black_box(m.forward(&x));
             n += 1;
         }
+        let total = t.elapsed().as_secs_f64() / n as f64;
+        println!("{n} iters, {:.4} ms each", total * 1e3);
+        if std::env::var_os("LAYERS").is_some() {
+            layers(&m, &x, total);
+        }
+    }
+}
+
+/// Each convolution's time a pass, slowest first, from a second run as
+/// long as the first.
+fn layers<M: Model>(m: &M, x: &M::Input, total: f64) {
+    use cnn::kernels::conv::timing;
+    let passes = ((0.5 / total) as usize).max(3);
+    timing::start();
+    for _ in 0..passes {
+        std::hint::black_box(m.forward(x));
+    }
+    let mut times = timing::take();
+    times.sort_by(|a, b| b.time.cmp(&a.time));
+    let us = |d: std::time::Duration| d.as_secs_f64() * 1e6 / passes as f64;
+    let convs: f64 = times.iter().map(|t| us(t.time)).sum();
+    println!(
+        "convolutions: {convs:.0} us of {:.0} us a pass ({:.0}%)",
+        total * 1e6,
+        convs / (total * 1e6) * 100.0
+    );
+    println!(
+        "{:>9} {:>5} {:>6}  {:<15} geometry",
+        "us/pass", "%", "calls", "kernel"
+    );
+    for t in &times {
+        let g = &t.geometry;
+        let flops = 2.0 * (g.c_out * g.patch_len() * g.output[0] * g.output[1] * t.batch) as f64;
+        let gflops = flops * t.calls as f64 / t.time.as_secs_f64() / 1e9;
         println!(
-            "{n} iters, {:.4} ms each",
-            t.elapsed().as_secs_f64() * 1e3 / n as f64
+            "{:>9.1} {:>5.1} {:>6}  {:<15} {}->{} {}x{}->{}x{} k{}x{} s{}x{} g{} ({gflops:.0} GFLOP/s)",
+            us(t.time),
+            us(t.time) / (total * 1e6) * 100.0,
+            t.calls / passes as u64,
+            format!("{:?}", t.kernel),
+            g.c_in,
+            g.c_out,
+            g.input[0],
+            g.input[1],
+            g.output[0],
+            g.output[1],
+            g.kernel[0],
+            g.kernel[1],
+            g.stride[0],
+            g.stride[1],
+            g.groups,
         );
     }
 }

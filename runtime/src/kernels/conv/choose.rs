@@ -30,6 +30,14 @@ fn deep(g: &ConvGeometry) -> bool {
 }
 
 const RULES: &[Rule] = &[
+    // One output pixel: squeeze-and-excitation's 1x1 convolutions, where a
+    // tile of pixels would be nearly empty (EfficientNet-B0's 1152->48:
+    // 87 us with the flat kernel).
+    Rule {
+        isa: None,
+        kernel: ConvKernel::Vector,
+        when: |g| g.output == [1, 1] && g.groups == 1,
+    },
     // One input channel per group: a GEMM of one row wastes the vectors.
     // Rows of 32 or fewer columns fill the vectors better with channels
     // across the lanes (`conv_probe`, MobileNetV2's 3x3s with AVX-512:

@@ -19,6 +19,9 @@ mod kernel;
 pub mod patch;
 mod pooled;
 pub mod reference;
+#[cfg(feature = "profile")]
+pub mod timing;
+pub mod vector;
 pub mod winograd;
 
 #[cfg(test)]
@@ -34,6 +37,7 @@ use flat::FlatConv;
 use im2col::GemmConv;
 use kernel::Kernel;
 use patch::PatchConv;
+use vector::VectorConv;
 use winograd::Winograd;
 
 use super::epilogue::Epilogue;
@@ -63,11 +67,14 @@ pub enum ConvKernel {
     /// Windows that tile the input without overlap, with short patches:
     /// a weighted sum of the input's phase planes ([`patch`]), any CPU.
     Patch,
+    /// One output pixel: a matrix-vector product per image ([`vector`]),
+    /// any CPU: squeeze-and-excitation's 1x1 convolutions.
+    Vector,
 }
 
 impl ConvKernel {
     /// Every kernel.
-    pub const ALL: [ConvKernel; 7] = [
+    pub const ALL: [ConvKernel; 8] = [
         ConvKernel::Gemm,
         ConvKernel::Depthwise,
         ConvKernel::DepthwiseLanes,
@@ -75,6 +82,7 @@ impl ConvKernel {
         ConvKernel::Flat,
         ConvKernel::Winograd,
         ConvKernel::Patch,
+        ConvKernel::Vector,
     ];
 }
 
@@ -88,6 +96,7 @@ enum Packed {
     Flat(FlatConv),
     Winograd(Winograd),
     Patch(PatchConv),
+    Vector(VectorConv),
 }
 
 /// Runs `$body` with `$k` bound to the packed kernel, whichever it is: the
@@ -102,6 +111,7 @@ macro_rules! each_kernel {
             Packed::Flat($k) => $body,
             Packed::Winograd($k) => $body,
             Packed::Patch($k) => $body,
+            Packed::Vector($k) => $body,
         }
     };
 }
@@ -119,6 +129,7 @@ impl Packed {
             ConvKernel::Flat => FlatConv::pack(isa, g, w).map(Packed::Flat),
             ConvKernel::Winograd => Winograd::pack(isa, g, w).map(Packed::Winograd),
             ConvKernel::Patch => PatchConv::pack(isa, g, w).map(Packed::Patch),
+            ConvKernel::Vector => VectorConv::pack(isa, g, w).map(Packed::Vector),
         }
     }
 
@@ -131,6 +142,7 @@ impl Packed {
             Packed::Flat(_) => ConvKernel::Flat,
             Packed::Winograd(_) => ConvKernel::Winograd,
             Packed::Patch(_) => ConvKernel::Patch,
+            Packed::Vector(_) => ConvKernel::Vector,
         }
     }
 }
@@ -234,6 +246,8 @@ pub fn conv2d(
     if batch == 0 || g.out_len() == 0 {
         return;
     }
+    #[cfg(feature = "profile")]
+    let _timer = timing::Timer::start(g, packed.kernel(), batch);
     each_kernel!(&packed.kernel, k => k.conv2d(g, batch, input, output, epilogue));
 }
 

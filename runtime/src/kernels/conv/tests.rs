@@ -66,6 +66,7 @@ fn every_kernel_is_checked_on_every_instruction_set() {
         geo(1, 6, [16, 34], [2, 2], [2, 2], [0, 0], [1, 1], 1),
         geo(6, 6, [9, 21], [3, 3], [2, 2], [1, 1], [1, 1], 6),
         geo(8, 48, [7, 7], [1, 1], [1, 1], [0, 0], [1, 1], 1),
+        geo(40, 20, [1, 1], [1, 1], [1, 1], [0, 0], [1, 1], 1),
     ] {
         ran.extend(check(g, 2, true));
     }
@@ -238,7 +239,10 @@ fn row_kernels() -> Vec<(Isa, ConvKernel)> {
         .filter(|&(_, k)| {
             !matches!(
                 k,
-                ConvKernel::Gemm | ConvKernel::Depthwise | ConvKernel::DepthwiseLanes
+                ConvKernel::Gemm
+                    | ConvKernel::Depthwise
+                    | ConvKernel::DepthwiseLanes
+                    | ConvKernel::Vector
             )
         })
         .collect()
@@ -303,7 +307,10 @@ fn pooled_convolution_matches_convolution_then_pooling() {
             // Winograd's where its 2x2 tiles are the windows. Else the
             // convolution, then the pooling; the same values either way.
             let fused = match kernel {
-                ConvKernel::Gemm | ConvKernel::Depthwise | ConvKernel::DepthwiseLanes => false,
+                ConvKernel::Gemm
+                | ConvKernel::Depthwise
+                | ConvKernel::DepthwiseLanes
+                | ConvKernel::Vector => false,
                 ConvKernel::Winograd => pool == [2, 2],
                 _ => true,
             };
@@ -557,5 +564,44 @@ fn depthwise_kernels_agree() {
                 }
             }
         }
+    }
+}
+
+/// The one-pixel kernel: squeeze-and-excitation's 1x1 on `C x 1 x 1`, a
+/// window inside a larger input, and one mostly over the padding; with
+/// the whole epilogue, the residual per image, against the GEMM.
+#[test]
+fn vector_kernel_matches_gemm() {
+    for g in [
+        geo(48, 20, [1, 1], [1, 1], [1, 1], [0, 0], [1, 1], 1),
+        geo(5, 7, [4, 5], [3, 4], [2, 2], [0, 0], [1, 1], 1),
+        geo(6, 9, [1, 1], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+    ] {
+        assert_eq!(g.output, [1, 1]);
+        let w = values(g.c_out * g.patch_len(), 4);
+        let x = values(3 * g.in_len(), 5);
+        let scale = values(g.c_out, 6);
+        let shift = values(g.c_out, 7);
+        let residual = values(3 * g.out_len(), 8);
+        let ep = Epilogue {
+            scale: Some(&scale),
+            shift: Some(&shift),
+            residual: Some(&residual),
+            act: Act::ReLU6,
+        };
+        let run = |isa: Isa, kernel: ConvKernel| {
+            let packed = PackedConv::with_kernel(isa, &g, &w, kernel).unwrap();
+            let mut y = vec![f32::NAN; 3 * g.out_len()];
+            conv2d(&g, &w, &packed, 3, &x, &mut y, &ep);
+            y
+        };
+        let gemm = run(Isa::detect(), ConvKernel::Gemm);
+        for &isa in Isa::available() {
+            let y = run(isa, ConvKernel::Vector);
+            for (i, (a, b)) in y.iter().zip(&gemm).enumerate() {
+                assert!((a - b).abs() < 1e-4, "{isa:?} {g:?} at {i}: {a} vs {b}");
+            }
+        }
+        let _ = check(g, 2, true);
     }
 }
