@@ -49,7 +49,7 @@ fn layers<M: Model>(m: &M, x: &M::Input, total: f64) {
         std::hint::black_box(m.forward(x));
     }
     let mut times = timing::take();
-    times.sort_by(|a, b| b.time.cmp(&a.time));
+    times.sort_by_key(|t| std::cmp::Reverse(t.time));
     let us = |d: std::time::Duration| d.as_secs_f64() * 1e6 / passes as f64;
     let convs: f64 = times.iter().map(|t| us(t.time)).sum();
     println!(

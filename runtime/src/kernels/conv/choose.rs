@@ -41,11 +41,13 @@ const RULES: &[Rule] = &[
     // One input channel per group: a GEMM of one row wastes the vectors.
     // Rows of 32 or fewer columns fill the vectors better with channels
     // across the lanes (`conv_probe`, MobileNetV2's 3x3s with AVX-512:
-    // 7x7 3.5-4x, 14x14 1.6x, 28x28 1.1x the plane kernel; 56x56 0.75x).
+    // 7x7 3.5-4x, 14x14 1.6-1.9x, 28x28 1.0-1.1x the plane kernel), and so
+    // do strided rows (MobileNetV2's 112x112 stride 2 in the model: 1.2x);
+    // wide rows at stride 1 are the plane kernel's (56x56: 0.9x).
     Rule {
         isa: None,
         kernel: ConvKernel::DepthwiseLanes,
-        when: |g| g.output[1] <= 32,
+        when: |g| g.output[1] <= 32 || g.stride[1] > 1,
     },
     Rule {
         isa: None,

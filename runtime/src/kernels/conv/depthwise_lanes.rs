@@ -11,6 +11,8 @@
 //! in the weights' order, as in the plane kernel: both give the same
 //! values, whatever the thread count.
 
+use std::ops::Range;
+
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
 use crate::kernels::epilogue::{Epilogue, Out};
@@ -46,20 +48,36 @@ pub struct DepthwiseLanes {
 /// An input pixel no window reaches.
 const NOWHERE: u32 = u32::MAX;
 
-/// The padded copy of one block's input planes: `[row][column][16]`.
+/// The padded copy of one block's input planes, `[row][column][16]`, a
+/// band of output rows at a time: a large plane's whole copy would not
+/// stay in cache while its sums are made.
 #[derive(Clone, Copy, Debug)]
 struct Padded {
-    rows: usize,
     cols: usize,
+    /// Output rows a band.
+    band: usize,
+    /// Padded rows a band's copy holds.
+    rows: usize,
 }
+
+/// Values a band's copy holds at most (128 KB), unless one output row
+/// needs more.
+const BAND_VALUES: usize = 1 << 15;
 
 impl Padded {
     fn of(g: &ConvGeometry) -> Self {
         let reach =
-            |a: usize| (g.output[a] - 1) * g.stride[a] + (g.kernel[a] - 1) * g.dilation[a] + 1;
+            |a: usize, n: usize| (n - 1) * g.stride[a] + (g.kernel[a] - 1) * g.dilation[a] + 1;
+        let cols = reach(1, g.output[1]);
+        let fits = |band: usize| reach(0, band) * cols * BLOCK <= BAND_VALUES;
+        let band = (1..=g.output[0])
+            .take_while(|&b| fits(b))
+            .last()
+            .unwrap_or(1);
         Padded {
-            rows: reach(0),
-            cols: reach(1),
+            cols,
+            band,
+            rows: reach(0, band),
         }
     }
 
@@ -67,12 +85,22 @@ impl Padded {
         self.rows * self.cols * BLOCK
     }
 
-    /// Zeros the padding of `copy`: every value no input plane lands on.
-    fn zero_border(self, g: &ConvGeometry, copy: &mut [f32]) {
+    /// The padded rows a band of output rows reads: from its first, as
+    /// many.
+    fn rows_of(self, g: &ConvGeometry, out_rows: &Range<usize>) -> (usize, usize) {
+        let first = out_rows.start * g.stride[0];
+        let count = (out_rows.len() - 1) * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1;
+        (first, count)
+    }
+
+    /// Zeros the padding of the band copy of padded rows `first..first +
+    /// count`: every value no input plane lands on.
+    fn zero_border(self, g: &ConvGeometry, copy: &mut [f32], first: usize, count: usize) {
         let [h, w] = g.input;
         let [top, left] = g.pad;
         let row = self.cols * BLOCK;
-        for (r, row) in copy[..self.len()].chunks_exact_mut(row).enumerate() {
+        for (r, row) in copy[..count * row].chunks_exact_mut(row).enumerate() {
+            let r = first + r;
             if r < top || r >= top + h {
                 row.fill(0.0);
             } else {
@@ -83,39 +111,46 @@ impl Padded {
         }
     }
 
-    /// Copies the planes `planes[lane]` (of `g.input`'s size) into
-    /// `copy`'s interior, pixel by pixel across the lanes: `S::LANES`
-    /// pixels of `S::LANES` channels a transpose.
+    /// Copies the input pixels `pixels` (whole input rows) of the planes
+    /// `planes[lane]` into the band copy that starts at padded pixel
+    /// `origin`, pixel by pixel across the lanes: `S::LANES` pixels of
+    /// `S::LANES` channels a transpose.
     #[inline(always)]
-    fn fill<S: Simd>(self, s: S, input_at: &[u32], planes: &[&[f32]; BLOCK], copy: &mut [f32]) {
-        let len = input_at.len();
-        assert!(planes.iter().all(|p| p.len() >= len));
+    fn fill<S: Simd>(
+        self,
+        s: S,
+        input_at: &[u32],
+        pixels: Range<usize>,
+        origin: usize,
+        planes: &[&[f32]; BLOCK],
+        copy: &mut [f32],
+    ) {
+        let input_at = &input_at[pixels.clone()];
+        assert!(planes.iter().all(|p| p.len() >= pixels.end));
         assert!(copy.len() >= self.len());
-        assert!(
-            input_at
-                .iter()
-                .all(|&at| at == NOWHERE || at < (self.rows * self.cols) as u32)
-        );
+        assert!(input_at.iter().all(|&at| {
+            at == NOWHERE || (origin..origin + self.rows * self.cols).contains(&(at as usize))
+        }));
         let l = S::LANES;
         for v in 0..BLOCK / l {
             let planes = &planes[v * l..];
-            let mut q = 0;
-            while q < len {
-                let n = l.min(len - q);
+            let mut q = pixels.start;
+            while q < pixels.end {
+                let n = l.min(pixels.end - q);
                 let rows = std::array::from_fn(|j| match planes.get(j).filter(|_| j < l) {
-                    // SAFETY: `q + LANES <= len`, inside the plane.
+                    // SAFETY: `q + LANES <= pixels.end`, inside the plane.
                     Some(p) if n == l => unsafe { s.load(p.as_ptr().add(q)) },
                     Some(p) => s.load_first(&p[q..q + n]),
                     None => s.zero(),
                 });
                 let columns = s.transpose(&rows);
-                for (column, &at) in columns[..n].iter().zip(&input_at[q..]) {
+                let at = &input_at[q - pixels.start..];
+                for (column, &at) in columns[..n].iter().zip(at) {
                     if at != NOWHERE {
-                        // SAFETY: `at` is a pixel of the copy (asserted), a
-                        // whole block from its start.
-                        unsafe {
-                            s.store(copy.as_mut_ptr().add(at as usize * BLOCK + v * l), *column)
-                        };
+                        let at = (at as usize - origin) * BLOCK + v * l;
+                        // SAFETY: `at` is a pixel of the band's copy
+                        // (asserted), a whole block from its start.
+                        unsafe { s.store(copy.as_mut_ptr().add(at), *column) };
                     }
                 }
                 q += n;
@@ -124,22 +159,24 @@ impl Padded {
     }
 }
 
-/// Writes `sums` (`[pixel][16]`) back to the output planes of the block's
-/// first `dst.len()` lanes, `S::LANES` pixels of `S::LANES` channels a
-/// transpose.
+/// Writes `sums` (`[pixel][16]`, output pixels `pixels`) back to the
+/// output planes of the block's first `dst.len()` lanes, `S::LANES` pixels
+/// of `S::LANES` channels a transpose.
 #[inline(always)]
-fn unfill<S: Simd>(s: S, sums: &[f32], plane: usize, dst: &mut [&mut [f32]]) {
-    assert!(sums.len() >= plane * BLOCK && dst.len() <= BLOCK);
-    assert!(dst.iter().all(|d| d.len() == plane));
+fn unfill<S: Simd>(s: S, sums: &[f32], pixels: Range<usize>, dst: &mut [&mut [f32]]) {
+    assert!(sums.len() >= pixels.len() * BLOCK && dst.len() <= BLOCK);
+    assert!(dst.iter().all(|d| d.len() >= pixels.end));
     let l = S::LANES;
     for (v, dst) in dst.chunks_mut(l).enumerate() {
-        let mut q = 0;
-        while q < plane {
-            let n = l.min(plane - q);
+        let mut q = pixels.start;
+        while q < pixels.end {
+            let n = l.min(pixels.end - q);
+            let at = q - pixels.start;
             let rows = std::array::from_fn(|i| {
                 if i < n {
-                    // SAFETY: pixel `q + i < plane` holds a whole block.
-                    unsafe { s.load(sums.as_ptr().add((q + i) * BLOCK + v * l)) }
+                    // SAFETY: pixel `at + i < pixels.len()` of the sums
+                    // holds a whole block.
+                    unsafe { s.load(sums.as_ptr().add((at + i) * BLOCK + v * l)) }
                 } else {
                     s.zero()
                 }
@@ -147,7 +184,7 @@ fn unfill<S: Simd>(s: S, sums: &[f32], plane: usize, dst: &mut [&mut [f32]]) {
             let lanes = s.transpose(&rows);
             for (d, lane) in dst.iter_mut().zip(&lanes) {
                 if n == l {
-                    // SAFETY: `q + LANES <= plane`, inside the plane.
+                    // SAFETY: `q + LANES <= pixels.end`, inside the plane.
                     unsafe { s.store(d.as_mut_ptr().add(q), *lane) };
                 } else {
                     s.store_first(&mut d[q..q + n], *lane);
@@ -179,10 +216,11 @@ impl Kernel for DepthwiseLanes {
             }
             let [h, w] = g.input;
             let [top, left] = g.pad;
+            let rows = (g.output[0] - 1) * g.stride[0] + (g.kernel[0] - 1) * g.dilation[0] + 1;
             let input_at = (0..h * w)
                 .map(|q| {
                     let (r, c) = (q / w + top, q % w + left);
-                    if r < padded.rows && c < padded.cols {
+                    if r < rows && c < padded.cols {
                         (r * padded.cols + c) as u32
                     } else {
                         NOWHERE
@@ -225,7 +263,7 @@ impl Kernel for DepthwiseLanes {
         let out = Out::new(output);
         threads::for_each(batch * pieces, batch * g.macs(), |t| {
             let (b, piece) = (t / pieces, t % pieces);
-            let mut scratch = pool::take(padded.len() + plane * BLOCK);
+            let mut scratch = pool::take(padded.len() + padded.band * g.output[1] * BLOCK);
             let (copy, sums) = scratch.split_at_mut(padded.len());
             for block in piece * per_piece..((piece + 1) * per_piece).min(blocks) {
                 let first = block * BLOCK;
@@ -244,23 +282,39 @@ impl Kernel for DepthwiseLanes {
                     // its length).
                     unsafe { out.slice(at + lane.min(lanes - 1) * plane, plane) }
                 });
-                if block == piece * per_piece {
-                    padded.zero_border(g, copy);
+                for oy in (0..g.output[0]).step_by(padded.band) {
+                    let out_rows = oy..(oy + padded.band).min(g.output[0]);
+                    let (row, rows) = padded.rows_of(g, &out_rows);
+                    // The input rows those padded rows hold.
+                    let in_rows = row.saturating_sub(g.pad[0]).min(h)
+                        ..(row + rows).saturating_sub(g.pad[0]).min(h);
+                    let band = Band {
+                        origin: row * padded.cols,
+                        pixels: out_rows.start * g.output[1]..out_rows.end * g.output[1],
+                    };
+                    padded.zero_border(g, copy, row, rows);
+                    dispatch!(self.isa, s => {
+                        padded.fill(s, &self.input_at, in_rows.start * w..in_rows.end * w, band.origin, &planes, copy);
+                        block_sums(s, g, padded, copy, self, block, &band, residual, ep, sums);
+                        unfill(s, sums, band.pixels.clone(), &mut dst[..lanes]);
+                    });
                 }
-                dispatch!(self.isa, s => {
-                    padded.fill(s, &self.input_at, &planes, copy);
-                    block_sums(s, g, padded, copy, self, block, residual, ep, sums);
-                    unfill(s, sums, plane, &mut dst[..lanes]);
-                });
             }
             pool::give(scratch);
         });
     }
 }
 
-/// The outputs of block `block`, through the epilogue, into `sums`
-/// (`[pixel][16]`); `residual` holds the block's planes (one per valid
-/// lane).
+/// A band of output rows: its output pixels, and where its copy starts
+/// in the whole padded plane.
+struct Band {
+    origin: usize,
+    pixels: Range<usize>,
+}
+
+/// The outputs of block `block` in `band`, through the epilogue, into
+/// `sums` (`[pixel][16]` from the band's first); `residual` holds the
+/// block's planes (one per valid lane).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn block_sums<S: Simd>(
@@ -270,19 +324,21 @@ fn block_sums<S: Simd>(
     copy: &[f32],
     d: &DepthwiseLanes,
     block: usize,
+    band: &Band,
     residual: Option<&[f32]>,
     ep: &Epilogue,
     sums: &mut [f32],
 ) {
-    let [oh, ow] = g.output;
-    let plane = oh * ow;
+    let plane = g.output[0] * g.output[1];
     let taps = d.taps.len();
     let first = block * BLOCK;
     let lanes = BLOCK.min(g.c_out - first);
-    // The furthest read: the last pixel's last tap, a whole block.
-    let last = (oh - 1) * g.stride[0] * padded.cols + (ow - 1) * g.stride[1] + d.taps[taps - 1];
-    assert!(copy.len() >= padded.len() && (last + 1) * BLOCK <= padded.len());
-    assert!(sums.len() >= plane * BLOCK);
+    let corners = &d.corners[band.pixels.clone()];
+    // The furthest read: the band's last pixel's last tap, a whole block.
+    let last = corners.last().map_or(0, |&c| c as usize) + d.taps[taps - 1];
+    assert!(corners.iter().all(|&c| c as usize >= band.origin));
+    assert!(copy.len() >= padded.len() && (last - band.origin + 1) * BLOCK <= padded.len());
+    assert!(sums.len() >= band.pixels.len() * BLOCK && band.pixels.end <= plane);
     if let Some(r) = residual {
         assert!(r.len() >= lanes * plane);
     }
@@ -302,15 +358,16 @@ fn block_sums<S: Simd>(
         plane,
         lanes,
     };
-    let corners = &d.corners[..plane];
-    let mut q = 0;
-    while q + PIXELS <= plane {
-        let at = std::array::from_fn(|p| corners[q + p] as usize);
-        block.pixels::<S, PIXELS>(s, copy, q, at, ep, sums);
-        q += PIXELS;
+    let corner = |p: usize| corners[p] as usize - band.origin;
+    let q0 = band.pixels.start;
+    let mut p = 0;
+    while p + PIXELS <= corners.len() {
+        let at = std::array::from_fn(|i| corner(p + i));
+        block.pixels::<S, PIXELS>(s, copy, q0 + p, p, at, ep, sums);
+        p += PIXELS;
     }
-    for (q, &corner) in corners.iter().enumerate().skip(q) {
-        block.pixels::<S, 1>(s, copy, q, [corner as usize], ep, sums);
+    for p in p..corners.len() {
+        block.pixels::<S, 1>(s, copy, q0 + p, p, [corner(p)], ep, sums);
     }
 }
 
@@ -330,13 +387,15 @@ struct Block<'a> {
 
 impl Block<'_> {
     /// Output pixels `q..q + P`, whose windows start at `corner` in the
-    /// padded copy, into `sums`.
+    /// band's copy, into `sums` from its pixel `at`.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     fn pixels<S: Simd, const P: usize>(
         &self,
         s: S,
         copy: &[f32],
         q: usize,
+        at: usize,
         corner: [usize; P],
         ep: &Epilogue,
         sums: &mut [f32],
@@ -356,7 +415,7 @@ impl Block<'_> {
             }
         }
         for (p, acc) in acc.iter().enumerate() {
-            let q = q + p;
+            let (q, at) = (q + p, at + p);
             for (v, &a) in acc.iter().enumerate().take(vectors) {
                 let l = v * S::LANES;
                 // SAFETY: `scale` and `shift` hold a whole block.
@@ -377,7 +436,7 @@ impl Block<'_> {
                 }
                 let y = activate(s, y, ep.act);
                 // SAFETY: `sums` holds a whole block a pixel (asserted).
-                unsafe { s.store(sums.as_mut_ptr().add(q * BLOCK + l), y) };
+                unsafe { s.store(sums.as_mut_ptr().add(at * BLOCK + l), y) };
             }
         }
     }

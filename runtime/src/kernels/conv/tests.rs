@@ -532,6 +532,10 @@ fn depthwise_kernels_agree() {
         (12, 1, [3, 3], [3, 3], [2, 2], [1, 1], [1, 1]),
         // the last row and column reached by no window
         (9, 1, [7, 7], [2, 2], [2, 2], [0, 0], [1, 1]),
+        // planes large enough to be copied in several bands of rows
+        (20, 1, [40, 70], [3, 3], [1, 1], [1, 1], [1, 1]),
+        (17, 1, [81, 70], [3, 3], [2, 2], [1, 1], [1, 1]),
+        (3, 2, [50, 60], [5, 5], [1, 1], [4, 4], [2, 2]),
     ] {
         let g = geo(c, c * mult, input, kernel, stride, pad, dilation, c);
         let w = values(g.c_out * g.patch_len(), 4);
