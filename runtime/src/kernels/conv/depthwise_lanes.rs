@@ -1,7 +1,8 @@
 //! Depthwise convolution with channels across a vector's lanes, for small
 //! planes (MobileNet's 28x28 and smaller), where an output row is a few
 //! vectors or less and the plane kernel ([`super::depthwise`]) would leave
-//! many of its lanes idle and spend more on each row than on its sums.
+//! many of its lanes idle and spend more on each row than on its sums, and
+//! for strided rows, which the plane kernel must split into phases.
 //!
 //! Sixteen output channels at a time: their input planes are copied,
 //! zero-padded, into one interleaved buffer `[row][column][16]`, so that a
@@ -202,7 +203,11 @@ impl Kernel for DepthwiseLanes {
             && !g.output.contains(&0)
             && !g.kernel.contains(&0)
             && !g.stride.contains(&0)
-            && !g.dilation.contains(&0);
+            && !g.dilation.contains(&0)
+            // Pixel offsets are kept as u32.
+            && (g.input[0] + 2 * g.pad[0])
+                .checked_mul(g.input[1] + 2 * g.pad[1])
+                .is_some_and(|n| n < NOWHERE as usize / 2);
         takes.then(|| {
             let padded = Padded::of(g);
             let [kh, kw] = g.kernel;
@@ -277,10 +282,13 @@ impl Kernel for DepthwiseLanes {
                 let at = (b * g.c_out + first) * plane;
                 let residual = ep.residual.map(|r| &r[at..][..lanes * plane]);
                 let mut dst: [&mut [f32]; BLOCK] = std::array::from_fn(|lane| {
+                    if lane >= lanes {
+                        return &mut [][..];
+                    }
                     // SAFETY: each task writes the planes of its own blocks
-                    // of its own image, inside `output` (the caller asserts
-                    // its length).
-                    unsafe { out.slice(at + lane.min(lanes - 1) * plane, plane) }
+                    // of its own image, one slice a plane, inside `output`
+                    // (the caller asserts its length).
+                    unsafe { out.slice(at + lane * plane, plane) }
                 });
                 for oy in (0..g.output[0]).step_by(padded.band) {
                     let out_rows = oy..(oy + padded.band).min(g.output[0]);
