@@ -92,7 +92,7 @@ pub fn tanh(x: f32) -> f32 {
 /// `erf(z) / z` near 0 as a polynomial in `z^2`: a least-squares fit over
 /// Chebyshev points of `[0, 1]` (relative error below 2e-7).
 const ERF_NEAR: [f32; 7] = [
-    1.1283792,
+    std::f32::consts::FRAC_2_SQRT_PI,
     -0.3761263,
     0.112836346,
     -0.02685607,
