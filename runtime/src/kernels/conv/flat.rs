@@ -243,7 +243,15 @@ impl FlatConv {
         let lanes = self.isa.lanes();
         let reach = if self.by_rows {
             let max_offset = self.offsets.iter().max().map_or(0, |&o| o as usize);
-            (g.output[0] - 1) * self.layout.cols + g.output[1].div_ceil(lanes) * lanes + max_offset
+            // The last group's channels start this far into the image.
+            let last_group = (g.groups - 1)
+                * (g.c_in / g.groups)
+                * self.layout.phases.len()
+                * self.layout.plane();
+            last_group
+                + (g.output[0] - 1) * self.layout.cols
+                + g.output[1].div_ceil(lanes) * lanes
+                + max_offset
         } else {
             0
         };

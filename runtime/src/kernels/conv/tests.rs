@@ -427,6 +427,13 @@ fn matches_reference() {
         3,
         false,
     );
+    // groups read straight from the input (stride 1, no padding): the
+    // last group's rows reach furthest
+    let _ = check(
+        geo(4, 2, [9, 12], [1, 2], [1, 1], [0, 0], [1, 1], 2),
+        1,
+        true,
+    );
     // dilation with groups
     let _ = check(
         geo(4, 6, [9, 9], [3, 3], [1, 1], [2, 2], [2, 2], 2),
@@ -607,5 +614,56 @@ fn vector_kernel_matches_gemm() {
             }
         }
         let _ = check(g, 2, true);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Random geometries, depthwise ones with a multiplier among them:
+    /// every kernel that takes one, on every instruction set, against the
+    /// reference (rectangular kernels, strides past the kernel, padding
+    /// past it, dilation, one-pixel outputs).
+    #[test]
+    fn random_geometries_match_reference(
+        groups in 1usize..4,
+        per_group in 1usize..13,
+        out_per_group in 1usize..13,
+        depthwise in proptest::bool::ANY,
+        input in (1usize..24, 1usize..70),
+        kernel in (1usize..5, 1usize..5),
+        stride in (1usize..4, 1usize..4),
+        pad in (0usize..4, 0usize..4),
+        dilation in (1usize..3, 1usize..3),
+        batch in 1usize..3,
+    ) {
+        let (c_in, c_out, groups) = if depthwise {
+            let c = groups * per_group;
+            (c, c * out_per_group, c)
+        } else {
+            (groups * per_group, groups * out_per_group, groups)
+        };
+        let axis = |a: usize| {
+            let (i, k, s, p, d) = match a {
+                0 => (input.0, kernel.0, stride.0, pad.0, dilation.0),
+                _ => (input.1, kernel.1, stride.1, pad.1, dilation.1),
+            };
+            cnn_shape::conv_out(i, k, s, p, p, d).filter(|&o| o > 0)
+        };
+        let (Some(oh), Some(ow)) = (axis(0), axis(1)) else {
+            return Ok(());
+        };
+        let g = ConvGeometry {
+            c_in,
+            c_out,
+            input: [input.0, input.1],
+            output: [oh, ow],
+            kernel: [kernel.0, kernel.1],
+            stride: [stride.0, stride.1],
+            pad: [pad.0, pad.1],
+            dilation: [dilation.0, dilation.1],
+            groups,
+        };
+        let _ = check(g, batch, true);
     }
 }
