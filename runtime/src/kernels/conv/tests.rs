@@ -617,6 +617,44 @@ fn vector_kernel_matches_gemm() {
     }
 }
 
+/// A geometry from random sizes (`None` where no output pixel results):
+/// `groups` groups of `per_group` input and `out_per_group` output
+/// channels, or as many depthwise channels with that multiplier.
+#[allow(clippy::too_many_arguments)]
+fn random_geometry(
+    groups: usize,
+    per_group: usize,
+    out_per_group: usize,
+    depthwise: bool,
+    input: [usize; 2],
+    kernel: [usize; 2],
+    stride: [usize; 2],
+    pad: [usize; 2],
+    dilation: [usize; 2],
+) -> Option<ConvGeometry> {
+    let (c_in, c_out, groups) = if depthwise {
+        let c = groups * per_group;
+        (c, c * out_per_group, c)
+    } else {
+        (groups * per_group, groups * out_per_group, groups)
+    };
+    let out = |a: usize| {
+        cnn_shape::conv_out(input[a], kernel[a], stride[a], pad[a], pad[a], dilation[a])
+            .filter(|&o| o > 0)
+    };
+    Some(ConvGeometry {
+        c_in,
+        c_out,
+        input,
+        output: [out(0)?, out(1)?],
+        kernel,
+        stride,
+        pad,
+        dilation,
+        groups,
+    })
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
 
@@ -637,33 +675,67 @@ proptest::proptest! {
         dilation in (1usize..3, 1usize..3),
         batch in 1usize..3,
     ) {
-        let (c_in, c_out, groups) = if depthwise {
-            let c = groups * per_group;
-            (c, c * out_per_group, c)
-        } else {
-            (groups * per_group, groups * out_per_group, groups)
-        };
-        let axis = |a: usize| {
-            let (i, k, s, p, d) = match a {
-                0 => (input.0, kernel.0, stride.0, pad.0, dilation.0),
-                _ => (input.1, kernel.1, stride.1, pad.1, dilation.1),
-            };
-            cnn_shape::conv_out(i, k, s, p, p, d).filter(|&o| o > 0)
-        };
-        let (Some(oh), Some(ow)) = (axis(0), axis(1)) else {
+        let g = random_geometry(
+            groups, per_group, out_per_group, depthwise,
+            [input.0, input.1], [kernel.0, kernel.1], [stride.0, stride.1],
+            [pad.0, pad.1], [dilation.0, dilation.1],
+        );
+        if let Some(g) = g {
+            let _ = check(g, batch, true);
+        }
+    }
+
+    /// Random geometries convolved and max-pooled in one call give the
+    /// convolution then the pooling, bit for bit, with every kernel.
+    #[test]
+    fn random_pooled_convolutions_match(
+        groups in 1usize..3,
+        per_group in 1usize..9,
+        out_per_group in 1usize..20,
+        input in (2usize..30, 2usize..50),
+        kernel in (1usize..4, 1usize..4),
+        stride in (1usize..3, 1usize..3),
+        pad in (0usize..2, 0usize..2),
+        window in 2usize..4,
+    ) {
+        let g = random_geometry(
+            groups, per_group, out_per_group, false,
+            [input.0, input.1], [kernel.0, kernel.1], [stride.0, stride.1],
+            [pad.0, pad.1], [1, 1],
+        );
+        let Some(g) = g.filter(|g| g.output[0] >= window && g.output[1] >= window) else {
             return Ok(());
         };
-        let g = ConvGeometry {
-            c_in,
-            c_out,
-            input: [input.0, input.1],
-            output: [oh, ow],
-            kernel: [kernel.0, kernel.1],
-            stride: [stride.0, stride.1],
-            pad: [pad.0, pad.1],
-            dilation: [dilation.0, dilation.1],
-            groups,
+        let pooling = PoolGeometry {
+            channels: g.c_out,
+            input: g.output,
+            output: [g.output[0] / window, g.output[1] / window],
+            kernel: [window; 2],
+            stride: [window; 2],
+            pad: [0, 0],
+            dilation: [1, 1],
         };
-        let _ = check(g, batch, true);
+        let w = values(g.c_out * g.patch_len(), 1);
+        let x = values(2 * g.in_len(), 2);
+        let shift = values(g.c_out, 4);
+        let ep = Epilogue { shift: Some(&shift), act: Act::ReLU, ..Epilogue::default() };
+        for (isa, kernel) in all_kernels() {
+            let Some(packed) = PackedConv::with_kernel(isa, &g, &w, kernel) else {
+                continue;
+            };
+            let mut conv = vec![f32::NAN; 2 * g.out_len()];
+            conv2d(&g, &w, &packed, 2, &x, &mut conv, &ep);
+            let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
+            let mut want = vec![f32::NAN; 2 * pooled_len];
+            super::super::pool::max_pool2d(&pooling, 2, &conv, &mut want);
+            let mut got = vec![f32::NAN; 2 * pooled_len];
+            conv2d_max_pooled(&g, &w, &packed, 2, &x, &mut got, &ep, &pooling);
+            for (i, (a, b)) in got.iter().zip(&want).enumerate() {
+                proptest::prop_assert_eq!(
+                    a.to_bits(), b.to_bits(),
+                    "{:?} {:?} {:?} at {}: {} vs {}", isa, kernel, g, i, a, b
+                );
+            }
+        }
     }
 }
