@@ -133,15 +133,9 @@ pub fn normal_cdf(x: f32) -> f32 {
     // and the rounding error of it, so that the exponent is exact. Every
     // lane computes both forms: the far one from a clamped |x|, so that no
     // lane meets an infinity or a subnormal on the way.
-    // (NaN stays NaN through both: `max` and `min` are not used on it.)
+    // (NaN stays NaN through both forms: `clamp` keeps it.)
     let a = x.abs();
-    let t = if a < std::f32::consts::SQRT_2 {
-        std::f32::consts::SQRT_2
-    } else if a > TAIL_END {
-        TAIL_END
-    } else {
-        a
-    };
+    let t = a.clamp(std::f32::consts::SQRT_2, TAIL_END);
     let v = std::f32::consts::SQRT_2 / t;
     let square = t * t;
     let error = 0.5 * t.mul_add(t, -square);
