@@ -10,6 +10,24 @@ fn values(n: usize, seed: usize) -> Vec<f32> {
         .collect()
 }
 
+/// `batch` images of `x` convolved by `kernel` on `isa` with the epilogue
+/// `ep`, or `None` where the kernel does not take `g` there.
+#[allow(clippy::too_many_arguments)]
+fn convolve(
+    isa: Isa,
+    kernel: ConvKernel,
+    g: &ConvGeometry,
+    w: &[f32],
+    batch: usize,
+    x: &[f32],
+    ep: &Epilogue,
+) -> Option<Vec<f32>> {
+    let packed = PackedConv::with_kernel(isa, g, w, kernel)?;
+    let mut y = vec![f32::NAN; batch * g.out_len()];
+    conv2d(g, w, &packed, batch, x, &mut y, ep);
+    Some(y)
+}
+
 /// Every kernel on every instruction set this CPU runs (each test packs
 /// those that take its geometry, whether or not the rule table would choose
 /// them).
@@ -372,12 +390,7 @@ fn row_kernels_epilogue() {
                 residual: Some(&residual),
                 act,
             };
-            let run = |isa: Isa, kernel: ConvKernel| {
-                let packed = PackedConv::with_kernel(isa, &g, &w, kernel)?;
-                let mut y = vec![f32::NAN; 2 * g.out_len()];
-                conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
-                Some(y)
-            };
+            let run = |isa, kernel| convolve(isa, kernel, &g, &w, 2, &x, &ep);
             let gemm = run(Isa::detect(), ConvKernel::Gemm).expect("the GEMM runs anything");
             for (isa, kernel) in row_kernels() {
                 let Some(y) = run(isa, kernel) else {
@@ -558,11 +571,8 @@ fn depthwise_kernels_agree() {
                     residual: with_residual.then_some(&residual[..]),
                     act,
                 };
-                let run = |isa: Isa, kernel: ConvKernel| {
-                    let packed = PackedConv::with_kernel(isa, &g, &w, kernel).unwrap();
-                    let mut y = vec![f32::NAN; 2 * g.out_len()];
-                    conv2d(&g, &w, &packed, 2, &x, &mut y, &ep);
-                    y
+                let run = |isa, kernel| {
+                    convolve(isa, kernel, &g, &w, 2, &x, &ep).expect("a depthwise geometry")
                 };
                 let gemm = run(Isa::detect(), ConvKernel::Gemm);
                 for &isa in Isa::available() {
@@ -600,12 +610,8 @@ fn vector_kernel_matches_gemm() {
             residual: Some(&residual),
             act: Act::ReLU6,
         };
-        let run = |isa: Isa, kernel: ConvKernel| {
-            let packed = PackedConv::with_kernel(isa, &g, &w, kernel).unwrap();
-            let mut y = vec![f32::NAN; 3 * g.out_len()];
-            conv2d(&g, &w, &packed, 3, &x, &mut y, &ep);
-            y
-        };
+        let run =
+            |isa, kernel| convolve(isa, kernel, &g, &w, 3, &x, &ep).expect("a one-pixel geometry");
         let gemm = run(Isa::detect(), ConvKernel::Gemm);
         for &isa in Isa::available() {
             let y = run(isa, ConvKernel::Vector);
