@@ -21,10 +21,15 @@ use std::time::{Duration, Instant};
 /// The convolutions of one geometry, kernel and batch size.
 #[derive(Clone, Debug)]
 pub struct Timing {
+    /// The convolution's sizes.
     pub geometry: ConvGeometry,
+    /// The kernel that ran it.
     pub kernel: ConvKernel,
+    /// Images a call.
     pub batch: usize,
+    /// Calls recorded.
     pub calls: u64,
+    /// Their time in all.
     pub time: Duration,
 }
 
