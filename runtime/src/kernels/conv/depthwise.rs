@@ -153,13 +153,7 @@ impl Phases {
 
 impl Kernel for DepthwiseConv {
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        let takes = g.is_depthwise()
-            && g.c_out.is_multiple_of(g.c_in)
-            && !g.output.contains(&0)
-            && !g.kernel.contains(&0)
-            && !g.stride.contains(&0)
-            && !g.dilation.contains(&0);
-        takes.then(|| {
+        g.is_depthwise_with_extent().then(|| {
             let phases = Phases::of(g);
             let [kh, kw] = g.kernel;
             DepthwiseConv {

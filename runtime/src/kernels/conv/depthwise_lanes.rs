@@ -44,6 +44,8 @@ pub struct DepthwiseLanes {
     input_at: Vec<u32>,
     /// Where each output pixel's window starts in the padded copy.
     corners: Vec<u32>,
+    /// The band copy's shape, which the offsets above were made for.
+    padded: Padded,
 }
 
 /// An input pixel no window reaches.
@@ -198,12 +200,7 @@ fn unfill<S: Simd>(s: S, sums: &[f32], pixels: Range<usize>, dst: &mut [&mut [f3
 
 impl Kernel for DepthwiseLanes {
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        let takes = g.is_depthwise()
-            && g.c_out.is_multiple_of(g.c_in)
-            && !g.output.contains(&0)
-            && !g.kernel.contains(&0)
-            && !g.stride.contains(&0)
-            && !g.dilation.contains(&0)
+        let takes = g.is_depthwise_with_extent()
             // Pixel offsets are kept as u32.
             && (g.input[0] + 2 * g.pad[0])
                 .checked_mul(g.input[1] + 2 * g.pad[1])
@@ -241,6 +238,7 @@ impl Kernel for DepthwiseLanes {
                 weight: packed,
                 input_at,
                 corners,
+                padded,
                 taps: (0..taps)
                     .map(|t| (t / kw) * g.dilation[0] * padded.cols + (t % kw) * g.dilation[1])
                     .collect(),
@@ -256,7 +254,7 @@ impl Kernel for DepthwiseLanes {
         output: &mut [f32],
         ep: &Epilogue,
     ) {
-        let padded = Padded::of(g);
+        let padded = self.padded;
         let [h, w] = g.input;
         let plane = g.output[0] * g.output[1];
         let mult = g.c_out / g.c_in;

@@ -219,10 +219,7 @@ impl FlatConv {
             && g.groups > 0
             && g.c_in.is_multiple_of(g.groups)
             && g.c_out.is_multiple_of(g.groups)
-            && !g.output.contains(&0)
-            && !g.kernel.contains(&0)
-            && !g.stride.contains(&0)
-            && !g.dilation.contains(&0)
+            && g.has_extent()
             && g.c_in > 0
             && g.c_out > 0
     }

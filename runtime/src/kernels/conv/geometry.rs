@@ -45,6 +45,20 @@ impl ConvGeometry {
             && self.input == self.output
     }
 
+    /// Every output, kernel, stride and dilation size is at least 1: what
+    /// the kernels that index windows by them need.
+    pub(crate) fn has_extent(&self) -> bool {
+        ![self.output, self.kernel, self.stride, self.dilation]
+            .iter()
+            .any(|sizes| sizes.contains(&0))
+    }
+
+    /// A depthwise convolution (with a channel multiplier, if any) with
+    /// extent: what the two depthwise kernels take.
+    pub(crate) fn is_depthwise_with_extent(&self) -> bool {
+        self.is_depthwise() && self.c_out.is_multiple_of(self.c_in) && self.has_extent()
+    }
+
     /// One input channel per group: a direct kernel beats a GEMM of one row.
     pub fn is_depthwise(&self) -> bool {
         self.groups == self.c_in && self.groups > 1

@@ -28,6 +28,27 @@ fn convolve(
     Some(y)
 }
 
+/// `batch` images of `x` convolved by `packed` and max-pooled with
+/// `pooling` in one call, and convolved then pooled: the two results.
+fn pooled_both(
+    g: &ConvGeometry,
+    w: &[f32],
+    packed: &PackedConv,
+    batch: usize,
+    x: &[f32],
+    ep: &Epilogue,
+    pooling: &PoolGeometry,
+) -> (Vec<f32>, Vec<f32>) {
+    let mut conv = vec![f32::NAN; batch * g.out_len()];
+    conv2d(g, w, packed, batch, x, &mut conv, ep);
+    let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
+    let mut want = vec![f32::NAN; batch * pooled_len];
+    super::super::pool::max_pool2d(pooling, batch, &conv, &mut want);
+    let mut got = vec![f32::NAN; batch * pooled_len];
+    conv2d_max_pooled(g, w, packed, batch, x, &mut got, ep, pooling);
+    (got, want)
+}
+
 /// Every kernel on every instruction set this CPU runs (each test packs
 /// those that take its geometry, whether or not the rule table would choose
 /// them).
@@ -337,13 +358,7 @@ fn pooled_convolution_matches_convolution_then_pooling() {
                 fused,
                 "{isa:?} {kernel:?} {g:?}"
             );
-            let mut conv = vec![f32::NAN; 2 * g.out_len()];
-            conv2d(&g, &w, &packed, 2, &x, &mut conv, &ep);
-            let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
-            let mut want = vec![f32::NAN; 2 * pooled_len];
-            super::super::pool::max_pool2d(&pooling, 2, &conv, &mut want);
-            let mut got = vec![f32::NAN; 2 * pooled_len];
-            conv2d_max_pooled(&g, &w, &packed, 2, &x, &mut got, &ep, &pooling);
+            let (got, want) = pooled_both(&g, &w, &packed, 2, &x, &ep, &pooling);
             for (i, (a, b)) in got.iter().zip(&want).enumerate() {
                 assert_eq!(
                     a.to_bits(),
@@ -729,13 +744,7 @@ proptest::proptest! {
             let Some(packed) = PackedConv::with_kernel(isa, &g, &w, kernel) else {
                 continue;
             };
-            let mut conv = vec![f32::NAN; 2 * g.out_len()];
-            conv2d(&g, &w, &packed, 2, &x, &mut conv, &ep);
-            let pooled_len = g.c_out * pooling.output[0] * pooling.output[1];
-            let mut want = vec![f32::NAN; 2 * pooled_len];
-            super::super::pool::max_pool2d(&pooling, 2, &conv, &mut want);
-            let mut got = vec![f32::NAN; 2 * pooled_len];
-            conv2d_max_pooled(&g, &w, &packed, 2, &x, &mut got, &ep, &pooling);
+            let (got, want) = pooled_both(&g, &w, &packed, 2, &x, &ep, &pooling);
             for (i, (a, b)) in got.iter().zip(&want).enumerate() {
                 proptest::prop_assert_eq!(
                     a.to_bits(), b.to_bits(),
