@@ -211,3 +211,180 @@ fn models_run_from_several_threads() {
         }
     });
 }
+
+fn checkpoint(name: &str) -> String {
+    format!(
+        "{}/tests/fixtures/checkpoints/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+#[test]
+fn torch_save_files_are_named_with_the_python_that_converts_them() {
+    // Both of torch.save's formats, as PyTorch wrote them.
+    for (file, format) in [
+        ("seed_b.pth", "a zip archive"),
+        ("seed_b_legacy.pt", "a pickle"),
+    ] {
+        let path = checkpoint(file);
+        let err = SeedB::from_safetensors(&path).err().unwrap();
+        assert!(matches!(err, Error::TorchCheckpoint { .. }), "{err}");
+        let stem = file.split('.').next().unwrap();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{path} is {format} written by PyTorch's `torch.save`, not a safetensors file; convert it once in Python:\n\n    \
+                 import torch\n    from safetensors.torch import save_file\n    \
+                 save_file(torch.load(\"{path}\", map_location=\"cpu\"), \"{stem}.safetensors\")\n\n\
+                 (a Lightning or training checkpoint holds the weights under a key: save `torch.load(...)[\"state_dict\"]` or `[\"model\"]`)"
+            )
+        );
+        // What `main` prints on `?` reads the same.
+        assert_eq!(format!("{err:?}"), err.to_string());
+        assert!(matches!(
+            StateDict::read(&path).unwrap_err(),
+            Error::TorchCheckpoint { .. }
+        ));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(matches!(
+            StateDict::from_safetensors(&bytes).unwrap_err(),
+            Error::TorchCheckpoint { path: None, .. }
+        ));
+    }
+}
+
+#[test]
+fn a_safetensors_header_that_starts_like_a_pickle_still_loads() {
+    // A header of 0x10280 bytes starts the file with 0x80 0x02, as a
+    // pickle starts; its length fits the file, so it is read as safetensors.
+    let file = |name_len: usize| {
+        let mut sd = StateDict::new();
+        let t = Tensor {
+            shape: vec![2],
+            data: vec![1.0, 2.0],
+        };
+        sd.insert("x".repeat(name_len), t);
+        sd.to_safetensors().unwrap()
+    };
+    let base = u64::from_le_bytes(file(1)[..8].try_into().unwrap()) as usize;
+    let bytes = (0x10280 - base - 16..0x10280 - base + 16)
+        .map(file)
+        .find(|b| b[..8] == 0x10280u64.to_le_bytes())
+        .expect("a header of 0x10280 bytes");
+    assert_eq!(bytes[..2], [0x80, 0x02]);
+    let back = StateDict::from_safetensors(&bytes).unwrap();
+    assert_eq!(back.iter().next().unwrap().1.data, [1.0, 2.0]);
+}
+
+/// The fixture's weights under other names, as a file.
+fn renamed_file(file: &str, rename: impl Fn(&str) -> String) -> std::path::PathBuf {
+    let sd = fixture_weights("seed_b");
+    let mut renamed = StateDict::new();
+    for (name, t) in sd.iter() {
+        renamed.insert(rename(name), t.clone());
+    }
+    let path = temp_path(file);
+    renamed.write(&path).unwrap();
+    path
+}
+
+#[test]
+fn a_data_parallel_checkpoint_is_named_and_loads_with_its_prefix_stripped() {
+    let path = renamed_file("data_parallel.safetensors", |n| format!("module.{n}"));
+    let err = SeedB::from_safetensors(&path).err().unwrap();
+    let text = err.to_string();
+    assert!(
+        text.ends_with(
+            "\n  hint: every missing tensor is in the file with `module.` in front of its name \
+             (as a checkpoint of a `DataParallel` or Lightning model has); load with \
+             `LoadOptions::new().strip_prefix(\"module.\")`"
+        ),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 4, "{text}");
+
+    let options = cnn::LoadOptions::new().strip_prefix("module.");
+    let net = SeedB::from_safetensors_with(&path, &options).unwrap();
+    let mut expected = SeedB::new(0);
+    expected
+        .load_state_dict(&fixture_weights("seed_b"))
+        .unwrap();
+    assert_eq!(net.state_dict(), expected.state_dict());
+}
+
+#[test]
+fn a_model_nested_in_another_is_told_to_add_the_prefix() {
+    cnn::cnn! {
+        struct Wrapped<3, 32, 32> {
+            backbone: [
+                conv1: Conv2d(3, 16, kernel_size = 5, stride = 2, padding = 1),
+                relu1: ReLU(),
+                conv2: Conv2d(16, 32, kernel_size = 5, stride = 2, padding = 1),
+                relu2: ReLU(),
+                flatten: Flatten(),
+                fc: Linear(1568, 10),
+            ],
+        }
+    }
+    let path = renamed_file("plain.safetensors", str::to_string);
+    let err = Wrapped::from_safetensors(&path).err().unwrap();
+    assert!(
+        err.to_string().ends_with(
+            "hint: every missing tensor is in the file without the `backbone.` in front of its name; \
+             load with `LoadOptions::new().add_prefix(\"backbone.\")`"
+        ),
+        "{err}"
+    );
+    let net =
+        Wrapped::from_safetensors_with(&path, &cnn::LoadOptions::new().add_prefix("backbone."))
+            .unwrap();
+    let x = Batch::<3, 32, 32>::from_vec(1, (0..3072).map(|i| (i % 7) as f32).collect()).unwrap();
+    let mut plain = SeedB::new(0);
+    plain.load_state_dict(&fixture_weights("seed_b")).unwrap();
+    assert_eq!(net.forward(&x), plain.forward(&x));
+}
+
+#[test]
+fn renamed_keys_load_through_a_mapping_function() {
+    // Another framework's names, and an entry the model does not take.
+    let path = renamed_file("renamed.safetensors", |n| {
+        n.replace("conv", "features.conv").replace("fc.", "classifier.")
+    });
+    let mut sd = StateDict::read(&path).unwrap();
+    sd.insert(
+        "optimizer.lr",
+        Tensor {
+            shape: vec![1],
+            data: vec![0.1],
+        },
+    );
+    sd.write(&path).unwrap();
+
+    let options = cnn::LoadOptions::new().rename(|name| {
+        (!name.starts_with("optimizer."))
+            .then(|| name.replace("features.", "").replace("classifier.", "fc."))
+    });
+    let mut net = SeedB::new(1);
+    let left = net.load_safetensors_with(&path, &options).unwrap();
+    assert!(left.is_empty(), "{left}");
+    let mut expected = SeedB::new(0);
+    expected
+        .load_state_dict(&fixture_weights("seed_b"))
+        .unwrap();
+    assert_eq!(net.state_dict(), expected.state_dict());
+
+    // The same mapping over a state dict in memory.
+    let mut net = SeedB::new(1);
+    cnn::load_state_dict_with(&mut net, &sd, &options).unwrap();
+    assert_eq!(net.state_dict(), expected.state_dict());
+
+    // Without the mapping, strict loading names every tensor, and no hint.
+    let err = SeedB::from_safetensors(&path).err().unwrap();
+    assert!(!err.to_string().contains("hint"), "{err}");
+
+    // Two names made one: an error that names both, nothing loaded.
+    let clash = cnn::LoadOptions::new().rename(|name| Some(name.replace("features.", "")));
+    let clash = clash.rename(|name| Some(name.replace("optimizer.lr", "conv1.bias")));
+    let err = SeedB::new(1).load_safetensors_with(&path, &clash).unwrap_err();
+    assert!(matches!(err, Error::NameClash { .. }), "{err}");
+}

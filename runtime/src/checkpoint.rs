@@ -18,6 +18,41 @@ use crate::error::{Error, Result, printable};
 /// The largest header read: the safetensors crate's own limit.
 const MAX_HEADER: u64 = 100_000_000;
 
+/// The formats PyTorch's `torch.save` writes, told apart from
+/// safetensors by their first bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TorchFormat {
+    /// A zip archive (`torch.save` since PyTorch 1.6: `.pt`, `.pth`,
+    /// `.bin`, Lightning's `.ckpt`).
+    Zip,
+    /// A bare pickle (`torch.save(..., _use_new_zipfile_serialization=False)`
+    /// and PyTorch before 1.6).
+    Pickle,
+}
+
+impl TorchFormat {
+    /// The format of a file that starts with `start`, if its first bytes
+    /// are those of one of PyTorch's formats (a zip's local header, a
+    /// pickle's protocol opcode).
+    pub fn of(start: &[u8]) -> Option<TorchFormat> {
+        match start {
+            [b'P', b'K', 3, 4, ..] | [b'P', b'K', 5, 6, ..] => Some(TorchFormat::Zip),
+            // PROTO opcode and a protocol version.
+            [0x80, 2..=5, ..] => Some(TorchFormat::Pickle),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for TorchFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TorchFormat::Zip => "a zip archive",
+            TorchFormat::Pickle => "a pickle",
+        })
+    }
+}
+
 /// One tensor's entry in the header.
 #[derive(Clone, Debug)]
 pub struct Entry {
@@ -49,7 +84,15 @@ impl<R: Read + Seek> Checkpoint<R> {
         reader
             .read_exact(&mut n)
             .map_err(|_| format_error(format!("{len} bytes are too few for a header")))?;
+        let start = n;
         let n = u64::from_le_bytes(n);
+        // Only a length no safetensors file could have: a safetensors
+        // header that happens to start with these bytes still loads.
+        if n > MAX_HEADER.min(len - 8)
+            && let Some(format) = TorchFormat::of(&start)
+        {
+            return Err(Error::TorchCheckpoint { path: None, format });
+        }
         if n > MAX_HEADER {
             return Err(format_error(format!(
                 "its header claims {n} bytes, more than the {MAX_HEADER} allowed (is it a safetensors file? PyTorch's `torch.save` writes another format: save with `safetensors.torch.save_file(model.state_dict(), path)`)"

@@ -4,14 +4,21 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use crate::checkpoint::TorchFormat;
+
 /// Everything that can go wrong at run time.
-#[derive(Debug, thiserror::Error)]
+///
+/// Its `Debug` form is its message, so that `fn main() -> Result<(), cnn::Error>`
+/// prints the same text `Display` does.
+#[derive(thiserror::Error)]
 pub enum Error {
     // ---- data entering the typed world ----
     /// An array's shape is not `[N, ...]` with the model's per-image shape.
     #[error("expected a batch of shape [N, {}], found {found:?}", dims(expected))]
     Shape {
+        /// The per-image shape the model takes.
         expected: Vec<usize>,
+        /// The whole shape given, batch first.
         found: Vec<usize>,
     },
     /// A flat buffer does not hold a whole number of images.
@@ -20,8 +27,11 @@ pub enum Error {
         dims(image)
     )]
     Length {
+        /// Values in the buffer.
         len: usize,
+        /// The per-image shape.
         image: Vec<usize>,
+        /// Values in one image.
         per_image: usize,
     },
 
@@ -33,9 +43,13 @@ pub enum Error {
         whole_images(*len, *per_image)
     )]
     BatchLength {
+        /// The batch size given.
         batch: usize,
+        /// Values in the buffer.
         len: usize,
+        /// The per-image shape.
         image: Vec<usize>,
+        /// Values in one image.
         per_image: usize,
     },
 
@@ -48,34 +62,89 @@ pub enum Error {
         "tensor `{}` has dtype {dtype}, which cannot be converted to f32",
         printable(name)
     )]
-    Dtype { name: String, dtype: String },
+    Dtype {
+        /// The tensor's name in the file.
+        name: String,
+        /// Its dtype, as safetensors names it (`I64`, `U8`).
+        dtype: String,
+    },
     /// A tensor's entry in a safetensors file is wrong (its range, size or
     /// dtype).
     #[error("tensor `{}` {problem}", printable(name))]
-    TensorFormat { name: String, problem: String },
+    TensorFormat {
+        /// The tensor's name in the file.
+        name: String,
+        /// What is wrong with it, as a phrase ("holds 12 bytes, ...").
+        problem: String,
+    },
     /// A safetensors header names a tensor twice.
     #[error(
         "not a valid safetensors file: tensor `{}` is listed twice in its header",
         printable(name)
     )]
-    DuplicateTensor { name: String },
+    DuplicateTensor {
+        /// The name listed twice.
+        name: String,
+    },
     /// A file is not a safetensors file, or is damaged.
     #[error("not a valid safetensors file: {0}")]
     Format(String),
+    /// A checkpoint written by PyTorch's `torch.save`, which cnn does not
+    /// read (it is a pickle, which can run code): the message gives the
+    /// Python that converts it to safetensors.
+    #[error(
+        "{} is {format} written by PyTorch's `torch.save`, not a safetensors file; convert it once in Python:\n\n    import torch\n    from safetensors.torch import save_file\n    save_file(torch.load(\"{name}\", map_location=\"cpu\"), \"{stem}.safetensors\")\n\n(a Lightning or training checkpoint holds the weights under a key: save `torch.load(...)[\"state_dict\"]` or `[\"model\"]`)",
+        path.as_ref().map_or("the data".to_string(), |p| p.display().to_string()),
+        name = path.as_ref().map_or("model.pth".to_string(), |p| p.display().to_string()),
+        stem = path.as_ref().and_then(|p| p.file_stem()).map_or("model".to_string(), |s| s.to_string_lossy().into_owned()),
+    )]
+    TorchCheckpoint {
+        /// The file, when the data came from one.
+        path: Option<PathBuf>,
+        /// Which of `torch.save`'s formats it is.
+        format: TorchFormat,
+    },
+    /// Renaming a file's tensors ([`LoadOptions`](crate::LoadOptions))
+    /// gave two of them the same name.
+    #[error(
+        "renaming gives two tensors of the file the name `{}`: `{}` and `{}`",
+        printable(name),
+        printable(first),
+        printable(second)
+    )]
+    NameClash {
+        /// The name both were given.
+        name: String,
+        /// The first tensor's name in the file.
+        first: String,
+        /// The second tensor's name in the file.
+        second: String,
+    },
     /// A safetensors file could not be written.
     #[error("cannot write the safetensors file: {0}")]
     Safetensors(#[from] safetensors::SafeTensorError),
     /// A path that is not a regular file (a directory, a device, a pipe):
     /// weights are read from files only.
     #[error("{}: not a regular file", path.display())]
-    NotAFile { path: PathBuf },
+    NotAFile {
+        /// The path given.
+        path: PathBuf,
+    },
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {
+        /// The file.
         path: PathBuf,
+        /// What the system said.
         #[source]
         source: std::io::Error,
     },
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
 }
 
 /// `name` with control characters and other unprintable ones shown as
@@ -126,6 +195,7 @@ pub struct StateDictMismatch {
 }
 
 impl StateDictMismatch {
+    /// Whether nothing is missing, unexpected or wrongly shaped.
     pub fn is_empty(&self) -> bool {
         self.missing.is_empty() && self.unexpected.is_empty() && self.wrong_shape.is_empty()
     }
@@ -153,6 +223,9 @@ impl fmt::Display for StateDictMismatch {
                 "\n  wrong shape: {} is {model:?} in the model but {file:?} in the file",
                 printable(name)
             )?;
+        }
+        if let Some(hint) = self.prefix_hint() {
+            write!(f, "\n  hint: {hint}")?;
         }
         Ok(())
     }

@@ -23,6 +23,7 @@ pub mod error;
 pub mod kernels;
 pub mod layers;
 pub mod module;
+mod names;
 pub mod pool;
 pub mod state_dict;
 pub mod summary;
@@ -49,7 +50,12 @@ pub use layers::merge::{add, gate};
 pub use layers::shuffle::ChannelShuffle;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRef};
-pub use state_dict::{StateDict, Strictness, Tensor, load_safetensors, load_state_dict};
+pub use checkpoint::TorchFormat;
+pub use names::{LoadOptions, PrefixHint};
+pub use state_dict::{
+    StateDict, Strictness, Tensor, load_safetensors, load_safetensors_with, load_state_dict,
+    load_state_dict_with,
+};
 pub use summary::Summary;
 pub use tensor::{ABSENT, AnyBatch, Batch};
 pub use threads::{set_threads, threads};

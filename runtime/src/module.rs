@@ -113,6 +113,24 @@ pub trait Module {
         crate::state_dict::load_safetensors(self, path, Strictness::Strict).map(|_| ())
     }
 
+    /// Loads a safetensors file with its names mapped and the strictness
+    /// chosen by `options` (a `DataParallel` checkpoint with
+    /// `LoadOptions::new().strip_prefix("module.")`). Returns what was
+    /// missing or unexpected, which is empty unless lenient.
+    ///
+    /// # Errors
+    /// As [`load_safetensors_with`](crate::state_dict::load_safetensors_with).
+    fn load_safetensors_with(
+        &mut self,
+        path: impl AsRef<Path>,
+        options: &crate::LoadOptions,
+    ) -> Result<crate::StateDictMismatch>
+    where
+        Self: Sized,
+    {
+        crate::state_dict::load_safetensors_with(self, path, options)
+    }
+
     /// Saves the tensors as a safetensors file PyTorch loads with
     /// `model.load_state_dict(load_file(path))`.
     ///

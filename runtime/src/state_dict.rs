@@ -19,6 +19,7 @@ use safetensors::tensor::{Dtype, TensorView};
 use crate::checkpoint::Checkpoint;
 use crate::error::{Error, Result, StateDictMismatch};
 use crate::module::Module;
+use crate::names::LoadOptions;
 
 /// One tensor: its shape and its values, row-major.
 #[derive(Clone, Debug, PartialEq)]
@@ -244,7 +245,13 @@ fn open_file(path: &Path) -> Result<Checkpoint<BufReader<File>>> {
             path: path.to_path_buf(),
         });
     }
-    Checkpoint::open(BufReader::new(file))
+    Checkpoint::open(BufReader::new(file)).map_err(|e| match e {
+        Error::TorchCheckpoint { path: None, format } => Error::TorchCheckpoint {
+            path: Some(path.to_path_buf()),
+            format,
+        },
+        e => e,
+    })
 }
 
 /// Reads tensor `name` into `out` (its element count), converting to f32 a
@@ -326,21 +333,49 @@ pub fn load_safetensors<M: Module + ?Sized>(
     path: impl AsRef<Path>,
     strictness: Strictness,
 ) -> Result<StateDictMismatch> {
+    load_safetensors_with(module, path, &LoadOptions::new().strictness(strictness))
+}
+
+/// [`load_safetensors`] with the file's names mapped first (a prefix
+/// stripped or added, a function), and the strictness, from `options`.
+///
+/// ```no_run
+/// # use cnn_runtime::{Conv2d, LoadOptions, load_safetensors_with};
+/// # let mut conv: Conv2d<3, 8, 3, 3> = Conv2d::new(true, &mut cnn_runtime::Init::new(0));
+/// // Saved from `nn.DataParallel(model)`: every name starts with `module.`.
+/// load_safetensors_with(&mut conv, "data_parallel.safetensors", &LoadOptions::new().strip_prefix("module."))?;
+/// # Ok::<(), cnn_runtime::Error>(())
+/// ```
+///
+/// # Errors
+/// As [`load_safetensors`], and [`Error::NameClash`] when two of the file's
+/// tensors are renamed to one name.
+pub fn load_safetensors_with<M: Module + ?Sized>(
+    module: &mut M,
+    path: impl AsRef<Path>,
+    options: &LoadOptions,
+) -> Result<StateDictMismatch> {
     let mut file = open_file(path.as_ref())?;
+    let names: HashMap<String, String> = options
+        .map(file.entries().map(|(name, _)| name))?
+        .into_iter()
+        .map(|(model, file)| (model, file.to_string()))
+        .collect();
     let mismatch = matched(
         module,
         |name| {
-            file.get(name).map(|e| Held {
+            let e = file.get(names.get(name)?)?;
+            Some(Held {
                 shape: e.shape.clone(),
                 dtype: (!is_float(e.dtype)).then(|| format!("{:?}", e.dtype)),
             })
         },
-        file.entries().map(|(name, _)| name),
-        strictness,
+        names.keys().map(String::as_str),
+        options.strictness,
     )?;
     for t in module.tensors_mut() {
-        if file.get(&t.name).is_some() {
-            read_into(&mut file, &t.name, t.data)?;
+        if let Some(name) = names.get(&t.name) {
+            read_into(&mut file, name, t.data)?;
         }
     }
     module.refresh();
@@ -429,24 +464,42 @@ pub fn load_state_dict<M: Module + ?Sized>(
     sd: &StateDict,
     strictness: Strictness,
 ) -> Result<StateDictMismatch> {
+    load_state_dict_with(module, sd, &LoadOptions::new().strictness(strictness))
+}
+
+/// [`load_state_dict`] with the state dict's names mapped first, and the
+/// strictness, from `options`.
+///
+/// # Errors
+/// As [`load_state_dict`], and [`Error::NameClash`] when two tensors are
+/// renamed to one name.
+pub fn load_state_dict_with<M: Module + ?Sized>(
+    module: &mut M,
+    sd: &StateDict,
+    options: &LoadOptions,
+) -> Result<StateDictMismatch> {
+    let names = options.map(sd.names().chain(sd.others.keys().map(String::as_str)))?;
     let mismatch = matched(
         module,
-        |name| match (sd.get(name), sd.others.get(name)) {
-            (Some(t), _) => Some(Held {
-                shape: t.shape.clone(),
-                dtype: None,
-            }),
-            (None, Some((dtype, shape))) => Some(Held {
-                shape: shape.clone(),
-                dtype: Some(dtype.clone()),
-            }),
-            (None, None) => None,
+        |name| {
+            let name = *names.get(name)?;
+            match (sd.get(name), sd.others.get(name)) {
+                (Some(t), _) => Some(Held {
+                    shape: t.shape.clone(),
+                    dtype: None,
+                }),
+                (None, Some((dtype, shape))) => Some(Held {
+                    shape: shape.clone(),
+                    dtype: Some(dtype.clone()),
+                }),
+                (None, None) => None,
+            }
         },
-        sd.names().chain(sd.others.keys().map(String::as_str)),
-        strictness,
+        names.keys().map(String::as_str),
+        options.strictness,
     )?;
     for t in module.tensors_mut() {
-        if let Some(src) = sd.get(&t.name) {
+        if let Some(src) = names.get(&t.name).and_then(|name| sd.get(name)) {
             t.data.copy_from_slice(&src.data);
         }
     }

@@ -327,3 +327,9 @@ pub fn layer(l: &CheckedLayer, input: &Shape, output: &Shape) -> Result<LayerCod
         }
     })
 }
+
+/// `Batch<3, 32, 32>`, as the docs show a model's input and output types.
+pub fn batch_text(dims: &[usize]) -> String {
+    let dims: Vec<String> = dims.iter().map(usize::to_string).collect();
+    format!("Batch<{}>", dims.join(", "))
+}

@@ -6,7 +6,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::forward;
-use super::layer::{LayerCode, batch_type, layer};
+use super::layer::{LayerCode, batch_text, batch_type, layer};
 
 /// `&[3, 32, 32]`
 pub fn dims_slice(dims: &[usize]) -> TokenStream {
@@ -125,7 +125,8 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
     let prefixes: Vec<&String> = m.layers.iter().map(|l| &l.name).collect();
     let checks = codes.iter().filter_map(|(_, c)| c.check.as_ref());
     let body = forward::body(&m.layers, &m.program)?;
-    let input_text = format!(" `x`: a batch of `{}` images.", m.input);
+    let input_text = format!(" `x`: a batch of `{}` images, `{input_ty_text}`.", m.input, input_ty_text = batch_text(&input));
+    let output_text = format!(" Returns a batch of `{}` outputs, `{}`.", m.output, batch_text(&output));
 
     Ok(quote! {
         #(#attrs)*
@@ -146,15 +147,22 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
             /// One row per layer: name, PyTorch call, output shape and counts.
             pub const LAYERS: &'static [::cnn::LayerInfo] = &[#(#infos),*];
 
-            /// A model with PyTorch's default initialisation, the same for the same `seed`.
+            /// A model with PyTorch's default initialisation (`reset_parameters`:
+            /// Kaiming-uniform weights, BatchNorm at identity), the same for the
+            /// same `seed` on every machine.
+            #[must_use]
             pub fn new(seed: u64) -> Self {
                 let init = &mut ::cnn::Init::new(seed);
                 #name { #(#inits,)* }
             }
 
-            /// Runs the model on a batch of images.
+            /// Runs the model on a batch of images; the batch size is the
+            /// input's, anything from 0 up.
             ///
             #[doc = #input_text]
+            #[doc = ""]
+            #[doc = #output_text]
+            #[must_use]
             pub fn forward(&self, x: &#input_ty) -> #output_ty {
                 #body
             }
@@ -166,34 +174,81 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
                 *out = #name::forward(self, x);
             }
 
-            /// The torchinfo-style table of the layers; print it with `{}`.
+            /// The torchinfo-style table of the layers; print it with
+            /// `println!("{}", Self::summary())`.
+            #[must_use = "the summary is a value: print it with println!(\"{}\", ...)"]
             pub fn summary() -> ::cnn::Summary {
                 ::cnn::Summary::new(#name_str, #name::INPUT_SHAPE, #name::LAYERS)
             }
 
             /// A copy of the weights, named as PyTorch's `state_dict()` names them.
+            #[must_use]
             pub fn state_dict(&self) -> ::cnn::StateDict {
                 ::cnn::Module::state_dict(self)
             }
 
             /// Loads weights by PyTorch name, strictly (see [`cnn::Module::load_state_dict`]).
+            ///
+            /// # Errors
+            /// [`cnn::Error::StateDict`] listing every missing, unexpected and
+            /// wrongly shaped tensor; nothing is loaded then.
             pub fn load_state_dict(&mut self, state_dict: &::cnn::StateDict) -> ::cnn::Result<()> {
                 ::cnn::Module::load_state_dict(self, state_dict)
             }
 
-            /// Loads weights saved from PyTorch with `safetensors.torch.save_file(model.state_dict(), path)`.
+            /// Loads weights saved from PyTorch with
+            /// `safetensors.torch.save_file(model.state_dict(), path)`, strictly.
+            ///
+            /// # Errors
+            /// A [`cnn::Error`] that names the file and every missing,
+            /// unexpected or wrongly shaped tensor; nothing is loaded then.
             pub fn load_safetensors(&mut self, path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<()> {
                 ::cnn::Module::load_safetensors(self, path)
             }
 
-            /// The model with weights from a safetensors file (strict).
+            /// Loads weights with the file's names mapped and the strictness
+            /// chosen by `options` ([`cnn::LoadOptions`]); returns what was
+            /// missing or unexpected (empty unless lenient).
+            ///
+            /// # Errors
+            /// As [`load_safetensors`](Self::load_safetensors).
+            pub fn load_safetensors_with(
+                &mut self,
+                path: impl ::core::convert::AsRef<::std::path::Path>,
+                options: &::cnn::LoadOptions,
+            ) -> ::cnn::Result<::cnn::StateDictMismatch> {
+                ::cnn::Module::load_safetensors_with(self, path, options)
+            }
+
+            /// The model with weights from a safetensors file, loaded strictly.
+            ///
+            /// # Errors
+            /// As [`load_safetensors`](Self::load_safetensors).
             pub fn from_safetensors(path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<Self> {
                 let mut model = #name::new(0);
                 ::cnn::Module::load_safetensors(&mut model, path)?;
                 ::core::result::Result::Ok(model)
             }
 
+            /// The model with weights from a safetensors file whose names
+            /// `options` maps (`LoadOptions::new().strip_prefix("module.")`
+            /// for a `DataParallel` checkpoint).
+            ///
+            /// # Errors
+            /// As [`load_safetensors`](Self::load_safetensors).
+            pub fn from_safetensors_with(
+                path: impl ::core::convert::AsRef<::std::path::Path>,
+                options: &::cnn::LoadOptions,
+            ) -> ::cnn::Result<Self> {
+                let mut model = #name::new(0);
+                ::cnn::Module::load_safetensors_with(&mut model, path, options)?;
+                ::core::result::Result::Ok(model)
+            }
+
             /// Saves the weights as a safetensors file PyTorch loads with `load_state_dict`.
+            ///
+            /// # Errors
+            /// [`cnn::Error::Io`] when the file cannot be written.
             pub fn save_safetensors(&self, path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<()> {
                 ::cnn::Module::save_safetensors(self, path)
             }

@@ -107,6 +107,21 @@ pub fn model(m: &CheckedModel) -> TokenStream {
                 ::core::unreachable!()
             }
 
+            pub fn load_safetensors_with(
+                &mut self,
+                _path: impl ::core::convert::AsRef<::std::path::Path>,
+                _options: &::cnn::LoadOptions,
+            ) -> ::cnn::Result<::cnn::StateDictMismatch> {
+                ::core::unreachable!()
+            }
+
+            pub fn from_safetensors_with(
+                _path: impl ::core::convert::AsRef<::std::path::Path>,
+                _options: &::cnn::LoadOptions,
+            ) -> ::cnn::Result<Self> {
+                ::core::unreachable!()
+            }
+
             pub fn save_safetensors(&self, _path: impl ::core::convert::AsRef<::std::path::Path>) -> ::cnn::Result<()> {
                 ::core::unreachable!()
             }
