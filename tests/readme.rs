@@ -15,7 +15,7 @@ fn the_readme_shows_the_pinned_2048_error() {
 }
 
 cnn::cnn! {
-    /// The README's summary is this model's.
+    /// The summary in the macro's documentation is this model's.
     pub struct Tutorial5x5<3, 32, 32> {
         conv1: Conv2d(3, 16, 5, stride = 2, padding = 1),
         relu1: ReLU,
@@ -27,11 +27,11 @@ cnn::cnn! {
 }
 
 #[test]
-fn the_readme_shows_the_real_summary() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+fn the_docs_show_the_real_summary() {
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/docs/cnn.md")).unwrap();
     let summary = Tutorial5x5::summary().to_string();
-    assert!(readme.contains(&summary), "README.md must show:\n{summary}");
+    assert!(docs.contains(&summary), "src/docs/cnn.md must show:\n{summary}");
 }
 
 #[test]

@@ -348,7 +348,8 @@ fn a_model_nested_in_another_is_told_to_add_the_prefix() {
 fn renamed_keys_load_through_a_mapping_function() {
     // Another framework's names, and an entry the model does not take.
     let path = renamed_file("renamed.safetensors", |n| {
-        n.replace("conv", "features.conv").replace("fc.", "classifier.")
+        n.replace("conv", "features.conv")
+            .replace("fc.", "classifier.")
     });
     let mut sd = StateDict::read(&path).unwrap();
     sd.insert(
@@ -385,6 +386,8 @@ fn renamed_keys_load_through_a_mapping_function() {
     // Two names made one: an error that names both, nothing loaded.
     let clash = cnn::LoadOptions::new().rename(|name| Some(name.replace("features.", "")));
     let clash = clash.rename(|name| Some(name.replace("optimizer.lr", "conv1.bias")));
-    let err = SeedB::new(1).load_safetensors_with(&path, &clash).unwrap_err();
+    let err = SeedB::new(1)
+        .load_safetensors_with(&path, &clash)
+        .unwrap_err();
     assert!(matches!(err, Error::NameClash { .. }), "{err}");
 }

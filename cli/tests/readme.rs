@@ -1,16 +1,16 @@
-//! The README quotes `cargo cnn`'s real output, and the lint warning's real
-//! text.
+//! `cli/README.md` quotes `cargo cnn`'s real output, and the macro's
+//! documentation the lint warning's real text.
 
 mod common;
 use common::*;
 
-fn readme() -> String {
-    std::fs::read_to_string(repo().join("README.md")).unwrap()
+fn read(path: &str) -> String {
+    std::fs::read_to_string(repo().join(path)).unwrap()
 }
 
 #[test]
-fn the_readme_quotes_check_summary_and_weights() {
-    let readme = readme();
+fn the_manual_quotes_check_summary_and_weights() {
+    let readme = read("cli/README.md");
     for args in [
         &["check", "tests/ui/model/three-mistakes.rs"][..],
         &["summary", "examples/tutorial.rs"],
@@ -25,7 +25,7 @@ fn the_readme_quotes_check_summary_and_weights() {
         let r = run(&repo(), args);
         assert!(
             readme.contains(r.stdout.trim_end()),
-            "README.md must quote `cargo cnn {}`:\n{}",
+            "cli/README.md must quote `cargo cnn {}`:\n{}",
             args.join(" "),
             r.stdout
         );
@@ -33,12 +33,12 @@ fn the_readme_quotes_check_summary_and_weights() {
 }
 
 #[test]
-fn the_readme_quotes_the_lint_warning() {
-    // The snapshot denies the lint, so rustc calls it an error; the README
-    // shows the warning a user sees, whose text is the same.
+fn the_macro_docs_quote_the_lint_warning() {
+    // The snapshot denies the lint, so rustc calls it an error; the docs
+    // show the warning a user sees, whose text is the same.
     let snapshot =
         std::fs::read_to_string(repo().join("tests/ui/lints/unused-pixels.stderr")).unwrap();
-    let readme = readme();
+    let readme = read("src/docs/cnn.md");
     for line in snapshot
         .lines()
         .take_while(|l| !l.trim_start().starts_with("-->"))
@@ -46,6 +46,6 @@ fn the_readme_quotes_the_lint_warning() {
         let text = line
             .trim_start()
             .replacen("error: use of", "warning: use of", 1);
-        assert!(readme.contains(&text), "README.md must show: {text}");
+        assert!(readme.contains(&text), "src/docs/cnn.md must show: {text}");
     }
 }

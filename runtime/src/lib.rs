@@ -18,8 +18,11 @@
 //! assert_eq!(y.shape(), vec![4, 10]);
 //! ```
 
+#![warn(missing_docs)]
+
 mod checkpoint;
 pub mod error;
+#[doc(hidden)]
 pub mod kernels;
 pub mod layers;
 pub mod module;
@@ -28,8 +31,11 @@ pub mod pool;
 pub mod state_dict;
 pub mod summary;
 pub mod tensor;
+#[cfg(feature = "ndarray")]
+mod tensor_ndarray;
 pub mod threads;
 
+pub use checkpoint::TorchFormat;
 pub use error::{Error, Result, StateDictMismatch, printable};
 pub use kernels::epilogue::Act;
 pub use kernels::isa::Isa;
@@ -50,7 +56,6 @@ pub use layers::merge::{add, gate};
 pub use layers::shuffle::ChannelShuffle;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRef};
-pub use checkpoint::TorchFormat;
 pub use names::{LoadOptions, PrefixHint};
 pub use state_dict::{
     StateDict, Strictness, Tensor, load_safetensors, load_safetensors_with, load_state_dict,
@@ -59,6 +64,11 @@ pub use state_dict::{
 pub use summary::Summary;
 pub use tensor::{ABSENT, AnyBatch, Batch};
 pub use threads::{set_threads, threads};
+
+/// The `ndarray` crate, at the version [`Batch::from_array`] and
+/// [`Batch::into_ndarray`] take and give.
+#[cfg(feature = "ndarray")]
+pub use ndarray;
 
 /// The shape formulas the checker and the const assertions share.
 pub use cnn_shape as shape;

@@ -14,7 +14,9 @@ use crate::tensor::AnyBatch;
 /// (a buffer, like BatchNorm's running statistics).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TensorKind {
+    /// A trainable parameter (`weight`, `bias`).
     Parameter,
+    /// A buffer (BatchNorm's running statistics).
     Buffer,
 }
 
@@ -24,17 +26,24 @@ pub struct TensorRef<'a> {
     /// The state_dict name: the suffix (`weight`) for a layer, the full name
     /// (`conv1.weight`) for a model.
     pub name: String,
+    /// The tensor's shape, as PyTorch gives it.
     pub shape: Vec<usize>,
+    /// Parameter or buffer.
     pub kind: TensorKind,
+    /// The values, row-major.
     pub data: &'a [f32],
 }
 
 /// A mutable view of one state_dict tensor.
 #[derive(Debug)]
 pub struct TensorMut<'a> {
+    /// The state_dict name.
     pub name: String,
+    /// The tensor's shape, as PyTorch gives it.
     pub shape: Vec<usize>,
+    /// Parameter or buffer.
     pub kind: TensorKind,
+    /// The values, row-major, to load into.
     pub data: &'a mut [f32],
 }
 
@@ -151,6 +160,7 @@ pub struct Init {
 }
 
 impl Init {
+    /// A source seeded with `seed`.
     pub fn new(seed: u64) -> Self {
         Init {
             rng: ChaCha8Rng::seed_from_u64(seed),

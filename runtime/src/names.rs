@@ -191,7 +191,10 @@ impl StateDictMismatch {
         for u in &self.unexpected {
             if let Some(prefix) = first.strip_suffix(u.as_str())
                 && !prefix.is_empty()
-                && all(&|m| m.strip_prefix(prefix).is_some_and(|rest| unexpected.contains(rest)))
+                && all(&|m| {
+                    m.strip_prefix(prefix)
+                        .is_some_and(|rest| unexpected.contains(rest))
+                })
             {
                 return Some(PrefixHint::Add(prefix.to_string()));
             }
@@ -233,14 +236,23 @@ mod tests {
             &["conv.weight", "conv.bias"],
             &["model.conv.bias", "model.conv.weight", "optimizer.step"],
         );
-        assert_eq!(strip.prefix_hint(), Some(PrefixHint::Strip("model.".into())));
-        let add = mismatch(&["backbone.conv.weight", "backbone.fc.bias"], &["conv.weight", "fc.bias"]);
+        assert_eq!(
+            strip.prefix_hint(),
+            Some(PrefixHint::Strip("model.".into()))
+        );
+        let add = mismatch(
+            &["backbone.conv.weight", "backbone.fc.bias"],
+            &["conv.weight", "fc.bias"],
+        );
         assert_eq!(add.prefix_hint(), Some(PrefixHint::Add("backbone.".into())));
         // One missing name not under the prefix: no hint.
         let partial = mismatch(&["conv.weight", "fc.bias"], &["module.conv.weight"]);
         assert_eq!(partial.prefix_hint(), None);
         // Renamed, not prefixed.
-        assert_eq!(mismatch(&["fc.weight"], &["classifier.weight"]).prefix_hint(), None);
+        assert_eq!(
+            mismatch(&["fc.weight"], &["classifier.weight"]).prefix_hint(),
+            None
+        );
         assert_eq!(mismatch(&[], &["module.fc.weight"]).prefix_hint(), None);
     }
 
@@ -250,8 +262,14 @@ mod tests {
             .strip_prefix("module.")
             .add_prefix("net.")
             .rename(|n| Some(n.replace("bn", "norm")));
-        assert_eq!(options.rename_one("module.bn1.weight").as_deref(), Some("net.norm1.weight"));
-        assert_eq!(options.rename_one("bn1.weight").as_deref(), Some("net.norm1.weight"));
+        assert_eq!(
+            options.rename_one("module.bn1.weight").as_deref(),
+            Some("net.norm1.weight")
+        );
+        assert_eq!(
+            options.rename_one("bn1.weight").as_deref(),
+            Some("net.norm1.weight")
+        );
         let err = options
             .map(["module.bn1.weight", "bn1.weight"].into_iter())
             .unwrap_err();

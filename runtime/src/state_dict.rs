@@ -24,7 +24,9 @@ use crate::names::LoadOptions;
 /// One tensor: its shape and its values, row-major.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tensor {
+    /// The dimensions, as PyTorch gives them (`[out, in, kh, kw]`).
     pub shape: Vec<usize>,
+    /// The values, row-major, as f32.
     pub data: Vec<f32>,
 }
 
@@ -57,6 +59,7 @@ pub fn is_batches_tracked(name: &str) -> bool {
 }
 
 impl StateDict {
+    /// An empty state dict.
     pub fn new() -> Self {
         StateDict::default()
     }
@@ -76,14 +79,17 @@ impl StateDict {
         sd
     }
 
+    /// Adds or replaces a tensor, returning the one it replaced.
     pub fn insert(&mut self, name: impl Into<String>, tensor: Tensor) -> Option<Tensor> {
         self.tensors.insert(name.into(), tensor)
     }
 
+    /// The tensor of that name.
     pub fn get(&self, name: &str) -> Option<&Tensor> {
         self.tensors.get(name)
     }
 
+    /// Takes the tensor of that name out.
     pub fn remove(&mut self, name: &str) -> Option<Tensor> {
         self.tensors.remove(name)
     }
@@ -93,14 +99,17 @@ impl StateDict {
         self.tensors.keys().map(String::as_str)
     }
 
+    /// The tensors with their names, in sorted order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Tensor)> {
         self.tensors.iter().map(|(k, v)| (k.as_str(), v))
     }
 
+    /// The number of (floating-point) tensors.
     pub fn len(&self) -> usize {
         self.tensors.len()
     }
 
+    /// Whether it holds no tensor.
     pub fn is_empty(&self) -> bool {
         self.tensors.is_empty()
     }
@@ -210,8 +219,11 @@ pub fn is_float(dtype: Dtype) -> bool {
 /// One tensor as a safetensors file's header lists it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TensorHeader {
+    /// The tensor's name.
     pub name: String,
+    /// Its dtype in the file.
     pub dtype: Dtype,
+    /// Its shape.
     pub shape: Vec<usize>,
 }
 

@@ -13,8 +13,11 @@ use crate::module::LayerInfo;
 /// parameters; other layers count none.
 #[derive(Clone, Copy, Debug)]
 pub struct Summary {
+    /// The model's name.
     pub name: &'static str,
+    /// The per-image input shape.
     pub input_shape: &'static [usize],
+    /// One row per layer, in order.
     pub layers: &'static [LayerInfo],
 }
 
@@ -45,6 +48,7 @@ fn megabytes(values: usize) -> String {
 }
 
 impl Summary {
+    /// The summary of model `name` with these layers.
     pub fn new(
         name: &'static str,
         input_shape: &'static [usize],
@@ -71,18 +75,21 @@ impl Summary {
         })
     }
 
+    /// Trainable parameters in all.
     pub fn total_params(&self) -> usize {
         self.leaves()
             .map(|(_, l)| l.params)
             .fold(0, usize::saturating_add)
     }
 
+    /// Values in buffers (BatchNorm's statistics) in all.
     pub fn total_buffers(&self) -> usize {
         self.leaves()
             .map(|(_, l)| l.buffers)
             .fold(0, usize::saturating_add)
     }
 
+    /// Multiply-adds per image in all, as torchinfo counts them.
     pub fn total_mult_adds(&self) -> usize {
         self.leaves()
             .map(|(_, l)| Self::mult_adds(l))
@@ -125,7 +132,9 @@ impl Summary {
 /// cell for the input row and each layer row.
 #[derive(Clone, Debug)]
 pub struct Column {
+    /// The column's heading.
     pub header: String,
+    /// One cell per layer row.
     pub cells: Vec<String>,
 }
 

@@ -1,18 +1,18 @@
 //! [`Batch`]: a batch of images (or feature vectors) whose per-image shape is
 //! fixed at compile time and whose batch size is chosen at run time.
 
-use ndarray::{ArrayBase, ArrayD, ArrayViewD, Data, Dimension, IxDyn};
-
 use crate::error::{Error, Result};
 use crate::pool;
 
 /// Marks an unused trailing dimension of [`Batch`]: `Batch<10>` is
-/// `Batch<10, ABSENT, ABSENT>`, a batch of 10 features per image.
-pub const ABSENT: usize = usize::MAX;
+/// `Batch<10, 0, 0>`, a batch of 10 features per image. No dimension of a
+/// tensor is empty, so 0 is free to mean "none"; written as a literal in
+/// `Batch`'s defaults so that the docs show them as `= 0`.
+pub const ABSENT: usize = 0;
 
 /// The per-image rank of `Batch<D0, D1, D2>`, checked at compile time.
 pub const fn image_rank(d0: usize, d1: usize, d2: usize) -> usize {
-    assert!(d0 != ABSENT, "Batch needs at least one dimension");
+    assert!(d0 != ABSENT, "a Batch dimension must be at least 1");
     if d1 == ABSENT {
         assert!(d2 == ABSENT, "Batch<A, ABSENT, B> is not a shape");
         1
@@ -55,7 +55,7 @@ pub const fn image_len(d0: usize, d1: usize, d2: usize) -> usize {
 /// assert!(Batch::<3, 2, 2>::from_vec(2, vec![0.0; 23]).is_err());
 /// ```
 #[derive(PartialEq)]
-pub struct Batch<const D0: usize, const D1: usize = ABSENT, const D2: usize = ABSENT> {
+pub struct Batch<const D0: usize, const D1: usize = 0, const D2: usize = 0> {
     batch: usize,
     data: Vec<f32>,
 }
@@ -135,7 +135,8 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
         }
     }
 
-    fn check_shape(shape: &[usize]) -> Result<usize> {
+    #[cfg_attr(not(feature = "ndarray"), allow(dead_code))]
+    pub(crate) fn check_shape(shape: &[usize]) -> Result<usize> {
         let ok = shape.len() == Self::RANK + 1 && shape[1..] == Self::image_shape()[..];
         if !ok {
             return Err(Error::Shape {
@@ -144,59 +145,6 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
             });
         }
         Ok(shape[0])
-    }
-
-    /// Copies an ndarray array of shape `[N, D0, D1, D2]` (any layout).
-    ///
-    /// # Errors
-    /// [`Error::Shape`] when the array's shape is not `[N, ...]` with this
-    /// batch's per-image shape.
-    pub fn from_array<S, D>(array: &ArrayBase<S, D>) -> Result<Self>
-    where
-        S: Data<Elem = f32>,
-        D: Dimension,
-    {
-        let batch = Self::check_shape(array.shape())?;
-        Ok(Batch {
-            batch,
-            data: array.iter().copied().collect(),
-        })
-    }
-
-    /// Takes an owned ndarray array of shape `[N, D0, D1, D2]`, without a
-    /// copy when it is in standard (row-major) layout.
-    ///
-    /// # Errors
-    /// [`Error::Shape`] as for [`Batch::from_array`].
-    pub fn from_ndarray<D: Dimension>(array: ndarray::Array<f32, D>) -> Result<Self> {
-        let batch = Self::check_shape(array.shape())?;
-        let len = array.len();
-        let data = if array.is_standard_layout() {
-            // A standard-layout array may still start inside its buffer.
-            let (mut data, offset) = array.into_raw_vec_and_offset();
-            let start = offset.unwrap_or(0);
-            if start != 0 || data.len() != len {
-                data = data[start..start + len].to_vec();
-            }
-            data
-        } else {
-            array.iter().copied().collect()
-        };
-        Ok(Batch { batch, data })
-    }
-
-    /// The batch as an ndarray array `[N, D0, D1, D2]`, without a copy.
-    pub fn into_ndarray(self) -> ArrayD<f32> {
-        let shape = self.shape();
-        // The length always matches the shape.
-        ArrayD::from_shape_vec(IxDyn(&shape), self.into_vec())
-            .unwrap_or_else(|e| panic!("Batch invariant broken: {e}"))
-    }
-
-    /// A view of the batch as an ndarray array `[N, D0, D1, D2]`.
-    pub fn view(&self) -> ArrayViewD<'_, f32> {
-        ArrayViewD::from_shape(IxDyn(&self.shape()), &self.data)
-            .unwrap_or_else(|e| panic!("Batch invariant broken: {e}"))
     }
 
     /// The number of images.
@@ -315,7 +263,9 @@ pub trait AnyBatch: Sized + Clone + Send + Sync {
     /// # Errors
     /// [`Error::BatchLength`] when `data` does not hold exactly `batch` images.
     fn from_vec(batch: usize, data: Vec<f32>) -> Result<Self>;
+    /// The number of images.
     fn batch_size(&self) -> usize;
+    /// The values, row-major.
     fn as_slice(&self) -> &[f32];
 }
 
@@ -366,7 +316,6 @@ impl<const D0: usize, const D1: usize, const D2: usize> std::fmt::Debug for Batc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{Array, Array4};
 
     #[test]
     fn shapes_and_lengths() {
@@ -406,31 +355,6 @@ mod tests {
                 .batch_size(),
             3
         );
-
-        let a = Array4::<f32>::zeros((2, 3, 4, 4));
-        let err = Batch::<3, 4, 5>::from_array(&a).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "expected a batch of shape [N, 3, 4, 5], found [2, 3, 4, 4]"
-        );
-        let b = Batch::<3, 4, 4>::from_ndarray(a).unwrap();
-        assert_eq!(b.batch_size(), 2);
-    }
-
-    #[test]
-    fn ndarray_round_trip_keeps_order() {
-        let a = Array::from_shape_fn((2, 2, 3), |(n, i, j)| (n * 100 + i * 10 + j) as f32);
-        let b = Batch::<2, 3>::from_array(&a.view()).unwrap();
-        assert_eq!(
-            b.image(1).unwrap(),
-            &[100.0, 101.0, 102.0, 110.0, 111.0, 112.0]
-        );
-        // A transposed (non-standard) view is copied in logical order.
-        let t = a.clone().permuted_axes([0, 2, 1]);
-        let bt = Batch::<3, 2>::from_ndarray(t.to_owned()).unwrap();
-        assert_eq!(bt.image(0).unwrap(), &[0.0, 10.0, 1.0, 11.0, 2.0, 12.0]);
-        let back = b.into_ndarray();
-        assert_eq!(back, a.into_dyn());
     }
 
     #[test]

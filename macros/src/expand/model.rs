@@ -125,8 +125,16 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
     let prefixes: Vec<&String> = m.layers.iter().map(|l| &l.name).collect();
     let checks = codes.iter().filter_map(|(_, c)| c.check.as_ref());
     let body = forward::body(&m.layers, &m.program)?;
-    let input_text = format!(" `x`: a batch of `{}` images, `{input_ty_text}`.", m.input, input_ty_text = batch_text(&input));
-    let output_text = format!(" Returns a batch of `{}` outputs, `{}`.", m.output, batch_text(&output));
+    let input_text = format!(
+        " `x`: a batch of `{}` images, `{input_ty_text}`.",
+        m.input,
+        input_ty_text = batch_text(&input)
+    );
+    let output_text = format!(
+        " Returns a batch of `{}` outputs, `{}`.",
+        m.output,
+        batch_text(&output)
+    );
 
     Ok(quote! {
         #(#attrs)*

@@ -84,18 +84,21 @@ pub struct ReLU6;
 /// `x` for `x >= 0`, else `negative_slope * x`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct LeakyReLU {
+    /// The slope for negative inputs (PyTorch's default 0.01).
     pub negative_slope: f32,
 }
 
 /// `x` for `x > 0`, else `alpha * (exp(x) - 1)`.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ELU {
+    /// The scale of the negative side, `alpha * (exp(x) - 1)`.
     pub alpha: f32,
 }
 
 /// `x * Phi(x)`; with `tanh`, PyTorch's `approximate='tanh'` form.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GELU {
+    /// Whether the `tanh` approximation is used instead of the exact erf form.
     pub tanh: bool,
 }
 
@@ -120,6 +123,7 @@ pub struct Sigmoid;
 pub struct Tanh;
 
 impl LeakyReLU {
+    /// A LeakyReLU with PyTorch's `negative_slope`.
     pub fn new(negative_slope: f32) -> Self {
         LeakyReLU { negative_slope }
     }
@@ -133,6 +137,7 @@ impl Default for LeakyReLU {
 }
 
 impl ELU {
+    /// An ELU with PyTorch's `alpha`.
     pub fn new(alpha: f32) -> Self {
         ELU { alpha }
     }
@@ -145,6 +150,7 @@ impl Default for ELU {
 }
 
 impl GELU {
+    /// The exact GELU, or its `tanh` approximation (`approximate='tanh'`).
     pub fn new(tanh: bool) -> Self {
         GELU { tanh }
     }

@@ -47,6 +47,7 @@ fn pool<const C: usize, const H: usize, const W: usize, const OH: usize, const O
 }
 
 impl<const OH: usize, const OW: usize> AdaptiveAvgPool2d<OH, OW> {
+    /// Averages each of the `OH x OW` adaptive windows, PyTorch's `AdaptiveAvgPool2d`.
     pub fn forward<const C: usize, const H: usize, const W: usize>(
         &self,
         x: &Batch<C, H, W>,
@@ -56,6 +57,7 @@ impl<const OH: usize, const OW: usize> AdaptiveAvgPool2d<OH, OW> {
 }
 
 impl<const OH: usize, const OW: usize> AdaptiveMaxPool2d<OH, OW> {
+    /// Takes the maximum of each of the `OH x OW` adaptive windows (NaN wins, as in PyTorch).
     pub fn forward<const C: usize, const H: usize, const W: usize>(
         &self,
         x: &Batch<C, H, W>,

@@ -43,6 +43,7 @@ impl<const C: usize> BatchNorm2d<C> {
         }
     }
 
+    /// The `eps` added to the running variance.
     pub fn eps(&self) -> f64 {
         self.eps
     }

@@ -127,6 +127,7 @@ impl<
         self
     }
 
+    /// How the input is padded (`padding_mode`).
     pub fn padding_mode(&self) -> PaddingMode {
         self.padding_mode
     }
@@ -136,15 +137,18 @@ impl<
         &self.weight
     }
 
+    /// The weight, `[C_OUT, C_IN / groups, KH, KW]` row-major, to change in place (the packed copy is rebuilt on the next call).
     pub fn weight_mut(&mut self) -> &mut [f32] {
         self.packed.take();
         &mut self.weight
     }
 
+    /// The bias, `[C_OUT]`, if the layer has one.
     pub fn bias(&self) -> Option<&[f32]> {
         self.bias.as_deref()
     }
 
+    /// The bias, to change in place.
     pub fn bias_mut(&mut self) -> Option<&mut [f32]> {
         self.bias.as_deref_mut()
     }

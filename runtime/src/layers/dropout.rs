@@ -13,12 +13,14 @@ use crate::tensor::Batch;
 /// Dropout: identity at inference; `p` is kept for reference.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Dropout {
+    /// The drop probability; unused at inference.
     pub p: f32,
 }
 
 /// Channel dropout: identity at inference.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Dropout2d {
+    /// The drop probability; unused at inference.
     pub p: f32,
 }
 
@@ -27,10 +29,12 @@ pub struct Dropout2d {
 pub struct Identity;
 
 impl Dropout {
+    /// A dropout of probability `p`.
     pub fn new(p: f32) -> Self {
         Dropout { p }
     }
 
+    /// The identity: inference never drops.
     pub fn forward<const A: usize, const B: usize, const C: usize>(
         &self,
         x: Batch<A, B, C>,
@@ -40,10 +44,12 @@ impl Dropout {
 }
 
 impl Dropout2d {
+    /// A channel dropout of probability `p`.
     pub fn new(p: f32) -> Self {
         Dropout2d { p }
     }
 
+    /// The identity: inference never drops.
     pub fn forward<const A: usize, const B: usize, const C: usize>(
         &self,
         x: Batch<A, B, C>,
@@ -53,6 +59,7 @@ impl Dropout2d {
 }
 
 impl Identity {
+    /// The identity.
     pub fn forward<const A: usize, const B: usize, const C: usize>(
         &self,
         x: Batch<A, B, C>,

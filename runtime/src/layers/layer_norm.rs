@@ -162,10 +162,12 @@ impl Module for LayerNorm {
 /// without the batch's 0, each less one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Permute {
+    /// Which input axis each output axis takes (`[1, 2, 0]` moves channels last).
     pub axes: [usize; 3],
 }
 
 impl Permute {
+    /// A permutation of the per-image axes (the batch axis stays first).
     pub fn new(axes: [usize; 3]) -> Self {
         Permute { axes }
     }
@@ -228,6 +230,7 @@ impl LayerScale {
         }
     }
 
+    /// Multiplies each channel by its scale.
     pub fn forward<const C: usize, const H: usize, const W: usize>(
         &self,
         mut x: Batch<C, H, W>,

@@ -43,6 +43,7 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
         layer
     }
 
+    /// A layer with zero weights (and bias, if any).
     pub fn zeros(bias: bool) -> Self {
         Linear {
             weight: vec![0.0; Self::WEIGHT_LEN],
@@ -56,15 +57,18 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
         &self.weight
     }
 
+    /// The weight, `[OUT, IN]` row-major as PyTorch stores it, to change in place.
     pub fn weight_mut(&mut self) -> &mut [f32] {
         self.packed.take();
         &mut self.weight
     }
 
+    /// The bias, `[OUT]`, if the layer has one.
     pub fn bias(&self) -> Option<&[f32]> {
         self.bias.as_deref()
     }
 
+    /// The bias, to change in place.
     pub fn bias_mut(&mut self) -> Option<&mut [f32]> {
         self.bias.as_deref_mut()
     }

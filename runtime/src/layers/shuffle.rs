@@ -16,10 +16,12 @@ use crate::tensor::Batch;
 /// The shuffle of `groups` groups of channels.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ChannelShuffle {
+    /// The number of groups the channels are interleaved from.
     pub groups: usize,
 }
 
 impl ChannelShuffle {
+    /// A shuffle of `groups` groups.
     pub fn new(groups: usize) -> Self {
         ChannelShuffle { groups }
     }

@@ -74,6 +74,7 @@ fn softmax_blocks(values: &mut [f32], len: usize, inner: usize, outer_stride: us
 macro_rules! softmax_layer {
     ($ty:ident, $log:expr) => {
         impl<const DIM: isize> $ty<DIM> {
+            /// Applies the function along `dim` (PyTorch's numbering, batch included).
             pub fn forward<const A: usize, const B: usize, const C: usize>(
                 &self,
                 mut x: Batch<A, B, C>,
