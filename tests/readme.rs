@@ -31,7 +31,10 @@ fn the_docs_show_the_real_summary() {
     let docs =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/docs/cnn.md")).unwrap();
     let summary = Tutorial5x5::summary().to_string();
-    assert!(docs.contains(&summary), "src/docs/cnn.md must show:\n{summary}");
+    assert!(
+        docs.contains(&summary),
+        "src/docs/cnn.md must show:\n{summary}"
+    );
 }
 
 #[test]

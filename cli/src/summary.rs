@@ -4,9 +4,9 @@
 use std::collections::{HashMap, VecDeque};
 use std::io::Write;
 
+use cnn_core::summary::Column;
+use cnn_core::{LayerInfo, Summary};
 use cnn_dsl::model::CheckedModel;
-use cnn_runtime::summary::Column;
-use cnn_runtime::{LayerInfo, Summary};
 use serde_json::{Value, json};
 
 use crate::field::{Field, fields};

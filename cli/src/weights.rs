@@ -8,9 +8,9 @@ use std::path::Path;
 
 use cnn_dsl::model::CheckedModel;
 // The loader's own rules: what it converts, and what it may skip.
-use cnn_runtime::printable;
-use cnn_runtime::state_dict::{is_batches_tracked, is_float};
-use safetensors::tensor::Dtype;
+use cnn_core::Dtype;
+use cnn_core::checkpoint::{is_batches_tracked, is_float};
+use cnn_core::printable;
 
 use crate::{Failure, Outcome, write_out};
 
@@ -107,15 +107,31 @@ fn problems(model: &CheckedModel, stored: &BTreeMap<String, Stored>) -> Vec<Prob
     found
 }
 
+/// The prefix to strip or add, when every missing tensor is in the file
+/// under one.
+fn prefix_hint(problems: &[Problem]) -> Option<cnn_core::PrefixHint> {
+    let mut mismatch = cnn_core::StateDictMismatch::default();
+    for p in problems {
+        match p {
+            Problem::Missing { name, .. } => mismatch.missing.push(name.clone()),
+            Problem::Unexpected { name, .. } => mismatch.unexpected.push(name.clone()),
+            _ => {}
+        }
+    }
+    mismatch.prefix_hint()
+}
+
 /// Reads the checkpoint's header (safetensors checks it against the file's
 /// length) and reports on it.
 pub fn check(model: &CheckedModel, file: &Path, out: &mut impl Write) -> Result<Outcome, Failure> {
-    let header = cnn_runtime::state_dict::read_header(file).map_err(|e| match e {
-        cnn_runtime::Error::Io { source, .. } => Failure::Io(file.display().to_string(), source),
-        cnn_runtime::Error::Format(problem) => Failure::Broken(format!(
+    let header = cnn_core::checkpoint::read_header(file).map_err(|e| match e {
+        cnn_core::Error::Io { source, .. } => Failure::Io(file.display().to_string(), source),
+        cnn_core::Error::Format(problem) => Failure::Broken(format!(
             "{} is not a safetensors file: {problem}",
             file.display()
         )),
+        // Its message names the file and says how to convert it.
+        torch @ cnn_core::Error::TorchCheckpoint { .. } => Failure::Broken(torch.to_string()),
         other => Failure::Broken(format!("{}: {other}", file.display())),
     })?;
     let stored: BTreeMap<String, Stored> = header
@@ -135,6 +151,9 @@ pub fn check(model: &CheckedModel, file: &Path, out: &mut impl Write) -> Result<
     let mut text = String::new();
     for p in &problems {
         text.push_str(&format!("error: {p}\n"));
+    }
+    if let Some(hint) = prefix_hint(&problems) {
+        text.push_str(&format!("help: {hint}\n"));
     }
     text.push_str(&if problems.is_empty() {
         format!(

@@ -144,6 +144,30 @@ fn files_that_are_not_checkpoints() {
 }
 
 #[test]
+fn a_prefixed_checkpoint_gets_the_prefix_to_strip_and_torch_save_files_the_conversion() {
+    let file = checkpoint(&[
+        ("module.conv1.weight", Dtype::F32, &[16, 3, 3, 3]),
+        ("module.conv1.bias", Dtype::F32, &[16]),
+        ("module.fc.weight", Dtype::F32, &[10, 2048]),
+        ("module.fc.bias", Dtype::F32, &[10]),
+    ]);
+    let fixture = fixture_crate();
+    let r = run(&fixture, &["weights", "Small", file.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let stdout = r.stdout.replace(file.to_str().unwrap(), "FILE");
+    insta::assert_snapshot!(stdout);
+
+    let pth = repo().join("tests/fixtures/checkpoints/seed_b.pth");
+    let r = run(&fixture, &["weights", "Small", pth.to_str().unwrap()]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let expected = format!(
+        "error: {} is a zip archive written by PyTorch's `torch.save`, not a safetensors file; convert it once in Python:",
+        pth.display()
+    );
+    assert!(r.stderr.starts_with(&expected), "{}", r.stderr);
+}
+
+#[test]
 #[ignore = "needs ../shared/fixtures/resnet18.safetensors (47 MB, not in the repository); .ci/run runs it"]
 fn resnet18_from_torchvision() {
     let file = repo().join("../shared/fixtures/resnet18.safetensors");

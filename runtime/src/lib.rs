@@ -20,8 +20,9 @@
 
 #![warn(missing_docs)]
 
-mod checkpoint;
-pub mod error;
+use cnn_core::checkpoint;
+pub use cnn_core::error;
+mod float16;
 #[doc(hidden)]
 pub mod kernels;
 pub mod layers;
@@ -29,13 +30,14 @@ pub mod module;
 mod names;
 pub mod pool;
 pub mod state_dict;
-pub mod summary;
+pub use cnn_core::summary;
 pub mod tensor;
 #[cfg(feature = "ndarray")]
 mod tensor_ndarray;
 pub mod threads;
 
 pub use checkpoint::TorchFormat;
+pub use cnn_core::PrefixHint;
 pub use error::{Error, Result, StateDictMismatch, printable};
 pub use kernels::epilogue::Act;
 pub use kernels::isa::Isa;
@@ -56,7 +58,7 @@ pub use layers::merge::{add, gate};
 pub use layers::shuffle::ChannelShuffle;
 pub use layers::softmax::{LogSoftmax, Softmax};
 pub use module::{Init, LayerInfo, Model, Module, TensorKind, TensorMut, TensorRef};
-pub use names::{LoadOptions, PrefixHint};
+pub use names::LoadOptions;
 pub use state_dict::{
     StateDict, Strictness, Tensor, load_safetensors, load_safetensors_with, load_state_dict,
     load_state_dict_with,

@@ -7,6 +7,8 @@ use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
 
 use crate::error::Result;
+pub use cnn_core::summary::LayerInfo;
+
 use crate::state_dict::{StateDict, Strictness};
 use crate::tensor::AnyBatch;
 
@@ -190,30 +192,6 @@ impl Init {
         };
         self.uniform(bound, out);
     }
-}
-
-/// One row of a model's layer table, as the `cnn!` macro records it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LayerInfo {
-    /// The state_dict prefix (`conv1`, `layer1.0.conv1`, or `3` when unnamed).
-    pub name: &'static str,
-    /// The PyTorch class name.
-    pub kind: &'static str,
-    /// The call as written, with inferred sizes filled in: `Linear(1568, 10)`.
-    pub args: &'static str,
-    /// The per-image output shape.
-    pub output_shape: &'static [usize],
-    /// Trainable parameters.
-    pub params: usize,
-    /// Values in buffers (BatchNorm's running statistics).
-    pub buffers: usize,
-    /// Multiply-accumulates per image (convolutions and linear layers).
-    pub macs: usize,
-    /// Mult-adds per image as torchinfo counts them (parameters times the
-    /// positions they apply at; BatchNorm's once), from the checker.
-    pub mult_adds: usize,
-    /// Nesting depth: 1 for a model's own layers, more inside blocks.
-    pub depth: usize,
 }
 
 /// A model made by `cnn!`: its shapes, counts and forward pass.

@@ -10,14 +10,16 @@
 //! panic.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::{BufReader, Cursor, Read, Seek};
+use std::io::{Cursor, Read, Seek};
 use std::path::Path;
 
-use safetensors::tensor::{Dtype, TensorView};
+use cnn_core::Dtype;
+use cnn_core::write::{RawTensor, serialize};
 
-use crate::checkpoint::Checkpoint;
+use crate::checkpoint::{BATCHES_TRACKED, Checkpoint, open_file};
+pub use crate::checkpoint::{TensorHeader, is_batches_tracked, is_float, read_header};
 use crate::error::{Error, Result, StateDictMismatch};
+use crate::float16::{bf16_to_f32, f16_to_f32};
 use crate::module::Module;
 use crate::names::LoadOptions;
 
@@ -37,7 +39,7 @@ pub struct Tensor {
 /// let conv: Conv2d<3, 8, 3, 3> = Conv2d::new(true, &mut Init::new(0));
 /// let sd = StateDict::of(&conv);
 /// assert_eq!(sd.names().collect::<Vec<_>>(), ["bias", "weight"]);
-/// let bytes = sd.to_safetensors().unwrap();
+/// let bytes = sd.to_safetensors();
 /// assert_eq!(StateDict::from_safetensors(&bytes).unwrap(), sd);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -47,15 +49,6 @@ pub struct StateDict {
     /// count, say): name -> (dtype, shape). Unexpected ones are ignored when
     /// loading leniently; one the model needs is a dtype error.
     others: BTreeMap<String, (String, Vec<usize>)>,
-}
-
-/// PyTorch's BatchNorm counter: stored in its checkpoints, unused at inference.
-const BATCHES_TRACKED: &str = "num_batches_tracked";
-
-/// Whether `name` is a BatchNorm's `num_batches_tracked`, which a
-/// checkpoint may hold or not: inference never reads it.
-pub fn is_batches_tracked(name: &str) -> bool {
-    name == BATCHES_TRACKED || name.ends_with(".num_batches_tracked")
 }
 
 impl StateDict {
@@ -168,33 +161,42 @@ impl StateDict {
     /// The tensors as a safetensors file, in F32. Every BatchNorm (every
     /// `*.running_var`) also gets a `num_batches_tracked` of 0, so that
     /// PyTorch's strict `load_state_dict` accepts the file.
-    ///
-    /// # Errors
-    /// [`Error::Safetensors`] when the tensors cannot be serialised.
-    pub fn to_safetensors(&self) -> Result<Vec<u8>> {
-        let mut bytes: Vec<(String, Dtype, Vec<usize>, Vec<u8>)> = self
+    #[must_use]
+    pub fn to_safetensors(&self) -> Vec<u8> {
+        let mut raw: BTreeMap<String, RawTensor> = self
             .tensors
             .iter()
             .map(|(name, t)| {
-                let data = t.data.iter().flat_map(|v| v.to_le_bytes()).collect();
-                (name.clone(), Dtype::F32, t.shape.clone(), data)
+                let bytes = t.data.iter().flat_map(|v| v.to_le_bytes()).collect();
+                let shape = t.shape.clone();
+                (
+                    name.clone(),
+                    RawTensor {
+                        dtype: Dtype::F32,
+                        shape,
+                        bytes,
+                    },
+                )
             })
             .collect();
         for name in self.tensors.keys() {
             if let Some(prefix) = name.strip_suffix("running_var") {
                 let tracked = format!("{prefix}{BATCHES_TRACKED}");
                 if !self.tensors.contains_key(&tracked) {
-                    bytes.push((tracked, Dtype::I64, Vec::new(), 0i64.to_le_bytes().to_vec()));
+                    let bytes = 0i64.to_le_bytes().to_vec();
+                    let shape = Vec::new();
+                    raw.insert(
+                        tracked,
+                        RawTensor {
+                            dtype: Dtype::I64,
+                            shape,
+                            bytes,
+                        },
+                    );
                 }
             }
         }
-        let views = bytes
-            .iter()
-            .map(|(name, dtype, shape, data)| {
-                Ok((name.as_str(), TensorView::new(*dtype, shape.clone(), data)?))
-            })
-            .collect::<Result<Vec<_>>>()?;
-        Ok(safetensors::tensor::serialize(views, None)?)
+        serialize(&raw)
     }
 
     /// Writes the tensors as a safetensors file.
@@ -203,67 +205,12 @@ impl StateDict {
     /// [`Error::Io`] when the file cannot be written.
     pub fn write(&self, path: impl AsRef<Path>) -> Result<()> {
         let path = path.as_ref();
-        let bytes = self.to_safetensors()?;
+        let bytes = self.to_safetensors();
         std::fs::write(path, bytes).map_err(|source| Error::Io {
             path: path.to_path_buf(),
             source,
         })
     }
-}
-
-/// Whether tensors of `dtype` load as weights (converted to f32).
-pub fn is_float(dtype: Dtype) -> bool {
-    matches!(dtype, Dtype::F32 | Dtype::F64 | Dtype::F16 | Dtype::BF16)
-}
-
-/// One tensor as a safetensors file's header lists it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TensorHeader {
-    /// The tensor's name.
-    pub name: String,
-    /// Its dtype in the file.
-    pub dtype: Dtype,
-    /// Its shape.
-    pub shape: Vec<usize>,
-}
-
-/// The tensors a safetensors file holds, from its header alone (checked
-/// against the file: ranges, sizes, no name twice), sorted by name.
-///
-/// # Errors
-/// As [`StateDict::read`].
-pub fn read_header(path: impl AsRef<Path>) -> Result<Vec<TensorHeader>> {
-    let file = open_file(path.as_ref())?;
-    Ok(file
-        .entries()
-        .map(|(name, e)| TensorHeader {
-            name: name.to_string(),
-            dtype: e.dtype,
-            shape: e.shape.clone(),
-        })
-        .collect())
-}
-
-/// Opens a regular file and reads its header.
-fn open_file(path: &Path) -> Result<Checkpoint<BufReader<File>>> {
-    let io = |source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let file = File::open(path).map_err(io)?;
-    // A device or a pipe never ends, or ends where it likes: refused.
-    if !file.metadata().map_err(io)?.is_file() {
-        return Err(Error::NotAFile {
-            path: path.to_path_buf(),
-        });
-    }
-    Checkpoint::open(BufReader::new(file)).map_err(|e| match e {
-        Error::TorchCheckpoint { path: None, format } => Error::TorchCheckpoint {
-            path: Some(path.to_path_buf()),
-            format,
-        },
-        e => e,
-    })
 }
 
 /// Reads tensor `name` into `out` (its element count), converting to f32 a
@@ -314,12 +261,12 @@ fn read_into<R: Read + Seek>(file: &mut Checkpoint<R>, name: &str, out: &mut [f3
             }
             Some(Dtype::F16) => {
                 for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
-                    *v = half::f16::from_le_bytes([b[0], b[1]]).to_f32();
+                    *v = f16_to_f32(u16::from_le_bytes([b[0], b[1]]));
                 }
             }
             _ => {
                 for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
-                    *v = half::bf16::from_le_bytes([b[0], b[1]]).to_f32();
+                    *v = bf16_to_f32(u16::from_le_bytes([b[0], b[1]]));
                 }
             }
         }
@@ -523,6 +470,8 @@ pub fn load_state_dict_with<M: Module + ?Sized>(
 mod tests {
     use super::*;
     use crate::{BatchNorm2d, Conv2d, Init, Linear};
+    // Files made and read by the reference implementation.
+    use safetensors::tensor::{Dtype, TensorView};
 
     struct Net {
         conv: Conv2d<2, 4, 3, 3>,
@@ -567,7 +516,7 @@ mod tests {
     #[test]
     fn round_trip_through_bytes() {
         let a = net(1);
-        let bytes = StateDict::of(&a).to_safetensors().unwrap();
+        let bytes = StateDict::of(&a).to_safetensors();
         let sd = StateDict::from_safetensors(&bytes).unwrap();
         let mut b = net(2);
         assert_ne!(StateDict::of(&b), StateDict::of(&a));
@@ -579,6 +528,46 @@ mod tests {
             file.tensor("bn.num_batches_tracked").unwrap().dtype(),
             Dtype::I64
         );
+        // The reference implementation reads every tensor as written.
+        for (name, t) in sd.iter() {
+            let view = file.tensor(name).unwrap();
+            assert_eq!(view.dtype(), Dtype::F32);
+            assert_eq!(view.shape(), t.shape);
+            let values: Vec<f32> = view
+                .data()
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
+            assert_eq!(values, t.data, "{name}");
+        }
+        assert_eq!(file.len(), sd.len() + 1);
+    }
+
+    #[test]
+    fn any_name_and_empty_tensors_are_written_as_the_format_wants() {
+        let mut sd = StateDict::new();
+        let names = ["a\"b\\c", "line\nbreak\u{1b}[31m", "é.weight", ""];
+        for (i, name) in names.iter().enumerate() {
+            let data: Vec<f32> = (0..i).map(|v| v as f32 - 0.5).collect();
+            sd.insert(
+                *name,
+                Tensor {
+                    shape: vec![i],
+                    data,
+                },
+            );
+        }
+        let bytes = sd.to_safetensors();
+        let header = u64::from_le_bytes(bytes[..8].try_into().unwrap());
+        assert_eq!(header % 8, 0, "the data must start 8-byte aligned");
+        let file = safetensors::SafeTensors::deserialize(&bytes).unwrap();
+        for name in names {
+            assert_eq!(
+                file.tensor(name).unwrap().shape(),
+                sd.get(name).unwrap().shape
+            );
+        }
+        assert_eq!(StateDict::from_safetensors(&bytes).unwrap(), sd);
     }
 
     #[test]
@@ -705,7 +694,7 @@ mod tests {
 
     #[test]
     fn truncated_and_corrupt_files_are_errors() {
-        let bytes = StateDict::of(&net(1)).to_safetensors().unwrap();
+        let bytes = StateDict::of(&net(1)).to_safetensors();
         for len in [0, 3, 8, 20, bytes.len() / 2, bytes.len() - 1] {
             assert!(
                 StateDict::from_safetensors(&bytes[..len]).is_err(),

@@ -11,7 +11,7 @@ fn valid_file() -> Vec<u8> {
     for (name, t) in StateDict::of(&bn).iter() {
         sd.insert(format!("bn.{name}"), t.clone());
     }
-    sd.to_safetensors().unwrap()
+    sd.to_safetensors()
 }
 
 fn with_header(header: &str, body: &[u8]) -> Vec<u8> {

@@ -8,11 +8,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{Read, Seek, SeekFrom};
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::Path;
 
-use safetensors::Dtype;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use crate::dtype::Dtype;
 use crate::error::{Error, Result, printable};
 
 /// The largest header read: the safetensors crate's own limit.
@@ -56,7 +58,9 @@ impl fmt::Display for TorchFormat {
 /// One tensor's entry in the header.
 #[derive(Clone, Debug)]
 pub struct Entry {
+    /// The tensor's dtype.
     pub dtype: Dtype,
+    /// Its shape.
     pub shape: Vec<usize>,
     /// Byte range in the data section.
     start: u64,
@@ -130,6 +134,7 @@ impl<R: Read + Seek> Checkpoint<R> {
         self.entries.iter().map(|(n, e)| (n.as_str(), e))
     }
 
+    /// Tensor `name`'s entry, if the file holds it.
     pub fn get(&self, name: &str) -> Option<&Entry> {
         self.entries.get(name)
     }
@@ -180,8 +185,8 @@ impl RawEntry {
             name: name.to_string(),
             problem,
         };
-        let dtype: Dtype = serde_json::from_value(serde_json::Value::String(self.dtype.clone()))
-            .map_err(|_| bad(format!("has an unknown dtype `{}`", printable(&self.dtype))))?;
+        let dtype = Dtype::from_name(&self.dtype)
+            .ok_or_else(|| bad(format!("has an unknown dtype `{}`", printable(&self.dtype))))?;
         let [start, end] = self.offsets[..] else {
             return Err(bad("has no [start, end] data offsets".into()));
         };
@@ -196,7 +201,7 @@ impl RawEntry {
             .map(|&d| usize::try_from(d))
             .collect::<std::result::Result<_, _>>()
             .map_err(|_| bad("has a dimension too large to count".into()))?;
-        let bits = (dtype.bitsize() as u64).max(1);
+        let bits = dtype.bits();
         let needed = shape
             .iter()
             .try_fold(bits, |acc, &d| acc.checked_mul(d as u64))
@@ -295,4 +300,70 @@ impl<'de> serde::Deserialize<'de> for RawEntry {
         }
         d.deserialize_map(EntryVisitor)
     }
+}
+
+/// PyTorch's BatchNorm counter: stored in its checkpoints, unused at inference.
+pub const BATCHES_TRACKED: &str = "num_batches_tracked";
+
+/// Whether `name` is a BatchNorm's `num_batches_tracked`, which a
+/// checkpoint may hold or not: inference never reads it.
+pub fn is_batches_tracked(name: &str) -> bool {
+    name == BATCHES_TRACKED || name.ends_with(".num_batches_tracked")
+}
+
+/// Whether tensors of `dtype` load as weights (converted to f32).
+pub fn is_float(dtype: Dtype) -> bool {
+    matches!(dtype, Dtype::F32 | Dtype::F64 | Dtype::F16 | Dtype::BF16)
+}
+
+/// One tensor as a safetensors file's header lists it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TensorHeader {
+    /// The tensor's name.
+    pub name: String,
+    /// Its dtype in the file.
+    pub dtype: Dtype,
+    /// Its shape.
+    pub shape: Vec<usize>,
+}
+
+/// The tensors a safetensors file holds, from its header alone (checked
+/// against the file: ranges, sizes, no name twice), sorted by name.
+///
+/// # Errors
+/// [`Error::Io`] when the file cannot be read, [`Error::NotAFile`] for
+/// a directory, a device or a pipe, [`Error::TorchCheckpoint`] for a file
+/// `torch.save` wrote, and the format errors for a damaged header.
+pub fn read_header(path: impl AsRef<Path>) -> Result<Vec<TensorHeader>> {
+    let file = open_file(path.as_ref())?;
+    Ok(file
+        .entries()
+        .map(|(name, e)| TensorHeader {
+            name: name.to_string(),
+            dtype: e.dtype,
+            shape: e.shape.clone(),
+        })
+        .collect())
+}
+
+/// Opens a regular file and reads its header.
+pub fn open_file(path: &Path) -> Result<Checkpoint<BufReader<File>>> {
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = File::open(path).map_err(io)?;
+    // A device or a pipe never ends, or ends where it likes: refused.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(Error::NotAFile {
+            path: path.to_path_buf(),
+        });
+    }
+    Checkpoint::open(BufReader::new(file)).map_err(|e| match e {
+        Error::TorchCheckpoint { path: None, format } => Error::TorchCheckpoint {
+            path: Some(path.to_path_buf()),
+            format,
+        },
+        e => e,
+    })
 }

@@ -2,7 +2,29 @@
 
 use std::fmt;
 
-use crate::module::LayerInfo;
+/// One row of a model's layer table, as the `cnn!` macro records it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LayerInfo {
+    /// The state_dict prefix (`conv1`, `layer1.0.conv1`, or `3` when unnamed).
+    pub name: &'static str,
+    /// The PyTorch class name.
+    pub kind: &'static str,
+    /// The call as written, with inferred sizes filled in: `Linear(1568, 10)`.
+    pub args: &'static str,
+    /// The per-image output shape.
+    pub output_shape: &'static [usize],
+    /// Trainable parameters.
+    pub params: usize,
+    /// Values in buffers (BatchNorm's running statistics).
+    pub buffers: usize,
+    /// Multiply-accumulates per image (convolutions and linear layers).
+    pub macs: usize,
+    /// Mult-adds per image as torchinfo counts them (parameters times the
+    /// positions they apply at; BatchNorm's once), from the checker.
+    pub mult_adds: usize,
+    /// Nesting depth: 1 for a model's own layers, more inside blocks.
+    pub depth: usize,
+}
 
 /// A torchinfo-style summary of a model: one row per layer (a tree for
 /// nested blocks) with its kind, output shape, parameters and mult-adds,
@@ -148,7 +170,7 @@ impl Summary {
     /// The table with `extra` columns (right-aligned) after the standard ones.
     ///
     /// ```
-    /// use cnn_runtime::{LayerInfo, Summary, summary::Column};
+    /// use cnn_core::{LayerInfo, Summary, summary::Column};
     /// static LAYERS: [LayerInfo; 1] = [LayerInfo {
     ///     name: "fc", kind: "Linear", args: "Linear(4, 2)", output_shape: &[2],
     ///     params: 10, buffers: 0, macs: 8, mult_adds: 10, depth: 1,

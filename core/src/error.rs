@@ -104,7 +104,7 @@ pub enum Error {
         /// Which of `torch.save`'s formats it is.
         format: TorchFormat,
     },
-    /// Renaming a file's tensors ([`LoadOptions`](crate::LoadOptions))
+    /// Renaming a file's tensors (`LoadOptions`)
     /// gave two of them the same name.
     #[error(
         "renaming gives two tensors of the file the name `{}`: `{}` and `{}`",
@@ -120,9 +120,6 @@ pub enum Error {
         /// The second tensor's name in the file.
         second: String,
     },
-    /// A safetensors file could not be written.
-    #[error("cannot write the safetensors file: {0}")]
-    Safetensors(#[from] safetensors::SafeTensorError),
     /// A path that is not a regular file (a directory, a device, a pipe):
     /// weights are read from files only.
     #[error("{}: not a regular file", path.display())]
@@ -152,8 +149,8 @@ impl fmt::Debug for Error {
 /// lines or colours in a terminal.
 ///
 /// ```
-/// assert_eq!(cnn_runtime::printable("fc.weight"), "fc.weight");
-/// assert_eq!(cnn_runtime::printable("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
+/// assert_eq!(cnn_core::printable("fc.weight"), "fc.weight");
+/// assert_eq!(cnn_core::printable("a\nb\u{1b}[31m"), "a\\nb\\u{1b}[31m");
 /// ```
 pub fn printable(name: &str) -> String {
     name.chars()
