@@ -127,6 +127,15 @@ pub enum Error {
         /// The path given.
         path: PathBuf,
     },
+    /// An image that cannot be read, decoded or transformed into the
+    /// model's input (the `image` feature).
+    #[error("{}{problem}", path.as_ref().map_or(String::new(), |p| format!("{}: ", p.display())))]
+    Image {
+        /// The file, when the image came from one.
+        path: Option<PathBuf>,
+        /// What went wrong, as a sentence.
+        problem: String,
+    },
     /// A file could not be read or written.
     #[error("{}: {source}", path.display())]
     Io {

@@ -35,6 +35,8 @@ pub mod tensor;
 #[cfg(feature = "ndarray")]
 mod tensor_ndarray;
 pub mod threads;
+#[cfg(feature = "image")]
+pub mod vision;
 
 pub use checkpoint::TorchFormat;
 pub use cnn_core::PrefixHint;
