@@ -33,7 +33,7 @@ TOML
 
 fn main() {
     use cnn::Model;
-    println!("ResNet-18: {} parameters", ResNet18::PARAMS);
+    println!("the model: {} parameters", ResNet18::PARAMS);
 }
 RS
 } | sed "s/ResNet18/$struct/g" > "$dir/src/main.rs"
