@@ -28,21 +28,20 @@ mod tests {
 
     #[test]
     fn every_half_precision_value_widens_exactly() {
+        let same = |got: f32, expected: f32, bits: u16| {
+            if expected.is_nan() {
+                assert!(got.is_nan(), "{bits:#06x}");
+            } else {
+                assert_eq!(got.to_bits(), expected.to_bits(), "{bits:#06x}");
+            }
+        };
         for bits in 0..=u16::MAX {
-            let expected = half::f16::from_bits(bits).to_f32();
-            let got = f16_to_f32(bits);
-            if expected.is_nan() {
-                assert!(got.is_nan(), "{bits:#06x}");
-            } else {
-                assert_eq!(got.to_bits(), expected.to_bits(), "{bits:#06x}");
-            }
-            let expected = half::bf16::from_bits(bits).to_f32();
-            let got = bf16_to_f32(bits);
-            if expected.is_nan() {
-                assert!(got.is_nan(), "{bits:#06x}");
-            } else {
-                assert_eq!(got.to_bits(), expected.to_bits(), "{bits:#06x}");
-            }
+            same(f16_to_f32(bits), half::f16::from_bits(bits).to_f32(), bits);
+            same(
+                bf16_to_f32(bits),
+                half::bf16::from_bits(bits).to_f32(),
+                bits,
+            );
         }
         assert_eq!(f16_to_f32(0x3c00), 1.0);
         assert_eq!(f16_to_f32(0xc000), -2.0);
