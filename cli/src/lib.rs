@@ -8,6 +8,7 @@ pub mod draw;
 pub mod field;
 pub mod find;
 pub mod fix;
+pub mod import;
 pub mod pick;
 pub mod render;
 pub mod report;
@@ -105,6 +106,28 @@ pub enum Command {
         /// Where to look for the model [default: the crate's src, examples, tests and benches]
         #[arg(long)]
         path: Vec<PathBuf>,
+    },
+    /// Write an ONNX model as a cnn! model, and its weights as safetensors.
+    ///
+    /// Residual adds, concatenations, gates, channel splits and shuffles
+    /// are recovered from the graph; names come from its state_dict names.
+    /// Nodes cnn! cannot express are listed, and nothing is written.
+    Import {
+        /// The .onnx file
+        file: PathBuf,
+        /// The model's struct name
+        #[arg(long, default_value = "Net")]
+        name: String,
+        /// The input size per image, when the file does not fix it: C,H,W
+        #[arg(long, value_parser = import::parse_input, value_name = "C,H,W")]
+        input: Option<Vec<usize>>,
+        /// Where to write the Rust file [default: standard output]
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// Where to write the weights [default: the output's (or the ONNX
+        /// file's) name with .safetensors]
+        #[arg(long)]
+        weights: Option<PathBuf>,
     },
 }
 
@@ -329,6 +352,22 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             let models = pick::models(&files, Some(&model), pick::Need::One)?;
             weights::check(models[0], &file, &mut out)
         }
+        Command::Import {
+            file,
+            name,
+            input,
+            output,
+            weights,
+        } => import::run(
+            import::Options {
+                file,
+                name,
+                input,
+                output,
+                weights,
+            },
+            &mut out,
+        ),
     }
 }
 

@@ -1,0 +1,2 @@
+pub mod onnx;
+pub mod pytorch;
