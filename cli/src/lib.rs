@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod draw;
+pub mod export;
 pub mod field;
 pub mod find;
 pub mod fix;
@@ -103,6 +104,26 @@ pub enum Command {
         model: String,
         /// The .safetensors file
         file: PathBuf,
+        /// Where to look for the model [default: the crate's src, examples, tests and benches]
+        #[arg(long)]
+        path: Vec<PathBuf>,
+    },
+    /// Write a model as an ONNX file (with its weights) or a PyTorch module.
+    ///
+    /// The PyTorch module's state_dict has the model's names and shapes, so
+    /// weights move between the two as safetensors files.
+    Export {
+        /// The model's name, as declared in cnn!
+        model: String,
+        /// Write an ONNX file (opset 17, any batch size); needs `--weights`
+        #[arg(long, value_name = "FILE")]
+        onnx: Option<PathBuf>,
+        /// Write a Python file defining the model as an `nn.Module`
+        #[arg(long, value_name = "FILE")]
+        pytorch: Option<PathBuf>,
+        /// The model's weights, a safetensors file
+        #[arg(long, value_name = "FILE")]
+        weights: Option<PathBuf>,
         /// Where to look for the model [default: the crate's src, examples, tests and benches]
         #[arg(long)]
         path: Vec<PathBuf>,
@@ -351,6 +372,22 @@ pub fn run(cli: Cli) -> Result<Outcome, Failure> {
             let files = find::load(&paths_or_default(path)?)?;
             let models = pick::models(&files, Some(&model), pick::Need::One)?;
             weights::check(models[0], &file, &mut out)
+        }
+        Command::Export {
+            model,
+            onnx,
+            pytorch,
+            weights,
+            path,
+        } => {
+            let files = find::load(&paths_or_default(path)?)?;
+            let models = pick::models(&files, Some(&model), pick::Need::One)?;
+            let options = export::Options {
+                onnx,
+                pytorch,
+                weights,
+            };
+            export::run(models[0], &options)
         }
         Command::Import {
             file,

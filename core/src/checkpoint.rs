@@ -16,6 +16,7 @@ use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 
 use crate::dtype::Dtype;
 use crate::error::{Error, Result, printable};
+use crate::float16::{bf16_to_f32, f16_to_f32};
 
 /// The largest header read: the safetensors crate's own limit.
 const MAX_HEADER: u64 = 100_000_000;
@@ -137,6 +138,71 @@ impl<R: Read + Seek> Checkpoint<R> {
     /// Tensor `name`'s entry, if the file holds it.
     pub fn get(&self, name: &str) -> Option<&Entry> {
         self.entries.get(name)
+    }
+
+    /// Reads tensor `name` into `out` (its element count), converting to f32 a
+    /// piece at a time, so no second copy of the tensor is ever held.
+    ///
+    /// # Errors
+    /// [`Error::Dtype`] for a tensor that is not floating point,
+    /// [`Error::TensorFormat`] for one missing, of another size, or unreadable.
+    pub fn read_f32_into(&mut self, name: &str, out: &mut [f32]) -> Result<()> {
+        let file = self;
+        let dtype = file.get(name).map(|e| e.dtype);
+        let width = match dtype {
+            Some(Dtype::F32) => 4,
+            Some(Dtype::F64) => 8,
+            Some(Dtype::F16 | Dtype::BF16) => 2,
+            Some(other) => {
+                return Err(Error::Dtype {
+                    name: name.to_string(),
+                    dtype: format!("{other:?}"),
+                });
+            }
+            None => {
+                return Err(Error::TensorFormat {
+                    name: name.to_string(),
+                    problem: "is not in the file".into(),
+                });
+            }
+        };
+        let count = file
+            .get(name)
+            .map_or(0, |e| e.shape.iter().product::<usize>());
+        if count != out.len() {
+            return Err(Error::TensorFormat {
+                name: name.to_string(),
+                problem: format!("holds {count} values where {} are needed", out.len()),
+            });
+        }
+        // 16,384 values a piece.
+        let mut chunk = vec![0u8; 16_384 * width];
+        file.read_chunks(name, &mut chunk, |offset, bytes| {
+            let values = &mut out[offset / width..(offset + bytes.len()) / width];
+            match dtype {
+                Some(Dtype::F32) => {
+                    for (v, b) in values.iter_mut().zip(bytes.chunks_exact(4)) {
+                        *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+                    }
+                }
+                Some(Dtype::F64) => {
+                    for (v, b) in values.iter_mut().zip(bytes.chunks_exact(8)) {
+                        *v = f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
+                            as f32;
+                    }
+                }
+                Some(Dtype::F16) => {
+                    for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
+                        *v = f16_to_f32(u16::from_le_bytes([b[0], b[1]]));
+                    }
+                }
+                _ => {
+                    for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
+                        *v = bf16_to_f32(u16::from_le_bytes([b[0], b[1]]));
+                    }
+                }
+            }
+        })
     }
 
     /// Reads tensor `name`'s bytes a `buffer` at a time, handing each piece

@@ -8,6 +8,7 @@
 pub mod checkpoint;
 pub mod dtype;
 pub mod error;
+pub mod float16;
 mod prefix_hint;
 pub mod summary;
 pub mod write;

@@ -23,4 +23,5 @@ pub mod proto;
 pub use error::{Error, Unsupported};
 pub use export::onnx::export_onnx;
 pub use export::pytorch::export_pytorch;
+pub use export::{Weights, read_weights};
 pub use import::{ImportOptions, Imported, import};

@@ -22,7 +22,6 @@
 
 use cnn_core::checkpoint;
 pub use cnn_core::error;
-mod float16;
 #[doc(hidden)]
 pub mod kernels;
 pub mod layers;

@@ -19,7 +19,6 @@ use cnn_core::write::{RawTensor, serialize};
 use crate::checkpoint::{BATCHES_TRACKED, Checkpoint, open_file};
 pub use crate::checkpoint::{TensorHeader, is_batches_tracked, is_float, read_header};
 use crate::error::{Error, Result, StateDictMismatch};
-use crate::float16::{bf16_to_f32, f16_to_f32};
 use crate::module::Module;
 use crate::names::LoadOptions;
 
@@ -141,7 +140,7 @@ impl StateDict {
                 continue;
             }
             let mut data = vec![0.0; shape.iter().product()];
-            read_into(&mut file, &name, &mut data)?;
+            file.read_f32_into(&name, &mut data)?;
             sd.insert(name, Tensor { shape, data });
         }
         Ok(sd)
@@ -213,66 +212,6 @@ impl StateDict {
     }
 }
 
-/// Reads tensor `name` into `out` (its element count), converting to f32 a
-/// piece at a time, so no second copy of the tensor is ever held.
-fn read_into<R: Read + Seek>(file: &mut Checkpoint<R>, name: &str, out: &mut [f32]) -> Result<()> {
-    let dtype = file.get(name).map(|e| e.dtype);
-    let width = match dtype {
-        Some(Dtype::F32) => 4,
-        Some(Dtype::F64) => 8,
-        Some(Dtype::F16 | Dtype::BF16) => 2,
-        Some(other) => {
-            return Err(Error::Dtype {
-                name: name.to_string(),
-                dtype: format!("{other:?}"),
-            });
-        }
-        None => {
-            return Err(Error::TensorFormat {
-                name: name.to_string(),
-                problem: "is not in the file".into(),
-            });
-        }
-    };
-    let count = file
-        .get(name)
-        .map_or(0, |e| e.shape.iter().product::<usize>());
-    if count != out.len() {
-        return Err(Error::TensorFormat {
-            name: name.to_string(),
-            problem: format!("holds {count} values where {} are needed", out.len()),
-        });
-    }
-    // 16,384 values a piece.
-    let mut chunk = vec![0u8; 16_384 * width];
-    file.read_chunks(name, &mut chunk, |offset, bytes| {
-        let values = &mut out[offset / width..(offset + bytes.len()) / width];
-        match dtype {
-            Some(Dtype::F32) => {
-                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(4)) {
-                    *v = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-                }
-            }
-            Some(Dtype::F64) => {
-                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(8)) {
-                    *v =
-                        f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32;
-                }
-            }
-            Some(Dtype::F16) => {
-                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
-                    *v = f16_to_f32(u16::from_le_bytes([b[0], b[1]]));
-                }
-            }
-            _ => {
-                for (v, b) in values.iter_mut().zip(bytes.chunks_exact(2)) {
-                    *v = bf16_to_f32(u16::from_le_bytes([b[0], b[1]]));
-                }
-            }
-        }
-    })
-}
-
 /// Loads a safetensors file into `module`, reading only the tensors it
 /// takes: names and shapes are matched against the file's header first, so
 /// a file holding far more than the model (an optimizer's state, other
@@ -334,7 +273,7 @@ pub fn load_safetensors_with<M: Module + ?Sized>(
     )?;
     for t in module.tensors_mut() {
         if let Some(name) = names.get(&t.name) {
-            read_into(&mut file, name, t.data)?;
+            file.read_f32_into(name, t.data)?;
         }
     }
     module.refresh();
