@@ -66,6 +66,9 @@ mod regnet_y_400mf {
 mod regnet_y_tiny {
     include!("imported/regnet_y_tiny.rs");
 }
+mod resnet18 {
+    include!("imported/resnet18.rs");
+}
 mod resnet50 {
     include!("imported/resnet50.rs");
 }
@@ -176,4 +179,53 @@ fn zoo_graphs_build_models_that_run() {
     runs::<shufflenet_v2_tiny::ShufflenetV2Tiny>("shufflenet_v2_tiny");
     runs::<shufflenet_v2_x0_5::ShufflenetV2X05>("shufflenet_v2_x0_5");
     runs::<squeezenet1_1::Squeezenet11>("squeezenet1_1");
+}
+
+/// `name` in `../shared/` (too large for the repository), or at `$var`.
+fn shared(var: &str, name: &str) -> std::path::PathBuf {
+    std::env::var_os(var)
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../shared")
+                .join(name)
+        })
+}
+
+#[test]
+#[ignore = "reads resnet18.onnx and resnet18.safetensors (47 MB each) from ../shared/ or \
+            $CNN_RESNET18_ONNX and $CNN_RESNET18; .ci/run runs it with --ignored"]
+fn resnet18_imports_and_matches_pytorch() {
+    let onnx = shared("CNN_RESNET18_ONNX", "bench/onnx/resnet18.onnx");
+    let bytes = std::fs::read(&onnx).unwrap_or_else(|e| panic!("{}: {e}", onnx.display()));
+    let options = cnn_onnx::ImportOptions {
+        name: "Resnet18".into(),
+        input: None,
+        source: "`resnet18.onnx`".into(),
+    };
+    let imported = cnn_onnx::import(&bytes, &options).unwrap();
+    let committed = include_str!("imported/resnet18.rs");
+    assert_eq!(
+        imported.source, committed,
+        "tests/imported/resnet18.rs is not what import writes"
+    );
+    let mut model = resnet18::Resnet18::new(0);
+    let weights = StateDict::from_safetensors(&imported.safetensors().unwrap()).unwrap();
+    cnn::Module::load_state_dict(&mut model, &weights).unwrap();
+
+    let fixture = shared("CNN_RESNET18", "fixtures/resnet18.safetensors");
+    let mut file = StateDict::read(&fixture).unwrap();
+    let input = file.remove("input").unwrap();
+    let expected = file.remove("expected_output").unwrap();
+    let x = cnn::Batch::<3, 224, 224>::from_vec(input.shape[0], input.data).unwrap();
+    let y = model.forward(&x);
+    let scale = expected.data.iter().fold(1.0f32, |m, v| m.max(v.abs()));
+    let err = y
+        .as_slice()
+        .iter()
+        .zip(&expected.data)
+        .map(|(a, b)| (a - b).abs())
+        .fold(0.0, f32::max);
+    println!("imported resnet18: max |y - e| = {err:.2e} (scale {scale:.2})");
+    assert!(err <= 1e-4 * scale, "max |y - e| = {err:.3e}");
 }

@@ -9,7 +9,7 @@ fn read(path: &str) -> String {
 }
 
 #[test]
-fn the_manual_quotes_check_summary_and_weights() {
+fn the_manual_quotes_check_summary_weights_and_import() {
     let readme = read("cli/README.md");
     for args in [
         &["check", "tests/ui/model/three-mistakes.rs"][..],
@@ -20,6 +20,14 @@ fn the_manual_quotes_check_summary_and_weights() {
             "tests/fixtures/vgg_small.safetensors",
             "--path",
             "tests/models",
+        ],
+        &[
+            "import",
+            "tests/fixtures/onnx/seed_a.onnx",
+            "--name",
+            "SeedA",
+            "--weights",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/seed_a.safetensors"),
         ],
     ] {
         let r = run(&repo(), args);

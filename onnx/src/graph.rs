@@ -225,6 +225,7 @@ impl Graph {
             }
             nodes.push(node);
         }
+        check_order(&input.name.clone().unwrap_or_default(), &constants, &nodes)?;
         Ok(Graph {
             opset,
             input: input.name.clone().unwrap_or_default(),
@@ -239,6 +240,38 @@ impl Graph {
             initializers,
         })
     }
+}
+
+/// Every node's inputs are made before it and every value once, as ONNX
+/// requires: the walk over the graph relies on it to end.
+fn check_order(
+    input: &str,
+    constants: &HashMap<String, Tensor>,
+    nodes: &[Node],
+) -> Result<(), Error> {
+    let mut made: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    made.insert(input);
+    for node in nodes {
+        for i in &node.inputs {
+            if !i.is_empty() && !made.contains(i.as_str()) && !constants.contains_key(i) {
+                return Err(Error::Malformed {
+                    what: format!("node `{}`", node.name),
+                    problem: format!(
+                        "reads `{i}` before any node makes it: the graph is not in order"
+                    ),
+                });
+            }
+        }
+        for o in &node.outputs {
+            if !o.is_empty() && (!made.insert(o) || constants.contains_key(o) || o == input) {
+                return Err(Error::Malformed {
+                    what: format!("node `{}`", node.name),
+                    problem: format!("makes `{o}`, which another node or constant already makes"),
+                });
+            }
+        }
+    }
+    Ok(())
 }
 
 fn input_dims(input: &proto::ValueInfoProto) -> Vec<Dim> {

@@ -1,6 +1,6 @@
 //! ONNX in and out for `cnn`.
 //!
-//! - [`import`]: an ONNX graph (as PyTorch's `torch.onnx.export` writes it)
+//! - [`import()`]: an ONNX graph (as PyTorch's `torch.onnx.export` writes it)
 //!   read back into a `cnn!` model: runs of layers, residual adds,
 //!   concatenations, gates (squeeze-excitation) and channel splits and
 //!   shuffles, named from the graph's state_dict names, with the weights

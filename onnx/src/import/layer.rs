@@ -104,8 +104,12 @@ pub fn pads(node: &Node, spatial: &[usize], kernel: &[usize]) -> Option<Vec<usiz
                 let s = usize::try_from(strides[i]).ok().filter(|&s| s > 0)?;
                 let d = usize::try_from(dil[i]).ok()?;
                 let out = spatial[i].div_ceil(s);
-                let span = d * (kernel[i].checked_sub(1)?) + 1;
-                let total = ((out - 1) * s + span).saturating_sub(spatial[i]);
+                let span = d.checked_mul(kernel[i].checked_sub(1)?)?.checked_add(1)?;
+                let total = out
+                    .checked_sub(1)?
+                    .checked_mul(s)?
+                    .checked_add(span)?
+                    .saturating_sub(spatial[i]);
                 let small = total / 2;
                 if mode == "SAME_UPPER" {
                     (begin[i], end[i]) = (small, total - small);
@@ -455,6 +459,49 @@ pub fn single(graph: &Graph, shapes: &Shapes, node: &Node) -> Result<Option<Laye
     };
     Ok(Some(layer))
 }
+
+/// The operators the importer reads, alone or in patterns.
+pub const KNOWN: &[&str] = &[
+    "Add",
+    "AveragePool",
+    "BatchNormalization",
+    "Cast",
+    "Clip",
+    "Concat",
+    "Conv",
+    "Div",
+    "Dropout",
+    "Elu",
+    "Erf",
+    "Flatten",
+    "Gather",
+    "Gelu",
+    "Gemm",
+    "GlobalAveragePool",
+    "GlobalMaxPool",
+    "HardSigmoid",
+    "HardSwish",
+    "Identity",
+    "LayerNormalization",
+    "LeakyRelu",
+    "LogSoftmax",
+    "MatMul",
+    "MaxPool",
+    "Mul",
+    "ReduceMean",
+    "Relu",
+    "Reshape",
+    "Shape",
+    "Sigmoid",
+    "Slice",
+    "Softmax",
+    "Split",
+    "Squeeze",
+    "Sub",
+    "Tanh",
+    "Transpose",
+    "Unsqueeze",
+];
 
 /// Why an operator has no layer.
 pub fn unsupported_reason(op: &str) -> Why {

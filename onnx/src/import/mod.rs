@@ -76,6 +76,22 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported, Error> 
     let mut graph = Graph::decode(bytes)?;
     let input = input_size(&graph, options)?;
     associate_concats(&mut graph);
+    // Every node of an operator without a layer, at once.
+    let unknown: Vec<Unsupported> = graph
+        .nodes
+        .iter()
+        .filter(|n| {
+            !n.domain.is_empty() && n.domain != "ai.onnx" || !layer::KNOWN.contains(&n.op.as_str())
+        })
+        .map(|n| Unsupported {
+            node: n.name.clone(),
+            op: n.op.clone(),
+            why: layer::unsupported_reason(&n.op),
+        })
+        .collect();
+    if !unknown.is_empty() {
+        return Err(Error::Unsupported(unknown));
+    }
     let shapes = Shapes::infer(&graph, &input);
     let mut walker = Walker::new(&graph, &shapes);
     let entries = match walker.model() {
@@ -105,6 +121,13 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported, Error> 
     })
 }
 
+/// The most values an input image may have: 2^32.
+const MAX_INPUT: usize = 1 << 32;
+
+fn fits(size: &[usize]) -> bool {
+    shapes::product(size).is_some_and(|n| n > 0 && n <= MAX_INPUT)
+}
+
 /// The per-image input size: the file's, or the one given (which must
 /// agree with what the file fixes).
 fn input_size(graph: &Graph, options: &ImportOptions) -> Result<Vec<usize>, Error> {
@@ -128,6 +151,12 @@ fn input_size(graph: &Graph, options: &ImportOptions) -> Result<Vec<usize>, Erro
                 problem: format!("{given:?} must be C,H,W (or one size), as the file's {dims:?}"),
             });
         }
+        if !fits(given) {
+            return Err(Error::Malformed {
+                what: "--input".into(),
+                problem: format!("{given:?} is more than {MAX_INPUT} values an image"),
+            });
+        }
         return Ok(given.clone());
     }
     let fixed: Option<Vec<usize>> = dims
@@ -138,7 +167,11 @@ fn input_size(graph: &Graph, options: &ImportOptions) -> Result<Vec<usize>, Erro
         })
         .collect();
     match fixed {
-        Some(f) if f.len() == 3 || f.len() == 1 => Ok(f),
+        Some(f) if (f.len() == 3 || f.len() == 1) && fits(&f) => Ok(f),
+        Some(f) if f.len() == 3 || f.len() == 1 => Err(Error::Malformed {
+            what: format!("input `{}`", graph.input),
+            problem: format!("is {f:?}: more than {MAX_INPUT} values an image"),
+        }),
         _ => Err(Error::InputSize(format!("{:?}", graph.input_shape))),
     }
 }

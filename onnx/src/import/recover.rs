@@ -63,7 +63,12 @@ pub struct Walker<'g> {
     /// listed twice).
     consumers: HashMap<String, Vec<usize>>,
     pub problems: Vec<Unsupported>,
+    /// How many forks the walk is inside.
+    depth: usize,
 }
+
+/// The deepest nesting of forks the walk follows.
+const MAX_DEPTH: usize = 64;
 
 /// A node was refused (it is in [`Walker::problems`]).
 #[derive(Debug)]
@@ -89,6 +94,7 @@ impl<'g> Walker<'g> {
             shapes,
             consumers,
             problems: Vec::new(),
+            depth: 0,
         }
     }
 
@@ -329,7 +335,8 @@ impl<'g> Walker<'g> {
                 continue;
             }
             for out in &node.outputs {
-                let n = self.uses(out).len();
+                // A graph output is used once more, by the caller.
+                let n = self.uses(out).len() + usize::from(self.graph.outputs.contains(out));
                 if n > 0 {
                     live.insert(out, n);
                 }
@@ -348,6 +355,18 @@ impl<'g> Walker<'g> {
         if let Some(end) = self.gelu(value, entries) {
             return Ok(end);
         }
+        if self.depth >= MAX_DEPTH {
+            let n = self.node(self.uses(value)[0]);
+            self.refuse(n, format!("nests branches more than {MAX_DEPTH} deep"));
+            return Err(Refused);
+        }
+        self.depth += 1;
+        let joined = self.fork_within(value, entries);
+        self.depth -= 1;
+        joined
+    }
+
+    fn fork_within(&mut self, value: &str, entries: &mut Vec<Entry>) -> Result<String, Refused> {
         let Some(j) = self.join_of(value) else {
             let n = self.node(self.uses(value)[0]);
             self.refuse(

@@ -125,12 +125,15 @@ impl Shapes {
                 // Axis 0 would fold the batch in: not a per-image shape.
                 let axis = usize::try_from(axis).ok().filter(|&a| a >= 1)?;
                 let keep = &s[..axis - 1];
-                let rest: usize = s[axis - 1..].iter().product();
+                let rest = product(&s[axis - 1..])?;
                 Some(Value::Data([keep.to_vec(), vec![rest]].concat()))
             }
             "Gemm" => {
                 let s = data?;
                 let w = graph.constants.get(node.input(1)?)?;
+                if w.dims.len() != 2 {
+                    return None;
+                }
                 let out = if node.int("transB") == Some(1) {
                     w.dims[0]
                 } else {
@@ -285,12 +288,12 @@ impl Shapes {
                 let out = (0..n)
                     .map(|i| match (at(&x, i), at(&y, i)) {
                         (Sym::Int(p), Sym::Int(q)) => match node.op.as_str() {
-                            "Add" => Sym::Int(p + q),
-                            "Sub" => Sym::Int(p - q),
-                            "Mul" => Sym::Int(p * q),
-                            _ if q != 0 => Sym::Int(p.div_euclid(q)),
-                            _ => Sym::Unknown,
-                        },
+                            "Add" => p.checked_add(q),
+                            "Sub" => p.checked_sub(q),
+                            "Mul" => p.checked_mul(q),
+                            _ => p.checked_div_euclid(q),
+                        }
+                        .map_or(Sym::Unknown, Sym::Int),
                         (Sym::Batch, Sym::Int(1)) if matches!(node.op.as_str(), "Mul" | "Div") => {
                             Sym::Batch
                         }
@@ -335,6 +338,11 @@ impl Shapes {
     }
 }
 
+/// The number of elements of a shape, if it fits.
+pub fn product(shape: &[usize]) -> Option<usize> {
+    shape.iter().try_fold(1usize, |n, &d| n.checked_mul(d))
+}
+
 /// An axis of a tensor of rank `rank` (batch included), negative from the end.
 pub fn axis_of(axis: i64, rank: usize) -> Option<usize> {
     let a = if axis < 0 { axis + rank as i64 } else { axis };
@@ -365,8 +373,8 @@ fn window(node: &Node, spatial: &[usize], kernel: &[usize], ceil: bool) -> Optio
                 usize::try_from(strides[i]).ok()?,
                 usize::try_from(dilations[i]).ok()?,
             );
-            let span = d * (kernel[i].checked_sub(1)?) + 1;
-            let padded = spatial[i] + pads[i] + pads[i + n];
+            let span = d.checked_mul(kernel[i].checked_sub(1)?)?.checked_add(1)?;
+            let padded = spatial[i].checked_add(pads[i])?.checked_add(pads[i + n])?;
             let room = padded.checked_sub(span)?;
             if s == 0 {
                 return None;
@@ -374,7 +382,7 @@ fn window(node: &Node, spatial: &[usize], kernel: &[usize], ceil: bool) -> Optio
             let mut out = if ceil { room.div_ceil(s) } else { room / s } + 1;
             // PyTorch's rule: the last window must start inside the input
             // or its left padding.
-            if ceil && (out - 1) * s >= spatial[i] + pads[i] {
+            if ceil && (out - 1).checked_mul(s)? >= spatial[i].checked_add(pads[i])? {
                 out -= 1;
             }
             Some(out)
@@ -385,7 +393,7 @@ fn window(node: &Node, spatial: &[usize], kernel: &[usize], ceil: bool) -> Optio
 /// `Reshape`'s target, with `0` (copy) and `-1` (infer) resolved against
 /// the input; the batch must stay first.
 fn reshape(input: &[usize], target: &[Sym]) -> Option<Vec<usize>> {
-    let total: usize = input.iter().product();
+    let total = product(input)?;
     let first = *target.first()?;
     // The batch dimension: the batch symbol, `0` (copy), or `-1` when every
     // other dimension is given.
