@@ -8,76 +8,64 @@ cnn! {
             relu0: ReLU,
             pool0: MaxPool2d(3, stride = 2, padding = 1),
             denseblock1: {
-                denselayer1: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(64),
-                            relu1: ReLU,
-                            conv1: Conv2d(64, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer1: {
+                        norm1: BatchNorm2d(64),
+                        relu1: ReLU,
+                        conv1: Conv2d(64, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer2: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(96),
-                            relu1: ReLU,
-                            conv1: Conv2d(96, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer2: {
+                        norm1: BatchNorm2d(96),
+                        relu1: ReLU,
+                        conv1: Conv2d(96, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer3: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(128),
-                            relu1: ReLU,
-                            conv1: Conv2d(128, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer3: {
+                        norm1: BatchNorm2d(128),
+                        relu1: ReLU,
+                        conv1: Conv2d(128, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer4: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(160),
-                            relu1: ReLU,
-                            conv1: Conv2d(160, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer4: {
+                        norm1: BatchNorm2d(160),
+                        relu1: ReLU,
+                        conv1: Conv2d(160, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer5: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(192),
-                            relu1: ReLU,
-                            conv1: Conv2d(192, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer5: {
+                        norm1: BatchNorm2d(192),
+                        relu1: ReLU,
+                        conv1: Conv2d(192, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer6: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(224),
-                            relu1: ReLU,
-                            conv1: Conv2d(224, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer6: {
+                        norm1: BatchNorm2d(224),
+                        relu1: ReLU,
+                        conv1: Conv2d(224, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
             },
@@ -88,148 +76,124 @@ cnn! {
                 pool: AvgPool2d(2),
             },
             denseblock2: {
-                denselayer1: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(128),
-                            relu1: ReLU,
-                            conv1: Conv2d(128, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer1: {
+                        norm1: BatchNorm2d(128),
+                        relu1: ReLU,
+                        conv1: Conv2d(128, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer2: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(160),
-                            relu1: ReLU,
-                            conv1: Conv2d(160, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer2: {
+                        norm1: BatchNorm2d(160),
+                        relu1: ReLU,
+                        conv1: Conv2d(160, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer3: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(192),
-                            relu1: ReLU,
-                            conv1: Conv2d(192, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer3: {
+                        norm1: BatchNorm2d(192),
+                        relu1: ReLU,
+                        conv1: Conv2d(192, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer4: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(224),
-                            relu1: ReLU,
-                            conv1: Conv2d(224, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer4: {
+                        norm1: BatchNorm2d(224),
+                        relu1: ReLU,
+                        conv1: Conv2d(224, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer5: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(256),
-                            relu1: ReLU,
-                            conv1: Conv2d(256, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer5: {
+                        norm1: BatchNorm2d(256),
+                        relu1: ReLU,
+                        conv1: Conv2d(256, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer6: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(288),
-                            relu1: ReLU,
-                            conv1: Conv2d(288, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer6: {
+                        norm1: BatchNorm2d(288),
+                        relu1: ReLU,
+                        conv1: Conv2d(288, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer7: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(320),
-                            relu1: ReLU,
-                            conv1: Conv2d(320, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer7: {
+                        norm1: BatchNorm2d(320),
+                        relu1: ReLU,
+                        conv1: Conv2d(320, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer8: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(352),
-                            relu1: ReLU,
-                            conv1: Conv2d(352, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer8: {
+                        norm1: BatchNorm2d(352),
+                        relu1: ReLU,
+                        conv1: Conv2d(352, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer9: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(384),
-                            relu1: ReLU,
-                            conv1: Conv2d(384, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer9: {
+                        norm1: BatchNorm2d(384),
+                        relu1: ReLU,
+                        conv1: Conv2d(384, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer10: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(416),
-                            relu1: ReLU,
-                            conv1: Conv2d(416, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer10: {
+                        norm1: BatchNorm2d(416),
+                        relu1: ReLU,
+                        conv1: Conv2d(416, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer11: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(448),
-                            relu1: ReLU,
-                            conv1: Conv2d(448, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer11: {
+                        norm1: BatchNorm2d(448),
+                        relu1: ReLU,
+                        conv1: Conv2d(448, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer12: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(480),
-                            relu1: ReLU,
-                            conv1: Conv2d(480, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer12: {
+                        norm1: BatchNorm2d(480),
+                        relu1: ReLU,
+                        conv1: Conv2d(480, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
             },
@@ -240,292 +204,244 @@ cnn! {
                 pool: AvgPool2d(2),
             },
             denseblock3: {
-                denselayer1: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(256),
-                            relu1: ReLU,
-                            conv1: Conv2d(256, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer1: {
+                        norm1: BatchNorm2d(256),
+                        relu1: ReLU,
+                        conv1: Conv2d(256, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer2: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(288),
-                            relu1: ReLU,
-                            conv1: Conv2d(288, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer2: {
+                        norm1: BatchNorm2d(288),
+                        relu1: ReLU,
+                        conv1: Conv2d(288, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer3: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(320),
-                            relu1: ReLU,
-                            conv1: Conv2d(320, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer3: {
+                        norm1: BatchNorm2d(320),
+                        relu1: ReLU,
+                        conv1: Conv2d(320, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer4: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(352),
-                            relu1: ReLU,
-                            conv1: Conv2d(352, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer4: {
+                        norm1: BatchNorm2d(352),
+                        relu1: ReLU,
+                        conv1: Conv2d(352, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer5: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(384),
-                            relu1: ReLU,
-                            conv1: Conv2d(384, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer5: {
+                        norm1: BatchNorm2d(384),
+                        relu1: ReLU,
+                        conv1: Conv2d(384, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer6: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(416),
-                            relu1: ReLU,
-                            conv1: Conv2d(416, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer6: {
+                        norm1: BatchNorm2d(416),
+                        relu1: ReLU,
+                        conv1: Conv2d(416, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer7: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(448),
-                            relu1: ReLU,
-                            conv1: Conv2d(448, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer7: {
+                        norm1: BatchNorm2d(448),
+                        relu1: ReLU,
+                        conv1: Conv2d(448, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer8: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(480),
-                            relu1: ReLU,
-                            conv1: Conv2d(480, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer8: {
+                        norm1: BatchNorm2d(480),
+                        relu1: ReLU,
+                        conv1: Conv2d(480, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer9: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(512),
-                            relu1: ReLU,
-                            conv1: Conv2d(512, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer9: {
+                        norm1: BatchNorm2d(512),
+                        relu1: ReLU,
+                        conv1: Conv2d(512, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer10: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(544),
-                            relu1: ReLU,
-                            conv1: Conv2d(544, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer10: {
+                        norm1: BatchNorm2d(544),
+                        relu1: ReLU,
+                        conv1: Conv2d(544, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer11: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(576),
-                            relu1: ReLU,
-                            conv1: Conv2d(576, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer11: {
+                        norm1: BatchNorm2d(576),
+                        relu1: ReLU,
+                        conv1: Conv2d(576, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer12: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(608),
-                            relu1: ReLU,
-                            conv1: Conv2d(608, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer12: {
+                        norm1: BatchNorm2d(608),
+                        relu1: ReLU,
+                        conv1: Conv2d(608, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer13: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(640),
-                            relu1: ReLU,
-                            conv1: Conv2d(640, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer13: {
+                        norm1: BatchNorm2d(640),
+                        relu1: ReLU,
+                        conv1: Conv2d(640, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer14: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(672),
-                            relu1: ReLU,
-                            conv1: Conv2d(672, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer14: {
+                        norm1: BatchNorm2d(672),
+                        relu1: ReLU,
+                        conv1: Conv2d(672, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer15: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(704),
-                            relu1: ReLU,
-                            conv1: Conv2d(704, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer15: {
+                        norm1: BatchNorm2d(704),
+                        relu1: ReLU,
+                        conv1: Conv2d(704, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer16: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(736),
-                            relu1: ReLU,
-                            conv1: Conv2d(736, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer16: {
+                        norm1: BatchNorm2d(736),
+                        relu1: ReLU,
+                        conv1: Conv2d(736, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer17: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(768),
-                            relu1: ReLU,
-                            conv1: Conv2d(768, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer17: {
+                        norm1: BatchNorm2d(768),
+                        relu1: ReLU,
+                        conv1: Conv2d(768, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer18: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(800),
-                            relu1: ReLU,
-                            conv1: Conv2d(800, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer18: {
+                        norm1: BatchNorm2d(800),
+                        relu1: ReLU,
+                        conv1: Conv2d(800, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer19: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(832),
-                            relu1: ReLU,
-                            conv1: Conv2d(832, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer19: {
+                        norm1: BatchNorm2d(832),
+                        relu1: ReLU,
+                        conv1: Conv2d(832, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer20: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(864),
-                            relu1: ReLU,
-                            conv1: Conv2d(864, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer20: {
+                        norm1: BatchNorm2d(864),
+                        relu1: ReLU,
+                        conv1: Conv2d(864, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer21: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(896),
-                            relu1: ReLU,
-                            conv1: Conv2d(896, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer21: {
+                        norm1: BatchNorm2d(896),
+                        relu1: ReLU,
+                        conv1: Conv2d(896, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer22: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(928),
-                            relu1: ReLU,
-                            conv1: Conv2d(928, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer22: {
+                        norm1: BatchNorm2d(928),
+                        relu1: ReLU,
+                        conv1: Conv2d(928, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer23: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(960),
-                            relu1: ReLU,
-                            conv1: Conv2d(960, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer23: {
+                        norm1: BatchNorm2d(960),
+                        relu1: ReLU,
+                        conv1: Conv2d(960, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer24: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(992),
-                            relu1: ReLU,
-                            conv1: Conv2d(992, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer24: {
+                        norm1: BatchNorm2d(992),
+                        relu1: ReLU,
+                        conv1: Conv2d(992, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
             },
@@ -536,196 +452,164 @@ cnn! {
                 pool: AvgPool2d(2),
             },
             denseblock4: {
-                denselayer1: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(512),
-                            relu1: ReLU,
-                            conv1: Conv2d(512, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer1: {
+                        norm1: BatchNorm2d(512),
+                        relu1: ReLU,
+                        conv1: Conv2d(512, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer2: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(544),
-                            relu1: ReLU,
-                            conv1: Conv2d(544, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer2: {
+                        norm1: BatchNorm2d(544),
+                        relu1: ReLU,
+                        conv1: Conv2d(544, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer3: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(576),
-                            relu1: ReLU,
-                            conv1: Conv2d(576, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer3: {
+                        norm1: BatchNorm2d(576),
+                        relu1: ReLU,
+                        conv1: Conv2d(576, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer4: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(608),
-                            relu1: ReLU,
-                            conv1: Conv2d(608, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer4: {
+                        norm1: BatchNorm2d(608),
+                        relu1: ReLU,
+                        conv1: Conv2d(608, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer5: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(640),
-                            relu1: ReLU,
-                            conv1: Conv2d(640, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer5: {
+                        norm1: BatchNorm2d(640),
+                        relu1: ReLU,
+                        conv1: Conv2d(640, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer6: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(672),
-                            relu1: ReLU,
-                            conv1: Conv2d(672, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer6: {
+                        norm1: BatchNorm2d(672),
+                        relu1: ReLU,
+                        conv1: Conv2d(672, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer7: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(704),
-                            relu1: ReLU,
-                            conv1: Conv2d(704, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer7: {
+                        norm1: BatchNorm2d(704),
+                        relu1: ReLU,
+                        conv1: Conv2d(704, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer8: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(736),
-                            relu1: ReLU,
-                            conv1: Conv2d(736, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer8: {
+                        norm1: BatchNorm2d(736),
+                        relu1: ReLU,
+                        conv1: Conv2d(736, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer9: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(768),
-                            relu1: ReLU,
-                            conv1: Conv2d(768, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer9: {
+                        norm1: BatchNorm2d(768),
+                        relu1: ReLU,
+                        conv1: Conv2d(768, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer10: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(800),
-                            relu1: ReLU,
-                            conv1: Conv2d(800, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer10: {
+                        norm1: BatchNorm2d(800),
+                        relu1: ReLU,
+                        conv1: Conv2d(800, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer11: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(832),
-                            relu1: ReLU,
-                            conv1: Conv2d(832, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer11: {
+                        norm1: BatchNorm2d(832),
+                        relu1: ReLU,
+                        conv1: Conv2d(832, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer12: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(864),
-                            relu1: ReLU,
-                            conv1: Conv2d(864, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer12: {
+                        norm1: BatchNorm2d(864),
+                        relu1: ReLU,
+                        conv1: Conv2d(864, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer13: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(896),
-                            relu1: ReLU,
-                            conv1: Conv2d(896, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer13: {
+                        norm1: BatchNorm2d(896),
+                        relu1: ReLU,
+                        conv1: Conv2d(896, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer14: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(928),
-                            relu1: ReLU,
-                            conv1: Conv2d(928, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer14: {
+                        norm1: BatchNorm2d(928),
+                        relu1: ReLU,
+                        conv1: Conv2d(928, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer15: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(960),
-                            relu1: ReLU,
-                            conv1: Conv2d(960, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer15: {
+                        norm1: BatchNorm2d(960),
+                        relu1: ReLU,
+                        conv1: Conv2d(960, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer16: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(992),
-                            relu1: ReLU,
-                            conv1: Conv2d(992, 128, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer16: {
+                        norm1: BatchNorm2d(992),
+                        relu1: ReLU,
+                        conv1: Conv2d(992, 128, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(128, 32, 3, padding = 1, bias = false),
                     },
                 },
             },

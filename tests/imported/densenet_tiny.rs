@@ -8,28 +8,24 @@ cnn! {
             relu0: ReLU,
             pool0: MaxPool2d(3, stride = 2, padding = 1),
             denseblock1: {
-                denselayer1: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(16),
-                            relu1: ReLU,
-                            conv1: Conv2d(16, 16, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer1: {
+                        norm1: BatchNorm2d(16),
+                        relu1: ReLU,
+                        conv1: Conv2d(16, 16, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer2: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(24),
-                            relu1: ReLU,
-                            conv1: Conv2d(24, 16, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer2: {
+                        norm1: BatchNorm2d(24),
+                        relu1: ReLU,
+                        conv1: Conv2d(24, 16, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
                     },
                 },
             },
@@ -40,28 +36,24 @@ cnn! {
                 pool: AvgPool2d(2),
             },
             denseblock2: {
-                denselayer1: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(16),
-                            relu1: ReLU,
-                            conv1: Conv2d(16, 16, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer1: {
+                        norm1: BatchNorm2d(16),
+                        relu1: ReLU,
+                        conv1: Conv2d(16, 16, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer2: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(24),
-                            relu1: ReLU,
-                            conv1: Conv2d(24, 16, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer2: {
+                        norm1: BatchNorm2d(24),
+                        relu1: ReLU,
+                        conv1: Conv2d(24, 16, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
                     },
                 },
             },
@@ -72,28 +64,24 @@ cnn! {
                 pool: AvgPool2d(2),
             },
             denseblock3: {
-                denselayer1: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(16),
-                            relu1: ReLU,
-                            conv1: Conv2d(16, 16, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer1: {
+                        norm1: BatchNorm2d(16),
+                        relu1: ReLU,
+                        conv1: Conv2d(16, 16, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
                     },
                 },
-                denselayer2: {
-                    concat {
-                        {},
-                        {
-                            norm1: BatchNorm2d(24),
-                            relu1: ReLU,
-                            conv1: Conv2d(24, 16, 1),
-                            relu2: ReLU,
-                            conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
-                        },
+                concat {
+                    {},
+                    denselayer2: {
+                        norm1: BatchNorm2d(24),
+                        relu1: ReLU,
+                        conv1: Conv2d(24, 16, 1),
+                        relu2: ReLU,
+                        conv2: Conv2d(16, 8, 3, padding = 1, bias = false),
                     },
                 },
             },

@@ -27,16 +27,14 @@ cnn! {
                 ChannelShuffle(2),
             },
             "1": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(8, 8, 1),
-                            "2": ReLU,
-                            "3": Conv2d(8, 8, 3, padding = 1, groups = 8),
-                            "5": Conv2d(8, 8, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(8, 8, 1),
+                        "2": ReLU,
+                        "3": Conv2d(8, 8, 3, padding = 1, groups = 8),
+                        "5": Conv2d(8, 8, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
@@ -61,16 +59,14 @@ cnn! {
                 ChannelShuffle(2),
             },
             "1": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(16, 16, 1),
-                            "2": ReLU,
-                            "3": Conv2d(16, 16, 3, padding = 1, groups = 16),
-                            "5": Conv2d(16, 16, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(16, 16, 1),
+                        "2": ReLU,
+                        "3": Conv2d(16, 16, 3, padding = 1, groups = 16),
+                        "5": Conv2d(16, 16, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
@@ -95,16 +91,14 @@ cnn! {
                 ChannelShuffle(2),
             },
             "1": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(32, 32, 1),
-                            "2": ReLU,
-                            "3": Conv2d(32, 32, 3, padding = 1, groups = 32),
-                            "5": Conv2d(32, 32, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(32, 32, 1),
+                        "2": ReLU,
+                        "3": Conv2d(32, 32, 3, padding = 1, groups = 32),
+                        "5": Conv2d(32, 32, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),

@@ -27,46 +27,40 @@ cnn! {
                 ChannelShuffle(2),
             },
             "1": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(24, 24, 1),
-                            "2": ReLU,
-                            "3": Conv2d(24, 24, 3, padding = 1, groups = 24),
-                            "5": Conv2d(24, 24, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(24, 24, 1),
+                        "2": ReLU,
+                        "3": Conv2d(24, 24, 3, padding = 1, groups = 24),
+                        "5": Conv2d(24, 24, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "2": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(24, 24, 1),
-                            "2": ReLU,
-                            "3": Conv2d(24, 24, 3, padding = 1, groups = 24),
-                            "5": Conv2d(24, 24, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(24, 24, 1),
+                        "2": ReLU,
+                        "3": Conv2d(24, 24, 3, padding = 1, groups = 24),
+                        "5": Conv2d(24, 24, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "3": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(24, 24, 1),
-                            "2": ReLU,
-                            "3": Conv2d(24, 24, 3, padding = 1, groups = 24),
-                            "5": Conv2d(24, 24, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(24, 24, 1),
+                        "2": ReLU,
+                        "3": Conv2d(24, 24, 3, padding = 1, groups = 24),
+                        "5": Conv2d(24, 24, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
@@ -91,106 +85,92 @@ cnn! {
                 ChannelShuffle(2),
             },
             "1": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(48, 48, 1),
-                            "2": ReLU,
-                            "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
-                            "5": Conv2d(48, 48, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(48, 48, 1),
+                        "2": ReLU,
+                        "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
+                        "5": Conv2d(48, 48, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "2": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(48, 48, 1),
-                            "2": ReLU,
-                            "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
-                            "5": Conv2d(48, 48, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(48, 48, 1),
+                        "2": ReLU,
+                        "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
+                        "5": Conv2d(48, 48, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "3": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(48, 48, 1),
-                            "2": ReLU,
-                            "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
-                            "5": Conv2d(48, 48, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(48, 48, 1),
+                        "2": ReLU,
+                        "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
+                        "5": Conv2d(48, 48, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "4": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(48, 48, 1),
-                            "2": ReLU,
-                            "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
-                            "5": Conv2d(48, 48, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(48, 48, 1),
+                        "2": ReLU,
+                        "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
+                        "5": Conv2d(48, 48, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "5": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(48, 48, 1),
-                            "2": ReLU,
-                            "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
-                            "5": Conv2d(48, 48, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(48, 48, 1),
+                        "2": ReLU,
+                        "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
+                        "5": Conv2d(48, 48, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "6": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(48, 48, 1),
-                            "2": ReLU,
-                            "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
-                            "5": Conv2d(48, 48, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(48, 48, 1),
+                        "2": ReLU,
+                        "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
+                        "5": Conv2d(48, 48, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "7": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(48, 48, 1),
-                            "2": ReLU,
-                            "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
-                            "5": Conv2d(48, 48, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(48, 48, 1),
+                        "2": ReLU,
+                        "3": Conv2d(48, 48, 3, padding = 1, groups = 48),
+                        "5": Conv2d(48, 48, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
@@ -215,46 +195,40 @@ cnn! {
                 ChannelShuffle(2),
             },
             "1": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(96, 96, 1),
-                            "2": ReLU,
-                            "3": Conv2d(96, 96, 3, padding = 1, groups = 96),
-                            "5": Conv2d(96, 96, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(96, 96, 1),
+                        "2": ReLU,
+                        "3": Conv2d(96, 96, 3, padding = 1, groups = 96),
+                        "5": Conv2d(96, 96, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "2": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(96, 96, 1),
-                            "2": ReLU,
-                            "3": Conv2d(96, 96, 3, padding = 1, groups = 96),
-                            "5": Conv2d(96, 96, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(96, 96, 1),
+                        "2": ReLU,
+                        "3": Conv2d(96, 96, 3, padding = 1, groups = 96),
+                        "5": Conv2d(96, 96, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),
             },
             "3": {
-                branch2: {
-                    split {
-                        {},
-                        {
-                            "0": Conv2d(96, 96, 1),
-                            "2": ReLU,
-                            "3": Conv2d(96, 96, 3, padding = 1, groups = 96),
-                            "5": Conv2d(96, 96, 1),
-                            "7": ReLU,
-                        },
+                split {
+                    {},
+                    branch2: {
+                        "0": Conv2d(96, 96, 1),
+                        "2": ReLU,
+                        "3": Conv2d(96, 96, 3, padding = 1, groups = 96),
+                        "5": Conv2d(96, 96, 1),
+                        "7": ReLU,
                     },
                 },
                 ChannelShuffle(2),

@@ -21,9 +21,17 @@ pub fn entries(entries: &[Entry], prefix: &[String], depth: usize) -> Vec<String
             }
         }
         let group = &entries[i..end];
-        let text = match key {
-            Some(k) => named(&k, group, prefix, depth),
-            None => unnamed(&entries[i], prefix, depth),
+        let text = match (key, group) {
+            // A split or concatenation whose layers are all in one branch,
+            // under one name: the name is that branch's (`split { {},
+            // branch2: .. }`).
+            (Some(_), [e @ (Entry::Split { branches } | Entry::Concat { branches })])
+                if branches.iter().filter(|b| !b.is_empty()).count() == 1 =>
+            {
+                unnamed(e, prefix, depth)
+            }
+            (Some(k), _) => named(&k, group, prefix, depth),
+            (None, _) => unnamed(&entries[i], prefix, depth),
         };
         lines.push(text);
         i = end;
