@@ -91,14 +91,37 @@ mod vgg_small {
     include!("imported/vgg_small.rs");
 }
 
+/// The fixture models as `torch.onnx.export(dynamo=True)` writes them.
+mod dynamo {
+    pub mod seed_a {
+        include!("imported/dynamo/seed_a.rs");
+    }
+    pub mod seed_b {
+        include!("imported/dynamo/seed_b.rs");
+    }
+    pub mod quiz {
+        include!("imported/dynamo/quiz.rs");
+    }
+    pub mod lenet5 {
+        include!("imported/dynamo/lenet5.rs");
+    }
+    pub mod features_ext {
+        include!("imported/dynamo/features_ext.rs");
+    }
+}
+
 /// What the importer makes of `tests/fixtures/onnx/{file}.onnx`.
 fn import(file: &str) -> cnn_onnx::Imported {
-    let path = format!(
+    let path = std::path::PathBuf::from(format!(
         "{}/tests/fixtures/onnx/{file}.onnx",
         env!("CARGO_MANIFEST_DIR")
-    );
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    cnn_onnx::import(&bytes, &cnn_onnx::ImportOptions::default()).unwrap()
+    ));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let options = cnn_onnx::ImportOptions {
+        dir: path.parent().map(std::path::Path::to_path_buf),
+        ..cnn_onnx::ImportOptions::default()
+    };
+    cnn_onnx::import(&bytes, &options).unwrap()
 }
 
 /// The weights the importer writes for `name`'s graph.
@@ -110,6 +133,25 @@ fn check<M: Model>(name: &str) {
     let mut model = M::init(0);
     cnn::Module::load_state_dict(&mut model, &imported_weights(name)).unwrap();
     assert_matches(name, &model, fixture(name));
+}
+
+/// As `check`, for the graph PyTorch's newer exporter wrote, whose weights
+/// the importer reads from the `.onnx.data` file beside it.
+fn check_dynamo<M: Model>(name: &str) {
+    let mut model = M::init(0);
+    let weights = import(&format!("dynamo/{name}")).safetensors().unwrap();
+    cnn::Module::load_state_dict(&mut model, &StateDict::from_safetensors(&weights).unwrap())
+        .unwrap();
+    assert_matches(name, &model, fixture(name));
+}
+
+#[test]
+fn graphs_of_the_newer_exporter_match_pytorch() {
+    check_dynamo::<dynamo::seed_a::SeedA>("seed_a");
+    check_dynamo::<dynamo::seed_b::SeedB>("seed_b");
+    check_dynamo::<dynamo::quiz::Quiz>("quiz");
+    check_dynamo::<dynamo::lenet5::Lenet5>("lenet5");
+    check_dynamo::<dynamo::features_ext::FeaturesExt>("features_ext");
 }
 
 #[test]
@@ -202,6 +244,7 @@ fn resnet18_imports_and_matches_pytorch() {
         name: "Resnet18".into(),
         input: None,
         source: "`resnet18.onnx`".into(),
+        dir: None,
     };
     let imported = cnn_onnx::import(&bytes, &options).unwrap();
     let committed = include_str!("imported/resnet18.rs");

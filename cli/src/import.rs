@@ -29,6 +29,13 @@ pub fn run(options: Options, out: &mut impl Write) -> Result<Outcome, Failure> {
         name: options.name.clone(),
         input: options.input.clone(),
         source,
+        dir: options.file.parent().map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".").to_path_buf()
+            } else {
+                d.to_path_buf()
+            }
+        }),
     };
     let imported = cnn_onnx::import(&bytes, &import_options).map_err(|e| match e {
         cnn_onnx::Error::InputSize(_) => Failure::Usage(e.to_string()),
@@ -55,7 +62,8 @@ pub fn run(options: Options, out: &mut impl Write) -> Result<Outcome, Failure> {
             report += &format!("weights: {}\n", path.display());
         }
         (None, _) => {
-            report += "weights: none written; the graph keeps them in another file\n";
+            report += "weights: none written; the graph keeps them in another file, which is not \
+                       beside it\n";
         }
         (Some(_), None) => {}
     }

@@ -4,6 +4,8 @@
 //! the bytes it holds before anything is allocated from it.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::{Read, Seek, SeekFrom};
+use std::path::{Component, Path};
 
 use prost::Message;
 
@@ -162,8 +164,15 @@ pub struct Graph {
 const MAX_ELEMENTS: usize = 1 << 31;
 
 impl Graph {
-    /// Decodes an ONNX file's bytes.
+    /// Decodes an ONNX file's bytes; tensors stored in other files are
+    /// left unread ([`Data::External`]).
     pub fn decode(bytes: &[u8]) -> Result<Graph, Error> {
+        Graph::decode_in(bytes, None)
+    }
+
+    /// Decodes an ONNX file's bytes, reading tensors stored in other files
+    /// from `dir` (the ONNX file's directory), where those files exist.
+    pub fn decode_in(bytes: &[u8], dir: Option<&Path>) -> Result<Graph, Error> {
         let model = proto::ModelProto::decode(bytes).map_err(|e| Error::Decode(e.to_string()))?;
         let opset = model
             .opset_import
@@ -178,7 +187,11 @@ impl Graph {
         let mut initializers = Vec::new();
         for t in &graph.initializer {
             let name = t.name.clone().unwrap_or_default();
-            constants.insert(name.clone(), tensor(t, &name)?);
+            let mut value = tensor(t, &name)?;
+            if let (Data::External, Some(dir)) = (&value.data, dir) {
+                value.data = external(t, &name, value.len(), dir)?;
+            }
+            constants.insert(name.clone(), value);
             initializers.push(name);
         }
         let mut inputs: Vec<&proto::ValueInfoProto> = graph
@@ -216,6 +229,16 @@ impl Graph {
                 outputs: n.output.clone(),
                 attrs,
             };
+            // An Identity of a constant (PyTorch's exporter shares equal
+            // tensors so) is that constant under another name.
+            if node.op == "Identity"
+                && node.domain.is_empty()
+                && let (Some(x), Some(out)) = (node.input(0), node.outputs.first())
+                && let Some(value) = constants.get(x).cloned()
+            {
+                constants.insert(out.clone(), value);
+                continue;
+            }
             if node.op == "Constant" && node.domain.is_empty() {
                 let value = constant_value(&node)?;
                 if let Some(out) = node.outputs.first() {
@@ -338,6 +361,106 @@ fn attr(a: &proto::AttributeProto, name: &str) -> Result<Attr, Error> {
         },
         _ => Attr::Other,
     })
+}
+
+/// A tensor stored in a file beside the model (`location`, `offset`,
+/// `length` as ONNX's external data says): read when the file is there,
+/// left [`Data::External`] when it is not. The location must be a plain
+/// relative path: a file cannot make the importer read outside `dir`.
+fn external(t: &proto::TensorProto, name: &str, count: usize, dir: &Path) -> Result<Data, Error> {
+    let bad = |problem: String| Error::Malformed {
+        what: format!("tensor `{name}`"),
+        problem,
+    };
+    let field = |key: &str| {
+        t.external_data
+            .iter()
+            .find(|e| e.key.as_deref() == Some(key))
+            .and_then(|e| e.value.clone())
+    };
+    let location =
+        field("location").ok_or_else(|| bad("has external data with no location".into()))?;
+    let relative = Path::new(&location);
+    if !relative
+        .components()
+        .all(|c| matches!(c, Component::Normal(_)))
+    {
+        return Err(bad(format!(
+            "has its data at `{location}`, outside the model's directory"
+        )));
+    }
+    let number = |key: &str| -> Result<Option<u64>, Error> {
+        field(key)
+            .map(|v| {
+                v.parse::<u64>()
+                    .map_err(|_| bad(format!("has a bad {key} `{v}`")))
+            })
+            .transpose()
+    };
+    let offset = number("offset")?.unwrap_or(0);
+    let kind = t.data_type.unwrap_or(0);
+    let width = match kind {
+        dtype::FLOAT | dtype::INT32 => 4,
+        dtype::DOUBLE | dtype::INT64 => 8,
+        other => {
+            return Err(bad(format!(
+                "is stored outside with data type {other}; the importer reads float, double, \
+                 int32 and int64"
+            )));
+        }
+    };
+    let length = (count * width) as u64;
+    if number("length")?.is_some_and(|l| l != length) {
+        return Err(bad(format!(
+            "states a length other than {length} bytes for {count} values"
+        )));
+    }
+    let path = dir.join(relative);
+    let Ok(mut file) = std::fs::File::open(&path) else {
+        return Ok(Data::External);
+    };
+    let read = |e: std::io::Error| bad(format!("cannot be read from {}: {e}", path.display()));
+    let size = file.metadata().map_err(read)?.len();
+    if offset.checked_add(length).is_none_or(|end| end > size) {
+        return Err(bad(format!(
+            "lies past the end of {} ({size} bytes)",
+            path.display()
+        )));
+    }
+    file.seek(SeekFrom::Start(offset)).map_err(read)?;
+    let mut bytes = vec![0u8; length as usize];
+    file.read_exact(&mut bytes).map_err(read)?;
+    let word = |b: &[u8]| -> [u8; 8] { std::array::from_fn(|i| b[i]) };
+    match kind {
+        dtype::INT64 => {
+            return Ok(Data::Int(
+                bytes
+                    .chunks_exact(8)
+                    .map(|b| i64::from_le_bytes(word(b)))
+                    .collect(),
+            ));
+        }
+        dtype::INT32 => {
+            return Ok(Data::Int(
+                bytes
+                    .chunks_exact(4)
+                    .map(|b| i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+                    .collect(),
+            ));
+        }
+        _ => {}
+    }
+    Ok(Data::Float(if width == 4 {
+        bytes
+            .chunks_exact(4)
+            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect()
+    } else {
+        bytes
+            .chunks_exact(8)
+            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32)
+            .collect()
+    }))
 }
 
 /// A tensor's dims and values, checked: the element count fits, and the

@@ -44,15 +44,22 @@ fn import_file(path: &Path) -> cnn_onnx::Imported {
         name: camel(&name),
         input: None,
         source: format!("`{name}.onnx`"),
+        dir: path.parent().map(Path::to_path_buf),
     };
     let bytes = std::fs::read(path).unwrap();
     import(&bytes, &options).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The written model equals the committed one.
+/// The written model equals the committed one (in `tests/imported/`, or
+/// its `dynamo/` for the graphs of PyTorch's newer exporter).
 fn compare(path: &Path, imported: &cnn_onnx::Imported) {
     let name = path.file_stem().unwrap().to_string_lossy().to_string();
-    let expected_path = root().join("tests/imported").join(format!("{name}.rs"));
+    let dir = if path.parent().is_some_and(|p| p.ends_with("dynamo")) {
+        "tests/imported/dynamo"
+    } else {
+        "tests/imported"
+    };
+    let expected_path = root().join(dir).join(format!("{name}.rs"));
     if std::env::var_os("CNN_BLESS").is_some() {
         std::fs::write(&expected_path, &imported.source).unwrap();
         return;
@@ -79,6 +86,23 @@ fn fixture_models_import_with_their_weights() {
             .as_ref()
             .expect("the fixture graphs hold weights");
         assert!(!weights.is_empty());
+    }
+}
+
+/// Graphs from `torch.onnx.export(dynamo=True)`: nodes named without
+/// module paths, weights in `<model>.onnx.data` beside the graph.
+#[test]
+fn graphs_of_the_newer_exporter_import_with_their_external_weights() {
+    let files = onnx_files(&root().join("tests/fixtures/onnx/dynamo"));
+    assert_eq!(files.len(), 5);
+    for path in &files {
+        let imported = import_file(path);
+        compare(path, &imported);
+        assert!(
+            imported.weights.is_some(),
+            "{}: the .data file is read",
+            path.display()
+        );
     }
 }
 

@@ -300,3 +300,68 @@ fn damaged_files_never_panic() {
     // Most bytes are weights: most changes still import.
     assert!(ok > 0 && refused > 0, "{ok} imported, {refused} refused");
 }
+
+/// A tensor stored outside the graph: `location` relative to the graph's
+/// directory, never outside it.
+fn external_weight(location: &str, length: usize) -> TensorProto {
+    let entry = |k: &str, v: String| proto::StringStringEntryProto {
+        key: Some(k.into()),
+        value: Some(v),
+    };
+    TensorProto {
+        dims: vec![4, 3, 1, 1],
+        data_type: Some(1),
+        name: Some("conv.weight".into()),
+        data_location: Some(1),
+        external_data: vec![
+            entry("location", location.into()),
+            entry("length", length.to_string()),
+        ],
+        ..Default::default()
+    }
+}
+
+fn conv_on(weight: TensorProto) -> Vec<u8> {
+    model(
+        vec![node(
+            "Conv",
+            "/conv/Conv",
+            &["input", "conv.weight"],
+            "out",
+            vec![],
+        )],
+        vec![weight],
+        &IMAGE,
+    )
+}
+
+#[test]
+fn external_weights_are_read_from_beside_the_graph_only() {
+    let dir = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("external");
+    std::fs::create_dir_all(&dir).unwrap();
+    let values: Vec<u8> = (0..12).flat_map(|i| (i as f32).to_le_bytes()).collect();
+    std::fs::write(dir.join("w.data"), &values).unwrap();
+    let options = ImportOptions {
+        dir: Some(dir.clone()),
+        ..ImportOptions::default()
+    };
+    // Beside the graph: read.
+    let imported = import(&conv_on(external_weight("w.data", 48)), &options).unwrap();
+    let weights = imported.weights.expect("read from w.data");
+    assert_eq!(weights["conv.weight"].bytes, values);
+    // Absent: a model without weights.
+    let imported = import(&conv_on(external_weight("absent.data", 48)), &options).unwrap();
+    assert!(imported.weights.is_none());
+    // Outside the directory, or past the file's end: an error.
+    for (location, length, problem) in [
+        ("../w.data", 48, "outside the model's directory"),
+        ("/etc/passwd", 48, "outside the model's directory"),
+        ("w.data", 40, "states a length other than 48 bytes"),
+    ] {
+        let err = import(&conv_on(external_weight(location, length)), &options).unwrap_err();
+        assert!(err.to_string().contains(problem), "{location}: {err}");
+    }
+    std::fs::write(dir.join("short.data"), &values[..20]).unwrap();
+    let err = import(&conv_on(external_weight("short.data", 48)), &options).unwrap_err();
+    assert!(err.to_string().contains("lies past the end"), "{err}");
+}

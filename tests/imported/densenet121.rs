@@ -615,9 +615,9 @@ cnn! {
             },
             norm5: BatchNorm2d(1024),
         },
-        ReLU,
-        AdaptiveAvgPool2d(1),
-        Flatten,
+        relu: ReLU,
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten,
         classifier: Linear(1024, 1000),
     }
 }

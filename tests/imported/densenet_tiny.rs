@@ -87,9 +87,9 @@ cnn! {
             },
             norm5: BatchNorm2d(32),
         },
-        ReLU,
-        AdaptiveAvgPool2d(1),
-        Flatten,
+        relu: ReLU,
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten,
         classifier: Linear(32, 10),
     }
 }

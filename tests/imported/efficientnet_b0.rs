@@ -394,7 +394,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         classifier: {
             "1": Linear(1280, 1000),
         },

@@ -252,7 +252,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         classifier: {
             "1": Linear(320, 10),
         },

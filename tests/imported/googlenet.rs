@@ -335,7 +335,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         fc: Linear(1024, 1000),
     }
 }

@@ -188,8 +188,8 @@ cnn! {
             "14": Conv2d(160, 1280, 1),
             "16": ReLU,
         },
-        AdaptiveAvgPool2d(1),
-        Flatten,
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten,
         classifier: {
             "1": Linear(1280, 1000),
         },

@@ -250,8 +250,8 @@ cnn! {
                 "2": ReLU6,
             },
         },
-        AdaptiveAvgPool2d(1),
-        Flatten,
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten,
         classifier: {
             "1": Linear(1280, 1000),
         },

@@ -246,7 +246,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         classifier: {
             "0": Linear(576, 1024),
             "1": Hardswish,

@@ -248,7 +248,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         classifier: {
             "0": Linear(144, 256),
             "1": Hardswish,

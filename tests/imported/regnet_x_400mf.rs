@@ -370,7 +370,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         fc: Linear(400, 1000),
     }
 }

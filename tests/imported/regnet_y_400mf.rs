@@ -418,7 +418,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         fc: Linear(440, 1000),
     }
 }

@@ -168,7 +168,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         fc: Linear(64, 10),
     }
 }

@@ -175,7 +175,7 @@ cnn! {
             },
         },
         avgpool: AdaptiveAvgPool2d(1),
-        Flatten,
+        flatten: Flatten,
         fc: Linear(2048, 1000),
     }
 }

@@ -108,8 +108,8 @@ cnn! {
             "0": Conv2d(64, 128, 1),
             "2": ReLU,
         },
-        AdaptiveAvgPool2d(1),
-        Flatten,
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten,
         fc: Linear(128, 10),
     }
 }

@@ -238,8 +238,8 @@ cnn! {
             "0": Conv2d(192, 1024, 1),
             "2": ReLU,
         },
-        AdaptiveAvgPool2d(1),
-        Flatten,
+        avgpool: AdaptiveAvgPool2d(1),
+        flatten: Flatten,
         fc: Linear(1024, 1000),
     }
 }

@@ -126,7 +126,7 @@ cnn! {
             "1": Conv2d(512, 1000, 1),
             "2": ReLU,
             "3": AdaptiveAvgPool2d(1),
+            flatten: Flatten,
         },
-        Flatten,
     }
 }

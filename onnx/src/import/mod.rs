@@ -31,6 +31,10 @@ pub struct ImportOptions {
     pub input: Option<Vec<usize>>,
     /// Where the model came from, for the file's first comment.
     pub source: String,
+    /// The ONNX file's directory, where tensors stored in other files are
+    /// (`torch.onnx.export`'s `model.onnx.data`); without it, or without
+    /// those files, the model is imported without weights.
+    pub dir: Option<std::path::PathBuf>,
 }
 
 impl Default for ImportOptions {
@@ -39,6 +43,7 @@ impl Default for ImportOptions {
             name: "Net".into(),
             input: None,
             source: "an ONNX file".into(),
+            dir: None,
         }
     }
 }
@@ -73,7 +78,7 @@ impl Imported {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported, Error> {
-    let mut graph = Graph::decode(bytes)?;
+    let mut graph = Graph::decode_in(bytes, options.dir.as_deref())?;
     let input = input_size(&graph, options)?;
     associate_concats(&mut graph);
     // Every node of an operator without a layer, at once.
@@ -110,6 +115,7 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported, Error> 
     };
     let mut entries = entries;
     tidy_names(&mut entries);
+    name_the_unnamed(&mut entries);
     let source = write_source(&entries, &input, options);
     let model = check(&source, &options.name)?;
     let weights = weights(&entries, &model)?;
@@ -223,6 +229,121 @@ fn tidy_names(entries: &mut [Entry]) {
         }
     }
     entries.iter_mut().for_each(visit);
+}
+
+/// Every layer inside `entries`, in order, to change.
+fn layers_mut(entries: &mut [Entry]) -> Vec<&mut layer::Layer> {
+    let mut out = Vec::new();
+    for entry in entries {
+        match entry {
+            Entry::Layer(l) => out.push(l),
+            Entry::Residual { main, shortcut } => {
+                out.extend(layers_mut(main));
+                out.extend(layers_mut(shortcut));
+            }
+            Entry::Gate { branch } => out.extend(layers_mut(branch)),
+            Entry::Concat { branches } | Entry::Split { branches } => {
+                for b in branches {
+                    out.extend(layers_mut(b));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Graphs whose nodes carry no module path (PyTorch's newer exporter
+/// names them `node_relu_3`) still name their weights. A layer without
+/// tensors and without a name is put in the module its named neighbours in
+/// the same list share (or the one neighbour's, at a branch's end), under
+/// its kind's usual name made unique (`relu`, `relu_1`, `maxpool`), so the
+/// model reads as modules instead of a run of numbered layers.
+fn name_the_unnamed(entries: &mut [Entry]) {
+    let mut taken: std::collections::HashSet<Vec<String>> = layers_mut(entries)
+        .into_iter()
+        .filter_map(|l| l.path.clone())
+        .collect();
+    name_in_list(entries, &mut taken);
+}
+
+/// The module every named layer of `entry` is in, if they share one.
+fn module_of(entry: &Entry) -> Option<Vec<String>> {
+    let mut shared: Option<Vec<String>> = None;
+    for l in entry.layers() {
+        let Some(p) = &l.path else { continue };
+        let m = &p[..p.len() - 1];
+        shared = Some(match shared {
+            None => m.to_vec(),
+            Some(s) => s
+                .iter()
+                .zip(m)
+                .take_while(|(a, b)| a == b)
+                .map(|(a, _)| a.clone())
+                .collect(),
+        });
+    }
+    shared
+}
+
+fn name_in_list(entries: &mut [Entry], taken: &mut std::collections::HashSet<Vec<String>>) {
+    let modules: Vec<Option<Vec<String>>> = entries.iter().map(module_of).collect();
+    for i in 0..entries.len() {
+        let unnamed =
+            matches!(&entries[i], Entry::Layer(l) if l.path.is_none() && l.tensors.is_empty());
+        if !unnamed {
+            match &mut entries[i] {
+                Entry::Layer(_) => {}
+                Entry::Residual { main, shortcut } => {
+                    name_in_list(main, taken);
+                    name_in_list(shortcut, taken);
+                }
+                Entry::Gate { branch } => name_in_list(branch, taken),
+                Entry::Concat { branches } | Entry::Split { branches } => {
+                    for b in branches {
+                        name_in_list(b, taken);
+                    }
+                }
+            }
+            continue;
+        }
+        let before = modules[..i].iter().rev().flatten().next();
+        let after = modules[i + 1..].iter().flatten().next();
+        let module: Vec<String> = match (before, after) {
+            (Some(a), Some(b)) => a
+                .iter()
+                .zip(b)
+                .take_while(|(x, y)| x == y)
+                .map(|(x, _)| x.clone())
+                .collect(),
+            (Some(m), None) | (None, Some(m)) => m.clone(),
+            (None, None) => continue,
+        };
+        let Entry::Layer(layer) = &mut entries[i] else {
+            continue;
+        };
+        let kind = layer.call.split('(').next().unwrap_or("");
+        let base = match kind {
+            "MaxPool2d" | "AdaptiveMaxPool2d" => "maxpool".to_string(),
+            "AvgPool2d" | "AdaptiveAvgPool2d" => "avgpool".to_string(),
+            "LeakyReLU" => "leaky_relu".to_string(),
+            "LogSoftmax" => "log_softmax".to_string(),
+            "ChannelShuffle" => "shuffle".to_string(),
+            other => other.to_ascii_lowercase(),
+        };
+        let path = (0..)
+            .map(|n| {
+                let name = if n == 0 {
+                    base.clone()
+                } else {
+                    format!("{base}_{n}")
+                };
+                module.iter().cloned().chain([name]).collect::<Vec<_>>()
+            })
+            .find(|p| !taken.contains(p))
+            .expect("some suffix is free");
+        taken.insert(path.clone());
+        layer.path = Some(path);
+    }
 }
 
 fn write_source(entries: &[Entry], input: &[usize], options: &ImportOptions) -> String {
