@@ -1,6 +1,6 @@
 //! `cargo cnn export` and `cargo cnn import` together: every fixture model
-//! (and ResNet-18) exported to ONNX with PyTorch's weights imports back to
-//! the same state_dict, names and values; the PyTorch modules written are
+//! (the small-width torchvision ones too) exported to ONNX with PyTorch's
+//! weights imports back to the same state_dict, names and values; the PyTorch modules written are
 //! the ones in `tests/exported/` (`CNN_BLESS=1` rewrites them), which CI
 //! compiles with `python3 -m py_compile`; and, run explicitly with
 //! `CNN_PYTHON` naming a Python that has onnxruntime and numpy, ONNX
@@ -12,16 +12,48 @@ use common::*;
 
 use std::path::{Path, PathBuf};
 
-/// The fixture models: (struct, fixture file).
-const MODELS: [(&str, &str); 7] = [
-    ("SeedA", "seed_a"),
-    ("SeedB", "seed_b"),
-    ("Quiz", "quiz"),
-    ("Gray200", "gray200"),
-    ("LeNet5", "lenet5"),
-    ("VggSmall", "vgg_small"),
-    ("FeaturesExt", "features_ext"),
+/// The fixture models: (struct, source, fixture file under
+/// `tests/fixtures/`); torchvision's architectures at small widths cover
+/// gates, splits and shuffles, dense concatenations, LayerNorm2d, GELU and
+/// LayerScale.
+const MODELS: [(&str, &str, &str); 15] = [
+    ("SeedA", "tests/models/mod.rs", "seed_a"),
+    ("SeedB", "tests/models/mod.rs", "seed_b"),
+    ("Quiz", "tests/models/mod.rs", "quiz"),
+    ("Gray200", "tests/models/mod.rs", "gray200"),
+    ("LeNet5", "tests/models/mod.rs", "lenet5"),
+    ("VggSmall", "tests/models/mod.rs", "vgg_small"),
+    ("FeaturesExt", "tests/models/mod.rs", "features_ext"),
+    (
+        "MobileNetV3SmallTiny",
+        "tests/zoo/mod.rs",
+        "zoo/mobilenet_v3_small_tiny",
+    ),
+    (
+        "EfficientNetB0Tiny",
+        "tests/zoo/mod.rs",
+        "zoo/efficientnet_b0_tiny",
+    ),
+    ("RegNetYTiny", "tests/zoo/mod.rs", "zoo/regnet_y_tiny"),
+    ("RegNetXTiny", "tests/zoo/mod.rs", "zoo/regnet_x_tiny"),
+    (
+        "ShuffleNetV2Tiny",
+        "tests/zoo/mod.rs",
+        "zoo/shufflenet_v2_tiny",
+    ),
+    ("ConvNeXtTiny", "tests/zoo/mod.rs", "zoo/convnext_tiny_tiny"),
+    (
+        "MobileNetV2Tiny",
+        "tests/zoo/mod.rs",
+        "zoo/mobilenet_v2_tiny",
+    ),
+    ("DenseNetTiny", "tests/zoo/mod.rs", "zoo/densenet_tiny"),
 ];
+
+/// `zoo/densenet_tiny` -> `densenet_tiny`.
+fn stem(file: &str) -> &str {
+    file.rsplit('/').next().unwrap()
+}
 
 fn out_dir(test: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(test);
@@ -71,10 +103,10 @@ fn export_onnx(model: &str, models: &str, weights: &Path, dir: &Path, file: &str
 #[test]
 fn exported_onnx_imports_back_to_the_same_weights() {
     let dir = out_dir("onnx_round_trip");
-    for (model, file) in MODELS {
+    for (model, source, file) in MODELS {
         let weights = repo().join(format!("tests/fixtures/{file}.safetensors"));
-        let onnx = export_onnx(model, "tests/models/mod.rs", &weights, &dir, file);
-        let rust = dir.join(format!("{file}.rs"));
+        let onnx = export_onnx(model, source, &weights, &dir, stem(file));
+        let rust = dir.join(format!("{}.rs", stem(file)));
         let r = run(
             &repo(),
             &[
@@ -126,8 +158,8 @@ fn compare_pytorch(model: &str, models: &str, file: &str) {
 
 #[test]
 fn pytorch_modules_of_the_fixture_models() {
-    for (model, file) in MODELS {
-        compare_pytorch(model, "tests/models/mod.rs", file);
+    for (model, source, file) in MODELS {
+        compare_pytorch(model, source, stem(file));
     }
     compare_pytorch("ResNet18", "tests/models/resnet18.rs", "resnet18");
     compare_pytorch("InceptionNet", "tests/models/branchy.rs", "inception_net");
@@ -186,9 +218,9 @@ fn onnx_runtime_runs_the_exports() {
         .expect("CNN_PYTHON must name a Python with onnxruntime and numpy");
     let dir = out_dir("onnx_runtime");
     let mut cases = Vec::new();
-    for (model, file) in MODELS {
+    for (model, source, file) in MODELS {
         let weights = repo().join(format!("tests/fixtures/{file}.safetensors"));
-        let onnx = export_onnx(model, "tests/models/mod.rs", &weights, &dir, file);
+        let onnx = export_onnx(model, source, &weights, &dir, stem(file));
         cases.push(format!("{}={}", onnx.display(), weights.display()));
     }
     let status = std::process::Command::new(python)

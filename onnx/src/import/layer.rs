@@ -30,11 +30,10 @@ impl Layer {
 
     /// Names the layer after its first tensor's name when that is a
     /// state_dict name (`features.0.weight` -> `features.0`).
-    fn named_by(mut self, graph: &Graph, node: &Node, input: usize, suffix: &str) -> Layer {
+    fn named_by(mut self, node: &Node, input: usize, suffix: &str) -> Layer {
         if let Some(path) = node.input(input).and_then(|n| param_path(n, suffix)) {
             self.path = Some(path);
         }
-        let _ = graph;
         self
     }
 
@@ -217,7 +216,7 @@ pub fn single(graph: &Graph, shapes: &Shapes, node: &Node) -> Result<Option<Laye
                 call += ", bias = false";
             }
             let mut layer = Layer::new(call + ")", node)
-                .named_by(graph, node, 1, "weight")
+                .named_by(node, 1, "weight")
                 .with("weight", w.clone());
             if bias {
                 layer = layer.with("bias", constant(2)?.clone());
@@ -236,7 +235,7 @@ pub fn single(graph: &Graph, shapes: &Shapes, node: &Node) -> Result<Option<Laye
                 return Err("normalizes a tensor that is not [C, H, W]".into());
             }
             Layer::new(call + ")", node)
-                .named_by(graph, node, 1, "weight")
+                .named_by(node, 1, "weight")
                 .with("weight", scale.clone())
                 .with("bias", constant(2)?.clone())
                 .with("running_mean", constant(3)?.clone())
@@ -397,7 +396,7 @@ pub fn single(graph: &Graph, shapes: &Shapes, node: &Node) -> Result<Option<Laye
                 format!("Linear({inp}, {out}, bias = false)")
             };
             let mut layer = Layer::new(call, node)
-                .named_by(graph, node, 1, "weight")
+                .named_by(node, 1, "weight")
                 .with("weight", weight);
             if let Some(b) = bias {
                 layer = layer.with("bias", b);
@@ -431,7 +430,7 @@ pub fn single(graph: &Graph, shapes: &Shapes, node: &Node) -> Result<Option<Laye
                 call += ", bias = false";
             }
             let mut layer = Layer::new(call + ")", node)
-                .named_by(graph, node, 1, "weight")
+                .named_by(node, 1, "weight")
                 .with("weight", scale.clone());
             if bias {
                 layer = layer.with("bias", constant(2)?.clone());
