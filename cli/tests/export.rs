@@ -223,10 +223,10 @@ fn onnx_runtime_runs_the_exports() {
         let onnx = export_onnx(model, source, &weights, &dir, stem(file));
         cases.push(format!("{}={}", onnx.display(), weights.display()));
     }
-    let status = std::process::Command::new(python)
+    let status = std::process::Command::new(&python)
         .arg(repo().join("tests/fixtures/scripts/onnx_runtime_check.py"))
         .args(&cases)
         .status()
-        .unwrap();
+        .unwrap_or_else(|e| panic!("cannot run CNN_PYTHON={python}: {e}"));
     assert!(status.success(), "ONNX Runtime's outputs differ (above)");
 }
