@@ -7,7 +7,7 @@
 mod fixture;
 
 use cnn::{AnyBatch, Model, StateDict};
-use fixture::{assert_matches, fixture};
+use fixture::{assert_matches, fixture, fixture_file};
 
 mod convnext_tiny_tiny {
     include!("imported/convnext_tiny_tiny.rs");
@@ -248,6 +248,10 @@ fn resnet18_imports_and_matches_pytorch() {
     };
     let imported = cnn_onnx::import(&bytes, &options).unwrap();
     let committed = include_str!("imported/resnet18.rs");
+    if std::env::var_os("CNN_BLESS").is_some() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/imported/resnet18.rs");
+        std::fs::write(path, &imported.source).unwrap();
+    }
     assert_eq!(
         imported.source, committed,
         "tests/imported/resnet18.rs is not what import writes"
@@ -256,19 +260,6 @@ fn resnet18_imports_and_matches_pytorch() {
     let weights = StateDict::from_safetensors(&imported.safetensors().unwrap()).unwrap();
     cnn::Module::load_state_dict(&mut model, &weights).unwrap();
 
-    let fixture = shared("CNN_RESNET18", "fixtures/resnet18.safetensors");
-    let mut file = StateDict::read(&fixture).unwrap();
-    let input = file.remove("input").unwrap();
-    let expected = file.remove("expected_output").unwrap();
-    let x = cnn::Batch::<3, 224, 224>::from_vec(input.shape[0], input.data).unwrap();
-    let y = model.forward(&x);
-    let scale = expected.data.iter().fold(1.0f32, |m, v| m.max(v.abs()));
-    let err = y
-        .as_slice()
-        .iter()
-        .zip(&expected.data)
-        .map(|(a, b)| (a - b).abs())
-        .fold(0.0, f32::max);
-    println!("imported resnet18: max |y - e| = {err:.2e} (scale {scale:.2})");
-    assert!(err <= 1e-4 * scale, "max |y - e| = {err:.3e}");
+    let fixture = fixture_file(&shared("CNN_RESNET18", "fixtures/resnet18.safetensors"));
+    assert_matches("imported resnet18", &model, fixture);
 }
