@@ -365,3 +365,18 @@ fn external_weights_are_read_from_beside_the_graph_only() {
     let err = import(&conv_on(external_weight("short.data", 48)), &options).unwrap_err();
     assert!(err.to_string().contains("lies past the end"), "{err}");
 }
+
+#[test]
+fn a_name_that_is_not_an_identifier_is_refused_before_reading() {
+    for name in ["my-net", "1net", "struct", ""] {
+        let options = ImportOptions {
+            name: name.into(),
+            ..ImportOptions::default()
+        };
+        let err = import(b"", &options).unwrap_err();
+        assert!(
+            err.to_string().contains("is not a Rust identifier"),
+            "{name}: {err}"
+        );
+    }
+}

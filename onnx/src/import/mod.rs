@@ -78,6 +78,12 @@ impl Imported {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported, Error> {
+    if !is_struct_name(&options.name) {
+        return Err(Error::Malformed {
+            what: format!("the name `{}`", options.name),
+            problem: "is not a Rust identifier; write a struct name such as `Net`".into(),
+        });
+    }
     let mut graph = Graph::decode_in(bytes, options.dir.as_deref())?;
     let input = input_size(&graph, options)?;
     associate_concats(&mut graph);
@@ -125,6 +131,16 @@ pub fn import(bytes: &[u8], options: &ImportOptions) -> Result<Imported, Error> 
         params: model.params.unwrap_or(0),
         input,
     })
+}
+
+/// Whether `name` can name the model's struct.
+fn is_struct_name(name: &str) -> bool {
+    name.chars()
+        .next()
+        .is_some_and(|c| c.is_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_alphanumeric() || c == '_')
+        && name != "_"
+        && syn::parse_str::<syn::Ident>(name).is_ok()
 }
 
 /// The most values an input image may have: 2^32.
