@@ -430,37 +430,40 @@ fn external(t: &proto::TensorProto, name: &str, count: usize, dir: &Path) -> Res
     file.seek(SeekFrom::Start(offset)).map_err(read)?;
     let mut bytes = vec![0u8; length as usize];
     file.read_exact(&mut bytes).map_err(read)?;
+    Ok(little_endian(kind, &bytes))
+}
+
+/// Little-endian values of ONNX data type `kind` (float, double, int32 or
+/// int64; `bytes` a whole number of them), floats narrowed to f32.
+fn little_endian(kind: i32, bytes: &[u8]) -> Data {
     let word = |b: &[u8]| -> [u8; 8] { std::array::from_fn(|i| b[i]) };
+    let half = |b: &[u8]| -> [u8; 4] { std::array::from_fn(|i| b[i]) };
     match kind {
-        dtype::INT64 => {
-            return Ok(Data::Int(
-                bytes
-                    .chunks_exact(8)
-                    .map(|b| i64::from_le_bytes(word(b)))
-                    .collect(),
-            ));
-        }
-        dtype::INT32 => {
-            return Ok(Data::Int(
-                bytes
-                    .chunks_exact(4)
-                    .map(|b| i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-                    .collect(),
-            ));
-        }
-        _ => {}
+        dtype::INT64 => Data::Int(
+            bytes
+                .chunks_exact(8)
+                .map(|b| i64::from_le_bytes(word(b)))
+                .collect(),
+        ),
+        dtype::INT32 => Data::Int(
+            bytes
+                .chunks_exact(4)
+                .map(|b| i64::from(i32::from_le_bytes(half(b))))
+                .collect(),
+        ),
+        dtype::DOUBLE => Data::Float(
+            bytes
+                .chunks_exact(8)
+                .map(|b| f64::from_le_bytes(word(b)) as f32)
+                .collect(),
+        ),
+        _ => Data::Float(
+            bytes
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes(half(b)))
+                .collect(),
+        ),
     }
-    Ok(Data::Float(if width == 4 {
-        bytes
-            .chunks_exact(4)
-            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-            .collect()
-    } else {
-        bytes
-            .chunks_exact(8)
-            .map(|b| f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]) as f32)
-            .collect()
-    }))
 }
 
 /// A tensor's dims and values, checked: the element count fits, and the
@@ -497,17 +500,9 @@ fn tensor(t: &proto::TensorProto, name: &str) -> Result<Tensor, Error> {
                     if raw.len() != count * width {
                         return Err(bad(format!("holds {} bytes for {count} values", raw.len())));
                     }
-                    if width == 4 {
-                        raw.chunks_exact(4)
-                            .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-                            .collect()
-                    } else {
-                        raw.chunks_exact(8)
-                            .map(|b| {
-                                f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-                                    as f32
-                            })
-                            .collect()
+                    match little_endian(kind, raw) {
+                        Data::Float(v) => v,
+                        _ => unreachable!("a float kind"),
                     }
                 }
                 None if kind == dtype::FLOAT => t.float_data.clone(),
@@ -525,16 +520,9 @@ fn tensor(t: &proto::TensorProto, name: &str) -> Result<Tensor, Error> {
                     if raw.len() != count * width {
                         return Err(bad(format!("holds {} bytes for {count} values", raw.len())));
                     }
-                    if width == 8 {
-                        raw.chunks_exact(8)
-                            .map(|b| {
-                                i64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]])
-                            })
-                            .collect()
-                    } else {
-                        raw.chunks_exact(4)
-                            .map(|b| i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])))
-                            .collect()
+                    match little_endian(kind, raw) {
+                        Data::Int(v) => v,
+                        _ => unreachable!("an integer kind"),
                     }
                 }
                 None if kind == dtype::INT64 => t.int64_data.clone(),
