@@ -189,6 +189,26 @@ fn forward_passes_allocate_nothing_once_warm() {
         0,
         "dense concatenation, batch 1"
     );
+    // Batches that run a slice of images at a time.
+    for (allocations, name) in [
+        (steady_state_allocations::<SeedB>(64, 3), "seed_b batch 64"),
+        (steady_state_allocations::<Gray200>(7, 2), "gray200 batch 7"),
+        (
+            steady_state_allocations::<zoo::DenseNetTiny>(40, 2),
+            "densenet_tiny batch 40",
+        ),
+    ] {
+        assert_eq!(allocations, 0, "{name}");
+    }
+    assert!(cnn::slices::slice_count(7, Gray200::INPUT_SHAPE, Gray200::LAYERS) > 1);
+    assert!(
+        cnn::slices::slice_count(
+            40,
+            zoo::DenseNetTiny::INPUT_SHAPE,
+            zoo::DenseNetTiny::LAYERS
+        ) > 1
+    );
+    assert!(cnn::slices::slice_count(64, SeedB::INPUT_SHAPE, SeedB::LAYERS) > 1);
 }
 
 /// The tests of this file run one at a time: the byte counts are global.

@@ -28,6 +28,7 @@ pub mod layers;
 pub mod module;
 mod names;
 pub mod pool;
+pub mod slices;
 pub mod state_dict;
 pub use cnn_core::summary;
 pub mod tensor;

@@ -172,7 +172,13 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
             #[doc = #output_text]
             #[must_use]
             pub fn forward(&self, x: &#input_ty) -> #output_ty {
-                #body
+                ::cnn::slices::forward(
+                    x,
+                    #name::INPUT_SHAPE,
+                    #name::LAYERS,
+                    #name::MACS,
+                    |x: &#input_ty| -> #output_ty { #body },
+                )
             }
 
             /// Runs the model into `out`, reusing its buffer: with the buffers
