@@ -74,3 +74,49 @@ fn a_positive_slope_after_a_max_pooling_gives_the_same_values() {
     let want = reference(&net.state_dict(), &input(), 0.25);
     assert!(max_diff(y.as_slice(), &want) < 1e-5);
 }
+
+cnn! {
+    /// Convolutions of several kernels (1x1, 3x3, depthwise, strided) and a
+    /// product, each with an exp-based or piecewise activation in its
+    /// epilogue.
+    pub struct EpilogueActs<6, 17, 19> {
+        pw: Conv2d(6, 40, 1),
+        silu: SiLU(),
+        conv: Conv2d(40, 32, 3, padding = 1),
+        hswish: Hardswish(),
+        dw: Conv2d(32, 32, 3, stride = 2, padding = 1, groups = 32),
+        hsig: Hardsigmoid(),
+        down: Conv2d(32, 16, 5, stride = 2),
+        sig: Sigmoid(),
+        flatten: Flatten(),
+        fc: Linear(144, 21),
+        silu2: SiLU(),
+    }
+}
+
+/// Each activation fused into the layer before it gives, bit for bit, what
+/// the layer and then the activation on its own give.
+#[test]
+fn exp_based_activations_in_an_epilogue_match_the_layers_one_by_one() {
+    use cnn::{Hardsigmoid, Hardswish, SiLU, Sigmoid};
+    let net = EpilogueActs::new(11);
+    let mut init = Init::new(8);
+    let x: Batch<6, 17, 19> = Batch::from_vec(
+        3,
+        (0..3 * 6 * 17 * 19)
+            .map(|_| init.unit() * 8.0 - 4.0)
+            .collect(),
+    )
+    .unwrap();
+    let y = net.forward(&x);
+    let a: Batch<40, 17, 19> = SiLU.forward(net.pw.forward(&x));
+    let b: Batch<32, 17, 19> = Hardswish.forward(net.conv.forward(&a));
+    let c: Batch<32, 9, 10> = Hardsigmoid.forward(net.dw.forward(&b));
+    let d: Batch<16, 3, 3> = Sigmoid.forward(net.down.forward(&c));
+    let flat: Batch<144> = net.flatten.forward(d);
+    let want: Batch<21> = SiLU.forward(net.fc.forward(&flat));
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(y.as_slice()), bits(want.as_slice()));
+    // The activations did something: values below zero and above one.
+    assert!(y.as_slice().iter().any(|&v| v < 0.0));
+}

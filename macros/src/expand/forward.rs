@@ -111,12 +111,12 @@ impl<'a> Writer<'a> {
                 let s = Literal::f32_unsuffixed(*negative_slope as f32);
                 quote!(::cnn::Act::LeakyReLU(#s))
             }
-            Activation::ELU { .. }
-            | Activation::GELU { .. }
-            | Activation::SiLU
-            | Activation::Hardswish
-            | Activation::Hardsigmoid
+            Activation::Hardswish => quote!(::cnn::Act::Hardswish),
+            Activation::Hardsigmoid => quote!(::cnn::Act::Hardsigmoid),
+            Activation::SiLU
             | Activation::Sigmoid
+            | Activation::ELU { .. }
+            | Activation::GELU { .. }
             | Activation::Tanh => return None,
         })
     }

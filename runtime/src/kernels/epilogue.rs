@@ -2,6 +2,8 @@
 //! residual, activation), and the shared output buffer kernels write
 //! disjoint parts of.
 
+use super::math;
+
 /// An activation applied in the epilogue.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub enum Act {
@@ -10,6 +12,10 @@ pub enum Act {
     ReLU,
     ReLU6,
     LeakyReLU(f32),
+    SiLU,
+    Hardswish,
+    Hardsigmoid,
+    Sigmoid,
 }
 
 impl Act {
@@ -32,6 +38,10 @@ impl Act {
                     x * s
                 }
             }
+            Act::SiLU => math::silu(x),
+            Act::Hardswish => math::hardswish(x),
+            Act::Hardsigmoid => math::hardsigmoid(x),
+            Act::Sigmoid => math::sigmoid(x),
         }
     }
 }

@@ -9,15 +9,15 @@
 //! near 0. The results are within a few ULP of the exact values (tested
 //! against f64).
 
-const LOG2E: f32 = std::f32::consts::LOG2_E;
+pub(crate) const LOG2E: f32 = std::f32::consts::LOG2_E;
 /// ln 2 in two parts: the first has 8 bits, so `n * LN2_HI` is exact.
-const LN2_HI: f32 = 0.693_359_4;
-const LN2_LO: f32 = -2.121_944_4e-4;
+pub(crate) const LN2_HI: f32 = 0.693_359_4;
+pub(crate) const LN2_LO: f32 = -2.121_944_4e-4;
 /// Adding and subtracting 1.5 * 2^23 rounds to the nearest integer.
-const ROUND: f32 = 12_582_912.0;
+pub(crate) const ROUND: f32 = 12_582_912.0;
 
 /// `1 / n!` for `n` in `0..=9`: the Taylor coefficients of `e^x`.
-const INV_FACTORIAL: [f32; 10] = [
+pub(crate) const INV_FACTORIAL: [f32; 10] = [
     1.0,
     1.0,
     1.0 / 2.0,
@@ -41,13 +41,21 @@ fn horner<const N: usize>(x: f32, c: &[f32]) -> f32 {
     rest.iter().rev().fold(*last, |acc, &ci| acc.mul_add(x, ci))
 }
 
+/// Above this `e^x` overflows f32: infinity.
+pub(crate) const EXP_BIG: f32 = 88.722_84;
+/// Below this `e^x` would turn subnormal: 0.
+pub(crate) const EXP_TINY: f32 = -87.3;
+/// The largest argument the reduction takes.
+pub(crate) const EXP_TOP: f32 = 88.37;
+
 /// `e^x`: infinity above 88.72 (where f32 overflows), 0 below -87.3 (where
-/// it would turn subnormal); NaN stays NaN.
+/// it would turn subnormal); NaN stays NaN. (`simd::exp_fused` computes the
+/// same, operation for operation, on vectors.)
 #[inline(always)]
 pub fn exp(x: f32) -> f32 {
-    let big = x > 88.722_84;
-    let tiny = x < -87.3;
-    let x = x.clamp(-87.3, 88.37);
+    let big = x > EXP_BIG;
+    let tiny = x < EXP_TINY;
+    let x = x.clamp(EXP_TINY, EXP_TOP);
     let rounded = x * LOG2E + ROUND;
     let n = rounded - ROUND;
     let r = x - n * LN2_HI - n * LN2_LO;
@@ -153,6 +161,25 @@ pub fn normal_cdf(x: f32) -> f32 {
 #[inline(always)]
 pub fn sigmoid(x: f32) -> f32 {
     1.0 / (1.0 + exp(-x))
+}
+
+/// `x / (1 + e^-x)`: SiLU (swish).
+#[inline(always)]
+pub fn silu(x: f32) -> f32 {
+    x / (1.0 + exp(-x))
+}
+
+/// `relu6(x + 3) / 6`.
+#[inline(always)]
+pub fn hardsigmoid(x: f32) -> f32 {
+    (x + 3.0).clamp(0.0, 6.0) / 6.0
+}
+
+/// `x * relu6(x + 3) / 6` in PyTorch's order: the product, then the
+/// division.
+#[inline(always)]
+pub fn hardswish(x: f32) -> f32 {
+    x * (x + 3.0).clamp(0.0, 6.0) / 6.0
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ pub use x86::{Avx2, Avx512};
 
 use super::epilogue::Act;
 use super::isa::Isa;
+use super::math;
 
 /// Vectors of `f32` of one instruction set, and what the kernels do with
 /// them. Every method is `#[inline(always)]` in every implementation.
@@ -78,6 +79,33 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// Lane by lane, `a` where `a > b` or `a` is NaN, else `b`: the larger,
     /// with a NaN on either side kept (as PyTorch's max pooling does).
     fn max_nan(self, a: Self::F, b: Self::F) -> Self::F;
+    /// `a / b`, lane by lane (correctly rounded, as `/` is).
+    #[inline(always)]
+    fn div(self, a: Self::F, b: Self::F) -> Self::F {
+        let (a, b) = (self.to_array(a), self.to_array(b));
+        self.each_lane(|l| a[l] / b[l])
+    }
+    /// `2^n` for lanes holding whole numbers `n` in `-126..=127`.
+    #[inline(always)]
+    fn pow2i(self, n: Self::F) -> Self::F {
+        let n = self.to_array(n);
+        self.each_lane(|l| f32::from_bits(((n[l] as i32 + 127) as u32) << 23))
+    }
+    /// `e^x` lane by lane, bit for bit as [`math::exp`] gives it. By
+    /// default one lane at a time; where the instruction set fuses
+    /// multiply-adds, as `math::exp` does, [`exp_fused`] on whole vectors.
+    #[inline(always)]
+    fn exp(self, x: Self::F) -> Self::F {
+        let x = self.to_array(x);
+        self.each_lane(|l| math::exp(x[l]))
+    }
+    /// The vector of `f(lane)` for each lane.
+    #[inline(always)]
+    fn each_lane(self, f: impl Fn(usize) -> f32) -> Self::F {
+        let lanes: [f32; 16] = std::array::from_fn(|l| if l < Self::LANES { f(l) } else { 0.0 });
+        // SAFETY: `lanes` holds 16 >= LANES values.
+        unsafe { self.load(lanes.as_ptr()) }
+    }
 
     /// The sum of the lanes (in a fixed order of the instruction set's: a
     /// tree of pairs, not left to right).
@@ -190,7 +218,111 @@ pub fn activate<S: Simd>(s: S, v: S::F, act: Act) -> S::F {
             s.select_lt(six, v, six, v)
         }
         Act::LeakyReLU(slope) => s.select_lt(v, zero, s.mul(v, s.splat(slope)), v),
+        Act::SiLU => s.div(v, s.add(s.splat(1.0), s.exp(s.mul(v, s.splat(-1.0))))),
+        Act::Sigmoid => s.div(
+            s.splat(1.0),
+            s.add(s.splat(1.0), s.exp(s.mul(v, s.splat(-1.0)))),
+        ),
+        Act::Hardsigmoid => s.div(relu6(s, s.add(v, s.splat(3.0))), s.splat(6.0)),
+        Act::Hardswish => s.div(s.mul(v, relu6(s, s.add(v, s.splat(3.0)))), s.splat(6.0)),
     }
+}
+
+/// [`activate`] on four vectors at once, each the same as alone: for
+/// loops over many values, where the four independent chains of an
+/// exp-based activation overlap. (Plain loops over the four, not closures:
+/// a closure is not compiled with the instruction set's features.)
+#[inline(always)]
+pub fn activate4<S: Simd>(s: S, mut v: [S::F; 4], act: Act) -> [S::F; 4] {
+    match act {
+        Act::SiLU | Act::Sigmoid => {
+            let one = s.splat(1.0);
+            let mut e = v;
+            for e in &mut e {
+                *e = s.mul(*e, s.splat(-1.0));
+            }
+            let e = exp4(s, e);
+            for i in 0..4 {
+                let num = if act == Act::SiLU { v[i] } else { one };
+                v[i] = s.div(num, s.add(one, e[i]));
+            }
+        }
+        _ => {
+            for v in &mut v {
+                *v = activate(s, *v, act);
+            }
+        }
+    }
+    v
+}
+
+/// `x.clamp(0, 6)` lane by lane (NaN stays NaN, -0 stays -0).
+#[inline(always)]
+fn relu6<S: Simd>(s: S, v: S::F) -> S::F {
+    clamp(s, v, 0.0, 6.0)
+}
+
+/// `x.clamp(lo, hi)` lane by lane, as `f32::clamp` gives it.
+#[inline(always)]
+fn clamp<S: Simd>(s: S, v: S::F, lo: f32, hi: f32) -> S::F {
+    let (lo, hi) = (s.splat(lo), s.splat(hi));
+    let v = s.select_lt(v, lo, lo, v);
+    s.select_lt(hi, v, hi, v)
+}
+
+/// [`Simd::exp`] of four vectors, step by step side by side.
+#[inline(always)]
+fn exp4<S: Simd>(s: S, x: [S::F; 4]) -> [S::F; 4] {
+    let mut y = x;
+    if s.isa() == Isa::Portable {
+        for y in &mut y {
+            *y = s.exp(*y);
+        }
+        return y;
+    }
+    let (mut n, mut r) = (x, x);
+    for i in 0..4 {
+        let c = clamp(s, x[i], math::EXP_TINY, math::EXP_TOP);
+        let rounded = s.add(s.mul(c, s.splat(math::LOG2E)), s.splat(math::ROUND));
+        n[i] = s.sub(rounded, s.splat(math::ROUND));
+        r[i] = s.sub(
+            s.sub(c, s.mul(n[i], s.splat(math::LN2_HI))),
+            s.mul(n[i], s.splat(math::LN2_LO)),
+        );
+    }
+    let mut p = [s.splat(math::INV_FACTORIAL[7]); 4];
+    for &ci in math::INV_FACTORIAL[..7].iter().rev() {
+        for i in 0..4 {
+            p[i] = s.mul_add(p[i], r[i], s.splat(ci));
+        }
+    }
+    for i in 0..4 {
+        let v = s.mul(p[i], s.pow2i(n[i]));
+        let v = s.select_lt(x[i], s.splat(math::EXP_TINY), s.zero(), v);
+        y[i] = s.select_lt(s.splat(math::EXP_BIG), x[i], s.splat(f32::INFINITY), v);
+    }
+    y
+}
+
+/// [`math::exp`] on whole vectors, operation for operation (its multiply-
+/// adds fused, its other products and sums not), so bit for bit the same
+/// where the instruction set fuses multiply-adds.
+#[inline(always)]
+pub fn exp_fused<S: Simd>(s: S, x: S::F) -> S::F {
+    let c = clamp(s, x, math::EXP_TINY, math::EXP_TOP);
+    let rounded = s.add(s.mul(c, s.splat(math::LOG2E)), s.splat(math::ROUND));
+    let n = s.sub(rounded, s.splat(math::ROUND));
+    let r = s.sub(
+        s.sub(c, s.mul(n, s.splat(math::LN2_HI))),
+        s.mul(n, s.splat(math::LN2_LO)),
+    );
+    let mut p = s.splat(math::INV_FACTORIAL[7]);
+    for &ci in math::INV_FACTORIAL[..7].iter().rev() {
+        p = s.mul_add(p, r, s.splat(ci));
+    }
+    let v = s.mul(p, s.pow2i(n));
+    let v = s.select_lt(x, s.splat(math::EXP_TINY), s.zero(), v);
+    s.select_lt(s.splat(math::EXP_BIG), x, s.splat(f32::INFINITY), v)
 }
 
 /// The token of one instruction set, made only where the CPU runs it.
@@ -337,9 +469,67 @@ mod tests {
             Act::ReLU6,
             Act::LeakyReLU(-0.5),
             Act::LeakyReLU(0.1),
+            Act::SiLU,
+            Act::Hardswish,
+            Act::Hardsigmoid,
+            Act::Sigmoid,
         ] {
             let got = s.to_array(activate(s, va, act));
             same(got, &|l| act.apply(a[l]), "activate");
+        }
+        // exp and the activations built on it over their whole range: the
+        // reduction's every integer, the edges where it saturates, NaN.
+        let mut xs: Vec<f32> = (-1000..=1000).map(|i| i as f32 * 0.0917).collect();
+        xs.extend([
+            88.37,
+            88.38,
+            88.722_84,
+            88.73,
+            -87.3,
+            -87.31,
+            -103.0,
+            1e-8,
+            -1e-8,
+            0.0,
+            -0.0,
+            f32::NAN,
+            f32::INFINITY,
+            f32::NEG_INFINITY,
+            3.0,
+            -3.0,
+            2.999_999_8,
+            -3.000_000_2,
+        ]);
+        xs.resize(xs.len().next_multiple_of(16), 0.5);
+        for chunk in xs.chunks_exact(16) {
+            // SAFETY: `chunk` holds 16 >= LANES values.
+            let v = unsafe { s.load(chunk.as_ptr()) };
+            same(s.to_array(s.exp(v)), &|l| math::exp(chunk[l]), "exp");
+            // Without fused multiply-adds (the portable vectors) the
+            // vector form is not used: `exp` goes a lane at a time there.
+            if s.isa() != Isa::Portable {
+                same(
+                    s.to_array(exp_fused(s, v)),
+                    &|l| math::exp(chunk[l]),
+                    "exp_fused",
+                );
+            }
+            for act in [Act::SiLU, Act::Hardswish, Act::Hardsigmoid, Act::Sigmoid] {
+                let got = s.to_array(activate(s, v, act));
+                same(got, &|l| act.apply(chunk[l]), "activate over exp's range");
+            }
+        }
+        for act in [Act::ReLU6, Act::SiLU, Act::Hardswish, Act::Sigmoid] {
+            for four in xs.chunks_exact(4 * n) {
+                let mut v = [s.zero(); 4];
+                for (i, v) in v.iter_mut().enumerate() {
+                    // SAFETY: `four` holds four vectors.
+                    *v = unsafe { s.load(four[i * n..].as_ptr()) };
+                }
+                for (i, &y) in activate4(s, v, act).iter().enumerate() {
+                    same(s.to_array(y), &|l| act.apply(four[i * n + l]), "activate4");
+                }
+            }
         }
         let whole: f32 = b[..n].iter().filter(|x| !x.is_nan()).sum();
         let finite = s.select_lt(vb, s.splat(f32::INFINITY), vb, s.zero());

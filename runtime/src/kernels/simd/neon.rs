@@ -104,6 +104,25 @@ impl Simd for Neon {
         unsafe { vbslq_f32(vcltq_f32(a, b), x, y) }
     }
     #[inline(always)]
+    fn div(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
+        unsafe { vdivq_f32(a, b) }
+    }
+    #[inline(always)]
+    fn pow2i(self, n: float32x4_t) -> float32x4_t {
+        // The exponent field of n + 127; n is a whole number, so the
+        // conversion is exact.
+        unsafe {
+            vreinterpretq_f32_s32(vshlq_n_s32::<23>(vaddq_s32(
+                vcvtq_s32_f32(n),
+                vdupq_n_s32(127),
+            )))
+        }
+    }
+    #[inline(always)]
+    fn exp(self, x: float32x4_t) -> float32x4_t {
+        super::exp_fused(self, x)
+    }
+    #[inline(always)]
     fn max_nan(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {
         unsafe {
             // a > b, or a is NaN (a != a): take a.

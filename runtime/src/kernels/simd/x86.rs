@@ -100,6 +100,25 @@ impl Simd for Avx2 {
         unsafe { _mm256_blendv_ps(y, x, _mm256_cmp_ps::<_CMP_LT_OQ>(a, b)) }
     }
     #[inline(always)]
+    fn div(self, a: __m256, b: __m256) -> __m256 {
+        unsafe { _mm256_div_ps(a, b) }
+    }
+    #[inline(always)]
+    fn pow2i(self, n: __m256) -> __m256 {
+        // The exponent field of n + 127; n is a whole number, so the
+        // conversion is exact.
+        unsafe {
+            _mm256_castsi256_ps(_mm256_slli_epi32::<23>(_mm256_add_epi32(
+                _mm256_cvtps_epi32(n),
+                _mm256_set1_epi32(127),
+            )))
+        }
+    }
+    #[inline(always)]
+    fn exp(self, x: __m256) -> __m256 {
+        super::exp_fused(self, x)
+    }
+    #[inline(always)]
     fn max_nan(self, a: __m256, b: __m256) -> __m256 {
         // `vmaxps` gives its second operand unless the first is larger.
         unsafe {
@@ -233,6 +252,25 @@ impl Simd for Avx512 {
     #[inline(always)]
     fn select_lt(self, a: __m512, b: __m512, x: __m512, y: __m512) -> __m512 {
         unsafe { _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask::<_CMP_LT_OQ>(a, b), x) }
+    }
+    #[inline(always)]
+    fn div(self, a: __m512, b: __m512) -> __m512 {
+        unsafe { _mm512_div_ps(a, b) }
+    }
+    #[inline(always)]
+    fn pow2i(self, n: __m512) -> __m512 {
+        // The exponent field of n + 127; n is a whole number, so the
+        // conversion is exact.
+        unsafe {
+            _mm512_castsi512_ps(_mm512_slli_epi32::<23>(_mm512_add_epi32(
+                _mm512_cvtps_epi32(n),
+                _mm512_set1_epi32(127),
+            )))
+        }
+    }
+    #[inline(always)]
+    fn exp(self, x: __m512) -> __m512 {
+        super::exp_fused(self, x)
     }
     #[inline(always)]
     fn max_nan(self, a: __m512, b: __m512) -> __m512 {
