@@ -158,26 +158,14 @@ impl GELU {
     }
 }
 
-impl Elementwise for ReLU {
-    #[inline(always)]
-    fn apply(&self, x: f32) -> f32 {
-        // `x.max(0.0)` would turn NaN into 0; PyTorch keeps NaN.
-        if x < 0.0 { 0.0 } else { x }
-    }
-}
-
-impl Elementwise for ReLU6 {
-    #[inline(always)]
-    fn apply(&self, x: f32) -> f32 {
-        // `clamp` keeps NaN, as PyTorch does.
-        x.clamp(0.0, 6.0)
-    }
-}
-
 impl Elementwise for LeakyReLU {
     #[inline(always)]
     fn apply(&self, x: f32) -> f32 {
-        if x >= 0.0 { x } else { x * self.negative_slope }
+        Act::LeakyReLU(self.negative_slope).apply(x)
+    }
+
+    fn apply_all(&self, x: &mut [f32]) {
+        map_act(x, Act::LeakyReLU(self.negative_slope));
     }
 }
 
@@ -248,7 +236,21 @@ macro_rules! as_epilogue {
     )*};
 }
 
+/// `max(x, 0)`, NaN kept as PyTorch keeps it.
+#[inline(always)]
+fn relu(x: f32) -> f32 {
+    Act::ReLU.apply(x)
+}
+
+/// `x.clamp(0, 6)`, NaN kept.
+#[inline(always)]
+fn relu6(x: f32) -> f32 {
+    Act::ReLU6.apply(x)
+}
+
 as_epilogue! {
+    ReLU => relu, Act::ReLU;
+    ReLU6 => relu6, Act::ReLU6;
     SiLU => math::silu, Act::SiLU;
     Hardswish => math::hardswish, Act::Hardswish;
     Hardsigmoid => math::hardsigmoid, Act::Hardsigmoid;
@@ -337,6 +339,13 @@ mod tests {
         check(&Sigmoid, &xs, "sigmoid");
         check(&Hardswish, &xs, "hardswish");
         check(&Hardsigmoid, &xs, "hardsigmoid");
+        check(&ReLU, &xs, "relu");
+        check(&ReLU6, &xs, "relu6");
+        check(&LeakyReLU::new(0.2), &xs, "leaky_relu");
+        let mut nan = [f32::NAN, -0.0, 7.0, -1.0];
+        ReLU6.apply_all(&mut nan);
+        assert!(nan[0].is_nan() && nan[1].to_bits() == (-0.0f32).to_bits());
+        assert_eq!(nan[2..], [6.0, 0.0]);
     }
 
     #[test]
