@@ -218,9 +218,10 @@ impl Elementwise for GELU {
     }
 }
 
-/// The activations an epilogue applies too: computed on whole vectors of
-/// the CPU's width (the compiler's own vectorisation of the scalar form
-/// stops at 256 bits), with the very numbers of the scalar form.
+/// The activations that are also an epilogue's [`Act`]: their passes run
+/// on whole vectors of the CPU's width (the compiler's own vectorisation of
+/// the scalar form stops at 256 bits), with the very numbers of the scalar
+/// form.
 macro_rules! as_epilogue {
     ($($ty:ty => $f:path, $act:expr;)*) => {$(
         impl Elementwise for $ty {
