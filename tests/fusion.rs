@@ -77,8 +77,9 @@ fn a_positive_slope_after_a_max_pooling_gives_the_same_values() {
 
 cnn! {
     /// Convolutions of several kernels (1x1, 3x3, depthwise, strided) and a
-    /// product, each with an exp-based or piecewise activation in its
-    /// epilogue.
+    /// product, each with an activation after it: Hardswish and Hardsigmoid
+    /// run in the convolution's epilogue, SiLU and Sigmoid as passes of
+    /// their own on whole vectors.
     pub struct EpilogueActs<6, 17, 19> {
         pw: Conv2d(6, 40, 1),
         silu: SiLU(),
@@ -94,10 +95,10 @@ cnn! {
     }
 }
 
-/// Each activation fused into the layer before it gives, bit for bit, what
-/// the layer and then the activation on its own give.
+/// The generated pass, with what it fuses, gives bit for bit what the
+/// layers and the activations run one by one give.
 #[test]
-fn exp_based_activations_in_an_epilogue_match_the_layers_one_by_one() {
+fn activations_after_convolutions_match_the_layers_one_by_one() {
     use cnn::{Hardsigmoid, Hardswish, SiLU, Sigmoid};
     let net = EpilogueActs::new(11);
     let mut init = Init::new(8);
