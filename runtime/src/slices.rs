@@ -58,6 +58,9 @@ fn live_values(input: &[usize], layers: &[LayerInfo]) -> usize {
 /// assert_eq!(slice_count(64, &[3, 32, 32], &layers), 14);
 /// ```
 pub fn slice_count(batch: usize, input: &[usize], layers: &[LayerInfo]) -> usize {
+    if batch <= 1 {
+        return 1;
+    }
     let bytes = live_values(input, layers).saturating_mul(4).max(1);
     let most = (BUDGET / bytes).max(1);
     if batch <= most {

@@ -13,7 +13,7 @@
 use crate::kernels::epilogue::Act;
 use crate::kernels::isa::Isa;
 use crate::kernels::math;
-use crate::kernels::simd::{Simd, activate, activate4, dispatch, vectorized};
+use crate::kernels::simd::{Simd, activate, activate_n, dispatch, vectorized};
 use crate::module::Module;
 use crate::tensor::Batch;
 use crate::threads;
@@ -282,7 +282,7 @@ fn act_on<S: Simd>(s: S, x: &mut [f32], act: Act) {
             for (i, a) in a.iter_mut().enumerate() {
                 *a = s.load(p.add(i * S::LANES));
             }
-            let y = activate4(s, a, act);
+            let y = activate_n(s, a, act);
             for (i, &y) in y.iter().enumerate() {
                 s.store(p.add(i * S::LANES), y);
             }

@@ -37,6 +37,9 @@ use super::math;
 pub trait Simd: Copy + Send + Sync + 'static {
     /// Lanes of a vector.
     const LANES: usize;
+    /// Whether [`Simd::mul_add`] is one fused operation (one rounding), as
+    /// `f32::mul_add` is.
+    const FUSED: bool;
     /// A vector of `LANES` values.
     type F: Copy;
 
@@ -91,13 +94,17 @@ pub trait Simd: Copy + Send + Sync + 'static {
         let n = self.to_array(n);
         self.each_lane(|l| f32::from_bits(((n[l] as i32 + 127) as u32) << 23))
     }
-    /// `e^x` lane by lane, bit for bit as [`math::exp`] gives it. By
-    /// default one lane at a time; where the instruction set fuses
-    /// multiply-adds, as `math::exp` does, [`exp_fused`] on whole vectors.
+    /// `e^x` lane by lane, bit for bit as [`math::exp`] gives it: on whole
+    /// vectors where multiply-adds are fused, as `math::exp`'s are
+    /// ([`exp_fused`]), else one lane at a time.
     #[inline(always)]
     fn exp(self, x: Self::F) -> Self::F {
-        let x = self.to_array(x);
-        self.each_lane(|l| math::exp(x[l]))
+        if Self::FUSED {
+            exp_fused(self, [x])[0]
+        } else {
+            let x = self.to_array(x);
+            self.each_lane(|l| math::exp(x[l]))
+        }
     }
     /// The vector of `f(lane)` for each lane.
     #[inline(always)]
@@ -208,48 +215,40 @@ pub trait Simd: Copy + Send + Sync + 'static {
 /// (NaN stays NaN, and a negative zero stays negative).
 #[inline(always)]
 pub fn activate<S: Simd>(s: S, v: S::F, act: Act) -> S::F {
-    let zero = s.zero();
-    match act {
-        Act::None => v,
-        Act::ReLU => s.select_lt(v, zero, zero, v),
-        Act::ReLU6 => {
-            let v = s.select_lt(v, zero, zero, v);
-            let six = s.splat(6.0);
-            s.select_lt(six, v, six, v)
-        }
-        Act::LeakyReLU(slope) => s.select_lt(v, zero, s.mul(v, s.splat(slope)), v),
-        Act::SiLU => s.div(v, s.add(s.splat(1.0), s.exp(s.mul(v, s.splat(-1.0))))),
-        Act::Sigmoid => s.div(
-            s.splat(1.0),
-            s.add(s.splat(1.0), s.exp(s.mul(v, s.splat(-1.0)))),
-        ),
-        Act::Hardsigmoid => s.div(relu6(s, s.add(v, s.splat(3.0))), s.splat(6.0)),
-        Act::Hardswish => s.div(s.mul(v, relu6(s, s.add(v, s.splat(3.0)))), s.splat(6.0)),
-    }
+    activate_n(s, [v], act)[0]
 }
 
-/// [`activate`] on four vectors at once, each the same as alone: for
-/// loops over many values, where the four independent chains of an
-/// exp-based activation overlap. (Plain loops over the four, not closures:
-/// a closure is not compiled with the instruction set's features.)
+/// [`activate`] on `N` vectors at once, each the same as alone: for loops
+/// over many values, where the `N` independent chains of an exp-based
+/// activation overlap. (Plain loops over the vectors, not closures: a
+/// closure is not compiled with the instruction set's features.)
 #[inline(always)]
-pub fn activate4<S: Simd>(s: S, mut v: [S::F; 4], act: Act) -> [S::F; 4] {
+pub fn activate_n<S: Simd, const N: usize>(s: S, mut v: [S::F; N], act: Act) -> [S::F; N] {
+    let (zero, one) = (s.zero(), s.splat(1.0));
     match act {
         Act::SiLU | Act::Sigmoid => {
-            let one = s.splat(1.0);
             let mut e = v;
             for e in &mut e {
                 *e = s.mul(*e, s.splat(-1.0));
             }
-            let e = exp4(s, e);
-            for i in 0..4 {
-                let num = if act == Act::SiLU { v[i] } else { one };
-                v[i] = s.div(num, s.add(one, e[i]));
+            let e = exp_n(s, e);
+            for (v, e) in v.iter_mut().zip(e) {
+                let num = if act == Act::SiLU { *v } else { one };
+                *v = s.div(num, s.add(one, e));
             }
         }
         _ => {
             for v in &mut v {
-                *v = activate(s, *v, act);
+                *v = match act {
+                    Act::ReLU => s.select_lt(*v, zero, zero, *v),
+                    Act::ReLU6 => relu6(s, *v),
+                    Act::LeakyReLU(slope) => s.select_lt(*v, zero, s.mul(*v, s.splat(slope)), *v),
+                    Act::Hardsigmoid => s.div(relu6(s, s.add(*v, s.splat(3.0))), s.splat(6.0)),
+                    Act::Hardswish => {
+                        s.div(s.mul(*v, relu6(s, s.add(*v, s.splat(3.0)))), s.splat(6.0))
+                    }
+                    Act::None | Act::SiLU | Act::Sigmoid => *v,
+                };
             }
         }
     }
@@ -270,18 +269,26 @@ fn clamp<S: Simd>(s: S, v: S::F, lo: f32, hi: f32) -> S::F {
     s.select_lt(hi, v, hi, v)
 }
 
-/// [`Simd::exp`] of four vectors, step by step side by side.
+/// [`Simd::exp`] of `N` vectors, step by step side by side.
 #[inline(always)]
-fn exp4<S: Simd>(s: S, x: [S::F; 4]) -> [S::F; 4] {
-    let mut y = x;
-    if s.isa() == Isa::Portable {
-        for y in &mut y {
-            *y = s.exp(*y);
+fn exp_n<S: Simd, const N: usize>(s: S, mut x: [S::F; N]) -> [S::F; N] {
+    if S::FUSED {
+        exp_fused(s, x)
+    } else {
+        for x in &mut x {
+            *x = s.exp(*x);
         }
-        return y;
+        x
     }
+}
+
+/// [`math::exp`] on `N` whole vectors, operation for operation (its
+/// multiply-adds fused, its other products and sums not), so bit for bit
+/// the same where the instruction set fuses multiply-adds.
+#[inline(always)]
+pub fn exp_fused<S: Simd, const N: usize>(s: S, x: [S::F; N]) -> [S::F; N] {
     let (mut n, mut r) = (x, x);
-    for i in 0..4 {
+    for i in 0..N {
         let c = clamp(s, x[i], math::EXP_TINY, math::EXP_TOP);
         let rounded = s.add(s.mul(c, s.splat(math::LOG2E)), s.splat(math::ROUND));
         n[i] = s.sub(rounded, s.splat(math::ROUND));
@@ -290,39 +297,19 @@ fn exp4<S: Simd>(s: S, x: [S::F; 4]) -> [S::F; 4] {
             s.mul(n[i], s.splat(math::LN2_LO)),
         );
     }
-    let mut p = [s.splat(math::INV_FACTORIAL[7]); 4];
+    let mut p = [s.splat(math::INV_FACTORIAL[7]); N];
     for &ci in math::INV_FACTORIAL[..7].iter().rev() {
-        for i in 0..4 {
+        for i in 0..N {
             p[i] = s.mul_add(p[i], r[i], s.splat(ci));
         }
     }
-    for i in 0..4 {
+    let mut y = x;
+    for i in 0..N {
         let v = s.mul(p[i], s.pow2i(n[i]));
         let v = s.select_lt(x[i], s.splat(math::EXP_TINY), s.zero(), v);
         y[i] = s.select_lt(s.splat(math::EXP_BIG), x[i], s.splat(f32::INFINITY), v);
     }
     y
-}
-
-/// [`math::exp`] on whole vectors, operation for operation (its multiply-
-/// adds fused, its other products and sums not), so bit for bit the same
-/// where the instruction set fuses multiply-adds.
-#[inline(always)]
-pub fn exp_fused<S: Simd>(s: S, x: S::F) -> S::F {
-    let c = clamp(s, x, math::EXP_TINY, math::EXP_TOP);
-    let rounded = s.add(s.mul(c, s.splat(math::LOG2E)), s.splat(math::ROUND));
-    let n = s.sub(rounded, s.splat(math::ROUND));
-    let r = s.sub(
-        s.sub(c, s.mul(n, s.splat(math::LN2_HI))),
-        s.mul(n, s.splat(math::LN2_LO)),
-    );
-    let mut p = s.splat(math::INV_FACTORIAL[7]);
-    for &ci in math::INV_FACTORIAL[..7].iter().rev() {
-        p = s.mul_add(p, r, s.splat(ci));
-    }
-    let v = s.mul(p, s.pow2i(n));
-    let v = s.select_lt(x, s.splat(math::EXP_TINY), s.zero(), v);
-    s.select_lt(s.splat(math::EXP_BIG), x, s.splat(f32::INFINITY), v)
 }
 
 /// The token of one instruction set, made only where the CPU runs it.
@@ -507,9 +494,9 @@ mod tests {
             same(s.to_array(s.exp(v)), &|l| math::exp(chunk[l]), "exp");
             // Without fused multiply-adds (the portable vectors) the
             // vector form is not used: `exp` goes a lane at a time there.
-            if s.isa() != Isa::Portable {
+            if S::FUSED {
                 same(
-                    s.to_array(exp_fused(s, v)),
+                    s.to_array(exp_fused(s, [v])[0]),
                     &|l| math::exp(chunk[l]),
                     "exp_fused",
                 );
@@ -526,8 +513,8 @@ mod tests {
                     // SAFETY: `four` holds four vectors.
                     *v = unsafe { s.load(four[i * n..].as_ptr()) };
                 }
-                for (i, &y) in activate4(s, v, act).iter().enumerate() {
-                    same(s.to_array(y), &|l| act.apply(four[i * n + l]), "activate4");
+                for (i, &y) in activate_n(s, v, act).iter().enumerate() {
+                    same(s.to_array(y), &|l| act.apply(four[i * n + l]), "activate_n");
                 }
             }
         }

@@ -20,6 +20,7 @@ impl Neon {
 // NEON (see `new`); pointer contracts are the caller's, as the trait states.
 impl Simd for Neon {
     const LANES: usize = 4;
+    const FUSED: bool = true;
     type F = float32x4_t;
 
     #[inline(always)]
@@ -117,10 +118,6 @@ impl Simd for Neon {
                 vdupq_n_s32(127),
             )))
         }
-    }
-    #[inline(always)]
-    fn exp(self, x: float32x4_t) -> float32x4_t {
-        super::exp_fused(self, x)
     }
     #[inline(always)]
     fn max_nan(self, a: float32x4_t, b: float32x4_t) -> float32x4_t {

@@ -17,6 +17,8 @@ fn each(f: impl Fn(usize) -> f32) -> [f32; 4] {
 
 impl Simd for Portable {
     const LANES: usize = 4;
+    // Multiply, then add (see `mul_add`).
+    const FUSED: bool = false;
     type F = [f32; 4];
 
     #[inline(always)]

@@ -32,6 +32,7 @@ impl Avx512 {
 // caller's, as the trait states.
 impl Simd for Avx2 {
     const LANES: usize = 8;
+    const FUSED: bool = true;
     type F = __m256;
 
     #[inline(always)]
@@ -115,10 +116,6 @@ impl Simd for Avx2 {
         }
     }
     #[inline(always)]
-    fn exp(self, x: __m256) -> __m256 {
-        super::exp_fused(self, x)
-    }
-    #[inline(always)]
     fn max_nan(self, a: __m256, b: __m256) -> __m256 {
         // `vmaxps` gives its second operand unless the first is larger.
         unsafe {
@@ -190,6 +187,7 @@ impl Simd for Avx2 {
 
 impl Simd for Avx512 {
     const LANES: usize = 16;
+    const FUSED: bool = true;
     type F = __m512;
 
     #[inline(always)]
@@ -267,10 +265,6 @@ impl Simd for Avx512 {
                 _mm512_set1_epi32(127),
             )))
         }
-    }
-    #[inline(always)]
-    fn exp(self, x: __m512) -> __m512 {
-        super::exp_fused(self, x)
     }
     #[inline(always)]
     fn max_nan(self, a: __m512, b: __m512) -> __m512 {
