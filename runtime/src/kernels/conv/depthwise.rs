@@ -12,9 +12,9 @@
 
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
-use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::epilogue::{Act, Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::simd::{Simd, activate, dispatch};
+use crate::kernels::simd::{Simd, activate_n, dispatch};
 use crate::pool;
 use crate::threads;
 
@@ -248,7 +248,6 @@ fn rows<S: Simd, const R: usize>(
 ) {
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
-    let vectors = COLS / S::LANES;
     let kernel = &d.weight[o * kh * kw..][..kh * kw];
     // The furthest read: the last row's last tap, a whole step on.
     let last = phases.at(
@@ -270,38 +269,133 @@ fn rows<S: Simd, const R: usize>(
     let row_step = g.stride[0] * phases.cols;
     let first = oy * row_step;
     debug_assert_eq!(first + d.taps[0], phases.at(g, oy, 0, 0, 0));
+    let tail = Tail {
+        ow,
+        oy,
+        scale,
+        shift,
+        act: ep.act,
+    };
     for x0 in (0..ow).step_by(COLS) {
-        let mut acc = [[s.zero(); 4]; R];
-        for (&w, &tap) in kernel.iter().zip(&d.taps) {
-            let wv = s.splat(w);
-            for (r, acc) in acc.iter_mut().enumerate() {
-                let at = first + r * row_step + tap + x0;
-                for (v, a) in acc.iter_mut().enumerate().take(vectors) {
-                    // SAFETY: `at + COLS <= last + COLS` lies inside the
-                    // copy (asserted above; `taps` holds `Phases::at`).
-                    let x = unsafe { s.load(copy.as_ptr().add(at + v * S::LANES)) };
-                    *a = s.mul_add(wv, x, *a);
+        // SAFETY: every read lies at or before `last + COLS` (asserted
+        // above; `taps` holds `Phases::at` of each tap).
+        let base = unsafe { copy.as_ptr().add(first + x0) };
+        match S::LANES {
+            16 => {
+                let acc = window_sums::<S, R, 1>(s, base, row_step, kernel, &d.taps, kw);
+                tail.store(s, acc, x0, dst, residual);
+            }
+            8 => {
+                let acc = window_sums::<S, R, 2>(s, base, row_step, kernel, &d.taps, kw);
+                tail.store(s, acc, x0, dst, residual);
+            }
+            _ => {
+                let acc = window_sums::<S, R, 4>(s, base, row_step, kernel, &d.taps, kw);
+                tail.store(s, acc, x0, dst, residual);
+            }
+        }
+    }
+}
+
+/// The epilogue of one output plane's rows.
+struct Tail<F> {
+    ow: usize,
+    /// The first of the rows.
+    oy: usize,
+    scale: F,
+    shift: F,
+    act: Act,
+}
+
+impl<F: Copy> Tail<F> {
+    /// Stores `R` rows of `V` vectors of sums from column `x0` into `dst`
+    /// (the plane), with the epilogue; whole vectors where the row has
+    /// room for them.
+    #[inline(always)]
+    fn store<S: Simd<F = F>, const R: usize, const V: usize>(
+        &self,
+        s: S,
+        acc: [[F; V]; R],
+        x0: usize,
+        dst: &mut [f32],
+        residual: Option<&[f32]>,
+    ) {
+        let n = S::LANES;
+        let whole = x0 + V * n <= self.ow;
+        for (r, mut y) in acc.into_iter().enumerate() {
+            let at = (self.oy + r) * self.ow + x0;
+            for y in &mut y {
+                *y = s.mul_add(*y, self.scale, self.shift);
+            }
+            if let Some(res) = residual {
+                for (v, y) in y.iter_mut().enumerate() {
+                    let x = at + v * n;
+                    let r = &res[x.min(res.len())..];
+                    *y = s.add(*y, s.load_first(&r[..r.len().min(n)]));
+                }
+            }
+            let y = activate_n(s, y, self.act);
+            if whole {
+                let dst = &mut dst[at..at + V * n];
+                for (v, y) in y.into_iter().enumerate() {
+                    // SAFETY: `dst` holds `V` whole vectors.
+                    unsafe { s.store(dst.as_mut_ptr().add(v * n), y) };
+                }
+            } else {
+                let row = &mut dst[at..at + (self.ow - x0)];
+                for (chunk, y) in row.chunks_mut(n).zip(y) {
+                    s.store_first(chunk, y);
                 }
             }
         }
-        for (r, acc) in acc.iter().enumerate() {
-            let row = (oy + r) * ow;
-            for (v, &a) in acc.iter().enumerate().take(vectors) {
-                let x = x0 + v * S::LANES;
-                if x >= ow {
-                    break;
-                }
-                let n = (ow - x).min(S::LANES);
-                let mut y = s.mul_add(a, scale, shift);
-                if let Some(res) = residual {
-                    y = s.add(y, s.load_first(&res[row + x..][..n]));
-                }
-                let y = activate(s, y, ep.act);
-                if n == S::LANES {
-                    // SAFETY: `dst` holds a whole vector here.
-                    unsafe { s.store(dst[row + x..][..n].as_mut_ptr(), y) };
-                } else {
-                    s.store_first(&mut dst[row + x..][..n], y);
+    }
+}
+
+/// The sums of `R` output rows of `COLS` columns (`V` vectors) from `base`
+/// over every tap, a kernel row of `kw` taps at a time where `kw` is a
+/// common width (the loops then unroll and the loads fold into the
+/// multiply-adds). Its own function, returning the sums by value: indexed
+/// by constants only, they stay in registers.
+#[inline(always)]
+fn window_sums<S: Simd, const R: usize, const V: usize>(
+    s: S,
+    base: *const f32,
+    row_step: usize,
+    kernel: &[f32],
+    taps: &[usize],
+    kw: usize,
+) -> [[S::F; V]; R] {
+    let mut acc = [[s.zero(); V]; R];
+    match kw {
+        3 => taps_by::<S, R, V, 3>(s, &mut acc, base, row_step, kernel, taps),
+        5 => taps_by::<S, R, V, 5>(s, &mut acc, base, row_step, kernel, taps),
+        7 => taps_by::<S, R, V, 7>(s, &mut acc, base, row_step, kernel, taps),
+        _ => taps_by::<S, R, V, 1>(s, &mut acc, base, row_step, kernel, taps),
+    }
+    acc
+}
+
+/// Adds the taps' weights times the copy's values to `acc`, `T` taps at a
+/// time.
+#[inline(always)]
+fn taps_by<S: Simd, const R: usize, const V: usize, const T: usize>(
+    s: S,
+    acc: &mut [[S::F; V]; R],
+    base: *const f32,
+    row_step: usize,
+    kernel: &[f32],
+    taps: &[usize],
+) {
+    for (ws, ts) in kernel.chunks_exact(T).zip(taps.chunks_exact(T)) {
+        for t in 0..T {
+            let w = s.splat(ws[t]);
+            for (r, row) in acc.iter_mut().enumerate() {
+                // SAFETY: inside the copy (the caller's bound on `base`).
+                let at = unsafe { base.add(r * row_step + ts[t]) };
+                for (v, a) in row.iter_mut().enumerate() {
+                    // SAFETY: as above.
+                    let x = unsafe { s.load(at.add(v * S::LANES)) };
+                    *a = s.mul_add(w, x, *a);
                 }
             }
         }

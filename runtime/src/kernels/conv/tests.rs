@@ -494,6 +494,11 @@ fn matches_reference() {
         ([11, 18], [5, 3], [2, 1], [2, 1], [1, 1], 1),
         ([4, 5], [3, 3], [1, 1], [4, 3], [1, 2], 1),
         ([7, 16], [1, 7], [1, 1], [0, 3], [1, 1], 3),
+        // 5x5 and 7x7 (the taps a kernel row at a time), and 4 wide (one
+        // at a time)
+        ([8, 23], [5, 5], [1, 1], [2, 2], [1, 1], 1),
+        ([9, 19], [7, 7], [1, 1], [3, 3], [1, 1], 1),
+        ([6, 20], [2, 4], [1, 1], [1, 2], [1, 1], 1),
         // horizontal strides 2 and 3 over rows of several vectors (the
         // stride-2 rows split by vector unzips, their tails one by one),
         // with columns no window reaches and dilated taps

@@ -7,7 +7,7 @@
 use super::Tile;
 use crate::kernels::epilogue::Epilogue;
 use crate::kernels::isa::Isa;
-use crate::kernels::simd::{Simd, activate};
+use crate::kernels::simd::{Simd, activate, activate_n};
 
 /// Rows of A a microkernel handles at once on `isa`.
 pub(crate) fn mr(isa: Isa) -> usize {
@@ -26,23 +26,31 @@ pub(crate) fn nr(isa: Isa) -> usize {
 /// One `MR x NR` tile of `C` (fewer at the edges), from packed panels.
 ///
 /// # Safety
-/// `a` must hold `MR * kc` and `b` `2 * LANES * kc` values; the tile
+/// `a` must hold `MR * kc` values and `b` `kc` rows of `2 * LANES` values,
+/// `ldb` apart (`ldb = NR` for a packed panel); the tile
 /// (`t.row + t.height` rows of `t.ldc`, from column `t.col`, `t.width`
 /// wide) must lie inside `c` and be written by no one else, and the
 /// epilogue's slices must cover its rows and elements.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
     s: S,
     kc: usize,
     a: *const f32,
     b: *const f32,
+    ldb: usize,
     c: *mut f32,
     t: &Tile,
     ep: &Epilogue,
 ) {
     let n = S::LANES;
     // SAFETY: the panels' lengths are the caller's promise.
-    let acc = unsafe { sums::<S, MR>(s, kc, a, b) };
+    let acc = unsafe { sums::<S, MR>(s, kc, a, b, ldb) };
+    if t.height == MR && t.width == 2 * n {
+        // SAFETY: a whole tile (contract).
+        unsafe { whole_tile(s, acc, c, t, ep) };
+        return;
+    }
     for (i, row) in acc.iter().enumerate().take(t.height) {
         let r = t.row + i;
         let scale = s.splat(ep.scale.map_or(1.0, |x| x[r]));
@@ -78,21 +86,72 @@ pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
     }
 }
 
+/// Adds a whole tile's sums to `C` or stores them, with the epilogue
+/// where this is the last block: straight-line code, every row alike.
+///
+/// # Safety
+/// The whole `MR x NR` tile lies in `c` and is written by no one else; the
+/// epilogue's slices cover it.
+#[inline(always)]
+unsafe fn whole_tile<S: Simd, const MR: usize>(
+    s: S,
+    mut acc: [[S::F; 2]; MR],
+    c: *mut f32,
+    t: &Tile,
+    ep: &Epilogue,
+) {
+    let n = S::LANES;
+    let at = |i: usize| (t.row + i) * t.ldc + t.col;
+    // SAFETY (whole body): each row's two vectors lie in the tile.
+    unsafe {
+        if !t.first {
+            for (i, row) in acc.iter_mut().enumerate() {
+                row[0] = s.add(row[0], s.load(c.add(at(i))));
+                row[1] = s.add(row[1], s.load(c.add(at(i) + n)));
+            }
+        }
+        if t.last {
+            for (i, row) in acc.iter_mut().enumerate() {
+                let r = t.row + i;
+                let scale = s.splat(ep.scale.map_or(1.0, |x| x[r]));
+                let shift = s.splat(ep.shift.map_or(0.0, |x| x[r]));
+                row[0] = s.mul_add(row[0], scale, shift);
+                row[1] = s.mul_add(row[1], scale, shift);
+            }
+            if let Some(res) = ep.residual {
+                for (i, row) in acc.iter_mut().enumerate() {
+                    let r = &res[at(i)..at(i) + 2 * n];
+                    row[0] = s.add(row[0], s.load(r.as_ptr()));
+                    row[1] = s.add(row[1], s.load(r.as_ptr().add(n)));
+                }
+            }
+            for row in acc.iter_mut() {
+                *row = activate_n(s, *row, ep.act);
+            }
+        }
+        for (i, row) in acc.iter().enumerate() {
+            s.store(c.add(at(i)), row[0]);
+            s.store(c.add(at(i) + n), row[1]);
+        }
+    }
+}
+
 /// The tile's sums over `kc` steps. (Its own function, returning the
 /// accumulators by value: indexed by constants only, they stay in
 /// registers, where the epilogue's loop over a tile's rows would keep them
 /// in memory.)
 ///
 /// # Safety
-/// `a` must hold `MR * kc` and `b` `2 * LANES * kc` values.
+/// `a` must hold `MR * kc` values and `b` `kc` rows of `2 * LANES`, `ldb`
+/// apart.
 #[inline(always)]
 unsafe fn sums<S: Simd, const MR: usize>(
     s: S,
     kc: usize,
     a: *const f32,
     b: *const f32,
+    ldb: usize,
 ) -> [[S::F; 2]; MR] {
-    let n = S::LANES;
     let mut acc = [[s.zero(); 2]; MR];
     let (mut ap, mut bp) = (a, b);
     // SAFETY: the steps walk the `kc` steps of both panels (contract).
@@ -100,16 +159,16 @@ unsafe fn sums<S: Simd, const MR: usize>(
         // Four steps an iteration: less loop overhead per multiply-add.
         for _ in 0..kc / 4 {
             step(s, &mut acc, ap, bp);
-            step(s, &mut acc, ap.add(MR), bp.add(2 * n));
-            step(s, &mut acc, ap.add(2 * MR), bp.add(4 * n));
-            step(s, &mut acc, ap.add(3 * MR), bp.add(6 * n));
+            step(s, &mut acc, ap.add(MR), bp.add(ldb));
+            step(s, &mut acc, ap.add(2 * MR), bp.add(2 * ldb));
+            step(s, &mut acc, ap.add(3 * MR), bp.add(3 * ldb));
             ap = ap.add(4 * MR);
-            bp = bp.add(8 * n);
+            bp = bp.add(4 * ldb);
         }
         for _ in 0..kc % 4 {
             step(s, &mut acc, ap, bp);
             ap = ap.add(MR);
-            bp = bp.add(2 * n);
+            bp = bp.add(ldb);
         }
     }
     acc

@@ -28,6 +28,12 @@ use super::simd::dispatch;
 pub const KC: usize = 256;
 /// Columns of one block of `B`.
 const NC: usize = 512;
+/// The most rows of `A` for which a stored `B` is read in place rather
+/// than packed: beyond them each value of `B` serves enough rows to pay
+/// for its copy, and the packed panel's contiguous rows stay in L1 where
+/// strided ones would not (`conv_probe` with AVX2, 1x1 convolutions:
+/// 1.1-1.4x onto 24 to 256 channels, 0.9x onto 512 and 2048 from 7x7).
+const STORED_ROWS: usize = 256;
 
 /// The `k` blocks of a product of depth `k`: as even as possible, at most `KC`.
 pub(crate) fn k_blocks(k: usize) -> impl Iterator<Item = (usize, usize)> {
@@ -105,6 +111,12 @@ pub trait PackB: Sync {
     /// Writes rows `k0..k0+kc` and columns `n0..n0+nc` of `B` as panels
     /// into `out` (`nc.div_ceil(nr) * nr * kc` values).
     fn pack(&self, k0: usize, kc: usize, n0: usize, nc: usize, nr: usize, out: &mut [f32]);
+
+    /// `B` itself, row-major with its row stride, where it is stored so:
+    /// the microkernel then reads whole panels where they lie, unpacked.
+    fn stored(&self) -> Option<(&[f32], usize)> {
+        None
+    }
 }
 
 /// A row-major `k x n` matrix with row stride `ld`.
@@ -129,6 +141,10 @@ impl PackB for Matrix<'_> {
                 dst[width..].fill(0.0);
             }
         }
+    }
+
+    fn stored(&self) -> Option<(&[f32], usize)> {
+        Some((self.data, self.ld))
     }
 }
 
@@ -227,6 +243,18 @@ pub unsafe fn gemm_part(
         scratch.resize(needed, 0.0);
     }
     let blocks = k.div_ceil(KC).max(1);
+    // A stored `B` is read where it lies, a panel of `NR` whole columns at
+    // a time, for up to `STORED_ROWS` rows of `A`: packing would copy each
+    // value of `B` to use it once per panel of `A`, and with few rows (1x1
+    // convolutions that reduce channels) the copy costs as much as the
+    // product. Only a last, narrower panel is packed.
+    let stored = b.stored().filter(|_| panels.len() * mr <= STORED_ROWS);
+    if let Some((data, ld)) = stored {
+        assert!(
+            data.len() >= (k - 1) * ld + cols.end,
+            "gemm: B is too short"
+        );
+    }
     let mut n0 = cols.start;
     while n0 < cols.end {
         let nc = NC.min(cols.end - n0);
@@ -234,13 +262,30 @@ pub unsafe fn gemm_part(
             // Align the packed panels to 64 bytes for the vector loads.
             let offset = scratch.as_ptr().align_offset(64).min(15);
             let packed = &mut scratch[offset..];
-            b.pack(k0, kc, n0, nc, nr, packed);
+            let whole = match stored {
+                // The whole panels are read in place; the rest is packed.
+                Some(_) => {
+                    let whole = nc / nr * nr;
+                    if whole < nc {
+                        b.pack(k0, kc, n0 + whole, nc - whole, nr, packed);
+                    }
+                    whole
+                }
+                None => {
+                    b.pack(k0, kc, n0, nc, nr, packed);
+                    0
+                }
+            };
             let first = bi == 0;
             let last = bi + 1 == blocks;
             for jp in 0..nc.div_ceil(nr) {
                 let j = n0 + jp * nr;
                 let width = nr.min(cols.end - j);
-                let bp = &packed[jp * nr * kc..(jp + 1) * nr * kc];
+                let (bp, ldb) = match stored {
+                    Some((data, ld)) if jp * nr < whole => (&data[k0 * ld + j..], ld),
+                    Some(_) => (&packed[(jp * nr - whole) * kc..][..nr * kc], nr),
+                    None => (&packed[jp * nr * kc..][..nr * kc], nr),
+                };
                 for p in panels.clone() {
                     let i = p * mr;
                     let tile = Tile {
@@ -253,7 +298,9 @@ pub unsafe fn gemm_part(
                         last,
                     };
                     // SAFETY: the tile lies in this call's part of `C`.
-                    unsafe { run_kernel(isa, kc, a.panel(k0, kc, p), bp, c.ptr, &tile, epilogue) };
+                    unsafe {
+                        run_kernel(isa, kc, a.panel(k0, kc, p), bp, ldb, c.ptr, &tile, epilogue)
+                    };
                 }
             }
         }
@@ -367,26 +414,28 @@ pub struct Tile {
 ///
 /// # Safety
 /// The tile must lie inside `C` (at `c`) and be written by no one else.
+#[allow(clippy::too_many_arguments)]
 unsafe fn run_kernel(
     isa: Isa,
     kc: usize,
     a: &[f32],
     b: &[f32],
+    ldb: usize,
     c: *mut f32,
     tile: &Tile,
     ep: &Epilogue,
 ) {
     assert!(
-        a.len() >= mr(isa) * kc && b.len() >= nr(isa) * kc,
+        a.len() >= mr(isa) * kc && kc > 0 && b.len() >= (kc - 1) * ldb + nr(isa),
         "gemm: a panel is too short"
     );
     // SAFETY: the panels are full (asserted above); the tile's placement
     // is the caller's promise.
     dispatch!(isa, s => unsafe {
         match s.isa() {
-            Isa::Avx512 | Isa::Neon => micro::kernel::<_, 8>(s, kc, a.as_ptr(), b.as_ptr(), c, tile, ep),
-            Isa::Avx2 => micro::kernel::<_, 6>(s, kc, a.as_ptr(), b.as_ptr(), c, tile, ep),
-            Isa::Portable => micro::kernel::<_, 4>(s, kc, a.as_ptr(), b.as_ptr(), c, tile, ep),
+            Isa::Avx512 | Isa::Neon => micro::kernel::<_, 8>(s, kc, a.as_ptr(), b.as_ptr(), ldb, c, tile, ep),
+            Isa::Avx2 => micro::kernel::<_, 6>(s, kc, a.as_ptr(), b.as_ptr(), ldb, c, tile, ep),
+            Isa::Portable => micro::kernel::<_, 4>(s, kc, a.as_ptr(), b.as_ptr(), ldb, c, tile, ep),
         }
     })
 }
@@ -426,6 +475,8 @@ mod tests {
             (13, 1, 40),
             (10, 300, 2),
             (40, 300, 600),
+            // More rows than a stored `B` is read in place for: packed.
+            (300, 40, 70),
         ];
         for &isa in Isa::available() {
             for &(m, k, n) in &shapes {
