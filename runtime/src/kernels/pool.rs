@@ -240,6 +240,29 @@ pub fn avg_pool2d(
     input: &[f32],
     output: &mut [f32],
 ) {
+    if g.is_plain_2x2() {
+        let planes = g.planes(batch);
+        let (plane_in, plane_out) = (g.input[0] * g.input[1], g.output[0] * g.output[1]);
+        let (input, output) = (
+            &input[..planes * plane_in],
+            &mut output[..planes * plane_out],
+        );
+        // Every window lies whole in the image: one divisor for all.
+        let divisor = options.divisor_override.unwrap_or(4) as f32;
+        return avg_pool_2x2_on(Isa::detect(), g, divisor, input, output);
+    }
+    avg_pool2d_any(g, options, batch, input, output);
+}
+
+/// [`avg_pool2d`] for any window: sums down the window's rows into a padded
+/// row, then across its columns, then the divisions.
+fn avg_pool2d_any(
+    g: &PoolGeometry,
+    options: AvgOptions,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
@@ -310,6 +333,49 @@ pub fn avg_pool2d(
     );
     crate::pool::give(x_divisor);
     crate::pool::give(column);
+}
+
+/// [`avg_pool_2x2`] on `isa` (or the best below it this CPU runs), over
+/// whole planes.
+fn avg_pool_2x2_on(isa: Isa, g: &PoolGeometry, divisor: f32, input: &[f32], output: &mut [f32]) {
+    dispatch!(isa, s => avg_pool_2x2(s, g, divisor, input, output))
+}
+
+/// [`avg_pool2d`] over 2x2 windows at stride 2 without padding or
+/// dilation (LeNet's, DenseNet's transitions), as [`max_pool_2x2`] walks
+/// them, with the sums in the general path's order (the two rows, then the
+/// two columns, each from zero) and its division: the same values.
+#[inline(always)]
+fn avg_pool_2x2<S: Simd>(s: S, g: &PoolGeometry, divisor: f32, input: &[f32], output: &mut [f32]) {
+    let lanes = S::LANES;
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let (zero, d) = (s.zero(), s.splat(divisor));
+    for (src, dst) in input
+        .chunks_exact(h * w)
+        .zip(output.chunks_exact_mut(oh * ow))
+    {
+        for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+            let top = &src[2 * oy * w..][..2 * ow];
+            let bottom = &src[(2 * oy + 1) * w..][..2 * ow];
+            for x0 in (0..ow).step_by(lanes) {
+                let n = (ow - x0).min(lanes);
+                let (t, b) = (&top[2 * x0..2 * (x0 + n)], &bottom[2 * x0..2 * (x0 + n)]);
+                // (No closure here: a closure is not compiled with the
+                // instruction set's features.)
+                let left = s.add(s.add(zero, inputs(s, t, 0)), inputs(s, b, 0));
+                let right = s.add(s.add(zero, inputs(s, t, lanes)), inputs(s, b, lanes));
+                let (even, odd) = s.unzip(left, right);
+                let mean = s.div(s.add(s.add(zero, even), odd), d);
+                if n == lanes {
+                    // SAFETY: `out_row` holds a whole vector from `x0`.
+                    unsafe { s.store(out_row[x0..x0 + n].as_mut_ptr(), mean) };
+                } else {
+                    s.store_first(&mut out_row[x0..x0 + n], mean);
+                }
+            }
+        }
+    }
 }
 
 /// The sum of a window's rows, `count` values in all: one after another
@@ -446,8 +512,10 @@ mod tests {
         }
     }
 
-    /// The 2x2 fast path against the general one: odd sizes (a column and
-    /// a row left over), widths around the 8- and 16-lane steps, and NaNs.
+    /// The 2x2 fast paths against the general ones, bit for bit: odd sizes
+    /// (a column and a row left over), widths around the 8- and 16-lane
+    /// steps, NaNs (max pooling keeps them), negative zeros (averages of
+    /// them are +0, as the sums start from zero), a divisor override.
     #[test]
     fn plain_2x2_matches_general_path() {
         for (h, w) in [
@@ -489,6 +557,26 @@ mod tests {
                     fast.iter().any(|v| v.is_nan()),
                     "{isa:?} {h}x{w}: a NaN must propagate"
                 );
+            }
+            for (i, v) in input.iter_mut().enumerate() {
+                if i % 5 == 0 {
+                    *v = -0.0;
+                }
+                *v /= 3.0;
+            }
+            input[..(2 * w).min(len)].fill(-0.0);
+            for divisor_override in [None, Some(3)] {
+                let options = AvgOptions {
+                    count_include_pad: true,
+                    divisor_override,
+                };
+                avg_pool2d_any(&g, options, batch, &input, &mut general);
+                for &isa in Isa::available() {
+                    let mut fast = vec![0.0; len];
+                    let divisor = divisor_override.unwrap_or(4) as f32;
+                    avg_pool_2x2_on(isa, &g, divisor, &input, &mut fast);
+                    assert_eq!(bits(&fast), bits(&general), "{isa:?} {h}x{w} average");
+                }
             }
         }
     }
