@@ -75,7 +75,7 @@ pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
             &input[..planes * plane_in],
             &mut output[..planes * plane_out],
         );
-        return max_pool_2x2_on(Isa::detect(), g, input, output);
+        return pool_2x2_on(Isa::detect(), &Max, g, input, output);
     }
     max_pool2d_any(g, batch, input, output);
 }
@@ -127,18 +127,71 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
     crate::pool::give(column);
 }
 
-/// [`max_pool_2x2`] on `isa` (or the best below it this CPU runs), over
-/// whole planes.
-fn max_pool_2x2_on(isa: Isa, g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
-    dispatch!(isa, s => max_pool_2x2(s, g, input, output))
+/// How 2x2 pooling at stride 2 combines a window: down its two rows, then
+/// across the two columns (pulled apart into even and odd ones).
+trait Window2x2 {
+    fn rows<S: Simd>(&self, s: S, top: S::F, bottom: S::F) -> S::F;
+    fn columns<S: Simd>(&self, s: S, even: S::F, odd: S::F) -> S::F;
+}
+
+/// The maximum, NaN propagating.
+struct Max;
+
+impl Window2x2 for Max {
+    #[inline(always)]
+    fn rows<S: Simd>(&self, s: S, top: S::F, bottom: S::F) -> S::F {
+        s.max_nan(top, bottom)
+    }
+
+    #[inline(always)]
+    fn columns<S: Simd>(&self, s: S, even: S::F, odd: S::F) -> S::F {
+        s.max_nan(even, odd)
+    }
+}
+
+/// The mean, with the general path's sums (the two rows, then the two
+/// columns, each from zero) and its division: the same values.
+struct Mean {
+    divisor: f32,
+}
+
+impl Window2x2 for Mean {
+    #[inline(always)]
+    fn rows<S: Simd>(&self, s: S, top: S::F, bottom: S::F) -> S::F {
+        s.add(s.add(s.zero(), top), bottom)
+    }
+
+    #[inline(always)]
+    fn columns<S: Simd>(&self, s: S, even: S::F, odd: S::F) -> S::F {
+        s.div(s.add(s.add(s.zero(), even), odd), s.splat(self.divisor))
+    }
+}
+
+/// [`pool_2x2`] on `isa` (or the best below it this CPU runs), over whole
+/// planes.
+fn pool_2x2_on(
+    isa: Isa,
+    window: &impl Window2x2,
+    g: &PoolGeometry,
+    input: &[f32],
+    output: &mut [f32],
+) {
+    dispatch!(isa, s => pool_2x2(s, window, g, input, output))
 }
 
 /// 2x2 windows at stride 2 without padding or dilation (the commonest max
-/// pooling): from two rows of two vectors of inputs, the maxima down the
-/// columns, then of each pair of columns (pulled apart into even and odd
-/// ones): a vector of outputs at a time, the last few in a partial one.
+/// pooling, and LeNet's and DenseNet's average pooling): from two rows of
+/// two vectors of inputs, the window's rows combined, then each pair of
+/// columns (pulled apart into even and odd ones): a vector of outputs at a
+/// time, the last few in a partial one.
 #[inline(always)]
-fn max_pool_2x2<S: Simd>(s: S, g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
+fn pool_2x2<S: Simd>(
+    s: S,
+    window: &impl Window2x2,
+    g: &PoolGeometry,
+    input: &[f32],
+    output: &mut [f32],
+) {
     let lanes = S::LANES;
     let [h, w] = g.input;
     let [oh, ow] = g.output;
@@ -153,10 +206,10 @@ fn max_pool_2x2<S: Simd>(s: S, g: &PoolGeometry, input: &[f32], output: &mut [f3
                 let n = (ow - x0).min(lanes);
                 // The window's two rows, the first and second vector of each.
                 let (t, b) = (&top[2 * x0..2 * (x0 + n)], &bottom[2 * x0..2 * (x0 + n)]);
-                let v0 = s.max_nan(inputs(s, t, 0), inputs(s, b, 0));
-                let v1 = s.max_nan(inputs(s, t, lanes), inputs(s, b, lanes));
+                let v0 = window.rows(s, inputs(s, t, 0), inputs(s, b, 0));
+                let v1 = window.rows(s, inputs(s, t, lanes), inputs(s, b, lanes));
                 let (even, odd) = s.unzip(v0, v1);
-                let m = s.max_nan(even, odd);
+                let m = window.columns(s, even, odd);
                 if n == lanes {
                     // SAFETY: `out_row` holds a whole vector from `x0`.
                     unsafe { s.store(out_row[x0..x0 + n].as_mut_ptr(), m) };
@@ -249,7 +302,7 @@ pub fn avg_pool2d(
         );
         // Every window lies whole in the image: one divisor for all.
         let divisor = options.divisor_override.unwrap_or(4) as f32;
-        return avg_pool_2x2_on(Isa::detect(), g, divisor, input, output);
+        return pool_2x2_on(Isa::detect(), &Mean { divisor }, g, input, output);
     }
     avg_pool2d_any(g, options, batch, input, output);
 }
@@ -333,49 +386,6 @@ fn avg_pool2d_any(
     );
     crate::pool::give(x_divisor);
     crate::pool::give(column);
-}
-
-/// [`avg_pool_2x2`] on `isa` (or the best below it this CPU runs), over
-/// whole planes.
-fn avg_pool_2x2_on(isa: Isa, g: &PoolGeometry, divisor: f32, input: &[f32], output: &mut [f32]) {
-    dispatch!(isa, s => avg_pool_2x2(s, g, divisor, input, output))
-}
-
-/// [`avg_pool2d`] over 2x2 windows at stride 2 without padding or
-/// dilation (LeNet's, DenseNet's transitions), as [`max_pool_2x2`] walks
-/// them, with the sums in the general path's order (the two rows, then the
-/// two columns, each from zero) and its division: the same values.
-#[inline(always)]
-fn avg_pool_2x2<S: Simd>(s: S, g: &PoolGeometry, divisor: f32, input: &[f32], output: &mut [f32]) {
-    let lanes = S::LANES;
-    let [h, w] = g.input;
-    let [oh, ow] = g.output;
-    let (zero, d) = (s.zero(), s.splat(divisor));
-    for (src, dst) in input
-        .chunks_exact(h * w)
-        .zip(output.chunks_exact_mut(oh * ow))
-    {
-        for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
-            let top = &src[2 * oy * w..][..2 * ow];
-            let bottom = &src[(2 * oy + 1) * w..][..2 * ow];
-            for x0 in (0..ow).step_by(lanes) {
-                let n = (ow - x0).min(lanes);
-                let (t, b) = (&top[2 * x0..2 * (x0 + n)], &bottom[2 * x0..2 * (x0 + n)]);
-                // (No closure here: a closure is not compiled with the
-                // instruction set's features.)
-                let left = s.add(s.add(zero, inputs(s, t, 0)), inputs(s, b, 0));
-                let right = s.add(s.add(zero, inputs(s, t, lanes)), inputs(s, b, lanes));
-                let (even, odd) = s.unzip(left, right);
-                let mean = s.div(s.add(s.add(zero, even), odd), d);
-                if n == lanes {
-                    // SAFETY: `out_row` holds a whole vector from `x0`.
-                    unsafe { s.store(out_row[x0..x0 + n].as_mut_ptr(), mean) };
-                } else {
-                    s.store_first(&mut out_row[x0..x0 + n], mean);
-                }
-            }
-        }
-    }
 }
 
 /// The sum of a window's rows, `count` values in all: one after another
@@ -551,7 +561,7 @@ mod tests {
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             for &isa in Isa::available() {
                 let mut fast = vec![0.0; len];
-                max_pool_2x2_on(isa, &g, &input, &mut fast);
+                pool_2x2_on(isa, &Max, &g, &input, &mut fast);
                 assert_eq!(bits(&fast), bits(&general), "{isa:?} {h}x{w}");
                 assert!(
                     fast.iter().any(|v| v.is_nan()),
@@ -574,7 +584,7 @@ mod tests {
                 for &isa in Isa::available() {
                     let mut fast = vec![0.0; len];
                     let divisor = divisor_override.unwrap_or(4) as f32;
-                    avg_pool_2x2_on(isa, &g, divisor, &input, &mut fast);
+                    pool_2x2_on(isa, &Mean { divisor }, &g, &input, &mut fast);
                     assert_eq!(bits(&fast), bits(&general), "{isa:?} {h}x{w} average");
                 }
             }

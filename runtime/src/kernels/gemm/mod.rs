@@ -293,10 +293,10 @@ pub unsafe fn gemm_part(
             // of every row at once, which the caches cannot follow where
             // `C` is not in them (1x1 convolutions inside a model: 1.3-2x).
             let rows_first = panels.len() * mr > ROWS_FIRST_MIN_ROWS && kc <= ROWS_FIRST_MAX_DEPTH;
-            let tiles = panels.len() * nc.div_ceil(nr);
-            for t in 0..tiles {
+            let col_panels = nc.div_ceil(nr);
+            for t in 0..panels.len() * col_panels {
                 let (jp, p) = if rows_first {
-                    (t % nc.div_ceil(nr), panels.start + t / nc.div_ceil(nr))
+                    (t % col_panels, panels.start + t / col_panels)
                 } else {
                     (t / panels.len(), panels.start + t % panels.len())
                 };
@@ -307,22 +307,18 @@ pub unsafe fn gemm_part(
                     Some(_) => (&packed[(jp * nr - whole) * kc..][..nr * kc], nr),
                     None => (&packed[jp * nr * kc..][..nr * kc], nr),
                 };
-                {
-                    let i = p * mr;
-                    let tile = Tile {
-                        row: i,
-                        col: j,
-                        height: mr.min(m - i),
-                        width,
-                        ldc,
-                        first,
-                        last,
-                    };
-                    // SAFETY: the tile lies in this call's part of `C`.
-                    unsafe {
-                        run_kernel(isa, kc, a.panel(k0, kc, p), bp, ldb, c.ptr, &tile, epilogue)
-                    };
-                }
+                let i = p * mr;
+                let tile = Tile {
+                    row: i,
+                    col: j,
+                    height: mr.min(m - i),
+                    width,
+                    ldc,
+                    first,
+                    last,
+                };
+                // SAFETY: the tile lies in this call's part of `C`.
+                unsafe { run_kernel(isa, kc, a.panel(k0, kc, p), bp, ldb, c.ptr, &tile, epilogue) };
             }
         }
         n0 += nc;
