@@ -69,13 +69,7 @@ fn horizontal_any(row: &[f32], k: usize, s: usize, dil: usize, out: &mut [f32]) 
 /// sides), then across the window's columns.
 pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
     if g.is_plain_2x2() {
-        let planes = g.planes(batch);
-        let (plane_in, plane_out) = (g.input[0] * g.input[1], g.output[0] * g.output[1]);
-        let (input, output) = (
-            &input[..planes * plane_in],
-            &mut output[..planes * plane_out],
-        );
-        return pool_2x2_on(Isa::detect(), &Max, g, input, output);
+        return pool_2x2_on(Isa::detect(), &Max, g, batch, input, output);
     }
     max_pool2d_any(g, batch, input, output);
 }
@@ -167,15 +161,19 @@ impl Window2x2 for Mean {
     }
 }
 
-/// [`pool_2x2`] on `isa` (or the best below it this CPU runs), over whole
-/// planes.
+/// [`pool_2x2`] on `isa` (or the best below it this CPU runs), over the
+/// `batch` images' planes.
 fn pool_2x2_on(
     isa: Isa,
     window: &impl Window2x2,
     g: &PoolGeometry,
+    batch: usize,
     input: &[f32],
     output: &mut [f32],
 ) {
+    let planes = g.planes(batch);
+    let input = &input[..planes * g.input[0] * g.input[1]];
+    let output = &mut output[..planes * g.output[0] * g.output[1]];
     dispatch!(isa, s => pool_2x2(s, window, g, input, output))
 }
 
@@ -294,15 +292,9 @@ pub fn avg_pool2d(
     output: &mut [f32],
 ) {
     if g.is_plain_2x2() {
-        let planes = g.planes(batch);
-        let (plane_in, plane_out) = (g.input[0] * g.input[1], g.output[0] * g.output[1]);
-        let (input, output) = (
-            &input[..planes * plane_in],
-            &mut output[..planes * plane_out],
-        );
         // Every window lies whole in the image: one divisor for all.
         let divisor = options.divisor_override.unwrap_or(4) as f32;
-        return pool_2x2_on(Isa::detect(), &Mean { divisor }, g, input, output);
+        return pool_2x2_on(Isa::detect(), &Mean { divisor }, g, batch, input, output);
     }
     avg_pool2d_any(g, options, batch, input, output);
 }
@@ -561,7 +553,7 @@ mod tests {
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             for &isa in Isa::available() {
                 let mut fast = vec![0.0; len];
-                pool_2x2_on(isa, &Max, &g, &input, &mut fast);
+                pool_2x2_on(isa, &Max, &g, batch, &input, &mut fast);
                 assert_eq!(bits(&fast), bits(&general), "{isa:?} {h}x{w}");
                 assert!(
                     fast.iter().any(|v| v.is_nan()),
@@ -584,7 +576,7 @@ mod tests {
                 for &isa in Isa::available() {
                     let mut fast = vec![0.0; len];
                     let divisor = divisor_override.unwrap_or(4) as f32;
-                    pool_2x2_on(isa, &Mean { divisor }, &g, &input, &mut fast);
+                    pool_2x2_on(isa, &Mean { divisor }, &g, batch, &input, &mut fast);
                     assert_eq!(bits(&fast), bits(&general), "{isa:?} {h}x{w} average");
                 }
             }

@@ -321,28 +321,28 @@ impl<F: Copy> Tail<F> {
         residual: Option<&[f32]>,
     ) {
         let n = S::LANES;
-        let whole = x0 + V * n <= self.ow;
+        // The step's columns inside the row.
+        let width = (self.ow - x0).min(V * n);
         for (r, mut y) in acc.into_iter().enumerate() {
             let at = (self.oy + r) * self.ow + x0;
             for y in &mut y {
                 *y = s.mul_add(*y, self.scale, self.shift);
             }
             if let Some(res) = residual {
-                for (v, y) in y.iter_mut().enumerate() {
-                    let x = at + v * n;
-                    let r = &res[x.min(res.len())..];
-                    *y = s.add(*y, s.load_first(&r[..r.len().min(n)]));
+                let res = &res[at..at + width];
+                for (y, res) in y.iter_mut().zip(res.chunks(n)) {
+                    *y = s.add(*y, s.load_first(res));
                 }
             }
             let y = activate_n(s, y, self.act);
-            if whole {
+            if width == V * n {
                 let dst = &mut dst[at..at + V * n];
                 for (v, y) in y.into_iter().enumerate() {
                     // SAFETY: `dst` holds `V` whole vectors.
                     unsafe { s.store(dst.as_mut_ptr().add(v * n), y) };
                 }
             } else {
-                let row = &mut dst[at..at + (self.ow - x0)];
+                let row = &mut dst[at..at + width];
                 for (chunk, y) in row.chunks_mut(n).zip(y) {
                     s.store_first(chunk, y);
                 }
