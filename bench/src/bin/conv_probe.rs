@@ -79,6 +79,12 @@ fn main() {
         ("resnet50 3x3 s2 128", 128, 128, 56, 3, 2, 1),
         ("resnet50 3x3 s2 512", 512, 512, 14, 3, 2, 1),
         ("resnet50 3x3 512", 512, 512, 7, 3, 1, 1),
+        // SqueezeNet 1.1's expanding 3x3s and its 1x1 classifier.
+        ("squeezenet 3x3 16-64", 16, 64, 55, 3, 1, 1),
+        ("squeezenet 3x3 32-128", 32, 128, 27, 3, 1, 1),
+        ("squeezenet 3x3 48-192", 48, 192, 13, 3, 1, 1),
+        ("squeezenet 3x3 64-256", 64, 256, 13, 3, 1, 1),
+        ("squeezenet 1x1 512-1000", 512, 1000, 13, 1, 1, 0),
     ];
     let mut shapes: Vec<(&str, ConvGeometry)> = square
         .into_iter()
