@@ -1,8 +1,10 @@
 //! How many threads a forward pass may use, and the helpers that share a
 //! layer's pieces.
 //!
-//! One thread by default. The work is always cut into the same pieces,
-//! whatever the count, so results are bitwise identical with 1 thread or 16.
+//! One thread by default. Kernels may cut a layer into more pieces when
+//! there are helpers, but each output is summed whole by one piece, in
+//! the same order whatever the count, so results are bitwise identical
+//! with 1 thread or 16.
 //!
 //! The thread that calls a layer works on its pieces itself, and helper
 //! threads take pieces too as soon as they wake. A helper that wakes late
@@ -57,6 +59,10 @@ pub fn threads() -> usize {
 /// (`features_ext`'s 1.2M-MAC grouped convolution shared: 0.9x; MnasNet's
 /// and MobileNetV2's 2-4M-MAC layers shared: 1.1-1.2x).
 pub(crate) const MIN_SHARED_WORK: usize = 1 << 21;
+
+/// Tasks a kernel makes at least, where its work allows, when there are
+/// helpers: with two threads and uneven tasks, fewer leave one idle.
+pub(crate) const MIN_TASKS: usize = 4;
 
 /// Runs `task(i)` for `i` in `0..count`, shared with the helpers when there
 /// are any, more than one task, and `work` (the multiply-adds of all the

@@ -229,9 +229,17 @@ impl FlatConv {
         self.isa.lanes() * self.v
     }
 
-    /// Tasks of channels: chunks of tiles, per group.
-    fn chunks_per_group(&self) -> usize {
-        self.tiles.div_ceil(CHUNK_TILES)
+    /// Channel tiles a task takes: [`CHUNK_TILES`], or fewer where the
+    /// layer would otherwise make too few tasks (`others`: tasks along
+    /// images and rows) to keep every thread busy, such as ResNet-50's
+    /// 1024->256 at 14x14 (one task of 32 tiles).
+    fn chunk_tiles(&self, others: usize) -> usize {
+        let tiles = self.tiles.max(1);
+        let whole = tiles.min(CHUNK_TILES);
+        if threads::threads() == 1 || others * tiles.div_ceil(whole) >= threads::MIN_TASKS {
+            return whole;
+        }
+        tiles.div_ceil(threads::MIN_TASKS.div_ceil(others)).max(1)
     }
 
     /// Whether the input is read as it is, with no copy: where no read
@@ -374,11 +382,13 @@ fn every_second<S: Simd>(s: S, src: &[f32], dst: &mut [f32]) {
     }
 }
 
-/// Tasks per image along its rows: bands of about [`TASK_PIXELS`].
+/// Tasks per image along its rows: bands of about [`TASK_PIXELS`], as
+/// even as the rows allow (a short last band leaves a thread idle).
 fn bands(g: &ConvGeometry, d: &FlatConv) -> (usize, usize) {
     let oh = g.output[0];
-    let rows = TASK_PIXELS.div_ceil(d.layout.cols).clamp(1, oh);
-    (oh.div_ceil(rows), rows)
+    let rows = TASK_PIXELS.div_ceil(d.layout.cols).clamp(1, oh.max(1));
+    let bands = oh.div_ceil(rows);
+    (bands, oh.div_ceil(bands.max(1)))
 }
 
 /// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
@@ -393,7 +403,8 @@ fn conv2d(
     let images = images(g, d, batch, input);
     let oh = g.output[0];
     let (bands, rows) = bands(g, d);
-    let chunks = g.groups * d.chunks_per_group();
+    let per_chunk = d.chunk_tiles(batch * bands);
+    let chunks = g.groups * d.tiles.div_ceil(per_chunk);
     let out = Out::new(output);
     // Chunk by chunk, then image by image: a chunk's weights stay in cache
     // while every image of the batch uses them.
@@ -405,12 +416,25 @@ fn conv2d(
         let ys = band * rows..((band + 1) * rows).min(oh);
         // SAFETY: `images` was made with `d`; each task writes its own
         // rows of its own channels of its own image.
-        unsafe { self::rows(g, d, &images, b, ys, chunk, &dest, residual, ep) };
+        unsafe {
+            self::rows(
+                g,
+                d,
+                &images,
+                b,
+                ys,
+                (chunk, per_chunk),
+                &dest,
+                residual,
+                ep,
+            )
+        };
     });
     images.give();
 }
 
-/// Output rows `ys` of image `b`, chunk `chunk` of channel tiles, into
+/// Output rows `ys` of image `b`, chunk `chunk.0` of channel tiles (of
+/// `chunk.1` tiles each, at most [`CHUNK_TILES`]), into
 /// `dest`; `residual` (if any) is laid out like one image's whole output.
 ///
 /// # Safety
@@ -423,14 +447,14 @@ unsafe fn rows(
     images: &Images,
     b: usize,
     ys: Range<usize>,
-    chunk: usize,
+    (chunk, per_chunk): (usize, usize),
     dest: &OutRows,
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    let per_group = d.chunks_per_group();
+    let per_group = d.tiles.div_ceil(per_chunk);
     let (gi, c) = (chunk / per_group, chunk % per_group);
-    let tiles = c * CHUNK_TILES..((c + 1) * CHUNK_TILES).min(d.tiles);
+    let tiles = c * per_chunk..((c + 1) * per_chunk).min(d.tiles);
     let task = Task {
         g,
         d,
@@ -789,9 +813,22 @@ impl RowKernel for FlatConv {
         dest: &OutRows,
         ep: &Epilogue,
     ) {
-        for chunk in 0..g.groups * self.chunks_per_group() {
+        let per_chunk = self.tiles.clamp(1, CHUNK_TILES);
+        for chunk in 0..g.groups * self.tiles.div_ceil(per_chunk) {
             // SAFETY: the trait's contract.
-            unsafe { rows(g, self, images, b, ys.clone(), chunk, dest, None, ep) };
+            unsafe {
+                rows(
+                    g,
+                    self,
+                    images,
+                    b,
+                    ys.clone(),
+                    (chunk, per_chunk),
+                    dest,
+                    None,
+                    ep,
+                )
+            };
         }
     }
 

@@ -643,6 +643,55 @@ fn vector_kernel_matches_gemm() {
     }
 }
 
+/// Layers large enough to share, cut into more pieces when there are
+/// helpers (a 1x1 of one band and few channel tiles, Winograd's panels and
+/// channel blocks): every kernel gives the same bits on 1, 2 and 3 threads.
+#[test]
+fn shared_layers_give_the_same_bits_on_any_thread_count() {
+    let mut ran = Vec::new();
+    for (g, batch) in [
+        (
+            geo(256, 128, [12, 12], [1, 1], [1, 1], [0, 0], [1, 1], 1),
+            1,
+        ),
+        (geo(64, 64, [20, 20], [3, 3], [1, 1], [1, 1], [1, 1], 1), 1),
+        (geo(32, 96, [24, 24], [3, 3], [2, 2], [1, 1], [1, 1], 1), 2),
+    ] {
+        assert!(
+            g.c_out * g.patch_len() * g.output[0] * g.output[1] >= crate::threads::MIN_SHARED_WORK
+        );
+        let w = values(g.c_out * g.patch_len(), 9);
+        let x = values(batch * g.in_len(), 10);
+        let shift = values(g.c_out, 11);
+        let ep = Epilogue {
+            shift: Some(&shift),
+            act: Act::ReLU,
+            ..Epilogue::default()
+        };
+        for (isa, kernel) in all_kernels() {
+            let runs: Vec<Vec<u32>> = [1, 2, 3]
+                .into_iter()
+                .filter_map(|threads| {
+                    crate::set_threads(threads);
+                    let y = convolve(isa, kernel, &g, &w, batch, &x, &ep)?;
+                    Some(y.iter().map(|v| v.to_bits()).collect())
+                })
+                .collect();
+            crate::set_threads(1);
+            if let Some(first) = runs.first() {
+                ran.push(kernel);
+                assert!(
+                    runs.iter().all(|run| run == first),
+                    "{isa:?} {kernel:?} {g:?}: the bits depend on the thread count"
+                );
+            }
+        }
+    }
+    for kernel in [ConvKernel::Flat, ConvKernel::Winograd, ConvKernel::Gemm] {
+        assert!(ran.contains(&kernel), "{kernel:?} took none of the layers");
+    }
+}
+
 /// A geometry from random sizes (`None` where no output pixel results):
 /// `groups` groups of `per_group` input and `out_per_group` output
 /// channels, or as many depthwise channels with that multiplier.

@@ -48,13 +48,11 @@ const MR: usize = 6;
 /// than all panels at once on ResNet-18's 3x3 layers, whose sums spill to
 /// L2).
 const KP_BLOCK: usize = 2;
-/// Tile panels per task, about.
+/// Tile panels per task, about, on one thread. With helpers each panel
+/// is a task: a task's cost is its panels', and a few large ones leave a
+/// thread idle at the end (ResNet-50's 56x56: 25 panels in tasks of 7, 7,
+/// 7 and 4 ran at 1.56x on two threads).
 const TASK_PANELS: usize = 8;
-/// Tasks a call makes at least, where its channels allow: a small image
-/// (ResNet-18's 14x14 and 7x7 layers hold 4 and 1 tile panels) is shared
-/// out by blocks of output channels instead, each task transforming the
-/// inputs of its panels again.
-const MIN_TASKS: usize = 4;
 /// Output channel panels a task takes at least when channels are shared
 /// out: with fewer, transforming the inputs again costs more than a second
 /// thread saves (the VGG's 32-channel layers at batch 1 in three tasks of
@@ -224,13 +222,20 @@ fn conv2d(
     // Tasks of a few tile panels each, as even as possible, and of every
     // output channel unless that leaves too few tasks. (Each output is
     // made whole by one task either way.)
-    let chunks = panels.div_ceil(TASK_PANELS);
+    let sharing = threads::threads() > 1;
+    let chunks = if sharing {
+        panels
+    } else {
+        panels.div_ceil(TASK_PANELS)
+    };
     let per_chunk = panels.div_ceil(chunks);
     let kpanels = g.c_out.div_ceil(MR);
-    // One thread gains nothing from more tasks, and each transforms its
-    // inputs again. (Each output is made whole by one task either way, so
-    // the values do not depend on the cut.)
-    let min_tasks = if threads::threads() > 1 { MIN_TASKS } else { 1 };
+    // Too few panels for every thread (ResNet's 14x14 holds 2 with
+    // AVX-512): blocks of output channels too, each task transforming the
+    // inputs of its panels again. One thread gains nothing from more
+    // tasks. (Each output is made whole by one task either way, so the
+    // values do not depend on the cut.)
+    let min_tasks = if sharing { threads::MIN_TASKS } else { 1 };
     let kchunks = min_tasks
         .div_ceil(batch * chunks)
         .min(kpanels / MIN_TASK_KPANELS)
