@@ -230,16 +230,18 @@ impl FlatConv {
     }
 
     /// Channel tiles a task takes: [`CHUNK_TILES`], or fewer where the
-    /// layer would otherwise make too few tasks (`others`: tasks along
-    /// images and rows) to keep every thread busy, such as ResNet-50's
-    /// 1024->256 at 14x14 (one task of 32 tiles).
-    fn chunk_tiles(&self, others: usize) -> usize {
+    /// layer (of `work` multiply-adds) is shared and would otherwise make
+    /// too few tasks (`others`: tasks along images and rows) to keep every
+    /// thread busy, such as ResNet-50's 1024->256 at 14x14 (one task of
+    /// 32 tiles).
+    fn chunk_tiles(&self, others: usize, work: usize) -> usize {
         let tiles = self.tiles.max(1);
         let whole = tiles.min(CHUNK_TILES);
-        if threads::threads() == 1 || others * tiles.div_ceil(whole) >= threads::MIN_TASKS {
+        let min_tasks = threads::min_tasks();
+        if !threads::shared(work) || others * tiles.div_ceil(whole) >= min_tasks {
             return whole;
         }
-        tiles.div_ceil(threads::MIN_TASKS.div_ceil(others)).max(1)
+        tiles.div_ceil(min_tasks.div_ceil(others)).max(1)
     }
 
     /// Whether the input is read as it is, with no copy: where no read
@@ -403,7 +405,7 @@ fn conv2d(
     let images = images(g, d, batch, input);
     let oh = g.output[0];
     let (bands, rows) = bands(g, d);
-    let per_chunk = d.chunk_tiles(batch * bands);
+    let per_chunk = d.chunk_tiles(batch * bands, batch * g.macs());
     let chunks = g.groups * d.tiles.div_ceil(per_chunk);
     let out = Out::new(output);
     // Chunk by chunk, then image by image: a chunk's weights stay in cache

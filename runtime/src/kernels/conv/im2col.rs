@@ -519,16 +519,18 @@ unsafe fn pack_tap_avx512_stride2(
     }
 }
 
-/// How one image's GEMM is cut into tasks: by the shape alone, so the cut
-/// (and every sum) is the same whatever the thread count.
-fn split(m: usize, k: usize, n: usize, mr: usize, nr: usize) -> (usize, usize) {
+/// How one image's GEMM is cut into tasks (row pieces, column pieces): by
+/// its size, and into `least` pieces at least where panels allow (a layer
+/// shared with helpers). Pieces hold whole panels, so every tile, and
+/// every sum, is the same however many there are.
+fn split(m: usize, k: usize, n: usize, mr: usize, nr: usize, least: usize) -> (usize, usize) {
     // Below about a million multiply-adds a task costs more than it saves.
     let work = m * k * n;
     let pieces = (work / (1 << 20)).clamp(1, 4);
     if n >= 4 * nr * pieces || m < 2 * mr * pieces {
-        (1, pieces)
+        (1, pieces.max(least).min(n.div_ceil(nr)).max(1))
     } else {
-        (pieces, 1)
+        (pieces.max(least).min(m.div_ceil(mr)).max(1), 1)
     }
 }
 
@@ -579,10 +581,15 @@ impl Kernel for GemmConv {
         let n = g.output[0] * g.output[1];
         let plane = g.input[0] * g.input[1];
         let (mr, nr) = (mr(first.isa()), nr(first.isa()));
-        let (row_pieces, col_pieces) = split(og, k, n, mr, nr);
+        let least = if threads::shared(batch * g.macs()) {
+            threads::min_tasks().div_ceil(batch * g.groups)
+        } else {
+            1
+        };
+        let (row_pieces, col_pieces) = split(og, k, n, mr, nr, least);
         let panels = og.div_ceil(mr);
         let rows_per = panels.div_ceil(row_pieces);
-        let cols_per = n.div_ceil(col_pieces).div_ceil(nr) * nr;
+        let cols_per = n.div_ceil(nr).div_ceil(col_pieces) * nr;
         let tasks_per_image = g.groups * row_pieces * col_pieces;
         let out = Out::new(output);
         threads::for_each(batch * tasks_per_image, batch * g.macs(), |t| {

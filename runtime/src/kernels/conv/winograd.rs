@@ -222,7 +222,7 @@ fn conv2d(
     // Tasks of a few tile panels each, as even as possible, and of every
     // output channel unless that leaves too few tasks. (Each output is
     // made whole by one task either way.)
-    let sharing = threads::threads() > 1;
+    let sharing = threads::shared(batch * g.macs());
     let chunks = if sharing {
         panels
     } else {
@@ -230,12 +230,12 @@ fn conv2d(
     };
     let per_chunk = panels.div_ceil(chunks);
     let kpanels = g.c_out.div_ceil(MR);
-    // Too few panels for every thread (ResNet's 14x14 holds 2 with
-    // AVX-512): blocks of output channels too, each task transforming the
+    // Too few panels for every thread to take several (ResNet's 14x14
+    // holds 2 with AVX-512, its 28x28 7): blocks of output channels too, each task transforming the
     // inputs of its panels again. One thread gains nothing from more
     // tasks. (Each output is made whole by one task either way, so the
     // values do not depend on the cut.)
-    let min_tasks = if sharing { threads::MIN_TASKS } else { 1 };
+    let min_tasks = if sharing { threads::min_tasks() } else { 1 };
     let kchunks = min_tasks
         .div_ceil(batch * chunks)
         .min(kpanels / MIN_TASK_KPANELS)
