@@ -73,7 +73,13 @@ pub(crate) fn by_bands(
     if pooled_len == 0 {
         return;
     }
-    let per_band = (BAND_ROWS / kh).max(1);
+    let mut per_band = (BAND_ROWS / kh).max(1);
+    if threads::shared(batch * g.macs()) {
+        // Thinner bands where there are too few for every thread (the
+        // VGG's 8x8 layer pools to 4 rows: one band).
+        let least = threads::min_tasks().div_ceil(batch);
+        per_band = per_band.min(poh.div_ceil(least)).max(1);
+    }
     let bands = poh.div_ceil(per_band);
     let ow = g.output[1];
     let out = Out::new(output);
