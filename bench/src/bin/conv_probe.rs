@@ -59,6 +59,8 @@ fn main() {
         ("resnet layer3", 256, 256, 14, 3, 1, 1),
         ("resnet layer4", 512, 512, 7, 3, 1, 1),
         ("resnet down4", 256, 512, 14, 1, 2, 0),
+        // The mobile models' first layer, 3x3 at stride 2.
+        ("mnv2 conv1", 3, 32, 224, 3, 2, 1),
         // MobileNetV2's pointwise convolutions, expanding and projecting.
         ("mnv2 pw 32-16", 32, 16, 112, 1, 1, 0),
         ("mnv2 pw 16-96", 16, 96, 112, 1, 1, 0),
