@@ -96,6 +96,15 @@ fn main() {
         ("squeezenet 3x3 48-192", 48, 192, 13, 3, 1, 1),
         ("squeezenet 3x3 64-256", 64, 256, 13, 3, 1, 1),
         ("squeezenet 1x1 512-1000", 512, 1000, 13, 1, 1, 0),
+        // The small configurations' 1x1s on planes narrower than a panel.
+        ("tiny pw 80-1280", 80, 1280, 2, 1, 1, 0),
+        ("tiny pw 240-40", 240, 40, 2, 1, 1, 0),
+        ("tiny pw 40-240", 40, 240, 2, 1, 1, 0),
+        ("tiny pw 144-24", 144, 24, 4, 1, 1, 0),
+        ("tiny pw 24-144", 24, 144, 4, 1, 1, 0),
+        ("tiny pw 96-16", 96, 16, 4, 1, 1, 0),
+        ("tiny pw 16-96", 16, 96, 4, 1, 1, 0),
+        ("tiny pw 48-8", 48, 8, 16, 1, 1, 0),
     ];
     let mut shapes: Vec<(&str, ConvGeometry)> = square
         .into_iter()

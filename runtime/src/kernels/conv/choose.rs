@@ -65,6 +65,24 @@ const RULES: &[Rule] = &[
         when: |g| !g.is_pointwise(),
     },
     // AVX-512 (16 lanes).
+    // 1x1 onto planes of 4 pixels or fewer (the small configurations'
+    // last stages): the GEMM's one vector of columns runs three quarters
+    // empty, the direct kernel's channels fill theirs (1.1-1.5x the GEMM:
+    // 40->240 and 80->1280 at 2x2, AMD Zen 4).
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Direct,
+        when: |g| g.kernel == [1, 1] && g.groups == 1 && g.output[0] * g.output[1] <= 4,
+    },
+    // 1x1 onto planes of one vector of pixels or fewer: the GEMM on one
+    // vector of columns, 1.4-4x the flat and patch kernels, whose vectors
+    // of pixels run (partly) empty and which read weights per pixel row
+    // (144->24, 96->16 and 16->96 at 4x4, 240->40 at 2x2, AMD Zen 4).
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Gemm,
+        when: |g| g.kernel == [1, 1] && g.output[0] * g.output[1] <= 16,
+    },
     // 1x1 widening from a few channels (a patch the patch kernel takes):
     // 1.0-1.2x the GEMM with the data in cache, 1.1-1.6x out of it, as
     // inside a model (`CNN_PROBE_COLD=16`: MobileNetV2's 16->96 at

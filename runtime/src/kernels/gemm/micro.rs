@@ -2,7 +2,9 @@
 //! tile of `C` in `MR` rows of two vectors (`NR = 2 * LANES`); per step of
 //! `k`, two vector loads of `B` and `MR` broadcasts of `A`. With AVX-512
 //! that is 8 x 32 in 16 registers, with AVX2 6 x 16 in 12, with NEON
-//! 8 x 8 in 16, and 4 x 8 for the portable fallback.
+//! 8 x 8 in 16, and 4 x 8 for the portable fallback. Tiles one vector
+//! wide or less (small planes, a product's last columns) sum one vector of
+//! `B` a step instead of two.
 
 use super::Tile;
 use crate::kernels::epilogue::Epilogue;
@@ -43,10 +45,39 @@ pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
     t: &Tile,
     ep: &Epilogue,
 ) {
+    // SAFETY: the caller's contract.
+    unsafe {
+        if t.width <= S::LANES {
+            // One vector of columns (planes of 4x4 and less, a product's
+            // last columns): the second would be summed for nothing. Each
+            // lane's sum is the same either way.
+            tile::<S, MR, 1>(s, kc, a, b, ldb, c, t, ep)
+        } else {
+            tile::<S, MR, 2>(s, kc, a, b, ldb, c, t, ep)
+        }
+    }
+}
+
+/// [`kernel`] on `V` vectors of columns.
+///
+/// # Safety
+/// As for [`kernel`].
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn tile<S: Simd, const MR: usize, const V: usize>(
+    s: S,
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    ldb: usize,
+    c: *mut f32,
+    t: &Tile,
+    ep: &Epilogue,
+) {
     let n = S::LANES;
     // SAFETY: the panels' lengths are the caller's promise.
-    let acc = unsafe { sums::<S, MR>(s, kc, a, b, ldb) };
-    if t.height == MR && t.width == 2 * n {
+    let acc = unsafe { sums::<S, MR, V>(s, kc, a, b, ldb) };
+    if t.height == MR && t.width == V * n {
         // SAFETY: a whole tile (contract).
         unsafe { whole_tile(s, acc, c, t, ep) };
         return;
@@ -90,24 +121,25 @@ pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
 /// where this is the last block: straight-line code, every row alike.
 ///
 /// # Safety
-/// The whole `MR x NR` tile lies in `c` and is written by no one else; the
-/// epilogue's slices cover it.
+/// The whole `MR x V * LANES` tile lies in `c` and is written by no one
+/// else; the epilogue's slices cover it.
 #[inline(always)]
-unsafe fn whole_tile<S: Simd, const MR: usize>(
+unsafe fn whole_tile<S: Simd, const MR: usize, const V: usize>(
     s: S,
-    mut acc: [[S::F; 2]; MR],
+    mut acc: [[S::F; V]; MR],
     c: *mut f32,
     t: &Tile,
     ep: &Epilogue,
 ) {
     let n = S::LANES;
     let at = |i: usize| (t.row + i) * t.ldc + t.col;
-    // SAFETY (whole body): each row's two vectors lie in the tile.
+    // SAFETY (whole body): each row's `V` vectors lie in the tile.
     unsafe {
         if !t.first {
             for (i, row) in acc.iter_mut().enumerate() {
-                row[0] = s.add(row[0], s.load(c.add(at(i))));
-                row[1] = s.add(row[1], s.load(c.add(at(i) + n)));
+                for (v, sum) in row.iter_mut().enumerate() {
+                    *sum = s.add(*sum, s.load(c.add(at(i) + v * n)));
+                }
             }
         }
         if t.last {
@@ -115,14 +147,16 @@ unsafe fn whole_tile<S: Simd, const MR: usize>(
                 let r = t.row + i;
                 let scale = s.splat(ep.scale.map_or(1.0, |x| x[r]));
                 let shift = s.splat(ep.shift.map_or(0.0, |x| x[r]));
-                row[0] = s.mul_add(row[0], scale, shift);
-                row[1] = s.mul_add(row[1], scale, shift);
+                for sum in row.iter_mut() {
+                    *sum = s.mul_add(*sum, scale, shift);
+                }
             }
             if let Some(res) = ep.residual {
                 for (i, row) in acc.iter_mut().enumerate() {
-                    let r = &res[at(i)..at(i) + 2 * n];
-                    row[0] = s.add(row[0], s.load(r.as_ptr()));
-                    row[1] = s.add(row[1], s.load(r.as_ptr().add(n)));
+                    let r = &res[at(i)..at(i) + V * n];
+                    for (v, sum) in row.iter_mut().enumerate() {
+                        *sum = s.add(*sum, s.load(r.as_ptr().add(v * n)));
+                    }
                 }
             }
             for row in acc.iter_mut() {
@@ -130,29 +164,30 @@ unsafe fn whole_tile<S: Simd, const MR: usize>(
             }
         }
         for (i, row) in acc.iter().enumerate() {
-            s.store(c.add(at(i)), row[0]);
-            s.store(c.add(at(i) + n), row[1]);
+            for (v, &sum) in row.iter().enumerate() {
+                s.store(c.add(at(i) + v * n), sum);
+            }
         }
     }
 }
 
-/// The tile's sums over `kc` steps. (Its own function, returning the
-/// accumulators by value: indexed by constants only, they stay in
-/// registers, where the epilogue's loop over a tile's rows would keep them
-/// in memory.)
+/// The tile's sums over `kc` steps, `V` vectors of columns. (Its own
+/// function, returning the accumulators by value: indexed by constants
+/// only, they stay in registers, where the epilogue's loop over a tile's
+/// rows would keep them in memory.)
 ///
 /// # Safety
-/// `a` must hold `MR * kc` values and `b` `kc` rows of `2 * LANES`, `ldb`
+/// `a` must hold `MR * kc` values and `b` `kc` rows of `V * LANES`, `ldb`
 /// apart.
 #[inline(always)]
-unsafe fn sums<S: Simd, const MR: usize>(
+unsafe fn sums<S: Simd, const MR: usize, const V: usize>(
     s: S,
     kc: usize,
     a: *const f32,
     b: *const f32,
     ldb: usize,
-) -> [[S::F; 2]; MR] {
-    let mut acc = [[s.zero(); 2]; MR];
+) -> [[S::F; V]; MR] {
+    let mut acc = [[s.zero(); V]; MR];
     let (mut ap, mut bp) = (a, b);
     // SAFETY: the steps walk the `kc` steps of both panels (contract).
     unsafe {
@@ -174,25 +209,25 @@ unsafe fn sums<S: Simd, const MR: usize>(
     acc
 }
 
-/// One step of `k`: two vectors of B, each row of A broadcast.
+/// One step of `k`: `V` vectors of B, each row of A broadcast.
 ///
 /// # Safety
-/// `ap` must hold `MR` and `bp` `2 * LANES` readable values.
+/// `ap` must hold `MR` and `bp` `V * LANES` readable values.
 #[inline(always)]
-unsafe fn step<S: Simd, const MR: usize>(
+unsafe fn step<S: Simd, const MR: usize, const V: usize>(
     s: S,
-    acc: &mut [[S::F; 2]; MR],
+    acc: &mut [[S::F; V]; MR],
     ap: *const f32,
     bp: *const f32,
 ) {
     // SAFETY: the contract's bounds.
     unsafe {
-        let b0 = s.load(bp);
-        let b1 = s.load(bp.add(S::LANES));
+        let b: [S::F; V] = std::array::from_fn(|v| s.load(bp.add(v * S::LANES)));
         for (i, row) in acc.iter_mut().enumerate() {
             let ai = s.splat(*ap.add(i));
-            row[0] = s.mul_add(ai, b0, row[0]);
-            row[1] = s.mul_add(ai, b1, row[1]);
+            for (sum, &bv) in row.iter_mut().zip(&b) {
+                *sum = s.mul_add(ai, bv, *sum);
+            }
         }
     }
 }

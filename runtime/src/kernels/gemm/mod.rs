@@ -494,6 +494,11 @@ mod tests {
             (40, 300, 600),
             // More rows than a stored `B` is read in place for: packed.
             (300, 40, 70),
+            // Whole tiles one vector wide (AVX-512's 16 columns, AVX2's
+            // 8), over one `k` block and two.
+            (16, 40, 16),
+            (16, 300, 16),
+            (12, 300, 8),
         ];
         for &isa in Isa::available() {
             for &(m, k, n) in &shapes {
