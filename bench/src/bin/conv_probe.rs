@@ -165,6 +165,8 @@ fn main() {
         ("mobilenet dw 12", 96, 12, 1),
         ("mobilenet dw 10", 96, 10, 1),
         ("mobilenet dw 7", 960, 7, 1),
+        ("tiny dw 32 s2", 48, 32, 2),
+        ("tiny dw 32", 8, 32, 1),
         ("tiny dw 16", 48, 16, 1),
         ("tiny dw 8", 96, 8, 1),
         ("tiny dw 4", 144, 4, 1),

@@ -43,11 +43,14 @@ const RULES: &[Rule] = &[
     // across the lanes (`conv_probe`, MobileNetV2's 3x3s with AVX-512:
     // 7x7 3.5-4x, 14x14 1.6-1.9x, 28x28 1.0-1.1x the plane kernel), and so
     // do strided rows (MobileNetV2's 112x112 stride 2 in the model: 1.2x);
-    // wide rows at stride 1 are the plane kernel's (56x56: 0.9x).
+    // wide rows at stride 1 are the plane kernel's (56x56: 0.9x), and so
+    // are rows at stride 1 of fewer channels than a block of 16, which
+    // would run half empty (8 channels at 32x32: 0.45-0.5x, AVX-512 and
+    // AVX2).
     Rule {
         isa: None,
         kernel: ConvKernel::DepthwiseLanes,
-        when: |g| g.output[1] <= 32 || g.stride[1] > 1,
+        when: |g| (g.output[1] <= 32 && g.c_out >= 16) || g.stride[1] > 1,
     },
     Rule {
         isa: None,
