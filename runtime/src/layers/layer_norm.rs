@@ -59,20 +59,9 @@ impl LayerNorm {
         let n = self.len();
         if self.channels_first {
             assert_eq!(n, A, "LayerNorm2d: the channels differ");
-            let plane = B * C;
-            let mut group = crate::pool::take(n);
             for image in x.images_mut() {
-                for p in 0..plane {
-                    for (c, g) in group.iter_mut().enumerate() {
-                        *g = image[c * plane + p];
-                    }
-                    self.normalize(&mut group);
-                    for (c, g) in group.iter().enumerate() {
-                        image[c * plane + p] = *g;
-                    }
-                }
+                self.normalize_channels(image, B * C);
             }
-            crate::pool::give(group);
         } else {
             assert!(
                 n > 0 && (A * B * C).is_multiple_of(n),
@@ -87,20 +76,69 @@ impl LayerNorm {
 
     fn normalize(&self, v: &mut [f32]) {
         let n = v.len() as f64;
-        let mean = v.iter().map(|&x| x as f64).sum::<f64>() / n;
-        let var = v.iter().map(|&x| (x as f64 - mean).powi(2)).sum::<f64>() / n;
+        let mean = sum_f64(v, |x| x as f64) / n;
+        let var = sum_f64(v, |x| (x as f64 - mean).powi(2)) / n;
         let rstd = 1.0 / (var + self.eps).sqrt();
-        for (i, x) in v.iter_mut().enumerate() {
-            let mut y = (*x as f64 - mean) * rstd;
-            if self.affine {
-                y = y * self.weight[i] as f64
-                    + if self.has_bias {
-                        self.bias[i] as f64
-                    } else {
-                        0.0
-                    };
+        // One loop per case, without branches: the compiler vectorises it.
+        let norm = |x: f32| (x as f64 - mean) * rstd;
+        match (self.affine, self.has_bias) {
+            (false, _) => v.iter_mut().for_each(|x| *x = norm(*x) as f32),
+            (true, false) => {
+                for (x, &w) in v.iter_mut().zip(&self.weight) {
+                    *x = (norm(*x) * w as f64 + 0.0) as f32;
+                }
             }
-            *x = y as f32;
+            (true, true) => {
+                for ((x, &w), &b) in v.iter_mut().zip(&self.weight).zip(&self.bias) {
+                    *x = (norm(*x) * w as f64 + b as f64) as f32;
+                }
+            }
+        }
+    }
+
+    /// Normalises each pixel of `image` (`[C][plane]`) over its channels,
+    /// a strip of pixels at a time across the lanes: the channels' planes
+    /// are read in order, each summed in f64 as [`LayerNorm::normalize`]
+    /// sums a group, giving the same values.
+    fn normalize_channels(&self, image: &mut [f32], plane: usize) {
+        const STRIP: usize = 64;
+        let n = self.len() as f64;
+        for p0 in (0..plane).step_by(STRIP) {
+            let len = STRIP.min(plane - p0);
+            let strips = || (0..self.len()).map(move |c| c * plane + p0..c * plane + p0 + len);
+            let mut mean = [0.0f64; STRIP];
+            for at in strips() {
+                for (m, &x) in mean.iter_mut().zip(&image[at]) {
+                    *m += x as f64;
+                }
+            }
+            mean.iter_mut().for_each(|m| *m /= n);
+            let mut rstd = [0.0f64; STRIP];
+            for at in strips() {
+                for ((r, &m), &x) in rstd.iter_mut().zip(&mean).zip(&image[at]) {
+                    *r += (x as f64 - m).powi(2);
+                }
+            }
+            rstd.iter_mut()
+                .for_each(|r| *r = 1.0 / (*r / n + self.eps).sqrt());
+            for (c, at) in strips().enumerate() {
+                let (w, b) = if self.affine {
+                    (
+                        self.weight[c] as f64,
+                        if self.has_bias {
+                            self.bias[c] as f64
+                        } else {
+                            0.0
+                        },
+                    )
+                } else {
+                    (1.0, 0.0)
+                };
+                for ((x, &m), &r) in image[at].iter_mut().zip(&mean).zip(&rstd) {
+                    let y = (*x as f64 - m) * r;
+                    *x = if self.affine { y * w + b } else { y } as f32;
+                }
+            }
         }
     }
 
@@ -114,6 +152,19 @@ impl LayerNorm {
         }
         t
     }
+}
+
+/// The sum of `f` over `v` in f64, eight partial sums across the lanes.
+fn sum_f64(v: &[f32], f: impl Fn(f32) -> f64) -> f64 {
+    let mut lanes = [0.0f64; 8];
+    let chunks = v.chunks_exact(8);
+    let rest: f64 = chunks.remainder().iter().map(|&x| f(x)).sum();
+    for chunk in chunks {
+        for (l, &x) in lanes.iter_mut().zip(chunk) {
+            *l += f(x);
+        }
+    }
+    lanes.iter().sum::<f64>() + rest
 }
 
 impl Module for LayerNorm {
@@ -281,6 +332,79 @@ mod tests {
             "{y:?}"
         );
         assert!(y[1].abs() < 1e-6 && y[3].abs() < 1e-6, "{y:?}");
+    }
+
+    /// Over channels (pixels a strip at a time, more than one strip) and
+    /// over the last dimension (partial sums across lanes) the values are
+    /// those of the textbook formula in f64, for each affine option.
+    #[test]
+    fn both_layouts_match_the_formula() {
+        const C: usize = 11;
+        const H: usize = 9;
+        const W: usize = 13;
+        let values: Vec<f32> = (0..C * H * W)
+            .map(|i| ((i * 7919 % 1009) as f32 / 100.0) - 5.0)
+            .collect();
+        let formula = |group: &[f32], w: &[f32], b: &[f32]| -> Vec<f32> {
+            let n = group.len() as f64;
+            let mean = group.iter().map(|&x| x as f64).sum::<f64>() / n;
+            let var = group
+                .iter()
+                .map(|&x| (x as f64 - mean).powi(2))
+                .sum::<f64>()
+                / n;
+            let rstd = 1.0 / (var + 1e-6).sqrt();
+            (0..group.len())
+                .map(|i| ((group[i] as f64 - mean) * rstd * w[i] as f64 + b[i] as f64) as f32)
+                .collect()
+        };
+        for (affine, bias) in [(false, false), (true, false), (true, true)] {
+            let mut over_c = LayerNorm::new(&[C], 1e-6, affine, bias, true);
+            over_c.weight = (0..C).map(|c| 0.5 + c as f32 / 10.0).collect();
+            over_c.bias = (0..C).map(|c| c as f32 - 3.0).collect();
+            let (w, b): (Vec<f32>, Vec<f32>) = if affine {
+                let b = if bias {
+                    over_c.bias.clone()
+                } else {
+                    vec![0.0; C]
+                };
+                (over_c.weight.clone(), b)
+            } else {
+                (vec![1.0; C], vec![0.0; C])
+            };
+            let y = over_c.forward(Batch::<C, H, W>::from_vec(1, values.clone()).unwrap());
+            let plane = H * W;
+            for p in 0..plane {
+                let group: Vec<f32> = (0..C).map(|c| values[c * plane + p]).collect();
+                let got: Vec<f32> = (0..C).map(|c| y.as_slice()[c * plane + p]).collect();
+                let want = formula(&group, &w, &b);
+                for (g, e) in got.iter().zip(&want) {
+                    assert!(
+                        (g - e).abs() <= 1e-6 * e.abs().max(1.0),
+                        "pixel {p}: {g} vs {e}"
+                    );
+                }
+            }
+            let mut over_w = LayerNorm::new(&[W], 1e-6, affine, bias, false);
+            over_w.weight = (0..W).map(|c| 0.5 + c as f32 / 10.0).collect();
+            over_w.bias = (0..W).map(|c| c as f32 - 3.0).collect();
+            let (w, b) = if affine {
+                let b = if bias {
+                    over_w.bias.clone()
+                } else {
+                    vec![0.0; W]
+                };
+                (over_w.weight.clone(), b)
+            } else {
+                (vec![1.0; W], vec![0.0; W])
+            };
+            let y = over_w.forward(Batch::<C, H, W>::from_vec(1, values.clone()).unwrap());
+            for (row, got) in values.chunks(W).zip(y.as_slice().chunks(W)) {
+                for (g, e) in got.iter().zip(formula(row, &w, &b)) {
+                    assert!((g - e).abs() <= 1e-6 * e.abs().max(1.0), "{g} vs {e}");
+                }
+            }
+        }
     }
 
     #[test]
