@@ -90,6 +90,9 @@ fn main() {
         ("resnet50 3x3 s2 128", 128, 128, 56, 3, 2, 1),
         ("resnet50 3x3 s2 512", 512, 512, 14, 3, 2, 1),
         ("resnet50 3x3 512", 512, 512, 7, 3, 1, 1),
+        // RegNetX-400MF's 1x1s, onto channels in blocks of 16 (not 32).
+        ("regnet 1x1 400", 400, 400, 7, 1, 1, 0),
+        ("regnet 1x1 160", 160, 160, 14, 1, 1, 0),
         // SqueezeNet 1.1's expanding 3x3s and its 1x1 classifier.
         ("squeezenet 3x3 16-64", 16, 64, 55, 3, 1, 1),
         ("squeezenet 3x3 32-128", 32, 128, 27, 3, 1, 1),
@@ -153,6 +156,30 @@ fn main() {
             groups: 2,
         },
     ));
+    // RegNetX-400MF's grouped 3x3s, 16 channels a group.
+    for (name, channels, size, stride) in [
+        ("regnet g16 7", 400, 7, 1),
+        ("regnet g16 14", 160, 14, 1),
+        ("regnet g16 28", 64, 28, 1),
+        ("regnet g16 14 s2", 400, 14, 2),
+        ("regnet g16 28 s2", 160, 28, 2),
+        ("regnet g16 56 s2", 64, 56, 2),
+    ] {
+        shapes.push((
+            name,
+            ConvGeometry {
+                c_in: channels,
+                c_out: channels,
+                input: [size, size],
+                output: [size.div_ceil(stride), size.div_ceil(stride)],
+                kernel: [3, 3],
+                stride: [stride, stride],
+                pad: [1, 1],
+                dilation: [1, 1],
+                groups: channels / 16,
+            },
+        ));
+    }
     // MobileNetV2's depthwise 3x3 convolutions, at strides 2 and 1, from
     // its large planes down to the small configuration's 2x2.
     for (name, channels, size, stride) in [

@@ -108,10 +108,11 @@ const RULES: &[Rule] = &[
             g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49 && g.c_in >= 32 && g.c_out >= 32
         },
     },
-    // 1x1 onto 7x7 or smaller from many channels, in whole blocks of 32:
+    // 1x1 onto 7x7 or smaller from many channels, in whole blocks of 32
+    // (or of 16 onto 256 or more, where one half-empty block is little):
     // the direct kernel 1.1-1.4x the GEMM (ResNet-50's last stage and its
-    // downsampling into it, MobileNetV2's 960-160 and 320-1280), whose
-    // 49 columns fill few panels.
+    // downsampling into it, MobileNetV2's 960-160 and 320-1280,
+    // RegNetX-400MF's 400-400), whose 49 columns fill few panels.
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Direct,
@@ -120,8 +121,18 @@ const RULES: &[Rule] = &[
                 && g.groups == 1
                 && g.output[0] * g.output[1] <= 49
                 && g.c_in >= 256
-                && g.c_out.is_multiple_of(32)
+                && (g.c_out.is_multiple_of(32) || (g.c_out.is_multiple_of(16) && g.c_out >= 256))
         },
+    },
+    // Grouped convolutions at stride 2 onto 7x7 or smaller: the direct
+    // kernel 1.4-1.5x the flat one, whose vectors of pixels run mostly
+    // empty on rows of 7 (RegNetX-400MF's 400 channels in groups of 16,
+    // 14x14 to 7x7, warm and cold; from 28x28 and 56x56 the flat kernel
+    // keeps up or wins).
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Direct,
+        when: |g| g.groups > 1 && g.stride[0] > 1 && g.output[0] * g.output[1] <= 49,
     },
     // 1x1 at stride 1 onto fewer channels than it reads (bottlenecks'
     // reductions, inverted residuals' projections): the flat kernel
