@@ -446,15 +446,29 @@ pub fn adaptive_pool2d(
                         cnn_shape::adaptive_end(x, w, ow),
                     );
                     let count = (y1 - y0) * (x1 - x0);
+                    // A window of whole rows (a global pooling's) is one
+                    // run of the plane: summed as one row, with no short
+                    // remainder at the end of each.
+                    let whole_rows = x0 == 0 && x1 == w;
                     for p in 0..planes {
                         let src = &input[p * h * w..(p + 1) * h * w];
-                        let rows = (y0..y1).map(|iy| &src[iy * w + x0..iy * w + x1]);
-                        output[p * oh * ow + y * ow + x] = if max {
-                            rows.flatten()
-                                .fold(f32::NEG_INFINITY, |m, &v| max_nan(v, m))
+                        let value = if whole_rows {
+                            let run = &src[y0 * w..y1 * w];
+                            if max {
+                                run.iter().fold(f32::NEG_INFINITY, |m, &v| max_nan(v, m))
+                            } else {
+                                window_sum(std::iter::once(run), count) / count as f32
+                            }
                         } else {
-                            window_sum(rows, count) / count as f32
+                            let rows = (y0..y1).map(|iy| &src[iy * w + x0..iy * w + x1]);
+                            if max {
+                                rows.flatten()
+                                    .fold(f32::NEG_INFINITY, |m, &v| max_nan(v, m))
+                            } else {
+                                window_sum(rows, count) / count as f32
+                            }
                         };
+                        output[p * oh * ow + y * ow + x] = value;
                     }
                 }
             }
