@@ -83,42 +83,85 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
     let pw = g.pad[1];
     let mut column = crate::pool::take(w + 2 * pw + kw * g.dilation[1] + ow * g.stride[1]);
     column.fill(f32::NEG_INFINITY);
-    super::simd::vectorized(
-        #[inline(always)]
-        || {
-            for p in 0..g.planes(batch) {
-                let src = &input[p * h * w..(p + 1) * h * w];
-                let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-                for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
-                    // The window's rows inside the image.
-                    let top = (oy * g.stride[0]) as isize - g.pad[0] as isize;
-                    let mut rows = (0..kh)
-                        .map(|i| top + (i * g.dilation[0]) as isize)
-                        .filter(|&iy| iy >= 0 && iy < h as isize)
-                        .map(|iy| &src[iy as usize * w..(iy as usize + 1) * w]);
-                    let col = &mut column[pw..pw + w];
-                    match rows.next() {
-                        Some(first) => col.copy_from_slice(first),
-                        None => col.fill(f32::NEG_INFINITY),
-                    }
-                    for row in rows {
-                        for (c, &v) in col.iter_mut().zip(row) {
-                            *c = max_nan(*c, v);
-                        }
-                    }
-                    let d = g.dilation[1];
-                    match (kw, g.stride[1]) {
-                        (2, 2) => horizontal::<2, 2>(&column, d, out_row),
-                        (3, 2) => horizontal::<3, 2>(&column, d, out_row),
-                        (3, 1) => horizontal::<3, 1>(&column, d, out_row),
-                        (4, 4) => horizontal::<4, 4>(&column, d, out_row),
-                        (k, s) => horizontal_any(&column, k, s, d, out_row),
-                    }
+    dispatch!(Isa::detect(), s => {
+        for p in 0..g.planes(batch) {
+            let src = &input[p * h * w..(p + 1) * h * w];
+            let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
+            for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+                // The window's rows inside the image.
+                let top = (oy * g.stride[0]) as isize - g.pad[0] as isize;
+                let mut rows = (0..kh)
+                    .map(|i| top + (i * g.dilation[0]) as isize)
+                    .filter(|&iy| iy >= 0 && iy < h as isize)
+                    .map(|iy| &src[iy as usize * w..(iy as usize + 1) * w]);
+                let col = &mut column[pw..pw + w];
+                match rows.next() {
+                    Some(first) => col.copy_from_slice(first),
+                    None => col.fill(f32::NEG_INFINITY),
+                }
+                for row in rows {
+                    vertical_max(s, col, row);
+                }
+                let d = g.dilation[1];
+                match (kw, g.stride[1], d) {
+                    (2, 2, 1) => horizontal_s2::<_, 2>(s, &column, out_row),
+                    (3, 2, 1) => horizontal_s2::<_, 3>(s, &column, out_row),
+                    (2, 2, _) => horizontal::<2, 2>(&column, d, out_row),
+                    (3, 2, _) => horizontal::<3, 2>(&column, d, out_row),
+                    (3, 1, _) => horizontal::<3, 1>(&column, d, out_row),
+                    (4, 4, _) => horizontal::<4, 4>(&column, d, out_row),
+                    (k, s, _) => horizontal_any(&column, k, s, d, out_row),
                 }
             }
-        },
-    );
+        }
+    });
     crate::pool::give(column);
+}
+
+/// `col[x] = max(col[x], row[x])`, NaN propagating, a vector at a time.
+#[inline(always)]
+fn vertical_max<S: Simd>(s: S, col: &mut [f32], row: &[f32]) {
+    let lanes = S::LANES;
+    let n = col.len().min(row.len());
+    let whole = n / lanes * lanes;
+    for x in (0..whole).step_by(lanes) {
+        // SAFETY: `x + LANES <= n` values of both.
+        unsafe {
+            let m = s.max_nan(s.load(col.as_ptr().add(x)), s.load(row.as_ptr().add(x)));
+            s.store(col.as_mut_ptr().add(x), m);
+        }
+    }
+    for (c, &v) in col[whole..n].iter_mut().zip(&row[whole..n]) {
+        *c = max_nan(*c, v);
+    }
+}
+
+/// [`horizontal`] at stride 2 for windows of `K` = 2 or 3 adjacent
+/// columns: a vector of outputs from two vectors of the row pulled apart
+/// into even and odd columns (and, for 3, the even ones one further on).
+#[inline(always)]
+fn horizontal_s2<S: Simd, const K: usize>(s: S, row: &[f32], out: &mut [f32]) {
+    let lanes = S::LANES;
+    // The values the windows read, and no further.
+    let row = &row[..(2 * out.len() + K - 2).min(row.len())];
+    for x0 in (0..out.len()).step_by(lanes) {
+        let n = (out.len() - x0).min(lanes);
+        let (even, odd) = s.unzip(inputs(s, row, 2 * x0), inputs(s, row, 2 * x0 + lanes));
+        let mut m = s.max_nan(even, odd);
+        if K == 3 {
+            let (next, _) = s.unzip(
+                inputs(s, row, 2 * x0 + 2),
+                inputs(s, row, 2 * x0 + 2 + lanes),
+            );
+            m = s.max_nan(m, next);
+        }
+        if n == lanes {
+            // SAFETY: `out` holds a whole vector from `x0`.
+            unsafe { s.store(out[x0..x0 + n].as_mut_ptr(), m) };
+        } else {
+            s.store_first(&mut out[x0..x0 + n], m);
+        }
+    }
 }
 
 /// How 2x2 pooling at stride 2 combines a window: down its two rows, then
@@ -522,6 +565,67 @@ mod tests {
                             (got - want).abs() < 1e-5,
                             "{input:?}->{output:?} max={max}: {got} vs {want}"
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Max pooling against its definition: 2- and 3-wide windows at
+    /// stride 2 (the vector path), with padding and windows past the edge
+    /// (ceil mode), widths around the 8- and 16-lane steps, a NaN that
+    /// propagates; and other windows (the scalar paths).
+    #[test]
+    fn max_pooling_matches_definition() {
+        for (k, s, pad, w) in [
+            (3, 2, 0, 7),
+            (3, 2, 0, 16),
+            (3, 2, 1, 17),
+            (3, 2, 0, 33),
+            (3, 2, 0, 55),
+            (3, 2, 1, 111),
+            (2, 2, 1, 9),
+            (2, 2, 1, 40),
+            (3, 1, 1, 20),
+            (5, 3, 2, 31),
+        ] {
+            let h = 6;
+            // Ceil mode: the last window may start in the padding's reach.
+            let out = |n: usize| (n + 2 * pad - k).div_ceil(s) + 1;
+            let g = PoolGeometry {
+                channels: 2,
+                input: [h, w],
+                output: [out(h), out(w)],
+                kernel: [k, k],
+                stride: [s, s],
+                pad: [pad, pad],
+                dilation: [1, 1],
+            };
+            let mut x: Vec<f32> = (0..2 * h * w)
+                .map(|i| ((i * 7919) % 101) as f32 - 50.5)
+                .collect();
+            x[h * w + w + 3] = f32::NAN;
+            let [oh, ow] = g.output;
+            let mut y = vec![0.0; 2 * oh * ow];
+            max_pool2d(&g, 1, &x, &mut y);
+            for p in 0..2 {
+                for (oy, ox) in (0..oh).flat_map(|oy| (0..ow).map(move |ox| (oy, ox))) {
+                    let inside = |o: usize, n: usize| {
+                        (0..k)
+                            .map(move |i| (o * s + i) as isize - pad as isize)
+                            .filter(move |&v| v >= 0 && v < n as isize)
+                            .map(|v| v as usize)
+                    };
+                    let window: Vec<f32> = inside(oy, h)
+                        .flat_map(|iy| inside(ox, w).map(move |ix| (iy, ix)))
+                        .map(|(iy, ix)| x[p * h * w + iy * w + ix])
+                        .collect();
+                    let got = y[p * oh * ow + oy * ow + ox];
+                    if window.iter().any(|v| v.is_nan()) {
+                        assert!(got.is_nan(), "k{k} s{s} w{w}: a NaN must propagate");
+                    } else {
+                        let want = window.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                        assert_eq!(got, want, "k{k} s{s} pad{pad} w{w} at {p},{oy},{ox}");
                     }
                 }
             }
