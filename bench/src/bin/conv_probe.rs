@@ -165,20 +165,7 @@ fn main() {
         ("regnet g16 28 s2", 160, 28, 2),
         ("regnet g16 56 s2", 64, 56, 2),
     ] {
-        shapes.push((
-            name,
-            ConvGeometry {
-                c_in: channels,
-                c_out: channels,
-                input: [size, size],
-                output: [size.div_ceil(stride), size.div_ceil(stride)],
-                kernel: [3, 3],
-                stride: [stride, stride],
-                pad: [1, 1],
-                dilation: [1, 1],
-                groups: channels / 16,
-            },
-        ));
+        shapes.push((name, grouped_3x3(channels, size, stride, channels / 16)));
     }
     // MobileNetV2's depthwise 3x3 convolutions, at strides 2 and 1, from
     // its large planes down to the small configuration's 2x2.
@@ -199,20 +186,7 @@ fn main() {
         ("tiny dw 4", 144, 4, 1),
         ("tiny dw 2", 240, 2, 1),
     ] {
-        shapes.push((
-            name,
-            ConvGeometry {
-                c_in: channels,
-                c_out: channels,
-                input: [size, size],
-                output: [size.div_ceil(stride), size.div_ceil(stride)],
-                kernel: [3, 3],
-                stride: [stride, stride],
-                pad: [1, 1],
-                dilation: [1, 1],
-                groups: channels,
-            },
-        ));
+        shapes.push((name, grouped_3x3(channels, size, stride, channels)));
     }
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
@@ -285,4 +259,20 @@ fn cold_median(other: &mut [f32], mut f: impl FnMut()) -> f64 {
         .collect();
     times.sort_by(f64::total_cmp);
     times[times.len() / 2]
+}
+
+/// A 3x3 convolution padded by 1 from `channels` to as many on a square
+/// plane, in `groups` groups.
+fn grouped_3x3(channels: usize, size: usize, stride: usize, groups: usize) -> ConvGeometry {
+    ConvGeometry {
+        c_in: channels,
+        c_out: channels,
+        input: [size, size],
+        output: [size.div_ceil(stride), size.div_ceil(stride)],
+        kernel: [3, 3],
+        stride: [stride, stride],
+        pad: [1, 1],
+        dilation: [1, 1],
+        groups,
+    }
 }
