@@ -44,6 +44,13 @@ use super::epilogue::Epilogue;
 use super::isa::Isa;
 use super::pool::PoolGeometry;
 
+/// Weights (floats) from which a kernel prefetches them as it goes: 512
+/// KiB, more than stays in a second-level cache (of 1 or 2 MiB) while the
+/// rest of a model runs, so that they come from memory at every call.
+pub(crate) const PREFETCH_FROM: usize = 128 * 1024;
+/// Floats in a cache line.
+pub(crate) const LINE: usize = 16;
+
 /// The kernels a convolution can run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ConvKernel {

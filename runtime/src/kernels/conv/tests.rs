@@ -271,6 +271,32 @@ fn direct_kernel_matches_reference() {
     );
 }
 
+/// Weights too large to stay in the caches, which the direct and Winograd
+/// kernels prefetch as they go (a stream across blocks of `k` and of
+/// output channels that stops at the weights' end): the same values as
+/// the reference.
+#[test]
+fn prefetched_weights_match_reference() {
+    // Direct: 64 x 4608 weights, 18 blocks of `k` per block of channels;
+    // 25 pixels (tiles of 9 and 8 that share out the lines) and 1 (one
+    // tile asks for them all).
+    for input in [[5, 5], [1, 1]] {
+        let g = geo(512, 64, input, [3, 3], [1, 1], [1, 1], [1, 1], 1);
+        assert!(g.c_out * g.patch_len() >= super::PREFETCH_FROM);
+        let ran = check(g, 1, true);
+        for &isa in Isa::available() {
+            assert!(ran.contains(&(isa, ConvKernel::Direct)), "{isa:?} {g:?}");
+        }
+    }
+    // Winograd: 16 positions x 96 x 96 transformed kernels.
+    let g = geo(96, 96, [6, 6], [3, 3], [1, 1], [1, 1], [1, 1], 1);
+    assert!(16 * g.c_out * g.c_in >= super::PREFETCH_FROM);
+    let ran = check(g, 2, true);
+    for &isa in Isa::available() {
+        assert!(ran.contains(&(isa, ConvKernel::Winograd)), "{isa:?}");
+    }
+}
+
 /// The kernels besides the GEMM on every instruction set this CPU runs.
 fn row_kernels() -> Vec<(Isa, ConvKernel)> {
     all_kernels()

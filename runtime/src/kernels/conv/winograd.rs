@@ -33,6 +33,7 @@
 use super::geometry::{ConvGeometry, OutRows};
 use super::kernel::Kernel;
 use super::pooled;
+use super::{LINE, PREFETCH_FROM};
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::isa::Isa;
 use crate::kernels::pool::PoolGeometry;
@@ -288,6 +289,7 @@ unsafe fn task<S: Simd>(
     // One tile panel's transformed inputs, `[ξ][c][nr]`, and a block's
     // sums, `[output channel panel][ξ][6][nr]`.
     let block = KP_BLOCK;
+    let prefetch = d.u.len() >= PREFETCH_FROM;
     let mut v = pool::take(16 * c_in * nr);
     let mut m = pool::take(block * 16 * MR * nr);
     for panel in panels {
@@ -295,16 +297,32 @@ unsafe fn task<S: Simd>(
             transform_inputs(s, g, d, image, panel * nr + S::LANES * half, &mut v, half);
         }
         for k0 in kps.clone().step_by(block) {
-            let kps = k0..(k0 + block).min(kps.end);
+            let block_kps = k0..(k0 + block).min(kps.end);
             for xi in 0..16 {
                 let vp = &v[xi * c_in * nr..][..c_in * nr];
-                for kp in kps.clone() {
+                for kp in block_kps.clone() {
                     let u = &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
                     let sums = &mut m[((kp - k0) * 16 + xi) * MR * nr..][..MR * nr];
-                    product(s, u, vp, sums);
+                    // The next product's kernels, asked for while this one
+                    // runs: each is a few KB of its own, too short for the
+                    // hardware's prefetcher, and kernels too large for the
+                    // caches come from memory (ResNet-18's 256->256: 4 MB).
+                    let next = if !prefetch {
+                        None
+                    } else if kp + 1 < block_kps.end {
+                        Some((xi, kp + 1))
+                    } else if xi < 15 {
+                        Some((xi + 1, k0))
+                    } else if block_kps.end < kps.end {
+                        Some((0, block_kps.end))
+                    } else {
+                        Some((0, kps.start))
+                    };
+                    let next = next.map(|(xi, kp)| d.u[(xi * kpanels + kp) * c_in * MR..].as_ptr());
+                    product(s, u, vp, sums, next);
                 }
             }
-            for kp in kps {
+            for kp in block_kps {
                 let sums = &m[(kp - k0) * 16 * MR * nr..][..16 * MR * nr];
                 // SAFETY: the panel's tiles are this task's.
                 unsafe { transform_outputs(s, g, sums, kp, panel, dest, residual, ep, pooled) };
@@ -396,27 +414,48 @@ fn bt<S: Simd>(s: S, a: [S::F; 4]) -> [S::F; 4] {
 }
 
 /// `sums[6][2 L] = Σ_c u[c][0..6] ⊗ v[c][0..2 L]`: 12 accumulators, per
-/// input channel two loads of `v` and six broadcasts of `u`.
+/// input channel two loads of `v` and six broadcasts of `u`; with `next`,
+/// the `u` of the next product prefetched along the way.
 #[inline(always)]
-fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32]) {
+fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32], next: Option<*const f32>) {
     let lanes = S::LANES;
     let c_in = u.len() / MR;
     assert!(v.len() >= c_in * 2 * lanes && sums.len() >= MR * 2 * lanes);
     let mut acc = [[s.zero(); 2]; MR];
     let (mut up, mut vp) = (u.as_ptr(), v.as_ptr());
-    for _ in 0..c_in {
-        // SAFETY: `up` and `vp` walk the `c_in` rows of both (asserted).
-        unsafe {
-            let v0 = s.load(vp);
-            let v1 = s.load(vp.add(lanes));
-            for (i, a) in acc.iter_mut().enumerate() {
-                let ui = s.splat(*up.add(i));
-                a[0] = s.mul_add(ui, v0, a[0]);
-                a[1] = s.mul_add(ui, v1, a[1]);
+    // One cache line of the next `u` every other input channel (32 floats
+    // of it for 12 of this one's), in a first run of channels of its own,
+    // so that the rest loop as without it.
+    let (mut ahead, lines) = match next {
+        Some(p) => (p, (c_in * MR).div_ceil(LINE)),
+        None => (up, 0),
+    };
+    let pairs = lines.min(c_in / 2);
+    // (A macro, not a closure: the sums stay in registers.)
+    macro_rules! step {
+        () => {
+            // SAFETY: `up` and `vp` walk the `c_in` rows of both (asserted).
+            unsafe {
+                let v0 = s.load(vp);
+                let v1 = s.load(vp.add(lanes));
+                for (i, a) in acc.iter_mut().enumerate() {
+                    let ui = s.splat(*up.add(i));
+                    a[0] = s.mul_add(ui, v0, a[0]);
+                    a[1] = s.mul_add(ui, v1, a[1]);
+                }
+                up = up.add(MR);
+                vp = vp.add(2 * lanes);
             }
-            up = up.add(MR);
-            vp = vp.add(2 * lanes);
-        }
+        };
+    }
+    for _ in 0..pairs {
+        s.prefetch(ahead);
+        ahead = ahead.wrapping_add(LINE);
+        step!();
+        step!();
+    }
+    for _ in 2 * pairs..c_in {
+        step!();
     }
     for (i, a) in acc.iter().enumerate() {
         // SAFETY: `sums` holds 6 rows of 2 L (asserted).

@@ -71,6 +71,14 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// # Safety
     /// `p..p + LANES` must be writable.
     unsafe fn store(self, p: *mut f32, v: Self::F);
+    /// Asks for the cache line holding `p` to be brought into the
+    /// second-level cache, ahead of its use: a hint that never faults,
+    /// whatever `p` points at, and does nothing where the instruction set
+    /// has no such hint.
+    #[inline(always)]
+    fn prefetch(self, p: *const f32) {
+        let _ = p;
+    }
     fn add(self, a: Self::F, b: Self::F) -> Self::F;
     fn sub(self, a: Self::F, b: Self::F) -> Self::F;
     fn mul(self, a: Self::F, b: Self::F) -> Self::F;

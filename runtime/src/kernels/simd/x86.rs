@@ -77,6 +77,12 @@ impl Simd for Avx2 {
         unsafe { _mm256_loadu_ps(p) }
     }
     #[inline(always)]
+    fn prefetch(self, p: *const f32) {
+        // SAFETY: a prefetch neither reads into the program nor faults,
+        // whatever the address.
+        unsafe { _mm_prefetch::<_MM_HINT_T1>(p.cast()) }
+    }
+    #[inline(always)]
     unsafe fn store(self, p: *mut f32, v: __m256) {
         unsafe { _mm256_storeu_ps(p, v) }
     }
@@ -226,6 +232,11 @@ impl Simd for Avx512 {
     #[inline(always)]
     unsafe fn load(self, p: *const f32) -> __m512 {
         unsafe { _mm512_loadu_ps(p) }
+    }
+    #[inline(always)]
+    fn prefetch(self, p: *const f32) {
+        // SAFETY: as for AVX2's.
+        unsafe { _mm_prefetch::<_MM_HINT_T1>(p.cast()) }
     }
     #[inline(always)]
     unsafe fn store(self, p: *mut f32, v: __m512) {
