@@ -14,7 +14,7 @@ use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
 use crate::kernels::epilogue::{Act, Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::simd::{Simd, activate_n, dispatch};
+use crate::kernels::simd::{Simd, activate_n, dispatch, unzip_row};
 use crate::pool;
 use crate::threads;
 
@@ -119,25 +119,7 @@ impl Phases {
             if count == 2 {
                 let (even, odd) = copy.split_at_mut((self.rows + r) * cols);
                 let (even, odd) = (&mut even[r * cols..][..cols], &mut odd[..cols]);
-                let mut q = 0;
-                while q + S::LANES <= cols {
-                    // SAFETY: `2 * (q + LANES) <= 2 * cols <= line.len()`.
-                    let (a, b) = unsafe {
-                        let at = line.as_ptr().add(2 * q);
-                        (s.load(at), s.load(at.add(S::LANES)))
-                    };
-                    let (e, o) = s.unzip(a, b);
-                    // SAFETY: `q + LANES <= cols`, the rows' length.
-                    unsafe {
-                        s.store(even.as_mut_ptr().add(q), e);
-                        s.store(odd.as_mut_ptr().add(q), o);
-                    }
-                    q += S::LANES;
-                }
-                for q in q..cols {
-                    even[q] = line[2 * q];
-                    odd[q] = line[2 * q + 1];
-                }
+                unzip_row(s, line, even, odd);
                 continue;
             }
             for p in 0..count {

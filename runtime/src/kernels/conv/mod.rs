@@ -301,5 +301,7 @@ pub fn conv2d_max_pooled(
     if batch == 0 || pooled_len == 0 {
         return;
     }
+    #[cfg(feature = "profile")]
+    let _timer = timing::Timer::start(g, packed.kernel(), batch);
     each_kernel!(&packed.kernel, k => k.conv2d_max_pooled(g, batch, input, output, epilogue, pooling));
 }

@@ -23,7 +23,7 @@ use super::geometry::{ConvGeometry, OutRows};
 use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::simd::{Simd, activate, dispatch};
+use crate::kernels::simd::{Simd, activate, dispatch, unzip_row};
 use crate::pool;
 use crate::threads;
 
@@ -80,31 +80,42 @@ fn pack(g: &ConvGeometry, weight: &[f32]) -> Vec<f32> {
     packed
 }
 
-/// `batch` images of `input` as phase planes, `[b][c][i][j][OH x OW]`.
+/// `batch` images of `input` as phase planes, `[b][c][i][j][OH x OW]`
+/// (two columns a window split a pair of vectors at a time).
 /// Give the buffer back to the pool.
-pub fn planes(g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
+pub fn planes(isa: Isa, g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let n = oh * ow;
     let mut planes = pool::take(batch * g.c_in * kh * kw * n);
-    for (src, dst) in input
-        .chunks_exact(h * w)
-        .zip(planes.chunks_exact_mut(kh * kw * n))
-        .take(batch * g.c_in)
-    {
-        for i in 0..kh {
-            for j in 0..kw {
-                let plane = &mut dst[(i * kw + j) * n..][..n];
-                for (y, row) in plane.chunks_exact_mut(ow).enumerate() {
-                    let line = &src[(y * kh + i) * w..][..w];
-                    for (x, v) in row.iter_mut().enumerate() {
-                        *v = line[x * kw + j];
+    dispatch!(isa, s => {
+        for (src, dst) in input
+            .chunks_exact(h * w)
+            .zip(planes.chunks_exact_mut(kh * kw * n))
+            .take(batch * g.c_in)
+        {
+            for i in 0..kh {
+                let rows = |y: usize| &src[(y * kh + i) * w..][..w];
+                if kw == 2 {
+                    let (even, odd) = dst[i * 2 * n..][..2 * n].split_at_mut(n);
+                    for (y, (e, o)) in even.chunks_exact_mut(ow).zip(odd.chunks_exact_mut(ow)).enumerate() {
+                        unzip_row(s, rows(y), e, o);
+                    }
+                    continue;
+                }
+                for j in 0..kw {
+                    let plane = &mut dst[(i * kw + j) * n..][..n];
+                    for (y, row) in plane.chunks_exact_mut(ow).enumerate() {
+                        let line = rows(y);
+                        for (x, v) in row.iter_mut().enumerate() {
+                            *v = line[x * kw + j];
+                        }
                     }
                 }
             }
         }
-    }
+    });
     planes
 }
 
@@ -118,7 +129,7 @@ fn conv2d(
     ep: &Epilogue,
 ) {
     assert!(input.len() >= batch * g.in_len() && output.len() >= batch * g.out_len());
-    let planes = planes(g, batch, input);
+    let planes = planes(d.isa, g, batch, input);
     let oh = g.output[0];
     let bands = oh.div_ceil(TASK_ROWS);
     let per_band = oh.div_ceil(bands);
@@ -310,7 +321,7 @@ impl RowKernel for PatchConv {
     }
 
     fn images(&self, g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
-        planes(g, batch, input)
+        planes(self.isa, g, batch, input)
     }
 
     unsafe fn rows(

@@ -469,6 +469,13 @@ fn matches_reference() {
         2,
         true,
     );
+    // windows two columns wide, split a pair of vectors at a time: rows
+    // of one vector and a tail (17, 35), and a last column no window
+    // reads (an odd width)
+    for input in [[6, 34], [4, 70], [5, 35], [3, 7]] {
+        let ran = check(geo(2, 6, input, [2, 2], [2, 2], [0, 0], [1, 1], 1), 2, true);
+        assert!(ran.iter().any(|&(_, k)| k == ConvKernel::Patch));
+    }
     // stride larger than the kernel
     let _ = check(
         geo(2, 3, [11, 10], [2, 2], [3, 3], [0, 0], [1, 1], 1),

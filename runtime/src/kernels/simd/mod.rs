@@ -219,6 +219,34 @@ pub trait Simd: Copy + Send + Sync + 'static {
     }
 }
 
+/// Splits `src` into its even values (`even[q] = src[2q]`) and its odd
+/// ones (`odd[q] = src[2q + 1]`), `even.len()` of each, a pair of vectors
+/// at a time: the phases of a stride-2 row.
+///
+/// # Panics
+/// When `odd` is shorter than `even` or `src` than twice it.
+#[inline(always)]
+pub fn unzip_row<S: Simd>(s: S, src: &[f32], even: &mut [f32], odd: &mut [f32]) {
+    let n = even.len();
+    assert!(odd.len() >= n && src.len() >= 2 * n, "unzip_row: too short");
+    let mut q = 0;
+    while q + S::LANES <= n {
+        // SAFETY: `2 * (q + LANES) <= 2 * n <= src.len()`, and
+        // `q + LANES <= n` for both outputs (asserted).
+        unsafe {
+            let at = src.as_ptr().add(2 * q);
+            let (e, o) = s.unzip(s.load(at), s.load(at.add(S::LANES)));
+            s.store(even.as_mut_ptr().add(q), e);
+            s.store(odd.as_mut_ptr().add(q), o);
+        }
+        q += S::LANES;
+    }
+    for q in q..n {
+        even[q] = src[2 * q];
+        odd[q] = src[2 * q + 1];
+    }
+}
+
 /// The activation of every lane, as [`Act::apply`] gives it for each value
 /// (NaN stays NaN, and a negative zero stays negative).
 #[inline(always)]
