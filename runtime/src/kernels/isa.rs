@@ -22,6 +22,31 @@ pub enum Isa {
     Avx512,
 }
 
+/// Whether the CPU is Intel's: some kernel choices for AVX-512 differ
+/// between Intel's cores, which run a 512-bit multiply-add whole (two a
+/// cycle on a Xeon), and AMD's Zen 4, which runs it in two 256-bit halves,
+/// so that its loads and stores weigh less against the arithmetic. Read
+/// once.
+pub fn intel() -> bool {
+    static INTEL: OnceLock<bool> = OnceLock::new();
+    *INTEL.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        {
+            // Leaf 0 holds the vendor's name in EBX, EDX, ECX.
+            let r = std::arch::x86_64::__cpuid(0);
+            let mut name = [0u8; 12];
+            name[..4].copy_from_slice(&r.ebx.to_le_bytes());
+            name[4..8].copy_from_slice(&r.edx.to_le_bytes());
+            name[8..].copy_from_slice(&r.ecx.to_le_bytes());
+            &name == b"GenuineIntel"
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        {
+            false
+        }
+    })
+}
+
 /// The error of [`Isa::set_active`] and of parsing a name.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IsaError {
@@ -186,6 +211,20 @@ impl Isa {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The vendor read from the CPU is the one Linux reports.
+    #[test]
+    #[cfg(all(target_arch = "x86_64", target_os = "linux"))]
+    fn intel_is_the_vendor_linux_reports() {
+        let info = std::fs::read_to_string("/proc/cpuinfo").expect("/proc/cpuinfo");
+        let vendor = info
+            .lines()
+            .find_map(|l| l.strip_prefix("vendor_id"))
+            .and_then(|l| l.split(':').nth(1))
+            .map(str::trim)
+            .expect("a vendor_id line");
+        assert_eq!(intel(), vendor == "GenuineIntel", "vendor {vendor}");
+    }
 
     #[test]
     fn names_parse_and_unknown_ones_are_errors() {

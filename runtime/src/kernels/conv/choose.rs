@@ -2,14 +2,17 @@
 //! down; the first rule whose condition holds and whose kernel takes the
 //! geometry wins, else the GEMM (which takes anything). The conditions
 //! and their order come from `conv_probe` (the bench crate), which times
-//! every kernel on the fixture models' and ResNet-18's shapes.
+//! every kernel on the fixture models' and ResNet-18's shapes. A few
+//! AVX-512 rules also ask whose cores these are ([`intel`]): measured on an
+//! Intel Xeon and on an AMD Zen 4, some choices differ, and each CPU gets
+//! its own.
 //!
 //! Whether the CPU *can* run an instruction set is [`Isa`]'s question;
 //! this table only says what *should* run on one.
 
 use super::ConvKernel;
 use super::geometry::ConvGeometry;
-use crate::kernels::isa::Isa;
+use crate::kernels::isa::{Isa, intel};
 
 /// One line of the table.
 struct Rule {
@@ -95,6 +98,22 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Patch,
         when: |g| g.is_pointwise() && g.c_out > g.c_in,
     },
+    // On Intel's cores, 3x3 at stride 1 from 32 channels or fewer: the
+    // flat kernel 1.2-1.3x Winograd's, whose transforms weigh more there
+    // (the VGG's 32->64 at 16x16, SqueezeNet's 32->128 at 27x27, warm and
+    // cold, on a Xeon; the VGG's 32->32 at 32x32 even).
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Flat,
+        when: |g| {
+            intel()
+                && g.kernel == [3, 3]
+                && g.stride == [1, 1]
+                && g.groups == 1
+                && g.c_in <= 32
+                && g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49
+        },
+    },
     // 3x3 at stride 1 onto 49 or more 2x2 tiles (13x13 and up) and 32
     // channels or more: 1.1-1.6x the direct kernel on ResNet-18's and the
     // VGG's layers, 1.1-1.2x on SqueezeNet's 13x13 (AMD Zen 4). With fewer
@@ -138,10 +157,18 @@ const RULES: &[Rule] = &[
     // reductions, inverted residuals' projections): the flat kernel
     // 1.0-1.25x the GEMM (ResNet-50's 256-64, MobileNetV2's 144-24 and
     // 384-64).
+    // On Intel's cores the GEMM runs them at 1.06-1.13x the flat kernel
+    // (cold: ResNet-50's 256-64, 512-128 and 1024-256 on a Xeon).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Flat,
-        when: |g| g.kernel == [1, 1] && g.groups == 1 && g.stride == [1, 1] && g.c_in > g.c_out,
+        when: |g| {
+            g.kernel == [1, 1]
+                && g.groups == 1
+                && g.stride == [1, 1]
+                && g.c_in > g.c_out
+                && !intel()
+        },
     },
     // Other 1x1: the direct kernel runs at 0.55-0.85x the GEMM, the flat
     // one at 0.6-0.95x where the layer widens.
