@@ -188,6 +188,18 @@ fn main() {
     ] {
         shapes.push((name, grouped_3x3(channels, size, stride, channels)));
     }
+    // MNASNet's and EfficientNet-B0's depthwise 5x5 convolutions at stride 1.
+    for (name, channels, size) in [
+        ("mnasnet dw5 28", 72, 28),
+        ("mnasnet dw5 14", 240, 14),
+        ("effnet dw5 28", 240, 28),
+        ("effnet dw5 14", 672, 14),
+    ] {
+        let mut g = grouped_3x3(channels, size, 1, channels);
+        g.kernel = [5, 5];
+        g.pad = [2, 2];
+        shapes.push((name, g));
+    }
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     print!("{:>16}", "conv");

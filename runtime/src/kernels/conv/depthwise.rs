@@ -167,8 +167,10 @@ impl Kernel for DepthwiseConv {
         threads::for_each(batch * pieces, batch * g.macs(), |t| {
             let (b, piece) = (t / pieces, t % pieces);
             let channels = piece * per_piece..((piece + 1) * per_piece).min(g.c_in);
-            let mut scratch = pool::take(phases.len() + phases.line_len());
-            let (copy, line) = scratch.split_at_mut(phases.len());
+            // The copy, one vector of slack past its end for the shifted
+            // windows' second loads (`rows_shifted`), and the line.
+            let mut scratch = pool::take(phases.len() + COLS + phases.line_len());
+            let (copy, line) = scratch.split_at_mut(phases.len() + COLS);
             for c in channels {
                 let plane = &input[(b * g.c_in + c) * h * w..][..h * w];
                 dispatch!(self.isa, s => phases.fill(s, g, plane, copy, line));
@@ -203,6 +205,12 @@ fn output_plane<S: Simd>(
 ) {
     let oh = g.output[0];
     let mut oy = 0;
+    if S::LANES == 16 {
+        while oy + 2 * ROWS <= oh {
+            rows::<S, { 2 * ROWS }>(s, g, phases, copy, d, o, oy, dst, residual, ep);
+            oy += 2 * ROWS;
+        }
+    }
     while oy + ROWS <= oh {
         rows::<S, ROWS>(s, g, phases, copy, d, o, oy, dst, residual, ep);
         oy += ROWS;
@@ -245,6 +253,14 @@ fn rows<S: Simd, const R: usize>(
             && copy.len() >= phases.len()
             && last + COLS <= phases.len()
     );
+    // 3x3 windows at stride and dilation 1 on 16 lanes read each input
+    // row's two vectors and shift them in registers (5x5 gains nothing:
+    // its 25 taps a load keep the multiply-adds busy as they are); the
+    // second vector of the last step reaches up to a vector past the last
+    // tap's, into the copy's slack.
+    let shifted =
+        S::LANES == 16 && g.kernel == [3, 3] && g.stride == [1, 1] && g.dilation == [1, 1];
+    assert!(!shifted || last + 2 * COLS <= copy.len());
     let scale = s.splat(ep.scale.map_or(1.0, |x| x[o]));
     let shift = s.splat(ep.shift.map_or(0.0, |x| x[o]));
     // Each output row on from the first reads `stride` rows further down.
@@ -263,6 +279,10 @@ fn rows<S: Simd, const R: usize>(
         // above; `taps` holds `Phases::at` of each tap).
         let base = unsafe { copy.as_ptr().add(first + x0) };
         match S::LANES {
+            16 if shifted => {
+                let acc = rows_shifted::<S, R, 3>(s, base, row_step, kernel);
+                tail.store(s, acc, x0, dst, residual);
+            }
             16 => {
                 let acc = window_sums::<S, R, 1>(s, base, row_step, kernel, &d.taps, kw);
                 tail.store(s, acc, x0, dst, residual);
@@ -382,4 +402,50 @@ fn taps_by<S: Simd, const R: usize, const V: usize, const T: usize>(
             }
         }
     }
+}
+
+/// The sums of `R` output rows of one vector of 16 columns from `base`, for
+/// a `K x K` kernel at stride and dilation 1 (`K` up to 5): each of the
+/// `R + K - 1` input rows is loaded once, as two vectors whose shifts by
+/// `1..K` columns are made in registers, and multiplied into every output
+/// row it feeds (a `K`th of [`taps_by`]'s loads, none of them split across
+/// cache lines by a shift). Output row `r` still sums its taps in the
+/// weights' order (kernel row `q - r` rises with the input row `q`), so
+/// the sums are [`taps_by`]'s, bit for bit.
+#[inline(always)]
+fn rows_shifted<S: Simd, const R: usize, const K: usize>(
+    s: S,
+    base: *const f32,
+    row_step: usize,
+    kernel: &[f32],
+) -> [[S::F; 1]; R] {
+    let kernel = &kernel[..K * K];
+    let mut acc = [[s.zero(); 1]; R];
+    for q in 0..R + K - 1 {
+        // SAFETY: input row `q` starts at tap (0, 0) of output row `q` (or
+        // tap (q - r, 0) of row `r`), and its second vector ends at most a
+        // vector past the step's last tap: inside the copy and its slack
+        // (the caller's bound on `base`).
+        let (a, b) = unsafe {
+            let p = base.add(q * row_step);
+            (s.load(p), s.load(p.add(S::LANES)))
+        };
+        // The shifts past the kernel's width go unused (and unmade).
+        let x = [
+            a,
+            s.shift_in::<1>(a, b),
+            s.shift_in::<2>(a, b),
+            s.shift_in::<3>(a, b),
+            s.shift_in::<4>(a, b),
+        ];
+        for i in 0..K {
+            if i <= q && q - i < R {
+                for j in 0..K {
+                    let w = s.splat(kernel[i * K + j]);
+                    acc[q - i][0] = s.mul_add(w, x[j], acc[q - i][0]);
+                }
+            }
+        }
+    }
+    acc
 }

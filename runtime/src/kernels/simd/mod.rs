@@ -161,6 +161,21 @@ pub trait Simd: Copy + Send + Sync + 'static {
         unsafe { self.load(buf.as_ptr()) }
     }
 
+    /// Lanes `N..` of `a` and then the first `N` lanes of `b`: the vector
+    /// that starts `N` values on from `a` where `b` follows `a` in memory,
+    /// made in registers (an unaligned load there would cross cache lines).
+    #[inline(always)]
+    fn shift_in<const N: usize>(self, a: Self::F, b: Self::F) -> Self::F {
+        let (a, b) = (self.to_array(a), self.to_array(b));
+        self.each_lane(|k| {
+            if k + N < Self::LANES {
+                a[k + N]
+            } else {
+                b[k + N - Self::LANES]
+            }
+        })
+    }
+
     /// The first `s.len()` lanes from `s` (at most `LANES`), zero beyond.
     #[inline(always)]
     fn load_first(self, s: &[f32]) -> Self::F {
@@ -600,6 +615,18 @@ mod tests {
         let columns = s.transpose(&rows);
         for (c, &column) in columns.iter().enumerate().take(n) {
             same(s.to_array(column), &|j| (16 * j + c) as f32, "transpose");
+        }
+        // `b` after `a` in memory: the vector `k` values on.
+        let joined: Vec<f32> = a[..n].iter().chain(&b[..n]).copied().collect();
+        let shifted = [
+            s.shift_in::<0>(va, vb),
+            s.shift_in::<1>(va, vb),
+            s.shift_in::<2>(va, vb),
+            s.shift_in::<3>(va, vb),
+            s.shift_in::<4>(va, vb),
+        ];
+        for (k, &v) in shifted.iter().enumerate().take(n + 1) {
+            same(s.to_array(v), &|l| joined[l + k], "shift_in");
         }
         for len in 0..=n {
             let v = s.load_first(&a[..len]);

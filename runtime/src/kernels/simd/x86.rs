@@ -234,6 +234,24 @@ impl Simd for Avx512 {
         unsafe { _mm512_loadu_ps(p) }
     }
     #[inline(always)]
+    fn shift_in<const N: usize>(self, a: __m512, b: __m512) -> __m512 {
+        // SAFETY (each arm): the token proves AVX-512F.
+        let (a, b) = unsafe { (_mm512_castps_si512(a), _mm512_castps_si512(b)) };
+        let v = match N {
+            0 => a,
+            1 => unsafe { _mm512_alignr_epi32::<1>(b, a) },
+            2 => unsafe { _mm512_alignr_epi32::<2>(b, a) },
+            3 => unsafe { _mm512_alignr_epi32::<3>(b, a) },
+            4 => unsafe { _mm512_alignr_epi32::<4>(b, a) },
+            _ => {
+                let (a, b) = unsafe { (_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)) };
+                let (a, b) = (self.to_array(a), self.to_array(b));
+                return self.each_lane(|k| if k + N < 16 { a[k + N] } else { b[k + N - 16] });
+            }
+        };
+        unsafe { _mm512_castsi512_ps(v) }
+    }
+    #[inline(always)]
     fn prefetch(self, p: *const f32) {
         // SAFETY: as for AVX2's.
         unsafe { _mm_prefetch::<_MM_HINT_T1>(p.cast()) }
