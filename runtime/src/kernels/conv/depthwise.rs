@@ -164,16 +164,22 @@ impl Kernel for DepthwiseConv {
         let pieces = (work / TASK_WORK).clamp(1, 8).min(g.c_in);
         let per_piece = g.c_in.div_ceil(pieces);
         let out = Out::new(output);
+        let in_place = self.isa.lanes() == 16 && reads_in_place(g);
         threads::for_each(batch * pieces, batch * g.macs(), |t| {
             let (b, piece) = (t / pieces, t % pieces);
             let channels = piece * per_piece..((piece + 1) * per_piece).min(g.c_in);
-            // The copy, one vector of slack past its end for the shifted
-            // windows' second loads (`rows_shifted`), and the line.
-            let mut scratch = pool::take(phases.len() + COLS + phases.line_len());
-            let (copy, line) = scratch.split_at_mut(phases.len() + COLS);
+            let mut scratch = if in_place {
+                Vec::new()
+            } else {
+                pool::take(phases.len() + phases.line_len())
+            };
+            let at = phases.len().min(scratch.len());
+            let (copy, line) = scratch.split_at_mut(at);
             for c in channels {
-                let plane = &input[(b * g.c_in + c) * h * w..][..h * w];
-                dispatch!(self.isa, s => phases.fill(s, g, plane, copy, line));
+                let src = &input[(b * g.c_in + c) * h * w..][..h * w];
+                if !in_place {
+                    dispatch!(self.isa, s => phases.fill(s, g, src, copy, line));
+                }
                 for o in c * mult..(c + 1) * mult {
                     let plane = (b * g.c_out + o) * g.output[0] * g.output[1];
                     // SAFETY: each task writes the planes of its own
@@ -181,10 +187,16 @@ impl Kernel for DepthwiseConv {
                     // caller asserts its length).
                     let dst = unsafe { out.slice(plane, g.output[0] * g.output[1]) };
                     let residual = ep.residual.map(|r| &r[plane..][..dst.len()]);
-                    dispatch!(self.isa, s => output_plane(s, g, phases, copy, self, o, dst, residual, ep));
+                    if in_place {
+                        dispatch!(self.isa, s => plane_in_place(s, g, src, self, o, dst, residual, ep));
+                    } else {
+                        dispatch!(self.isa, s => output_plane(s, g, phases, copy, self, o, dst, residual, ep));
+                    }
                 }
             }
-            pool::give(scratch);
+            if !in_place {
+                pool::give(scratch);
+            }
         });
     }
 }
@@ -253,14 +265,6 @@ fn rows<S: Simd, const R: usize>(
             && copy.len() >= phases.len()
             && last + COLS <= phases.len()
     );
-    // 3x3 windows at stride and dilation 1 on 16 lanes read each input
-    // row's two vectors and shift them in registers (5x5 gains nothing:
-    // its 25 taps a load keep the multiply-adds busy as they are); the
-    // second vector of the last step reaches up to a vector past the last
-    // tap's, into the copy's slack.
-    let shifted =
-        S::LANES == 16 && g.kernel == [3, 3] && g.stride == [1, 1] && g.dilation == [1, 1];
-    assert!(!shifted || last + 2 * COLS <= copy.len());
     let scale = s.splat(ep.scale.map_or(1.0, |x| x[o]));
     let shift = s.splat(ep.shift.map_or(0.0, |x| x[o]));
     // Each output row on from the first reads `stride` rows further down.
@@ -279,10 +283,6 @@ fn rows<S: Simd, const R: usize>(
         // above; `taps` holds `Phases::at` of each tap).
         let base = unsafe { copy.as_ptr().add(first + x0) };
         match S::LANES {
-            16 if shifted => {
-                let acc = rows_shifted::<S, R, 3>(s, base, row_step, kernel);
-                tail.store(s, acc, x0, dst, residual);
-            }
             16 => {
                 let acc = window_sums::<S, R, 1>(s, base, row_step, kernel, &d.taps, kw);
                 tail.store(s, acc, x0, dst, residual);
@@ -404,48 +404,120 @@ fn taps_by<S: Simd, const R: usize, const V: usize, const T: usize>(
     }
 }
 
-/// The sums of `R` output rows of one vector of 16 columns from `base`, for
-/// a `K x K` kernel at stride and dilation 1 (`K` up to 5): each of the
-/// `R + K - 1` input rows is loaded once, as two vectors whose shifts by
-/// `1..K` columns are made in registers, and multiplied into every output
-/// row it feeds (a `K`th of [`taps_by`]'s loads, none of them split across
-/// cache lines by a shift). Output row `r` still sums its taps in the
-/// weights' order (kernel row `q - r` rises with the input row `q`), so
-/// the sums are [`taps_by`]'s, bit for bit.
+/// Whether [`plane_in_place`] runs `g`: 3x3 windows at stride and
+/// dilation 1, whose rows it reads straight from the input plane (5x5
+/// gains nothing from it: 25 taps a load keep the multiply-adds busy as
+/// they are).
+fn reads_in_place(g: &ConvGeometry) -> bool {
+    g.kernel == [3, 3] && g.stride == [1, 1] && g.dilation == [1, 1]
+}
+
+/// Output plane `o` straight from its input plane `src`, 16 lanes and
+/// [`reads_in_place`]: no copy, the padding's zeros made by masked loads
+/// and zero vectors (calls to copy a few values a row cost as much as
+/// the row's sums).
 #[inline(always)]
-fn rows_shifted<S: Simd, const R: usize, const K: usize>(
+#[allow(clippy::too_many_arguments)]
+fn plane_in_place<S: Simd>(
     s: S,
-    base: *const f32,
-    row_step: usize,
-    kernel: &[f32],
-) -> [[S::F; 1]; R] {
-    let kernel = &kernel[..K * K];
-    let mut acc = [[s.zero(); 1]; R];
-    for q in 0..R + K - 1 {
-        // SAFETY: input row `q` starts at tap (0, 0) of output row `q` (or
-        // tap (q - r, 0) of row `r`), and its second vector ends at most a
-        // vector past the step's last tap: inside the copy and its slack
-        // (the caller's bound on `base`).
-        let (a, b) = unsafe {
-            let p = base.add(q * row_step);
-            (s.load(p), s.load(p.add(S::LANES)))
-        };
-        // The shifts past the kernel's width go unused (and unmade).
-        let x = [
-            a,
-            s.shift_in::<1>(a, b),
-            s.shift_in::<2>(a, b),
-            s.shift_in::<3>(a, b),
-            s.shift_in::<4>(a, b),
-        ];
-        for i in 0..K {
-            if i <= q && q - i < R {
-                for j in 0..K {
-                    let w = s.splat(kernel[i * K + j]);
-                    acc[q - i][0] = s.mul_add(w, x[j], acc[q - i][0]);
+    g: &ConvGeometry,
+    src: &[f32],
+    d: &DepthwiseConv,
+    o: usize,
+    dst: &mut [f32],
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let oh = g.output[0];
+    let mut oy = 0;
+    while oy + 2 * ROWS <= oh {
+        rows_in_place::<S, { 2 * ROWS }>(s, g, src, d, o, oy, dst, residual, ep);
+        oy += 2 * ROWS;
+    }
+    while oy + ROWS <= oh {
+        rows_in_place::<S, ROWS>(s, g, src, d, o, oy, dst, residual, ep);
+        oy += ROWS;
+    }
+    while oy < oh {
+        rows_in_place::<S, 1>(s, g, src, d, o, oy, dst, residual, ep);
+        oy += 1;
+    }
+}
+
+/// Output rows `oy..oy + R` of plane `o` for [`plane_in_place`], a vector
+/// of columns at a time: each of the `R + 2` input rows they read is
+/// loaded once, as two vectors whose shifts by one and two columns are
+/// made in registers, and multiplied into every output row it feeds.
+/// Output row `r` sums its taps in the weights' order (kernel row `q - r`
+/// rises with the input row `q`) over the same zeros a padded copy holds,
+/// so the sums are [`taps_by`]'s, bit for bit.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn rows_in_place<S: Simd, const R: usize>(
+    s: S,
+    g: &ConvGeometry,
+    src: &[f32],
+    d: &DepthwiseConv,
+    o: usize,
+    oy: usize,
+    dst: &mut [f32],
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let [top, left] = g.pad;
+    assert!(oy + R <= oh && src.len() >= h * w && dst.len() >= oh * ow && S::LANES == COLS);
+    let k = &d.weight[o * 9..][..9];
+    let tail = Tail {
+        ow,
+        oy,
+        scale: s.splat(ep.scale.map_or(1.0, |x| x[o])),
+        shift: s.splat(ep.shift.map_or(0.0, |x| x[o])),
+        act: ep.act,
+    };
+    // The lanes of a vector from column `start` that lie inside a row.
+    let inside = |start: isize| {
+        let from = start.clamp(-(COLS as isize), 0).unsigned_abs();
+        let to = (w as isize - start).clamp(0, COLS as isize) as usize;
+        (from, to.max(from))
+    };
+    for x0 in (0..ow).step_by(COLS) {
+        // Output column `x0`'s window starts `left` columns before it.
+        let start = x0 as isize - left as isize;
+        let (a_lanes, b_lanes) = (inside(start), inside(start + COLS as isize));
+        let mut acc = [[s.zero(); 1]; R];
+        for q in 0..R + 2 {
+            let (a, b) = match (oy + q).checked_sub(top) {
+                Some(iy) if iy < h => {
+                    let row = src[iy * w..][..w].as_ptr();
+                    // SAFETY: the lanes loaded are columns inside row `iy`
+                    // of `src` (`inside`); the others are neither read nor
+                    // faulted on.
+                    unsafe {
+                        (
+                            s.load_lanes(row.wrapping_offset(start), a_lanes.0, a_lanes.1),
+                            s.load_lanes(
+                                row.wrapping_offset(start + COLS as isize),
+                                b_lanes.0,
+                                b_lanes.1,
+                            ),
+                        )
+                    }
+                }
+                // A row of the padding.
+                _ => (s.zero(), s.zero()),
+            };
+            let x = [a, s.shift_in::<1>(a, b), s.shift_in::<2>(a, b)];
+            for i in 0..3 {
+                if i <= q && q - i < R {
+                    for (j, x) in x.iter().enumerate() {
+                        let w = s.splat(k[i * 3 + j]);
+                        acc[q - i][0] = s.mul_add(w, *x, acc[q - i][0]);
+                    }
                 }
             }
         }
+        tail.store(s, acc, x0, dst, residual);
     }
-    acc
 }

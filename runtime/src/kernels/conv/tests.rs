@@ -605,6 +605,12 @@ fn depthwise_kernels_agree() {
         (12, 1, [3, 3], [3, 3], [2, 2], [1, 1], [1, 1]),
         // the last row and column reached by no window
         (9, 1, [7, 7], [2, 2], [2, 2], [0, 0], [1, 1]),
+        // 3x3 at stride 1 read in place: padding wider than the window's
+        // reach, a plane narrower than the padding, a last vector of one
+        // column
+        (16, 1, [9, 20], [3, 3], [1, 1], [2, 2], [1, 1]),
+        (4, 1, [3, 2], [3, 3], [1, 1], [3, 3], [1, 1]),
+        (3, 2, [13, 33], [3, 3], [1, 1], [1, 1], [1, 1]),
         // planes large enough to be copied in several bands of rows
         (20, 1, [40, 70], [3, 3], [1, 1], [1, 1], [1, 1]),
         (17, 1, [81, 70], [3, 3], [2, 2], [1, 1], [1, 1]),

@@ -161,6 +161,28 @@ pub trait Simd: Copy + Send + Sync + 'static {
         unsafe { self.load(buf.as_ptr()) }
     }
 
+    /// Lanes `from..to` (of `LANES`) from `p + lane`, zero in the others:
+    /// a row's values where a vector reaches past its ends.
+    ///
+    /// # Safety
+    /// `p + l` must be readable for every `l` in `from..to.min(LANES)`
+    /// (`p` itself may point outside the row).
+    #[inline(always)]
+    unsafe fn load_lanes(self, p: *const f32, from: usize, to: usize) -> Self::F {
+        let mut buf = [0.0f32; 16];
+        for (l, v) in buf
+            .iter_mut()
+            .enumerate()
+            .take(to.min(Self::LANES))
+            .skip(from)
+        {
+            // SAFETY: the caller's promise.
+            *v = unsafe { *p.wrapping_add(l) };
+        }
+        // SAFETY: `buf` holds 16 >= LANES values.
+        unsafe { self.load(buf.as_ptr()) }
+    }
+
     /// Lanes `N..` of `a` and then the first `N` lanes of `b`: the vector
     /// that starts `N` values on from `a` where `b` follows `a` in memory,
     /// made in registers (an unaligned load there would cross cache lines).
@@ -615,6 +637,15 @@ mod tests {
         let columns = s.transpose(&rows);
         for (c, &column) in columns.iter().enumerate().take(n) {
             same(s.to_array(column), &|j| (16 * j + c) as f32, "transpose");
+        }
+        for (from, to) in [(0, n), (1, n), (0, n - 1), (2, 3), (3, 3), (n, n)] {
+            // SAFETY: lanes below `n` of `a`, which holds 16.
+            let v = unsafe { s.load_lanes(a.as_ptr(), from, to) };
+            same(
+                s.to_array(v),
+                &|l| if (from..to).contains(&l) { a[l] } else { 0.0 },
+                "load_lanes",
+            );
         }
         // `b` after `a` in memory: the vector `k` values on.
         let joined: Vec<f32> = a[..n].iter().chain(&b[..n]).copied().collect();

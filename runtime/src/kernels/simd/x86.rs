@@ -234,6 +234,14 @@ impl Simd for Avx512 {
         unsafe { _mm512_loadu_ps(p) }
     }
     #[inline(always)]
+    unsafe fn load_lanes(self, p: *const f32, from: usize, to: usize) -> __m512 {
+        let (from, to) = (from.min(16), to.min(16));
+        let mask = ((1u32 << to) - 1) & !((1u32 << from) - 1);
+        // SAFETY: masked-off lanes are neither read nor faulted on; the
+        // caller's promise covers the others.
+        unsafe { _mm512_maskz_loadu_ps(mask as __mmask16, p) }
+    }
+    #[inline(always)]
     fn shift_in<const N: usize>(self, a: __m512, b: __m512) -> __m512 {
         // SAFETY (each arm): the token proves AVX-512F.
         let (a, b) = unsafe { (_mm512_castps_si512(a), _mm512_castps_si512(b)) };
