@@ -5,10 +5,14 @@
 //! Each input plane is copied once, zero-padded and split into the
 //! horizontal stride's column phases (column `x * S + p` of the padded
 //! plane goes to phase `p`, column `x`), so that every tap of every output
-//! column reads consecutive values: 16 output columns of 4 output rows at a
-//! time, each in registers across all the kernel's taps, then the
-//! epilogue, stored as whole vectors. Each output is one sum over the taps
-//! in order, so the results do not depend on the thread count.
+//! column reads consecutive values: 16 output columns of 4 output rows (8
+//! with AVX-512) at a time, each in registers across all the kernel's
+//! taps, then the epilogue, stored as whole vectors. With AVX-512, 3x3
+//! windows at stride 1 and 2 skip the copy: each input row is read in
+//! place once for all the output rows it feeds, the padding made by masked
+//! loads, its columns shifted or split into even and odd ones in
+//! registers. Each output is one sum over the taps in order, so the
+//! results do not depend on the thread count or the path.
 
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
@@ -404,18 +408,18 @@ fn taps_by<S: Simd, const R: usize, const V: usize, const T: usize>(
     }
 }
 
-/// Whether [`plane_in_place`] runs `g`: 3x3 windows at stride and
-/// dilation 1, whose rows it reads straight from the input plane (5x5
+/// Whether [`plane_in_place`] runs `g`: 3x3 windows at dilation 1 and
+/// stride 1 or 2, whose rows it reads straight from the input plane (5x5
 /// gains nothing from it: 25 taps a load keep the multiply-adds busy as
 /// they are).
 fn reads_in_place(g: &ConvGeometry) -> bool {
-    g.kernel == [3, 3] && g.stride == [1, 1] && g.dilation == [1, 1]
+    g.kernel == [3, 3] && g.dilation == [1, 1] && matches!(g.stride, [1, 1] | [2, 2])
 }
 
 /// Output plane `o` straight from its input plane `src`, 16 lanes and
-/// [`reads_in_place`]: no copy, the padding's zeros made by masked loads
-/// and zero vectors (calls to copy a few values a row cost as much as
-/// the row's sums).
+/// [`reads_in_place`]: no copy (calls to copy a few values a row cost as
+/// much as the row's sums, and a strided row must be split), the padding's
+/// zeros made by masked loads and zero vectors.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn plane_in_place<S: Simd>(
@@ -428,32 +432,55 @@ fn plane_in_place<S: Simd>(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
+    if g.stride[0] == 1 {
+        rows_of_plane::<S, 1>(s, g, src, d, o, dst, residual, ep);
+    } else {
+        rows_of_plane::<S, 2>(s, g, src, d, o, dst, residual, ep);
+    }
+}
+
+/// [`plane_in_place`] at stride `STRIDE`: eight rows at a time, then four,
+/// then one.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn rows_of_plane<S: Simd, const STRIDE: usize>(
+    s: S,
+    g: &ConvGeometry,
+    src: &[f32],
+    d: &DepthwiseConv,
+    o: usize,
+    dst: &mut [f32],
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
     let oh = g.output[0];
     let mut oy = 0;
     while oy + 2 * ROWS <= oh {
-        rows_in_place::<S, { 2 * ROWS }>(s, g, src, d, o, oy, dst, residual, ep);
+        rows_in_place::<S, { 2 * ROWS }, STRIDE>(s, g, src, d, o, oy, dst, residual, ep);
         oy += 2 * ROWS;
     }
     while oy + ROWS <= oh {
-        rows_in_place::<S, ROWS>(s, g, src, d, o, oy, dst, residual, ep);
+        rows_in_place::<S, ROWS, STRIDE>(s, g, src, d, o, oy, dst, residual, ep);
         oy += ROWS;
     }
     while oy < oh {
-        rows_in_place::<S, 1>(s, g, src, d, o, oy, dst, residual, ep);
+        rows_in_place::<S, 1, STRIDE>(s, g, src, d, o, oy, dst, residual, ep);
         oy += 1;
     }
 }
 
-/// Output rows `oy..oy + R` of plane `o` for [`plane_in_place`], a vector
-/// of columns at a time: each of the `R + 2` input rows they read is
-/// loaded once, as two vectors whose shifts by one and two columns are
-/// made in registers, and multiplied into every output row it feeds.
-/// Output row `r` sums its taps in the weights' order (kernel row `q - r`
-/// rises with the input row `q`) over the same zeros a padded copy holds,
-/// so the sums are [`taps_by`]'s, bit for bit.
+/// Output rows `oy..oy + R` of plane `o` for [`plane_in_place`] at stride
+/// `STRIDE`, a vector of columns at a time: each input row they read is
+/// loaded once and multiplied into every output row it feeds. At stride 1
+/// its two vectors' shifts by one and two columns are made in registers;
+/// at stride 2 its three vectors are split into even and odd columns, the
+/// evens shifted by one for the third tap. Output row `r` sums its taps in
+/// the weights' order (kernel row `q - STRIDE * r` rises with the input
+/// row `q`) over the same zeros a padded copy holds, so the sums are
+/// [`taps_by`]'s, bit for bit.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn rows_in_place<S: Simd, const R: usize>(
+fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize>(
     s: S,
     g: &ConvGeometry,
     src: &[f32],
@@ -483,37 +510,51 @@ fn rows_in_place<S: Simd, const R: usize>(
         (from, to.max(from))
     };
     for x0 in (0..ow).step_by(COLS) {
-        // Output column `x0`'s window starts `left` columns before it.
-        let start = x0 as isize - left as isize;
-        let (a_lanes, b_lanes) = (inside(start), inside(start + COLS as isize));
+        // Output column `x0`'s window starts `left` columns before its
+        // first input column.
+        let start = (x0 * STRIDE) as isize - left as isize;
+        let lanes: [(usize, usize); 3] =
+            std::array::from_fn(|v| inside(start + (v * COLS) as isize));
         let mut acc = [[s.zero(); 1]; R];
-        for q in 0..R + 2 {
-            let (a, b) = match (oy + q).checked_sub(top) {
+        for q in 0..(R - 1) * STRIDE + 3 {
+            let v = match (oy * STRIDE + q).checked_sub(top) {
                 Some(iy) if iy < h => {
                     let row = src[iy * w..][..w].as_ptr();
                     // SAFETY: the lanes loaded are columns inside row `iy`
                     // of `src` (`inside`); the others are neither read nor
                     // faulted on.
-                    unsafe {
-                        (
-                            s.load_lanes(row.wrapping_offset(start), a_lanes.0, a_lanes.1),
-                            s.load_lanes(
-                                row.wrapping_offset(start + COLS as isize),
-                                b_lanes.0,
-                                b_lanes.1,
-                            ),
+                    let load = |v: usize| unsafe {
+                        s.load_lanes(
+                            row.wrapping_offset(start + (v * COLS) as isize),
+                            lanes[v].0,
+                            lanes[v].1,
                         )
-                    }
+                    };
+                    [
+                        load(0),
+                        load(1),
+                        if STRIDE == 2 { load(2) } else { s.zero() },
+                    ]
                 }
                 // A row of the padding.
-                _ => (s.zero(), s.zero()),
+                _ => [s.zero(); 3],
             };
-            let x = [a, s.shift_in::<1>(a, b), s.shift_in::<2>(a, b)];
+            let x = if STRIDE == 1 {
+                [
+                    v[0],
+                    s.shift_in::<1>(v[0], v[1]),
+                    s.shift_in::<2>(v[0], v[1]),
+                ]
+            } else {
+                let (even, odd) = s.unzip(v[0], v[1]);
+                [even, odd, s.shift_in::<1>(even, v[2])]
+            };
             for i in 0..3 {
-                if i <= q && q - i < R {
+                if i <= q && (q - i) % STRIDE == 0 && (q - i) / STRIDE < R {
+                    let r = (q - i) / STRIDE;
                     for (j, x) in x.iter().enumerate() {
                         let w = s.splat(k[i * 3 + j]);
-                        acc[q - i][0] = s.mul_add(w, *x, acc[q - i][0]);
+                        acc[r][0] = s.mul_add(w, *x, acc[r][0]);
                     }
                 }
             }
