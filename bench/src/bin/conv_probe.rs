@@ -188,14 +188,17 @@ fn main() {
     ] {
         shapes.push((name, grouped_3x3(channels, size, stride, channels)));
     }
-    // MNASNet's and EfficientNet-B0's depthwise 5x5 convolutions at stride 1.
-    for (name, channels, size) in [
-        ("mnasnet dw5 28", 72, 28),
-        ("mnasnet dw5 14", 240, 14),
-        ("effnet dw5 28", 240, 28),
-        ("effnet dw5 14", 672, 14),
+    // MNASNet's and EfficientNet-B0's depthwise 5x5 convolutions.
+    for (name, channels, size, stride) in [
+        ("mnasnet dw5 28", 72, 28, 1),
+        ("mnasnet dw5 14", 240, 14, 1),
+        ("effnet dw5 28", 240, 28, 1),
+        ("effnet dw5 14", 672, 14, 1),
+        ("effnet dw5 56 s2", 144, 56, 2),
+        ("mnasnet dw5 28 s2", 144, 28, 2),
+        ("effnet dw5 14 s2", 672, 14, 2),
     ] {
-        let mut g = grouped_3x3(channels, size, 1, channels);
+        let mut g = grouped_3x3(channels, size, stride, channels);
         g.kernel = [5, 5];
         g.pad = [2, 2];
         shapes.push((name, g));

@@ -8,7 +8,7 @@
 //! column reads consecutive values: 16 output columns of 4 output rows (8
 //! with AVX-512) at a time, each in registers across all the kernel's
 //! taps, then the epilogue, stored as whole vectors. With AVX-512, 3x3
-//! windows at stride 1 and 2 skip the copy: each input row is read in
+//! and 5x5 windows at stride 1 and 2 skip the copy: each input row is read in
 //! place once for all the output rows it feeds, the padding made by masked
 //! loads, its columns shifted or split into even and odd ones in
 //! registers. Each output is one sum over the taps in order, so the
@@ -408,12 +408,13 @@ fn taps_by<S: Simd, const R: usize, const V: usize, const T: usize>(
     }
 }
 
-/// Whether [`plane_in_place`] runs `g`: 3x3 windows at dilation 1 and
-/// stride 1 or 2, whose rows it reads straight from the input plane (5x5
-/// gains nothing from it: 25 taps a load keep the multiply-adds busy as
-/// they are).
+/// Whether [`plane_in_place`] runs `g`: 3x3 and 5x5 windows at dilation
+/// 1 and stride 1 or 2, whose rows it reads straight from the input
+/// plane.
 fn reads_in_place(g: &ConvGeometry) -> bool {
-    g.kernel == [3, 3] && g.dilation == [1, 1] && matches!(g.stride, [1, 1] | [2, 2])
+    matches!(g.kernel, [3, 3] | [5, 5])
+        && g.dilation == [1, 1]
+        && matches!(g.stride, [1, 1] | [2, 2])
 }
 
 /// Output plane `o` straight from its input plane `src`, 16 lanes and
@@ -432,10 +433,11 @@ fn plane_in_place<S: Simd>(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    if g.stride[0] == 1 {
-        rows_of_plane::<S, 1>(s, g, src, d, o, dst, residual, ep);
-    } else {
-        rows_of_plane::<S, 2>(s, g, src, d, o, dst, residual, ep);
+    match (g.stride[0], g.kernel[0]) {
+        (1, 3) => rows_of_plane::<S, 1, 3>(s, g, src, d, o, dst, residual, ep),
+        (2, 3) => rows_of_plane::<S, 2, 3>(s, g, src, d, o, dst, residual, ep),
+        (1, _) => rows_of_plane::<S, 1, 5>(s, g, src, d, o, dst, residual, ep),
+        _ => rows_of_plane::<S, 2, 5>(s, g, src, d, o, dst, residual, ep),
     }
 }
 
@@ -443,7 +445,7 @@ fn plane_in_place<S: Simd>(
 /// then one.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn rows_of_plane<S: Simd, const STRIDE: usize>(
+fn rows_of_plane<S: Simd, const STRIDE: usize, const K: usize>(
     s: S,
     g: &ConvGeometry,
     src: &[f32],
@@ -456,31 +458,31 @@ fn rows_of_plane<S: Simd, const STRIDE: usize>(
     let oh = g.output[0];
     let mut oy = 0;
     while oy + 2 * ROWS <= oh {
-        rows_in_place::<S, { 2 * ROWS }, STRIDE>(s, g, src, d, o, oy, dst, residual, ep);
+        rows_in_place::<S, { 2 * ROWS }, STRIDE, K>(s, g, src, d, o, oy, dst, residual, ep);
         oy += 2 * ROWS;
     }
     while oy + ROWS <= oh {
-        rows_in_place::<S, ROWS, STRIDE>(s, g, src, d, o, oy, dst, residual, ep);
+        rows_in_place::<S, ROWS, STRIDE, K>(s, g, src, d, o, oy, dst, residual, ep);
         oy += ROWS;
     }
     while oy < oh {
-        rows_in_place::<S, 1, STRIDE>(s, g, src, d, o, oy, dst, residual, ep);
+        rows_in_place::<S, 1, STRIDE, K>(s, g, src, d, o, oy, dst, residual, ep);
         oy += 1;
     }
 }
 
-/// Output rows `oy..oy + R` of plane `o` for [`plane_in_place`] at stride
-/// `STRIDE`, a vector of columns at a time: each input row they read is
-/// loaded once and multiplied into every output row it feeds. At stride 1
-/// its two vectors' shifts by one and two columns are made in registers;
-/// at stride 2 its three vectors are split into even and odd columns, the
-/// evens shifted by one for the third tap. Output row `r` sums its taps in
-/// the weights' order (kernel row `q - STRIDE * r` rises with the input
-/// row `q`) over the same zeros a padded copy holds, so the sums are
-/// [`taps_by`]'s, bit for bit.
+/// Output rows `oy..oy + R` of plane `o` for [`plane_in_place`], a `K x
+/// K` kernel at stride `STRIDE`, a vector of columns at a time: each input
+/// row they read is loaded once and multiplied into every output row it
+/// feeds. At stride 1 its two vectors' shifts by `1..K` columns are made
+/// in registers; at stride 2 its three vectors are split into even and
+/// odd columns, shifted by one and two for the taps further on. Output row
+/// `r` sums its taps in the weights' order (kernel row `q - STRIDE * r`
+/// rises with the input row `q`) over the same zeros a padded copy holds,
+/// so the sums are [`taps_by`]'s, bit for bit.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize>(
+fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize, const K: usize>(
     s: S,
     g: &ConvGeometry,
     src: &[f32],
@@ -495,7 +497,7 @@ fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize>(
     let [oh, ow] = g.output;
     let [top, left] = g.pad;
     assert!(oy + R <= oh && src.len() >= h * w && dst.len() >= oh * ow && S::LANES == COLS);
-    let k = &d.weight[o * 9..][..9];
+    let k = &d.weight[o * K * K..][..K * K];
     let tail = Tail {
         ow,
         oy,
@@ -516,7 +518,7 @@ fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize>(
         let lanes: [(usize, usize); 3] =
             std::array::from_fn(|v| inside(start + (v * COLS) as isize));
         let mut acc = [[s.zero(); 1]; R];
-        for q in 0..(R - 1) * STRIDE + 3 {
+        for q in 0..(R - 1) * STRIDE + K {
             let v = match (oy * STRIDE + q).checked_sub(top) {
                 Some(iy) if iy < h => {
                     let row = src[iy * w..][..w].as_ptr();
@@ -539,21 +541,33 @@ fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize>(
                 // A row of the padding.
                 _ => [s.zero(); 3],
             };
+            // The taps' columns, `x[j]` for tap `j` (those past `K` go
+            // unused and unmade).
             let x = if STRIDE == 1 {
+                let (a, b) = (v[0], v[1]);
                 [
-                    v[0],
-                    s.shift_in::<1>(v[0], v[1]),
-                    s.shift_in::<2>(v[0], v[1]),
+                    a,
+                    s.shift_in::<1>(a, b),
+                    s.shift_in::<2>(a, b),
+                    s.shift_in::<3>(a, b),
+                    s.shift_in::<4>(a, b),
                 ]
             } else {
                 let (even, odd) = s.unzip(v[0], v[1]);
-                [even, odd, s.shift_in::<1>(even, v[2])]
+                let (even2, odd2) = s.unzip(v[2], v[2]);
+                [
+                    even,
+                    odd,
+                    s.shift_in::<1>(even, even2),
+                    s.shift_in::<1>(odd, odd2),
+                    s.shift_in::<2>(even, even2),
+                ]
             };
-            for i in 0..3 {
+            for i in 0..K {
                 if i <= q && (q - i) % STRIDE == 0 && (q - i) / STRIDE < R {
                     let r = (q - i) / STRIDE;
-                    for (j, x) in x.iter().enumerate() {
-                        let w = s.splat(k[i * 3 + j]);
+                    for (j, x) in x.iter().enumerate().take(K) {
+                        let w = s.splat(k[i * K + j]);
                         acc[r][0] = s.mul_add(w, *x, acc[r][0]);
                     }
                 }

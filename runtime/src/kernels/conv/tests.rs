@@ -614,6 +614,10 @@ fn depthwise_kernels_agree() {
         // and at stride 2: rows past two vectors of output, no padding
         (5, 1, [19, 71], [3, 3], [2, 2], [1, 1], [1, 1]),
         (4, 1, [10, 36], [3, 3], [2, 2], [0, 0], [1, 1]),
+        // 5x5 read in place, at strides 1 and 2
+        (6, 1, [20, 37], [5, 5], [1, 1], [2, 2], [1, 1]),
+        (5, 1, [23, 70], [5, 5], [2, 2], [2, 2], [1, 1]),
+        (3, 1, [6, 9], [5, 5], [2, 2], [3, 3], [1, 1]),
         // planes large enough to be copied in several bands of rows
         (20, 1, [40, 70], [3, 3], [1, 1], [1, 1], [1, 1]),
         (17, 1, [81, 70], [3, 3], [2, 2], [1, 1], [1, 1]),
