@@ -205,6 +205,39 @@ impl Kernel for DepthwiseConv {
     }
 }
 
+/// Runs `$rows` for each block of output rows `$oy..$oy + $r` down a
+/// plane of `$oh` rows: eight at a time where `$eight`, then four, then
+/// one (`$r` a constant, for the sums' registers).
+macro_rules! row_blocks {
+    ($oh:expr, $eight:expr, |$r:ident, $oy:ident| $rows:expr) => {{
+        let oh = $oh;
+        let mut $oy = 0;
+        if $eight {
+            while $oy + 2 * ROWS <= oh {
+                {
+                    const $r: usize = 2 * ROWS;
+                    $rows;
+                }
+                $oy += 2 * ROWS;
+            }
+        }
+        while $oy + ROWS <= oh {
+            {
+                const $r: usize = ROWS;
+                $rows;
+            }
+            $oy += ROWS;
+        }
+        while $oy < oh {
+            {
+                const $r: usize = 1;
+                $rows;
+            }
+            $oy += 1;
+        }
+    }};
+}
+
 /// Output plane `o` from its input plane's copy, with the epilogue.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
@@ -219,22 +252,11 @@ fn output_plane<S: Simd>(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    let oh = g.output[0];
-    let mut oy = 0;
-    if S::LANES == 16 {
-        while oy + 2 * ROWS <= oh {
-            rows::<S, { 2 * ROWS }>(s, g, phases, copy, d, o, oy, dst, residual, ep);
-            oy += 2 * ROWS;
-        }
-    }
-    while oy + ROWS <= oh {
-        rows::<S, ROWS>(s, g, phases, copy, d, o, oy, dst, residual, ep);
-        oy += ROWS;
-    }
-    while oy < oh {
-        rows::<S, 1>(s, g, phases, copy, d, o, oy, dst, residual, ep);
-        oy += 1;
-    }
+    // Eight rows where the vectors are wide enough to leave registers for
+    // the eight sums.
+    row_blocks!(g.output[0], S::LANES == 16, |R, oy| rows::<S, R>(
+        s, g, phases, copy, d, o, oy, dst, residual, ep
+    ));
 }
 
 /// Output rows `oy..oy + R` of plane `o`: `COLS` columns at a time.
@@ -269,19 +291,11 @@ fn rows<S: Simd, const R: usize>(
             && copy.len() >= phases.len()
             && last + COLS <= phases.len()
     );
-    let scale = s.splat(ep.scale.map_or(1.0, |x| x[o]));
-    let shift = s.splat(ep.shift.map_or(0.0, |x| x[o]));
     // Each output row on from the first reads `stride` rows further down.
     let row_step = g.stride[0] * phases.cols;
     let first = oy * row_step;
     debug_assert_eq!(first + d.taps[0], phases.at(g, oy, 0, 0, 0));
-    let tail = Tail {
-        ow,
-        oy,
-        scale,
-        shift,
-        act: ep.act,
-    };
+    let tail = Tail::new(s, ep, o, ow, oy);
     for x0 in (0..ow).step_by(COLS) {
         // SAFETY: every read lies at or before `last + COLS` (asserted
         // above; `taps` holds `Phases::at` of each tap).
@@ -314,6 +328,18 @@ struct Tail<F> {
 }
 
 impl<F: Copy> Tail<F> {
+    /// The epilogue of output plane `o` (`ow` columns) from row `oy`.
+    #[inline(always)]
+    fn new<S: Simd<F = F>>(s: S, ep: &Epilogue, o: usize, ow: usize, oy: usize) -> Self {
+        Tail {
+            ow,
+            oy,
+            scale: s.splat(ep.scale.map_or(1.0, |x| x[o])),
+            shift: s.splat(ep.shift.map_or(0.0, |x| x[o])),
+            act: ep.act,
+        }
+    }
+
     /// Stores `R` rows of `V` vectors of sums from column `x0` into `dst`
     /// (the plane), with the epilogue; whole vectors where the row has
     /// room for them.
@@ -433,41 +459,20 @@ fn plane_in_place<S: Simd>(
     residual: Option<&[f32]>,
     ep: &Epilogue,
 ) {
-    match (g.stride[0], g.kernel[0]) {
-        (1, 3) => rows_of_plane::<S, 1, 3>(s, g, src, d, o, dst, residual, ep),
-        (2, 3) => rows_of_plane::<S, 2, 3>(s, g, src, d, o, dst, residual, ep),
-        (1, _) => rows_of_plane::<S, 1, 5>(s, g, src, d, o, dst, residual, ep),
-        _ => rows_of_plane::<S, 2, 5>(s, g, src, d, o, dst, residual, ep),
-    }
-}
-
-/// [`plane_in_place`] at stride `STRIDE`: eight rows at a time, then four,
-/// then one.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn rows_of_plane<S: Simd, const STRIDE: usize, const K: usize>(
-    s: S,
-    g: &ConvGeometry,
-    src: &[f32],
-    d: &DepthwiseConv,
-    o: usize,
-    dst: &mut [f32],
-    residual: Option<&[f32]>,
-    ep: &Epilogue,
-) {
     let oh = g.output[0];
-    let mut oy = 0;
-    while oy + 2 * ROWS <= oh {
-        rows_in_place::<S, { 2 * ROWS }, STRIDE, K>(s, g, src, d, o, oy, dst, residual, ep);
-        oy += 2 * ROWS;
-    }
-    while oy + ROWS <= oh {
-        rows_in_place::<S, ROWS, STRIDE, K>(s, g, src, d, o, oy, dst, residual, ep);
-        oy += ROWS;
-    }
-    while oy < oh {
-        rows_in_place::<S, 1, STRIDE, K>(s, g, src, d, o, oy, dst, residual, ep);
-        oy += 1;
+    match (g.stride[0], g.kernel[0]) {
+        (1, 3) => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 1, 3>(
+            s, g, src, d, o, oy, dst, residual, ep
+        )),
+        (2, 3) => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 2, 3>(
+            s, g, src, d, o, oy, dst, residual, ep
+        )),
+        (1, _) => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 1, 5>(
+            s, g, src, d, o, oy, dst, residual, ep
+        )),
+        _ => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 2, 5>(
+            s, g, src, d, o, oy, dst, residual, ep
+        )),
     }
 }
 
@@ -498,13 +503,7 @@ fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize, const K: usize>(
     let [top, left] = g.pad;
     assert!(oy + R <= oh && src.len() >= h * w && dst.len() >= oh * ow && S::LANES == COLS);
     let k = &d.weight[o * K * K..][..K * K];
-    let tail = Tail {
-        ow,
-        oy,
-        scale: s.splat(ep.scale.map_or(1.0, |x| x[o])),
-        shift: s.splat(ep.shift.map_or(0.0, |x| x[o])),
-        act: ep.act,
-    };
+    let tail = Tail::new(s, ep, o, ow, oy);
     // The lanes of a vector from column `start` that lie inside a row.
     let inside = |start: isize| {
         let from = start.clamp(-(COLS as isize), 0).unsigned_abs();
