@@ -153,8 +153,6 @@ unsafe impl Send for JobRef {}
 struct State {
     /// The open job, if any.
     job: Option<JobRef>,
-    /// Helpers inside the open job.
-    active: usize,
     /// Helpers waiting on `wake`.
     sleeping: usize,
     /// A helper's task panicked.
@@ -167,9 +165,10 @@ struct Shared {
     /// Counts the jobs opened, so that a spinning helper sees a new one
     /// without taking the lock.
     opened: AtomicU64,
-    /// `State::active`, for the caller to poll without the lock while the
-    /// helpers finish their last pieces.
-    working: AtomicUsize,
+    /// Helpers inside the open job: changed under the lock (so that the
+    /// caller waiting on `done` misses no change), read without it while
+    /// the caller polls for the helpers' last pieces.
+    active: AtomicUsize,
     wake: Condvar,
     done: Condvar,
 }
@@ -198,13 +197,12 @@ impl Pool {
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
                 job: None,
-                active: 0,
                 sleeping: 0,
                 panicked: false,
                 stop: false,
             }),
             opened: AtomicU64::new(0),
-            working: AtomicUsize::new(0),
+            active: AtomicUsize::new(0),
             wake: Condvar::new(),
             done: Condvar::new(),
         });
@@ -264,21 +262,21 @@ impl Drop for Close<'_> {
     fn drop(&mut self) {
         let mut state = self.0.lock();
         state.job = None;
-        if state.active > 0 {
+        if self.0.active.load(Ordering::Acquire) > 0 {
             // A helper is finishing its last piece, a piece's time at most:
             // poll for it, as waking from the condition variable would take
             // tens of microseconds (a virtual machine's helper finishing a
             // 7 us piece kept its caller 17 us longer asleep).
             drop(state);
             let since = Instant::now();
-            while self.0.working.load(Ordering::Acquire) > 0 && since.elapsed() < SPIN {
+            while self.0.active.load(Ordering::Acquire) > 0 && since.elapsed() < SPIN {
                 for _ in 0..16 {
                     std::hint::spin_loop();
                 }
             }
             state = self.0.lock();
         }
-        while state.active > 0 {
+        while self.0.active.load(Ordering::Acquire) > 0 {
             state = self.0.done.wait(state).unwrap_or_else(|e| e.into_inner());
         }
     }
@@ -316,8 +314,7 @@ fn helper(shared: &Shared) {
                 if opened != seen {
                     seen = opened;
                     if let Some(job) = state.job {
-                        state.active += 1;
-                        shared.working.fetch_add(1, Ordering::Relaxed);
+                        shared.active.fetch_add(1, Ordering::Relaxed);
                         break job;
                     }
                 }
@@ -331,9 +328,7 @@ fn helper(shared: &Shared) {
         let result = catch_unwind(AssertUnwindSafe(|| unsafe { &*job.0 }.work()));
         let mut state = shared.lock();
         state.panicked |= result.is_err();
-        state.active -= 1;
-        shared.working.fetch_sub(1, Ordering::Release);
-        if state.active == 0 {
+        if shared.active.fetch_sub(1, Ordering::Release) == 1 {
             shared.done.notify_all();
         }
     }

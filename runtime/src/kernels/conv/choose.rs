@@ -11,6 +11,7 @@
 //! this table only says what *should* run on one.
 
 use super::ConvKernel;
+use super::depthwise::reads_in_place;
 use super::geometry::ConvGeometry;
 use crate::kernels::isa::{Isa, intel};
 
@@ -41,15 +42,6 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Vector,
         when: |g| g.output == [1, 1] && g.groups == 1,
     },
-    // One input channel per group: a GEMM of one row wastes the vectors.
-    // Rows of 32 or fewer columns fill the vectors better with channels
-    // across the lanes (`conv_probe`, MobileNetV2's 3x3s with AVX-512:
-    // 7x7 3.5-4x, 14x14 1.6-1.9x, 28x28 1.0-1.1x the plane kernel), and so
-    // do strided rows (MobileNetV2's 112x112 stride 2 in the model: 1.2x);
-    // wide rows at stride 1 are the plane kernel's (56x56: 0.9x), and so
-    // are rows at stride 1 of fewer channels than a block of 16, which
-    // would run half empty (8 channels at 32x32: 0.45-0.5x, AVX-512 and
-    // AVX2).
     // On Intel's cores with AVX-512, depthwise 3x3 onto planes of 12x12
     // and up and 5x5 onto 16x16 and up, at stride 1 or 2, are the plane
     // kernel's (read in place, their columns shifted or split into even
@@ -59,18 +51,24 @@ const RULES: &[Rule] = &[
     // 28x28 1.2-1.3x the lanes kernel, warm and cold (MobileNetV2's,
     // MNASNet's and EfficientNet-B0's layers on a Xeon; 3x3 at 10x10,
     // stride 2 onto 7x7 and 5x5 onto 14x14 stay the lanes kernel's, or are
-    // even).
+    // even; other depthwise shapes follow the rules below).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Depthwise,
         when: |g| {
             let least = if g.kernel == [3, 3] { 12 } else { 16 };
-            intel()
-                && matches!(g.stride, [1, 1] | [2, 2])
-                && g.output[0] >= least
-                && g.output[1] >= least
+            intel() && reads_in_place(g) && g.output[0] >= least && g.output[1] >= least
         },
     },
+    // One input channel per group: a GEMM of one row wastes the vectors.
+    // Rows of 32 or fewer columns fill the vectors better with channels
+    // across the lanes (`conv_probe`, MobileNetV2's 3x3s with AVX-512:
+    // 7x7 3.5-4x, 14x14 1.6-1.9x, 28x28 1.0-1.1x the plane kernel), and so
+    // do strided rows (MobileNetV2's 112x112 stride 2 in the model: 1.2x);
+    // wide rows at stride 1 are the plane kernel's (56x56: 0.9x), and so
+    // are rows at stride 1 of fewer channels than a block of 16, which
+    // would run half empty (8 channels at 32x32: 0.45-0.5x, AVX-512 and
+    // AVX2).
     Rule {
         isa: None,
         kernel: ConvKernel::DepthwiseLanes,

@@ -434,10 +434,10 @@ fn taps_by<S: Simd, const R: usize, const V: usize, const T: usize>(
     }
 }
 
-/// Whether [`plane_in_place`] runs `g`: 3x3 and 5x5 windows at dilation
-/// 1 and stride 1 or 2, whose rows it reads straight from the input
-/// plane.
-fn reads_in_place(g: &ConvGeometry) -> bool {
+/// Whether [`plane_in_place`] runs `g` (with 16 lanes): 3x3 and 5x5
+/// windows at dilation 1 and stride 1 or 2, whose rows it reads straight
+/// from the input plane.
+pub(super) fn reads_in_place(g: &ConvGeometry) -> bool {
     matches!(g.kernel, [3, 3] | [5, 5])
         && g.dilation == [1, 1]
         && matches!(g.stride, [1, 1] | [2, 2])
@@ -553,7 +553,13 @@ fn rows_in_place<S: Simd, const R: usize, const STRIDE: usize, const K: usize>(
                 ]
             } else {
                 let (even, odd) = s.unzip(v[0], v[1]);
-                let (even2, odd2) = s.unzip(v[2], v[2]);
+                // The next columns on: the third vector's first even one
+                // is its first lane; 5x5 needs its first two of each.
+                let (even2, odd2) = if K > 3 {
+                    s.unzip(v[2], v[2])
+                } else {
+                    (v[2], v[2])
+                };
                 [
                     even,
                     odd,

@@ -243,6 +243,8 @@ impl Simd for Avx512 {
     }
     #[inline(always)]
     fn shift_in<const N: usize>(self, a: __m512, b: __m512) -> __m512 {
+        // The shifts the depthwise kernel makes (its 5x5 windows' at most).
+        const { assert!(N <= 4, "shift_in: AVX-512 shifts by 0 to 4 lanes") };
         // SAFETY (each arm): the token proves AVX-512F.
         let (a, b) = unsafe { (_mm512_castps_si512(a), _mm512_castps_si512(b)) };
         let v = match N {
@@ -250,12 +252,7 @@ impl Simd for Avx512 {
             1 => unsafe { _mm512_alignr_epi32::<1>(b, a) },
             2 => unsafe { _mm512_alignr_epi32::<2>(b, a) },
             3 => unsafe { _mm512_alignr_epi32::<3>(b, a) },
-            4 => unsafe { _mm512_alignr_epi32::<4>(b, a) },
-            _ => {
-                let (a, b) = unsafe { (_mm512_castsi512_ps(a), _mm512_castsi512_ps(b)) };
-                let (a, b) = (self.to_array(a), self.to_array(b));
-                return self.each_lane(|k| if k + N < 16 { a[k + N] } else { b[k + N - 16] });
-            }
+            _ => unsafe { _mm512_alignr_epi32::<4>(b, a) },
         };
         unsafe { _mm512_castsi512_ps(v) }
     }
