@@ -94,6 +94,12 @@ fn main() {
         ("regnet 1x1 400", 400, 400, 7, 1, 1, 0),
         ("regnet 1x1 160", 160, 160, 14, 1, 1, 0),
         // SqueezeNet 1.1's expanding 3x3s and its 1x1 classifier.
+        // DenseNet-121's growth convolutions and GoogLeNet's 3x3 branches.
+        ("densenet 3x3 56", 128, 32, 56, 3, 1, 1),
+        ("densenet 3x3 28", 128, 32, 28, 3, 1, 1),
+        ("densenet 3x3 14", 128, 32, 14, 3, 1, 1),
+        ("googlenet 3x3 96-128", 96, 128, 28, 3, 1, 1),
+        ("googlenet 3x3 112-224", 112, 224, 14, 3, 1, 1),
         ("squeezenet 3x3 16-64", 16, 64, 55, 3, 1, 1),
         ("squeezenet 3x3 32-128", 32, 128, 27, 3, 1, 1),
         ("squeezenet 3x3 48-192", 48, 192, 13, 3, 1, 1),

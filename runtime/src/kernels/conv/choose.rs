@@ -119,10 +119,27 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Patch,
         when: |g| g.is_pointwise() && g.c_out > g.c_in && !intel(),
     },
-    // On Intel's cores, 3x3 at stride 1 from 32 channels or fewer: the
-    // flat kernel 1.2-1.3x Winograd's, whose transforms weigh more there
-    // (the VGG's 32->64 at 16x16, SqueezeNet's 32->128 at 27x27, warm and
-    // cold, on a Xeon; the VGG's 32->32 at 32x32 even).
+    // 3x3 at stride 1 onto 49 or more 4x4 tiles (25x25 and up) into 64
+    // channels or more, or onto 64 or more tiles from and into 32 or
+    // more: F(4x4, 3x3), 1.2-1.4x F(2x2, 3x3) and 1.15-1.5x the flat and
+    // direct kernels (ResNet's 64 channels at 56x56 and 128 at 28x28,
+    // GoogLeNet's 96->128 at 28x28, SqueezeNet's 16->64 at 55x55 and
+    // 32->128 at 27x27, DenseNet-121's 128->32 at 56x56, the VGG's 32->32
+    // at 32x32; on a Xeon). With fewer tiles a vector of 32 runs part
+    // empty (14x14: 0.75-0.8x F(2x2, 3x3)); with few channels the
+    // transforms weigh more (gray200's 16->32 at 50x50 0.9x the flat
+    // kernel, DenseNet's 128->32 at 28x28 0.9x).
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Winograd4,
+        when: |g| {
+            let tiles = g.output[0].div_ceil(4) * g.output[1].div_ceil(4);
+            (tiles >= 49 && g.c_out >= 64) || (tiles >= 64 && g.c_in >= 32 && g.c_out >= 32)
+        },
+    },
+    // On Intel's cores, 3x3 at stride 1 from 16 channels or fewer: the
+    // flat kernel 1.3x Winograd's, whose transforms weigh more there
+    // (gray200's 16->32 at 50x50, warm and cold, on a Xeon).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Flat,
@@ -131,7 +148,7 @@ const RULES: &[Rule] = &[
                 && g.kernel == [3, 3]
                 && g.stride == [1, 1]
                 && g.groups == 1
-                && g.c_in <= 32
+                && g.c_in <= 16
                 && g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49
         },
     },
@@ -237,8 +254,17 @@ const RULES: &[Rule] = &[
         when: always,
     },
     // AVX2 (8 lanes).
-    // 3x3 at stride 1: 1.3-1.7x the direct kernel on ResNet-18's and the
-    // VGG's layers, 1.2x the flat kernel on the quiz's first layer.
+    // 3x3 at stride 1 onto 16 or more 4x4 tiles (13x13 and up): F(4x4,
+    // 3x3), 1.0-1.7x F(2x2, 3x3) (ResNet-18's 56x56, 28x28 and 14x14
+    // layers 1.5x, 1.35x, 1.6x; the VGG's 32x32 and 16x16 1.2-1.4x;
+    // gray200's 16->32 1.2x; on a Xeon with AVX2).
+    Rule {
+        isa: Some(Isa::Avx2),
+        kernel: ConvKernel::Winograd4,
+        when: |g| g.output[0].div_ceil(4) * g.output[1].div_ceil(4) >= 16,
+    },
+    // Other 3x3 at stride 1: 1.3-1.7x the direct kernel on ResNet-18's and
+    // the VGG's layers, 1.2x the flat kernel on the quiz's first layer.
     Rule {
         isa: Some(Isa::Avx2),
         kernel: ConvKernel::Winograd,

@@ -38,7 +38,7 @@ use im2col::GemmConv;
 use kernel::Kernel;
 use patch::PatchConv;
 use vector::VectorConv;
-use winograd::Winograd;
+use winograd::{Winograd, Winograd4};
 
 use super::epilogue::Epilogue;
 use super::isa::Isa;
@@ -71,6 +71,9 @@ pub enum ConvKernel {
     /// Winograd's F(2x2, 3x3) for 3x3 kernels at stride 1 ([`winograd`]),
     /// any CPU.
     Winograd,
+    /// Winograd's F(4x4, 3x3) for 3x3 kernels at stride 1 ([`winograd`]),
+    /// any CPU: fewer products than F(2x2, 3x3) on planes of many tiles.
+    Winograd4,
     /// Windows that tile the input without overlap, with short patches:
     /// a weighted sum of the input's phase planes ([`patch`]), any CPU.
     Patch,
@@ -81,13 +84,14 @@ pub enum ConvKernel {
 
 impl ConvKernel {
     /// Every kernel.
-    pub const ALL: [ConvKernel; 8] = [
+    pub const ALL: [ConvKernel; 9] = [
         ConvKernel::Gemm,
         ConvKernel::Depthwise,
         ConvKernel::DepthwiseLanes,
         ConvKernel::Direct,
         ConvKernel::Flat,
         ConvKernel::Winograd,
+        ConvKernel::Winograd4,
         ConvKernel::Patch,
         ConvKernel::Vector,
     ];
@@ -102,6 +106,7 @@ enum Packed {
     Direct(DirectConv),
     Flat(FlatConv),
     Winograd(Winograd),
+    Winograd4(Winograd4),
     Patch(PatchConv),
     Vector(VectorConv),
 }
@@ -117,6 +122,7 @@ macro_rules! each_kernel {
             Packed::Direct($k) => $body,
             Packed::Flat($k) => $body,
             Packed::Winograd($k) => $body,
+            Packed::Winograd4($k) => $body,
             Packed::Patch($k) => $body,
             Packed::Vector($k) => $body,
         }
@@ -135,6 +141,7 @@ impl Packed {
             ConvKernel::Direct => DirectConv::pack(isa, g, w).map(Packed::Direct),
             ConvKernel::Flat => FlatConv::pack(isa, g, w).map(Packed::Flat),
             ConvKernel::Winograd => Winograd::pack(isa, g, w).map(Packed::Winograd),
+            ConvKernel::Winograd4 => Winograd4::pack(isa, g, w).map(Packed::Winograd4),
             ConvKernel::Patch => PatchConv::pack(isa, g, w).map(Packed::Patch),
             ConvKernel::Vector => VectorConv::pack(isa, g, w).map(Packed::Vector),
         }
@@ -148,6 +155,7 @@ impl Packed {
             Packed::Direct(_) => ConvKernel::Direct,
             Packed::Flat(_) => ConvKernel::Flat,
             Packed::Winograd(_) => ConvKernel::Winograd,
+            Packed::Winograd4(_) => ConvKernel::Winograd4,
             Packed::Patch(_) => ConvKernel::Patch,
             Packed::Vector(_) => ConvKernel::Vector,
         }

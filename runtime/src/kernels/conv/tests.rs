@@ -71,6 +71,10 @@ fn check(g: ConvGeometry, batch: usize, bias: bool) -> Vec<(Isa, ConvKernel)> {
     let x = values(batch * g.in_len(), 3);
     let bias = bias.then_some(&b[..]);
     let want = conv2d_reference(&g, &w, bias, batch, &x);
+    // Each output's sum of its terms' magnitudes.
+    let abs = |v: &[f32]| v.iter().map(|x| x.abs()).collect::<Vec<_>>();
+    let abs_bias = bias.map(abs);
+    let mass = conv2d_reference(&g, &abs(&w), abs_bias.as_deref(), batch, &abs(&x));
     for (isa, kernel) in all_kernels() {
         let Some(packed) = PackedConv::with_kernel(isa, &g, &w, kernel) else {
             continue;
@@ -83,9 +87,17 @@ fn check(g: ConvGeometry, batch: usize, bias: bool) -> Vec<(Isa, ConvKernel)> {
             ..Epilogue::default()
         };
         conv2d(&g, &w, &packed, batch, &x, &mut y, &ep);
+        // F(4x4, 3x3)'s transforms scale values by up to 8 on the way, and
+        // their rounding with them: its error grows with the sum of the
+        // terms' magnitudes, not with the result (1.5e-4 on sums of 4608
+        // terms of |1150| in all, where the others stay in 1e-4).
+        let tolerance = |i: usize| match kernel {
+            ConvKernel::Winograd4 => 1e-4 + 1e-6 * mass[i],
+            _ => 1e-4,
+        };
         for (i, (a, b)) in y.iter().zip(&want).enumerate() {
             assert!(
-                (a - b).abs() < 1e-4,
+                (a - b).abs() < tolerance(i),
                 "{isa:?} {kernel:?} {g:?} at {i}: {a} vs {b}"
             );
         }
@@ -376,7 +388,7 @@ fn pooled_convolution_matches_convolution_then_pooling() {
                 | ConvKernel::Depthwise
                 | ConvKernel::DepthwiseLanes
                 | ConvKernel::Vector => false,
-                ConvKernel::Winograd => pool == [2, 2],
+                ConvKernel::Winograd | ConvKernel::Winograd4 => pool == [2, 2],
                 _ => true,
             };
             assert_eq!(

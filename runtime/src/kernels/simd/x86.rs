@@ -187,6 +187,20 @@ impl Simd for Avx2 {
             _mm256_maskload_ps(s.as_ptr(), mask)
         }
     }
+    #[inline(always)]
+    unsafe fn load_lanes(self, p: *const f32, from: usize, to: usize) -> __m256 {
+        let (from, to) = (from.min(8) as i32, to.min(8) as i32);
+        unsafe {
+            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+            let keep = _mm256_and_si256(
+                _mm256_cmpgt_epi32(lanes, _mm256_set1_epi32(from - 1)),
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(to), lanes),
+            );
+            // SAFETY: masked-off lanes are neither read nor faulted on; the
+            // caller's promise covers the others.
+            _mm256_maskload_ps(p, keep)
+        }
+    }
     // `store_first` is the trait's: `vmaskmovps` to memory is microcoded
     // and slow on some CPUs (AMD's), a store to the stack and a copy is not.
 }

@@ -1,0 +1,793 @@
+//! 3x3 convolution with stride 1 by Winograd's minimal filtering, F(m x m,
+//! 3x3) with tiles of `m = 2` ([`Winograd`]) or `m = 4` ([`Winograd4`])
+//! outputs a side, written once over the vector width and the tile size:
+//! each tile of output pixels comes from the `(m + 2) x (m + 2)` block of
+//! input around it by `(m + 2)²` products per input and output channel
+//! instead of `9 m²` (2.25 times fewer multiply-adds with `m = 2`, 4 times
+//! with `m = 4`). The matrices are in [`transform`].
+//!
+//! The kernels' transforms `U = G g Gᵀ` are made once, in f64, at load
+//! time. Each call transforms the inputs (`V = Bᵀ d B`), then for each of
+//! the `(m + 2)²` positions `ξ` of a transformed tile multiplies the
+//! matrices `U_ξ` (`C_OUT x C_IN`) and `V_ξ` (`C_IN x tiles`), 6 output
+//! channels by two vectors of tiles at a time in 12 accumulators (16
+//! tiles with AVX2, 32 with AVX-512, 8 with NEON), and turns each tile's
+//! sums back into its `m x m` outputs (`Aᵀ M A`) with the epilogue. The
+//! transforms add rounding of their own: the results differ from a direct
+//! convolution's by a few units in the last place of the sums with `m =
+//! 2`, some more with `m = 4` (whose points 2 and -2 scale values by up to
+//! 8; the fixture tests measure both against PyTorch's float64 run).
+//!
+//! Tiles are numbered row by row, a panel of two vectors of them at a
+//! time; within a panel, each run of tiles that lies in one row of tiles
+//! is transformed with contiguous loads from the input's copy (split by
+//! column phase, so that a tile's column `j` is one load for all the
+//! run's tiles) and written back with contiguous stores. Each output value
+//! is one sum over the input channels in order, whatever the tasks, so the
+//! results do not depend on the thread count.
+
+mod transform;
+
+use super::geometry::{ConvGeometry, OutRows};
+use super::kernel::Kernel;
+use super::pooled;
+use super::{LINE, PREFETCH_FROM};
+use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::isa::Isa;
+use crate::kernels::pool::PoolGeometry;
+use crate::kernels::simd::{Simd, activate, dispatch};
+use crate::pool;
+use crate::threads;
+
+/// Output channels per microkernel tile.
+const MR: usize = 6;
+/// Tile panels per task, about, on one thread. With helpers each panel
+/// is a task: a task's cost is its panels', and a few large ones leave a
+/// thread idle at the end (ResNet-50's 56x56: 25 panels in tasks of 7, 7,
+/// 7 and 4 ran at 1.56x on two threads).
+const TASK_PANELS: usize = 8;
+/// Output channel panels a task takes at least when channels are shared
+/// out: with fewer, transforming the inputs again costs more than a second
+/// thread saves (the VGG's 32-channel layers at batch 1 in three tasks of
+/// two panels: 0.94x on two threads).
+const MIN_TASK_KPANELS: usize = 8;
+
+/// Output channel panels whose sums are made together, for tiles of `m`:
+/// their `(m + 2)² x 6 x 32` sums (12 KB with `m = 2`, 27 KB with `m = 4`)
+/// stay in L1 until transformed, while each position's input panel is
+/// read once per block (measured with `m = 2`: 1.3 to 1.45 times faster
+/// than all panels at once on ResNet-18's 3x3 layers, whose sums spill to
+/// L2).
+fn kp_block(m: usize) -> usize {
+    if m == 2 { 2 } else { 1 }
+}
+
+/// Rows and columns of the tiles of `m` of a geometry.
+fn tiles(g: &ConvGeometry, m: usize) -> [usize; 2] {
+    [g.output[0].div_ceil(m), g.output[1].div_ceil(m)]
+}
+
+/// The transformed kernels of a convolution for tiles of `m x m` outputs,
+/// and the size of the input's padded, column-split copy.
+#[derive(Clone, Debug)]
+pub struct Winograd {
+    isa: Isa,
+    /// The tiles' side: 2 or 4.
+    m: usize,
+    /// `U`: `[ξ][panel of 6 output channels][c][6]`, zero beyond `C_OUT`.
+    u: Vec<f32>,
+    /// Rows of the padded copy, and columns of each of its `m` column
+    /// phases (columns `m x + p` for phase `p`).
+    rows: usize,
+    width: usize,
+}
+
+/// Winograd's F(4x4, 3x3): the same kernel with tiles of 4x4 outputs, 36
+/// products for 16 outputs (the F(2x2, 3x3) one makes 16 for 4).
+#[derive(Clone, Debug)]
+pub struct Winograd4(Winograd);
+
+impl Winograd {
+    /// Transforms `weight` (`[C_OUT, C_IN, 3, 3]`) for tiles of `m` (2 or
+    /// 4) and `isa` (or the best below it this CPU runs) when the
+    /// geometry suits: a 3x3 kernel at stride 1, no dilation, one group.
+    pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32], m: usize) -> Option<Self> {
+        assert!(m == 2 || m == 4, "Winograd: tiles of 2 or 4");
+        if !Self::suits(g) {
+            return None;
+        }
+        let [th, tw] = tiles(g, m);
+        // Phase rows in whole vectors: the copy stores no partial ones.
+        let isa = isa.or_below();
+        let (rows, width) = (m * th + 2, (tw + 1).next_multiple_of(isa.lanes()));
+        g.c_in.checked_mul(m * rows * width)?;
+        let (c_in, c_out) = (g.c_in, g.c_out);
+        let (n2, panels) = ((m + 2) * (m + 2), c_out.div_ceil(MR));
+        let mut u = vec![0.0f32; n2 * panels * c_in * MR];
+        for k in 0..c_out {
+            for c in 0..c_in {
+                let w = &weight[(k * c_in + c) * 9..][..9];
+                let transformed = if m == 2 {
+                    transform::kernel::<2>(w)
+                } else {
+                    transform::kernel::<4>(w)
+                };
+                for (xi, value) in transformed.into_iter().enumerate() {
+                    u[((xi * panels + k / MR) * c_in + c) * MR + k % MR] = value;
+                }
+            }
+        }
+        Some(Winograd {
+            isa,
+            m,
+            u,
+            rows,
+            width,
+        })
+    }
+
+    /// Whether `g` suits the kernel.
+    pub fn suits(g: &ConvGeometry) -> bool {
+        g.kernel == [3, 3]
+            && g.stride == [1, 1]
+            && g.dilation == [1, 1]
+            && g.groups == 1
+            && g.c_in > 0
+            && g.c_out > 0
+            && !g.output.contains(&0)
+    }
+
+    /// Floats of one channel's copy: `m` phase planes.
+    fn plane(&self) -> usize {
+        self.m * self.rows * self.width
+    }
+
+    /// Convolves `batch` images (as [`super::conv2d`]); with `pooled`,
+    /// max-pools each 2x2 window of the output into one value instead (as
+    /// [`super::conv2d_max_pooled`] with 2x2 windows at stride 2).
+    #[allow(clippy::too_many_arguments)]
+    fn run(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pooled: bool,
+    ) {
+        if self.m == 2 {
+            conv2d::<2, 4>(g, self, batch, input, output, ep, pooled);
+        } else {
+            conv2d::<4, 6>(g, self, batch, input, output, ep, pooled);
+        }
+    }
+
+    /// Whether the kernel pools `pool` as it goes: 2x2 windows side by
+    /// side, each inside one tile.
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        pool.kernel == [2, 2] && pooled::side_by_side(g, pool)
+    }
+
+    fn run_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        if self.pools(g, pool) {
+            self.run(g, batch, input, output, ep, true);
+        } else {
+            pooled::unfused(self, g, batch, input, output, ep, pool);
+        }
+    }
+}
+
+/// `batch` images of `input` zero-padded, each row split into its `M`
+/// column phases (`[c][phase][row][column / M]`), so that the tiles of a
+/// run in one row read each input of their blocks with one vector load.
+/// Give the buffer back to the pool.
+fn copies<const M: usize>(g: &ConvGeometry, d: &Winograd, batch: usize, input: &[f32]) -> Vec<f32> {
+    let [h, w] = g.input;
+    let [top, left] = g.pad;
+    let (rows, width) = (d.rows, d.width);
+    let plane = d.plane();
+    let mut copies = pool::take(batch * g.c_in * plane);
+    let lanes = d.isa.lanes();
+    dispatch!(d.isa, s => {
+        for (src, dst) in input
+            .chunks_exact(h * w)
+            .zip(copies.chunks_exact_mut(plane))
+            .take(batch * g.c_in)
+        {
+            for r in 0..rows {
+                let row = r.checked_sub(top).filter(|&iy| iy < h).map(|iy| &src[iy * w..][..w]);
+                for x in (0..width).step_by(lanes) {
+                    // Values M x.. of the padded row, read from the row
+                    // itself (lanes in the padding zero), then split.
+                    let mut group = [s.zero(); M];
+                    for (k, v) in group.iter_mut().enumerate() {
+                        let Some(row) = row else { break };
+                        let start = M * x + k * lanes;
+                        let from = left.saturating_sub(start).min(lanes);
+                        let to = (w + left).saturating_sub(start).min(lanes);
+                        if from < to {
+                            let p = row.as_ptr().wrapping_add(start).wrapping_sub(left);
+                            // SAFETY: lanes `from..to` read `row[start + l - left]`,
+                            // inside the row.
+                            *v = unsafe { s.load_lanes(p, from, to) };
+                        }
+                    }
+                    let n = (width - x).min(lanes);
+                    for (p, &v) in phases::<_, M>(s, group).iter().enumerate() {
+                        let at = (p * rows + r) * width + x;
+                        s.store_first(&mut dst[at..at + n], v);
+                    }
+                }
+            }
+        }
+    });
+    copies
+}
+
+/// `M` vectors of a row (`M * LANES` values in order) split into its `M`
+/// column phases: phase `p` holds values `M x + p`.
+#[inline(always)]
+fn phases<S: Simd, const M: usize>(s: S, v: [S::F; M]) -> [S::F; M] {
+    let mut out = v;
+    if M == 2 {
+        (out[0], out[1]) = s.unzip(v[0], v[1]);
+    } else if M == 4 {
+        // Even and odd values, then each of those split again.
+        let (even_lo, odd_lo) = s.unzip(v[0], v[1]);
+        let (even_hi, odd_hi) = s.unzip(v[2], v[3]);
+        (out[0], out[2]) = s.unzip(even_lo, even_hi);
+        (out[1], out[3]) = s.unzip(odd_lo, odd_hi);
+    }
+    out
+}
+
+/// Convolves `batch` images with tiles of `M` (as [`Winograd::run`]).
+#[allow(clippy::too_many_arguments)]
+fn conv2d<const M: usize, const N: usize>(
+    g: &ConvGeometry,
+    d: &Winograd,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    ep: &Epilogue,
+    pooled: bool,
+) {
+    assert!(!(pooled && ep.residual.is_some()));
+    let [oh, ow] = g.output;
+    let [dh, dw] = if pooled { [oh / 2, ow / 2] } else { [oh, ow] };
+    let out_len = g.c_out * dh * dw;
+    assert!(input.len() >= batch * g.in_len() && output.len() >= batch * out_len);
+    let copies = copies::<M>(g, d, batch, input);
+    let [th, tw] = tiles(g, M);
+    let nr = 2 * d.isa.lanes();
+    let panels = (th * tw).div_ceil(nr);
+    // Tasks of a few tile panels each, as even as possible, and of every
+    // output channel unless that leaves too few tasks. (Each output is
+    // made whole by one task either way.)
+    let sharing = threads::shared(batch * g.macs());
+    let chunks = if sharing {
+        panels
+    } else {
+        panels.div_ceil(TASK_PANELS)
+    };
+    let per_chunk = panels.div_ceil(chunks);
+    let kpanels = g.c_out.div_ceil(MR);
+    // Too few panels for every thread to take several (ResNet's 14x14
+    // holds 2 with AVX-512, its 28x28 7): blocks of output channels too,
+    // each task transforming the inputs of its panels again. One thread
+    // gains nothing from more tasks. (Each output is made whole by one
+    // task either way, so the values do not depend on the cut.)
+    let min_tasks = if sharing { threads::min_tasks() } else { 1 };
+    let kchunks = min_tasks
+        .div_ceil(batch * chunks)
+        .min(kpanels / MIN_TASK_KPANELS)
+        .max(1);
+    let per_kchunk = kpanels.div_ceil(kchunks).next_multiple_of(kp_block(M));
+    let kchunks = kpanels.div_ceil(per_kchunk);
+    let out = Out::new(output);
+    threads::for_each(batch * chunks * kchunks, batch * g.macs(), |t| {
+        let (b, rest) = (t / (chunks * kchunks), t % (chunks * kchunks));
+        let (chunk, kchunk) = (rest / kchunks, rest % kchunks);
+        let panels = chunk * per_chunk..((chunk + 1) * per_chunk).min(panels);
+        let kps = kchunk * per_kchunk..((kchunk + 1) * per_kchunk).min(kpanels);
+        let image = &copies[b * g.c_in * d.plane()..][..g.c_in * d.plane()];
+        let dest = OutRows::planes(out.offset(b * out_len), dh, dw);
+        let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
+        // SAFETY: each task writes the outputs of its own tiles of its own
+        // image; `image` is its copy.
+        dispatch!(d.isa, s => unsafe {
+            task::<_, M, N>(s, g, d, image, panels, kps, &dest, residual, ep, pooled)
+        });
+    });
+    pool::give(copies);
+}
+
+/// Tiles of one vector that lie side by side in one row of tiles: lanes
+/// `lane..lane + n` of the vector, tiles `tx..tx + n` of row `ty`.
+#[derive(Clone, Copy, Debug, Default)]
+struct Run {
+    lane: usize,
+    ty: usize,
+    tx: usize,
+    n: usize,
+}
+
+/// The runs of the vector of tiles `first..` (`lanes` of them, fewer at
+/// the end) of a plane of `[th, tw]` tiles, in order: the array and how
+/// many.
+fn runs(first: usize, lanes: usize, [th, tw]: [usize; 2]) -> ([Run; 16], usize) {
+    let end = (first + lanes).min(th * tw);
+    let (mut all, mut count) = ([Run::default(); 16], 0);
+    let mut t = first;
+    while t < end {
+        let (ty, tx) = (t / tw, t % tw);
+        let n = (end - t).min(tw - tx);
+        all[count] = Run {
+            lane: t - first,
+            ty,
+            tx,
+            n,
+        };
+        count += 1;
+        t += n;
+    }
+    (all, count)
+}
+
+/// The tiles of panels `panels` of one image, panel by panel, for output
+/// channel panels `kps`: the panel's inputs transformed, then a block of
+/// panels of 6 output channels at a time, their products and output
+/// transforms (pooled with `pooled`).
+///
+/// # Safety
+/// `image` is the image's copy (from [`copies`]); the tiles' outputs in
+/// `dest` are this caller's alone.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn task<S: Simd, const M: usize, const N: usize>(
+    s: S,
+    g: &ConvGeometry,
+    d: &Winograd,
+    image: &[f32],
+    panels: std::ops::Range<usize>,
+    kps: std::ops::Range<usize>,
+    dest: &OutRows,
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+    pooled: bool,
+) {
+    let c_in = g.c_in;
+    let nr = 2 * S::LANES;
+    let n2 = N * N;
+    let kpanels = g.c_out.div_ceil(MR);
+    let tiles = tiles(g, M);
+    // One tile panel's transformed inputs, `[ξ][c][nr]`, and a block's
+    // sums, `[output channel panel][ξ][6][nr]`.
+    let block = kp_block(M);
+    let prefetch = d.u.len() >= PREFETCH_FROM;
+    let mut v = pool::take(n2 * c_in * nr);
+    let mut m = pool::take(block * n2 * MR * nr);
+    for panel in panels {
+        // Each vector's runs (none past the last tile: zeros there).
+        let halves = [0, 1].map(|h| runs(panel * nr + h * S::LANES, S::LANES, tiles));
+        for (h, (runs, count)) in halves.iter().enumerate() {
+            transform_inputs::<S, M, N>(s, g, d, image, &runs[..*count], h, &mut v);
+        }
+        for k0 in kps.clone().step_by(block) {
+            let block_kps = k0..(k0 + block).min(kps.end);
+            for xi in 0..n2 {
+                let vp = &v[xi * c_in * nr..][..c_in * nr];
+                for kp in block_kps.clone() {
+                    let u = &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
+                    let sums = &mut m[((kp - k0) * n2 + xi) * MR * nr..][..MR * nr];
+                    // The next product's kernels, asked for while this one
+                    // runs: each is a few KB of its own, too short for the
+                    // hardware's prefetcher, and kernels too large for the
+                    // caches come from memory (ResNet-18's 256->256: 4 MB).
+                    let next = if !prefetch {
+                        None
+                    } else if kp + 1 < block_kps.end {
+                        Some((xi, kp + 1))
+                    } else if xi + 1 < n2 {
+                        Some((xi + 1, k0))
+                    } else if block_kps.end < kps.end {
+                        Some((0, block_kps.end))
+                    } else {
+                        Some((0, kps.start))
+                    };
+                    let next = next.map(|(xi, kp)| d.u[(xi * kpanels + kp) * c_in * MR..].as_ptr());
+                    product(s, u, vp, sums, next);
+                }
+            }
+            for kp in block_kps {
+                let sums = &m[(kp - k0) * n2 * MR * nr..][..n2 * MR * nr];
+                for (h, (runs, count)) in halves.iter().enumerate() {
+                    if *count > 0 {
+                        let (runs, out) = (&runs[..*count], (dest, residual));
+                        // SAFETY: the panel's tiles are this task's.
+                        unsafe {
+                            transform_outputs::<S, M, N>(s, g, sums, kp, runs, h, out, ep, pooled)
+                        };
+                    }
+                }
+            }
+        }
+    }
+    pool::give(m);
+    pool::give(v);
+}
+
+/// `Bᵀ d B` for the tiles of one vector, its `runs`, every input channel,
+/// into lanes `LANES * half..` of `v` (`[ξ][c][2 LANES]`); zero in the
+/// lanes of no tile.
+#[inline(always)]
+fn transform_inputs<S: Simd, const M: usize, const N: usize>(
+    s: S,
+    g: &ConvGeometry,
+    d: &Winograd,
+    image: &[f32],
+    runs: &[Run],
+    half: usize,
+    v: &mut [f32],
+) {
+    const { assert!(N == M + 2) };
+    let n = N;
+    let lanes = S::LANES;
+    let nr = 2 * lanes;
+    let c_in = g.c_in;
+    let (rows, width) = (d.rows, d.width);
+    let plane = d.plane();
+    assert!(v.len() >= n * n * c_in * nr);
+    // One run of a whole vector (most of them on wide planes) loads each
+    // value with one plain load, in loops the compiler unrolls.
+    let whole = runs.len() == 1 && runs[0].n == lanes;
+    for c in 0..c_in {
+        // Row i of the blocks, column j: phase j % M, column tx + j / M
+        // (inside the row: tx + n <= tw, and j / M <= 1); each run's
+        // values in its own lanes, zero in the others.
+        let mut rows_b = [[s.zero(); N]; N];
+        for (i, row) in rows_b.iter_mut().enumerate().take(n) {
+            let mut a = [s.zero(); N];
+            let at = |j: usize, run: &Run| {
+                c * plane + ((j % M) * rows + M * run.ty + i) * width + run.tx + j / M
+            };
+            if whole {
+                for (j, x) in a.iter_mut().enumerate().take(n) {
+                    let src = &image[at(j, &runs[0])..][..lanes];
+                    // SAFETY: `src` holds a whole vector.
+                    *x = unsafe { s.load(src.as_ptr()) };
+                }
+            } else {
+                for (j, x) in a.iter_mut().enumerate().take(n) {
+                    for run in runs {
+                        let src = &image[at(j, run)..][..run.n];
+                        let p = src.as_ptr().wrapping_sub(run.lane);
+                        // SAFETY: lanes `lane..lane + n` read `src`.
+                        *x = s.add(*x, unsafe { s.load_lanes(p, run.lane, run.lane + run.n) });
+                    }
+                }
+            }
+            // Bᵀ along each row.
+            *row = transform::input::<S, N>(s, a);
+        }
+        // Then down each column.
+        #[allow(clippy::needless_range_loop)] // j picks a column of `rows_b`
+        for j in 0..n {
+            let mut col = [s.zero(); N];
+            for (x, row) in col.iter_mut().zip(&rows_b).take(n) {
+                *x = row[j];
+            }
+            let col = transform::input::<S, N>(s, col);
+            for (i, &x) in col.iter().enumerate().take(n) {
+                let to = ((n * i + j) * c_in + c) * nr + lanes * half;
+                // SAFETY: `to + lanes` is inside `v` (asserted above).
+                unsafe { s.store(v.as_mut_ptr().add(to), x) };
+            }
+        }
+    }
+}
+
+/// `sums[6][2 L] = Σ_c u[c][0..6] ⊗ v[c][0..2 L]`: 12 accumulators, per
+/// input channel two loads of `v` and six broadcasts of `u`; with `next`,
+/// the `u` of the next product prefetched along the way.
+#[inline(always)]
+fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32], next: Option<*const f32>) {
+    let lanes = S::LANES;
+    let c_in = u.len() / MR;
+    assert!(v.len() >= c_in * 2 * lanes && sums.len() >= MR * 2 * lanes);
+    let mut acc = [[s.zero(); 2]; MR];
+    let (mut up, mut vp) = (u.as_ptr(), v.as_ptr());
+    // One cache line of the next `u` every other input channel (32 floats
+    // of it for 12 of this one's), in a first run of channels of its own,
+    // so that the rest loop as without it.
+    let (mut ahead, lines) = match next {
+        Some(p) => (p, (c_in * MR).div_ceil(LINE)),
+        None => (up, 0),
+    };
+    let pairs = lines.min(c_in / 2);
+    // (A macro, not a closure: the sums stay in registers.)
+    macro_rules! step {
+        () => {
+            // SAFETY: `up` and `vp` walk the `c_in` rows of both (asserted).
+            unsafe {
+                let v0 = s.load(vp);
+                let v1 = s.load(vp.add(lanes));
+                for (i, a) in acc.iter_mut().enumerate() {
+                    let ui = s.splat(*up.add(i));
+                    a[0] = s.mul_add(ui, v0, a[0]);
+                    a[1] = s.mul_add(ui, v1, a[1]);
+                }
+                up = up.add(MR);
+                vp = vp.add(2 * lanes);
+            }
+        };
+    }
+    for _ in 0..pairs {
+        s.prefetch(ahead);
+        ahead = ahead.wrapping_add(LINE);
+        step!();
+        step!();
+    }
+    for _ in 2 * pairs..c_in {
+        step!();
+    }
+    for (i, a) in acc.iter().enumerate() {
+        // SAFETY: `sums` holds 6 rows of 2 L (asserted).
+        unsafe {
+            s.store(sums.as_mut_ptr().add(i * 2 * lanes), a[0]);
+            s.store(sums.as_mut_ptr().add(i * 2 * lanes + lanes), a[1]);
+        }
+    }
+}
+
+/// `Aᵀ M A` of one vector of a panel's tiles (lanes `LANES * half..`),
+/// its `runs`, for output channels `6 kp..`, with the epilogue, into
+/// `dest` (this caller's, with the residual): each output row of a run's
+/// tiles interleaved from one vector per tile column and stored whole up
+/// to the image's edge (with `pooled`, each 2x2 window's maximum).
+///
+/// # Safety
+/// The runs' outputs in `dest` are this caller's alone.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn transform_outputs<S: Simd, const M: usize, const N: usize>(
+    s: S,
+    g: &ConvGeometry,
+    sums: &[f32],
+    kp: usize,
+    runs: &[Run],
+    half: usize,
+    (dest, residual): (&OutRows, Option<&[f32]>),
+    ep: &Epilogue,
+    pooled: bool,
+) {
+    const { assert!(N == M + 2) };
+    let lanes = S::LANES;
+    let n = N;
+    let nr = 2 * lanes;
+    assert!(sums.len() >= n * n * MR * nr);
+    for mc in 0..MR.min(g.c_out - kp * MR) {
+        let channel = kp * MR + mc;
+        // Aᵀ down each column, then along the rows.
+        let mut cols = [[s.zero(); N]; M];
+        for j in 0..n {
+            // (Loops, not closures: one is compiled without the
+            // instruction set.)
+            let mut col = [s.zero(); N];
+            for (i, x) in col.iter_mut().enumerate().take(n) {
+                let at = ((n * i + j) * MR + mc) * nr + lanes * half;
+                // SAFETY: inside `sums` (asserted above).
+                *x = unsafe { s.load(sums.as_ptr().add(at)) };
+            }
+            let col: [S::F; M] = transform::output::<S, N, M>(s, col);
+            for (row, value) in cols.iter_mut().zip(col) {
+                row[j] = value;
+            }
+        }
+        let scale = s.splat(ep.scale.map_or(1.0, |x| x[channel]));
+        let shift = s.splat(ep.shift.map_or(0.0, |x| x[channel]));
+        let mut y = [[s.zero(); M]; M];
+        for (y, row) in y.iter_mut().zip(&cols).take(M) {
+            let row: [S::F; M] = transform::output::<S, N, M>(s, *row);
+            for q in 0..M {
+                y[q] = s.mul_add(row[q], scale, shift);
+            }
+        }
+        if pooled {
+            // SAFETY: these tiles' pooled outputs are this caller's.
+            unsafe { store_pooled::<S, M>(s, g, dest, channel, runs, y, ep) };
+            continue;
+        }
+        let [oh, ow] = g.output;
+        for (r, y) in y.iter().enumerate().take(M) {
+            let row = transform::interleave::<S, M>(s, *y);
+            for run in runs {
+                let oy = M * run.ty + r;
+                if oy >= oh {
+                    continue;
+                }
+                let ox = M * run.tx;
+                let count = (M * run.n).min(ow - ox);
+                let residual = residual.map(|res| &res[(channel * oh + oy) * ow + ox..][..count]);
+                // SAFETY: these outputs are this caller's.
+                let dst = unsafe { dest.out.slice(dest.at(channel, oy, ox), count) };
+                store_run(s, &row, M * run.lane, dst, residual, ep);
+            }
+        }
+    }
+}
+
+/// Values `from..from + dst.len()` of the vectors `row` (in order), plus
+/// `residual`, through the activation, into `dst`.
+#[inline(always)]
+fn store_run<S: Simd>(
+    s: S,
+    row: &[S::F],
+    from: usize,
+    dst: &mut [f32],
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let lanes = S::LANES;
+    // A run from lane 0 stores the vectors as they are; others read their
+    // values back from memory, where they start mid-vector.
+    if from == 0 {
+        for (k, dst) in dst.chunks_mut(lanes).enumerate() {
+            let res = residual.map(|r| &r[k * lanes..][..dst.len()]);
+            store_vector(s, row[k], dst, res, ep);
+        }
+        return;
+    }
+    let mut values = [0.0f32; 64];
+    for (k, &v) in row.iter().enumerate() {
+        // SAFETY: `values` holds 4 x 16 >= 4 LANES floats.
+        unsafe { s.store(values.as_mut_ptr().add(k * lanes), v) };
+    }
+    for (k, dst) in dst.chunks_mut(lanes).enumerate() {
+        let value = s.load_first(&values[from + k * lanes..][..dst.len()]);
+        let res = residual.map(|r| &r[k * lanes..][..dst.len()]);
+        store_vector(s, value, dst, res, ep);
+    }
+}
+
+/// `value` plus `residual`, through the activation, into `dst` (its first
+/// `dst.len()` lanes).
+#[inline(always)]
+fn store_vector<S: Simd>(
+    s: S,
+    value: S::F,
+    dst: &mut [f32],
+    residual: Option<&[f32]>,
+    ep: &Epilogue,
+) {
+    let value = match residual {
+        Some(res) => s.add(value, s.load_first(res)),
+        None => value,
+    };
+    s.store_first(dst, activate(s, value, ep.act));
+}
+
+/// Each 2x2 window's maximum (down each column of the window, then across,
+/// as the pooling's own order), after the activation, into the pooled
+/// output `dest`: the runs' tiles hold `M / 2` windows a side each.
+///
+/// # Safety
+/// The runs' pooled outputs in `dest` are this caller's alone.
+#[inline(always)]
+unsafe fn store_pooled<S: Simd, const M: usize>(
+    s: S,
+    g: &ConvGeometry,
+    dest: &OutRows,
+    channel: usize,
+    runs: &[Run],
+    y: [[S::F; M]; M],
+    ep: &Epilogue,
+) {
+    let q = M / 2;
+    let [ph, pw] = [g.output[0] / 2, g.output[1] / 2];
+    let no_act = Epilogue::default();
+    for a in 0..q {
+        // (No closures: one is compiled without the instruction set.)
+        let mut windows = [s.zero(); 2];
+        for (b, w) in windows.iter_mut().enumerate().take(q) {
+            let (top, bottom) = (y[2 * a], y[2 * a + 1]);
+            let left = s.max_nan(
+                activate(s, top[2 * b], ep.act),
+                activate(s, bottom[2 * b], ep.act),
+            );
+            let right = s.max_nan(
+                activate(s, top[2 * b + 1], ep.act),
+                activate(s, bottom[2 * b + 1], ep.act),
+            );
+            *w = s.max_nan(left, right);
+        }
+        if q == 2 {
+            windows = transform::interleave::<S, 2>(s, windows);
+        }
+        let row = &windows[..q];
+        for run in runs {
+            let (py, px) = (q * run.ty + a, q * run.tx);
+            if py >= ph || px >= pw {
+                continue;
+            }
+            let count = (q * run.n).min(pw - px);
+            // SAFETY: these pooled outputs are this caller's.
+            let dst = unsafe { dest.out.slice(dest.at(channel, py, px), count) };
+            store_run(s, row, q * run.lane, dst, None, &no_act);
+        }
+    }
+}
+
+impl Kernel for Winograd {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        Winograd::new(isa, g, weight, 2)
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        self.run(g, batch, input, output, ep, false);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        Winograd::pools(self, g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        self.run_pooled(g, batch, input, output, ep, pool);
+    }
+}
+
+impl Kernel for Winograd4 {
+    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
+        Winograd::new(isa, g, weight, 4).map(Winograd4)
+    }
+
+    fn conv2d(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+    ) {
+        self.0.run(g, batch, input, output, ep, false);
+    }
+
+    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
+        self.0.pools(g, pool)
+    }
+
+    fn conv2d_max_pooled(
+        &self,
+        g: &ConvGeometry,
+        batch: usize,
+        input: &[f32],
+        output: &mut [f32],
+        ep: &Epilogue,
+        pool: &PoolGeometry,
+    ) {
+        self.0.run_pooled(g, batch, input, output, ep, pool);
+    }
+}
