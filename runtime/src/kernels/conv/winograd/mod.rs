@@ -53,13 +53,14 @@ const TASK_PANELS: usize = 8;
 const MIN_TASK_KPANELS: usize = 8;
 
 /// Output channel panels whose sums are made together, for tiles of `m`:
-/// their `(m + 2)² x 6 x 32` sums (12 KB with `m = 2`, 27 KB with `m = 4`)
-/// stay in L1 until transformed, while each position's input panel is
-/// read once per block (measured with `m = 2`: 1.3 to 1.45 times faster
-/// than all panels at once on ResNet-18's 3x3 layers, whose sums spill to
-/// L2).
+/// each position's input panel is read once per block. With `m = 2` their
+/// 16 x 6 x 32 sums (12 KB a panel) stay in L1 until transformed (1.3 to
+/// 1.45 times faster than all panels at once on ResNet-18's 3x3 layers,
+/// whose sums spill to L2); with `m = 4` (27 KB a panel) three panels
+/// are 1.05-1.1x one, warm and cold (ResNet's 56x56 and 28x28 layers,
+/// GoogLeNet's 96->128, the VGG's 32x32 on a Xeon).
 fn kp_block(m: usize) -> usize {
-    if m == 2 { 2 } else { 1 }
+    if m == 2 { 2 } else { 3 }
 }
 
 /// Rows and columns of the tiles of `m` of a geometry.
