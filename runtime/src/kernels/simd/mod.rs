@@ -183,6 +183,27 @@ pub trait Simd: Copy + Send + Sync + 'static {
         unsafe { self.load(buf.as_ptr()) }
     }
 
+    /// Stores lanes `from..to` (of `LANES`) of `v` to `p + lane`, leaving
+    /// the memory of the others alone: values that start mid-vector
+    /// written where a row wants them.
+    ///
+    /// # Safety
+    /// `p + l` must be writable for every `l` in `from..to.min(LANES)`
+    /// (`p` itself may point outside the row).
+    #[inline(always)]
+    unsafe fn store_lanes(self, p: *mut f32, v: Self::F, from: usize, to: usize) {
+        let values = self.to_array(v);
+        for (l, &x) in values
+            .iter()
+            .enumerate()
+            .take(to.min(Self::LANES))
+            .skip(from)
+        {
+            // SAFETY: the caller's promise.
+            unsafe { *p.wrapping_add(l) = x };
+        }
+    }
+
     /// Lanes `N..` of `a` and then the first `N` lanes of `b`: the vector
     /// that starts `N` values on from `a` where `b` follows `a` in memory,
     /// made in registers (an unaligned load there would cross cache lines).
@@ -646,6 +667,15 @@ mod tests {
                 &|l| if (from..to).contains(&l) { a[l] } else { 0.0 },
                 "load_lanes",
             );
+        }
+        for (from, to) in [(0, n), (1, n), (0, n - 1), (2, 3), (3, 3), (n, n)] {
+            let mut out = vec![42.0f32; n];
+            // SAFETY: lanes below `n` of `out`.
+            unsafe { s.store_lanes(out.as_mut_ptr(), va, from, to) };
+            let mut got = [0.0f32; 16];
+            got[..n].copy_from_slice(&out);
+            let kept = |l| if (from..to).contains(&l) { a[l] } else { 42.0 };
+            same(got, &kept, "store_lanes");
         }
         // `b` after `a` in memory: the vector `k` values on.
         let joined: Vec<f32> = a[..n].iter().chain(&b[..n]).copied().collect();

@@ -201,6 +201,21 @@ impl Simd for Avx2 {
             _mm256_maskload_ps(p, keep)
         }
     }
+    #[inline(always)]
+    unsafe fn store_lanes(self, p: *mut f32, v: __m256, from: usize, to: usize) {
+        let (from, to) = (from.min(8) as i32, to.min(8) as i32);
+        unsafe {
+            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+            let keep = _mm256_and_si256(
+                _mm256_cmpgt_epi32(lanes, _mm256_set1_epi32(from - 1)),
+                _mm256_cmpgt_epi32(_mm256_set1_epi32(to), lanes),
+            );
+            // SAFETY: masked-off lanes are neither written nor faulted on;
+            // the caller's promise covers the others. (Slow on AMD's cores,
+            // but only where a run of tiles starts mid-vector.)
+            _mm256_maskstore_ps(p, keep, v)
+        }
+    }
     // `store_first` is the trait's: `vmaskmovps` to memory is microcoded
     // and slow on some CPUs (AMD's), a store to the stack and a copy is not.
 }
@@ -254,6 +269,14 @@ impl Simd for Avx512 {
         // SAFETY: masked-off lanes are neither read nor faulted on; the
         // caller's promise covers the others.
         unsafe { _mm512_maskz_loadu_ps(mask as __mmask16, p) }
+    }
+    #[inline(always)]
+    unsafe fn store_lanes(self, p: *mut f32, v: __m512, from: usize, to: usize) {
+        let (from, to) = (from.min(16), to.min(16));
+        let mask = ((1u32 << to) - 1) & !((1u32 << from) - 1);
+        // SAFETY: masked-off lanes are neither written nor faulted on; the
+        // caller's promise covers the others.
+        unsafe { _mm512_mask_storeu_ps(p, mask as __mmask16, v) }
     }
     #[inline(always)]
     fn shift_in<const N: usize>(self, a: __m512, b: __m512) -> __m512 {

@@ -638,8 +638,8 @@ fn store_run<S: Simd>(
     ep: &Epilogue,
 ) {
     let lanes = S::LANES;
-    // A run from lane 0 stores the vectors as they are; others read their
-    // values back from memory, where they start mid-vector.
+    // A run from lane 0 stores the vectors as they are; others store the
+    // lanes of each vector that are theirs, where they belong.
     if from == 0 {
         for (k, dst) in dst.chunks_mut(lanes).enumerate() {
             let res = residual.map(|r| &r[k * lanes..][..dst.len()]);
@@ -647,15 +647,23 @@ fn store_run<S: Simd>(
         }
         return;
     }
-    let mut values = [0.0f32; 64];
-    for (k, &v) in row.iter().enumerate() {
-        // SAFETY: `values` holds 4 x 16 >= 4 LANES floats.
-        unsafe { s.store(values.as_mut_ptr().add(k * lanes), v) };
-    }
-    for (k, dst) in dst.chunks_mut(lanes).enumerate() {
-        let value = s.load_first(&values[from + k * lanes..][..dst.len()]);
-        let res = residual.map(|r| &r[k * lanes..][..dst.len()]);
-        store_vector(s, value, dst, res, ep);
+    let end = from + dst.len();
+    for (k, &value) in row.iter().enumerate() {
+        let (first, last) = (from.max(k * lanes), end.min((k + 1) * lanes));
+        if first >= last {
+            continue;
+        }
+        // Lanes `a..b` of vector `k` are values `first - from..` of `dst`.
+        let (a, b) = (first - k * lanes, last - k * lanes);
+        let mut value = value;
+        if let Some(res) = residual {
+            let p = res[first - from..].as_ptr().wrapping_sub(a);
+            // SAFETY: lanes `a..b` read `res[first - from..last - from]`.
+            value = s.add(value, unsafe { s.load_lanes(p, a, b) });
+        }
+        let p = dst[first - from..].as_mut_ptr().wrapping_sub(a);
+        // SAFETY: lanes `a..b` write `dst[first - from..last - from]`.
+        unsafe { s.store_lanes(p, activate(s, value, ep.act), a, b) };
     }
 }
 
