@@ -38,7 +38,7 @@ use im2col::GemmConv;
 use kernel::Kernel;
 use patch::PatchConv;
 use vector::VectorConv;
-use winograd::{Winograd, Winograd4};
+use winograd::Winograd;
 
 use super::epilogue::Epilogue;
 use super::isa::Isa;
@@ -106,7 +106,7 @@ enum Packed {
     Direct(DirectConv),
     Flat(FlatConv),
     Winograd(Winograd),
-    Winograd4(Winograd4),
+    Winograd4(Winograd),
     Patch(PatchConv),
     Vector(VectorConv),
 }
@@ -141,7 +141,8 @@ impl Packed {
             ConvKernel::Direct => DirectConv::pack(isa, g, w).map(Packed::Direct),
             ConvKernel::Flat => FlatConv::pack(isa, g, w).map(Packed::Flat),
             ConvKernel::Winograd => Winograd::pack(isa, g, w).map(Packed::Winograd),
-            ConvKernel::Winograd4 => Winograd4::pack(isa, g, w).map(Packed::Winograd4),
+            // The same kernel with tiles of 4x4.
+            ConvKernel::Winograd4 => Winograd::new(isa, g, w, 4).map(Packed::Winograd4),
             ConvKernel::Patch => PatchConv::pack(isa, g, w).map(Packed::Patch),
             ConvKernel::Vector => VectorConv::pack(isa, g, w).map(Packed::Vector),
         }

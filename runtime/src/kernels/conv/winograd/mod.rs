@@ -1,10 +1,10 @@
 //! 3x3 convolution with stride 1 by Winograd's minimal filtering, F(m x m,
-//! 3x3) with tiles of `m = 2` ([`Winograd`]) or `m = 4` ([`Winograd4`])
-//! outputs a side, written once over the vector width and the tile size:
-//! each tile of output pixels comes from the `(m + 2) x (m + 2)` block of
-//! input around it by `(m + 2)²` products per input and output channel
-//! instead of `9 m²` (2.25 times fewer multiply-adds with `m = 2`, 4 times
-//! with `m = 4`). The matrices are in [`transform`].
+//! 3x3), with tiles of `m = 2` or `m = 4` outputs a side
+//! ([`Winograd::new`]), written once over the vector width and the tile
+//! size: each tile of output pixels comes from the `(m + 2) x (m + 2)`
+//! block of input around it by `(m + 2)²` products per input and output
+//! channel instead of `9 m²` (2.25 times fewer multiply-adds with `m = 2`,
+//! 4 times with `m = 4`). The matrices are in the `transform` module.
 //!
 //! The kernels' transforms `U = G g Gᵀ` are made once, in f64, at load
 //! time. Each call transforms the inputs (`V = Bᵀ d B`), then for each of
@@ -82,11 +82,6 @@ pub struct Winograd {
     rows: usize,
     width: usize,
 }
-
-/// Winograd's F(4x4, 3x3): the same kernel with tiles of 4x4 outputs, 36
-/// products for 16 outputs (the F(2x2, 3x3) one makes 16 for 4).
-#[derive(Clone, Debug)]
-pub struct Winograd4(Winograd);
 
 impl Winograd {
     /// Transforms `weight` (`[C_OUT, C_IN, 3, 3]`) for tiles of `m` (2 or
@@ -805,38 +800,5 @@ impl Kernel for Winograd {
         pool: &PoolGeometry,
     ) {
         self.run_pooled(g, batch, input, output, ep, pool);
-    }
-}
-
-impl Kernel for Winograd4 {
-    fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
-        Winograd::new(isa, g, weight, 4).map(Winograd4)
-    }
-
-    fn conv2d(
-        &self,
-        g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
-        ep: &Epilogue,
-    ) {
-        self.0.run(g, batch, input, output, ep, false);
-    }
-
-    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        self.0.pools(g, pool)
-    }
-
-    fn conv2d_max_pooled(
-        &self,
-        g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
-        ep: &Epilogue,
-        pool: &PoolGeometry,
-    ) {
-        self.0.run_pooled(g, batch, input, output, ep, pool);
     }
 }
