@@ -18,11 +18,12 @@
 //! 2`, some more with `m = 4` (whose points 2 and -2 scale values by up to
 //! 8; the fixture tests measure both against PyTorch's float64 run).
 //!
-//! Tiles are numbered row by row, a panel of two vectors of them at a
-//! time; within a panel, each run of tiles that lies in one row of tiles
-//! is transformed with contiguous loads from the input's copy (split by
-//! column phase, so that a tile's column `j` is one load for all the
-//! run's tiles) and written back with contiguous stores. Each output value
+//! Tiles are numbered image after image, row by row, a panel of two
+//! vectors of them at a time; within a vector, each run of tiles that lies
+//! in one row of tiles of one image is transformed with contiguous loads
+//! from the input's copy (split by column phase, so that a tile's column
+//! `j` is one load for all the run's tiles, lanes masked where the run
+//! starts or ends mid-vector) and written back with contiguous stores. Each output value
 //! is one sum over the input channels in order, whatever the tasks, so the
 //! results do not depend on the thread count.
 
@@ -87,6 +88,9 @@ impl Winograd {
     /// Transforms `weight` (`[C_OUT, C_IN, 3, 3]`) for tiles of `m` (2 or
     /// 4) and `isa` (or the best below it this CPU runs) when the
     /// geometry suits: a 3x3 kernel at stride 1, no dilation, one group.
+    ///
+    /// # Panics
+    /// When `m` is neither 2 nor 4.
     pub fn new(isa: Isa, g: &ConvGeometry, weight: &[f32], m: usize) -> Option<Self> {
         assert!(m == 2 || m == 4, "Winograd: tiles of 2 or 4");
         if !Self::suits(g) {
@@ -155,28 +159,6 @@ impl Winograd {
             conv2d::<2, 4>(g, self, batch, input, output, ep, pooled);
         } else {
             conv2d::<4, 6>(g, self, batch, input, output, ep, pooled);
-        }
-    }
-
-    /// Whether the kernel pools `pool` as it goes: 2x2 windows side by
-    /// side, each inside one tile.
-    fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        pool.kernel == [2, 2] && pooled::side_by_side(g, pool)
-    }
-
-    fn run_pooled(
-        &self,
-        g: &ConvGeometry,
-        batch: usize,
-        input: &[f32],
-        output: &mut [f32],
-        ep: &Epilogue,
-        pool: &PoolGeometry,
-    ) {
-        if self.pools(g, pool) {
-            self.run(g, batch, input, output, ep, true);
-        } else {
-            pooled::unfused(self, g, batch, input, output, ep, pool);
         }
     }
 }
@@ -786,8 +768,9 @@ impl Kernel for Winograd {
         self.run(g, batch, input, output, ep, false);
     }
 
+    /// 2x2 windows side by side, each inside one tile.
     fn pools(&self, g: &ConvGeometry, pool: &PoolGeometry) -> bool {
-        Winograd::pools(self, g, pool)
+        pool.kernel == [2, 2] && pooled::side_by_side(g, pool)
     }
 
     fn conv2d_max_pooled(
@@ -799,6 +782,10 @@ impl Kernel for Winograd {
         ep: &Epilogue,
         pool: &PoolGeometry,
     ) {
-        self.run_pooled(g, batch, input, output, ep, pool);
+        if self.pools(g, pool) {
+            self.run(g, batch, input, output, ep, true);
+        } else {
+            pooled::unfused(self, g, batch, input, output, ep, pool);
+        }
     }
 }
