@@ -189,35 +189,34 @@ impl Simd for Avx2 {
     }
     #[inline(always)]
     unsafe fn load_lanes(self, p: *const f32, from: usize, to: usize) -> __m256 {
-        let (from, to) = (from.min(8) as i32, to.min(8) as i32);
-        unsafe {
-            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-            let keep = _mm256_and_si256(
-                _mm256_cmpgt_epi32(lanes, _mm256_set1_epi32(from - 1)),
-                _mm256_cmpgt_epi32(_mm256_set1_epi32(to), lanes),
-            );
-            // SAFETY: masked-off lanes are neither read nor faulted on; the
-            // caller's promise covers the others.
-            _mm256_maskload_ps(p, keep)
-        }
+        // SAFETY: masked-off lanes are neither read nor faulted on; the
+        // caller's promise covers the others.
+        unsafe { _mm256_maskload_ps(p, lanes_between(from, to)) }
     }
     #[inline(always)]
     unsafe fn store_lanes(self, p: *mut f32, v: __m256, from: usize, to: usize) {
-        let (from, to) = (from.min(8) as i32, to.min(8) as i32);
-        unsafe {
-            let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-            let keep = _mm256_and_si256(
-                _mm256_cmpgt_epi32(lanes, _mm256_set1_epi32(from - 1)),
-                _mm256_cmpgt_epi32(_mm256_set1_epi32(to), lanes),
-            );
-            // SAFETY: masked-off lanes are neither written nor faulted on;
-            // the caller's promise covers the others. (Slow on AMD's cores,
-            // but only where a run of tiles starts mid-vector.)
-            _mm256_maskstore_ps(p, keep, v)
-        }
+        // SAFETY: masked-off lanes are neither written nor faulted on; the
+        // caller's promise covers the others. (Slow on AMD's cores, but
+        // only where a run of Winograd's tiles starts mid-vector.)
+        unsafe { _mm256_maskstore_ps(p, lanes_between(from, to), v) }
     }
     // `store_first` is the trait's: `vmaskmovps` to memory is microcoded
     // and slow on some CPUs (AMD's), a store to the stack and a copy is not.
+}
+
+/// The AVX2 mask of lanes `from..to` (of 8): all ones there, zero elsewhere.
+#[inline(always)]
+fn lanes_between(from: usize, to: usize) -> __m256i {
+    let (from, to) = (from.min(8) as i32, to.min(8) as i32);
+    // SAFETY: called only from the AVX2 token's methods, inlined into code
+    // compiled for AVX2.
+    unsafe {
+        let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+        _mm256_and_si256(
+            _mm256_cmpgt_epi32(lanes, _mm256_set1_epi32(from - 1)),
+            _mm256_cmpgt_epi32(_mm256_set1_epi32(to), lanes),
+        )
+    }
 }
 
 impl Simd for Avx512 {
