@@ -121,14 +121,14 @@ const RULES: &[Rule] = &[
     },
     // 3x3 at stride 1 onto 49 or more 4x4 tiles (25x25 and up) into 64
     // channels or more, or onto 64 or more tiles from and into 32 or
-    // more: F(4x4, 3x3), 1.2-1.4x F(2x2, 3x3) and 1.15-1.5x the flat and
+    // more: F(4x4, 3x3), 1.25-1.4x F(2x2, 3x3) and 1.2-1.3x the flat and
     // direct kernels (ResNet's 64 channels at 56x56 and 128 at 28x28,
     // GoogLeNet's 96->128 at 28x28, SqueezeNet's 16->64 at 55x55 and
     // 32->128 at 27x27, DenseNet-121's 128->32 at 56x56, the VGG's 32->32
     // at 32x32; on a Xeon). With fewer tiles a vector of 32 runs part
-    // empty (14x14: 0.75-0.8x F(2x2, 3x3)); with few channels the
-    // transforms weigh more (gray200's 16->32 at 50x50 0.9x the flat
-    // kernel, DenseNet's 128->32 at 28x28 0.9x).
+    // empty (14x14: 0.7-0.9x F(2x2, 3x3)); with few channels the
+    // transforms weigh more (gray200's 16->32 at 50x50 0.93x the flat
+    // kernel; DenseNet's 128->32 at 28x28 even).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Winograd4,
@@ -255,8 +255,8 @@ const RULES: &[Rule] = &[
     },
     // AVX2 (8 lanes).
     // 3x3 at stride 1 onto 16 or more 4x4 tiles (13x13 and up): F(4x4,
-    // 3x3), 1.0-1.7x F(2x2, 3x3) (ResNet-18's 56x56, 28x28 and 14x14
-    // layers 1.5x, 1.35x, 1.6x; the VGG's 32x32 and 16x16 1.2-1.4x;
+    // 3x3), 1.2-1.55x F(2x2, 3x3) (ResNet-18's 56x56, 28x28 and 14x14
+    // layers 1.5x, 1.35x, 1.55x; the VGG's 32x32 and 16x16 1.25-1.45x;
     // gray200's 16->32 1.2x; on a Xeon with AVX2).
     Rule {
         isa: Some(Isa::Avx2),
