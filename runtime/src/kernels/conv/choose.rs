@@ -152,6 +152,23 @@ const RULES: &[Rule] = &[
                 && g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49
         },
     },
+    // On Intel's cores, 3x3 at stride 1 into 32 channels or fewer from
+    // four times as many or more: the flat kernel 1.2x F(2x2, 3x3) at
+    // 28x28 and 1.35x at 14x14, warm and cold (DenseNet-121's growth
+    // layers, 128->32, on a Xeon), whose input transforms weigh more than
+    // so few output channels' products save.
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Flat,
+        when: |g| {
+            intel()
+                && g.kernel == [3, 3]
+                && g.stride == [1, 1]
+                && g.groups == 1
+                && g.c_out <= 32
+                && g.c_in >= 4 * g.c_out
+        },
+    },
     // 3x3 at stride 1 onto 49 or more 2x2 tiles (13x13 and up) and 32
     // channels or more: 1.1-1.6x the direct kernel on ResNet-18's and the
     // VGG's layers, 1.1-1.2x on SqueezeNet's 13x13 (AMD Zen 4). With fewer
