@@ -137,36 +137,23 @@ const RULES: &[Rule] = &[
             (tiles >= 49 && g.c_out >= 64) || (tiles >= 64 && g.c_in >= 32 && g.c_out >= 32)
         },
     },
-    // On Intel's cores, 3x3 at stride 1 from 16 channels or fewer: the
-    // flat kernel 1.3x Winograd's, whose transforms weigh more there
-    // (gray200's 16->32 at 50x50, warm and cold, on a Xeon).
+    // On Intel's cores, 3x3 at stride 1 where Winograd's transforms weigh
+    // more than its fewer products save: the flat kernel, warm and cold,
+    // on a Xeon. From 16 channels or fewer onto 49 or more 2x2 tiles
+    // (gray200's 16->32 at 50x50: 1.3x F(2x2, 3x3)); into 32 channels or
+    // fewer from four times as many (DenseNet-121's 128->32 growth
+    // layers: 1.2x F(2x2, 3x3) at 28x28, 1.35x at 14x14).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Flat,
         when: |g| {
+            let few_in = g.c_in <= 16 && g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49;
+            let few_out = g.c_out <= 32 && g.c_in >= 4 * g.c_out;
             intel()
                 && g.kernel == [3, 3]
                 && g.stride == [1, 1]
                 && g.groups == 1
-                && g.c_in <= 16
-                && g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49
-        },
-    },
-    // On Intel's cores, 3x3 at stride 1 into 32 channels or fewer from
-    // four times as many or more: the flat kernel 1.2x F(2x2, 3x3) at
-    // 28x28 and 1.35x at 14x14, warm and cold (DenseNet-121's growth
-    // layers, 128->32, on a Xeon), whose input transforms weigh more than
-    // so few output channels' products save.
-    Rule {
-        isa: Some(Isa::Avx512),
-        kernel: ConvKernel::Flat,
-        when: |g| {
-            intel()
-                && g.kernel == [3, 3]
-                && g.stride == [1, 1]
-                && g.groups == 1
-                && g.c_out <= 32
-                && g.c_in >= 4 * g.c_out
+                && (few_in || few_out)
         },
     },
     // 3x3 at stride 1 onto 49 or more 2x2 tiles (13x13 and up) and 32
