@@ -12,10 +12,18 @@
 //! call and reports the median call: inside a model the other layers have
 //! run in between, and a layer's data comes from memory much as with 16
 //! MiB here (MobileNetV2's 16->96 at 112x112: 1.1-1.2 ms in the model,
-//! 0.7 ms warm, 1.2 ms at 16 MiB, on an AMD Zen 4 with a 32 MiB L3).
+//! 0.7 ms warm, 1.2 ms at 16 MiB, on an AMD Zen 4 with a 32 MiB L3). Give
+//! more than the last-level cache holds for a layer's weights to come
+//! from memory, as in a large model at batch 1: a Xeon whose L3 is
+//! reported as hundreds of MiB keeps them at 64 MiB, not at 256 (ResNet's
+//! 512->512 at 7x7 with F(2x2, 3x3): 1.12 ms at 64, 1.84 ms at 256 and
+//! 1.66 ms inside ResNet-18).
+//! `CNN_PROBE_EPILOGUE=1` runs each call with the whole epilogue (a scale
+//! and shift per channel, a residual, ReLU), as a ResNet block's last
+//! convolution does, rather than none.
 
 use cnn::kernels::conv::{ConvGeometry, ConvKernel, PackedConv, conv2d};
-use cnn::kernels::epilogue::Epilogue;
+use cnn::kernels::epilogue::{Act, Epilogue};
 use cnn::kernels::isa::Isa;
 
 fn main() {
@@ -98,8 +106,11 @@ fn main() {
         ("densenet 3x3 56", 128, 32, 56, 3, 1, 1),
         ("densenet 3x3 28", 128, 32, 28, 3, 1, 1),
         ("densenet 3x3 14", 128, 32, 14, 3, 1, 1),
+        ("densenet 3x3 7", 128, 32, 7, 3, 1, 1),
         ("googlenet 3x3 96-128", 96, 128, 28, 3, 1, 1),
         ("googlenet 3x3 112-224", 112, 224, 14, 3, 1, 1),
+        ("googlenet 3x3 160-320", 160, 320, 7, 3, 1, 1),
+        ("googlenet 3x3 32-64", 32, 64, 14, 3, 1, 1),
         ("squeezenet 3x3 16-64", 16, 64, 55, 3, 1, 1),
         ("squeezenet 3x3 32-128", 32, 128, 27, 3, 1, 1),
         ("squeezenet 3x3 48-192", 48, 192, 13, 3, 1, 1),
@@ -217,6 +228,7 @@ fn main() {
     }
     println!("  chosen");
     let only: Vec<String> = std::env::args().skip(1).collect();
+    let full_epilogue = std::env::var_os("CNN_PROBE_EPILOGUE").is_some();
     let mut cold: Option<Vec<f32>> = std::env::var("CNN_PROBE_COLD")
         .ok()
         .and_then(|mib| mib.parse::<usize>().ok())
@@ -230,6 +242,20 @@ fn main() {
             .collect();
         let input: Vec<f32> = (0..g.in_len()).map(|i| (i % 7) as f32 * 0.1).collect();
         let mut output = vec![0.0; g.out_len()];
+        let (scale, shift): (Vec<f32>, Vec<f32>) = (0..g.c_out)
+            .map(|i| (1.0 + (i % 5) as f32 * 0.1, (i % 3) as f32 * 0.1))
+            .unzip();
+        let residual: Vec<f32> = (0..g.out_len()).map(|i| (i % 11) as f32 * 0.1).collect();
+        let epilogue = if full_epilogue {
+            Epilogue {
+                scale: Some(&scale),
+                shift: Some(&shift),
+                residual: Some(&residual),
+                act: Act::ReLU,
+            }
+        } else {
+            Epilogue::default()
+        };
         let flops = 2.0 * (g.c_out * g.patch_len() * g.output[0] * g.output[1]) as f64;
         let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
         let mut cells = Vec::new();
@@ -238,17 +264,7 @@ fn main() {
                 cells.push("-".to_string());
                 continue;
             };
-            let call = || {
-                conv2d(
-                    &g,
-                    &weight,
-                    &packed,
-                    1,
-                    &input,
-                    &mut output,
-                    &Epilogue::default(),
-                )
-            };
+            let call = || conv2d(&g, &weight, &packed, 1, &input, &mut output, &epilogue);
             let seconds = match &mut cold {
                 Some(other) => cold_median(other, call),
                 None => cnn_bench::best_of(flops, call),

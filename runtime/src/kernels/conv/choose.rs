@@ -159,14 +159,25 @@ const RULES: &[Rule] = &[
     // 3x3 at stride 1 onto 49 or more 2x2 tiles (13x13 and up) and 32
     // channels or more: 1.1-1.6x the direct kernel on ResNet-18's and the
     // VGG's layers, 1.1-1.2x on SqueezeNet's 13x13 (AMD Zen 4). With fewer
-    // tiles most of a vector of 32 is empty (ResNet's 7x7 layers:
-    // 0.66-0.75x); with fewer channels the transforms dominate (the quiz's
-    // first layer: 0.85x the flat kernel).
+    // channels the transforms dominate (the quiz's first layer: 0.85x the
+    // flat kernel).
+    // Onto 13 to 16 tiles (7x7 and 8x8), one vector's worth (a panel of
+    // one vector, full), from 64 channels into 128 or more, where the
+    // transformed kernels (16 values for 9) stay within 1 MiB: the VGG's
+    // 64->128 at 8x8 1.02-1.13x the direct kernel warm, even with the
+    // caches flushed; VGG-small 1.04x whole, batch 1 and 64 (Xeon).
+    // Larger kernels come from memory at every call inside a large model,
+    // and there their size tells: ResNet's 512->512 at 7x7 1.18x the
+    // direct kernel warm, 0.7x inside ResNet-18.
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Winograd,
         when: |g| {
-            g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49 && g.c_in >= 32 && g.c_out >= 32
+            let tiles = g.output[0].div_ceil(2) * g.output[1].div_ceil(2);
+            let one_vector = (13..=16).contains(&tiles);
+            let small_kernels = 16 * g.c_in * g.c_out <= 1 << 18;
+            (tiles >= 49 && g.c_in >= 32 && g.c_out >= 32)
+                || (one_vector && g.c_in >= 64 && g.c_out >= 128 && small_kernels)
         },
     },
     // 1x1 onto 7x7 or smaller from many channels, in whole blocks of 32

@@ -866,3 +866,57 @@ proptest::proptest! {
         }
     }
 }
+
+/// Winograd's panels of one vector of tiles (small planes, output channel
+/// panels in pairs and one alone) give the same bits as panels of two:
+/// an image alone, where one vector holds its tiles, and in a batch of
+/// copies of it, where two vectors fill.
+#[test]
+fn winograd_panels_of_one_vector_give_the_same_bits() {
+    let mut ran = 0;
+    for (isa, kernel) in all_kernels() {
+        let m: usize = match kernel {
+            ConvKernel::Winograd => 2,
+            ConvKernel::Winograd4 => 4,
+            _ => continue,
+        };
+        let lanes = isa.lanes();
+        // The smallest plane whose tiles fit one vector better than two,
+        // and a batch of it that fills two (AVX-512's 7x7 with tiles of 2
+        // alone, and two of them).
+        let Some((side, batch)) = (1..=8 * m).find_map(|side: usize| {
+            let tiles = side.div_ceil(m).pow(2);
+            let two = (2..=8).find(|&b| winograd::panel_vectors(b * tiles, lanes) == 2)?;
+            (winograd::panel_vectors(tiles, lanes) == 1).then_some((side, two))
+        }) else {
+            continue;
+        };
+        // 26 output channels: panels of 6 in two pairs and one alone.
+        let g = geo(5, 26, [side, side], [3, 3], [1, 1], [1, 1], [1, 1], 1);
+        let w = values(g.c_out * g.patch_len(), 12);
+        let image = values(g.in_len(), 13);
+        let shift = values(g.c_out, 14);
+        let ep = Epilogue {
+            shift: Some(&shift),
+            act: Act::ReLU,
+            ..Epilogue::default()
+        };
+        let Some(alone) = convolve(isa, kernel, &g, &w, 1, &image, &ep) else {
+            continue;
+        };
+        let copies = image.repeat(batch);
+        let together = convolve(isa, kernel, &g, &w, batch, &copies, &ep).unwrap();
+        for (b, y) in together.chunks_exact(g.out_len()).enumerate() {
+            let same = y
+                .iter()
+                .zip(&alone)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+            assert!(
+                same,
+                "{isa:?} {kernel:?} {side}x{side}: image {b} of {batch} differs"
+            );
+        }
+        ran += 1;
+    }
+    assert!(ran >= 2, "{ran} kernels ran");
+}

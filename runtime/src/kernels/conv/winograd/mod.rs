@@ -11,15 +11,17 @@
 //! the `(m + 2)²` positions `ξ` of a transformed tile multiplies the
 //! matrices `U_ξ` (`C_OUT x C_IN`) and `V_ξ` (`C_IN x tiles`), 6 output
 //! channels by two vectors of tiles at a time in 12 accumulators (16
-//! tiles with AVX2, 32 with AVX-512, 8 with NEON), and turns each tile's
+//! tiles with AVX2, 32 with AVX-512, 8 with NEON) — or, where all the
+//! tiles fit in one vector (a small plane), 12 output channels by one
+//! vector, the same sums in the same order — and turns each tile's
 //! sums back into its `m x m` outputs (`Aᵀ M A`) with the epilogue. The
 //! transforms add rounding of their own: the results differ from a direct
 //! convolution's by a few units in the last place of the sums with `m =
 //! 2`, some more with `m = 4` (whose points 2 and -2 scale values by up to
 //! 8; the fixture tests measure both against PyTorch's float64 run).
 //!
-//! Tiles are numbered image after image, row by row, a panel of two
-//! vectors of them at a time; within a vector, each run of tiles that lies
+//! Tiles are numbered image after image, row by row, a panel of one or
+//! two vectors of them at a time; within a vector, each run of tiles that lies
 //! in one row of tiles of one image is transformed with contiguous loads
 //! from the input's copy (split by column phase, so that a tile's column
 //! `j` is one load for all the run's tiles, lanes masked where the run
@@ -60,8 +62,28 @@ const MIN_TASK_KPANELS: usize = 8;
 /// whose sums spill to L2); with `m = 4` (27 KB a panel) three panels
 /// are 1.05-1.1x one, warm and cold (ResNet's 56x56 and 28x28 layers,
 /// GoogLeNet's 96->128, the VGG's 32x32 on a Xeon).
-fn kp_block(m: usize) -> usize {
-    if m == 2 { 2 } else { 3 }
+///
+/// Panels of one vector of tiles take output channel panels in pairs (see
+/// [`product_pair`]), two pairs with `m = 2` and one with `m = 4`, about
+/// as many sums as above.
+fn kp_block(m: usize, vectors: usize) -> usize {
+    match (m, vectors) {
+        (2, 1) => 4,
+        (2, _) => 2,
+        (_, 1) => 2,
+        _ => 3,
+    }
+}
+
+/// Vectors of tiles in a panel (1 or 2) for `tiles` tiles in all: one
+/// where they all fit in one (a 7x7 plane with tiles of 2, or 14x14 with
+/// tiles of 4, holds 16: with AVX-512 a panel of two vectors would run
+/// half empty), else two. (Elsewhere panels of one vector would leave
+/// fewer lanes empty at most in the last, but read the kernels' `U` once
+/// per panel, twice as often: ResNet-18 at 56x56, 196 tiles in 13 panels
+/// rather than 7, ran no faster.)
+pub(super) fn panel_vectors(tiles: usize, lanes: usize) -> usize {
+    if tiles <= lanes { 1 } else { 2 }
 }
 
 /// Rows and columns of the tiles of `m` of a geometry.
@@ -155,10 +177,13 @@ impl Winograd {
         ep: &Epilogue,
         pooled: bool,
     ) {
-        if self.m == 2 {
-            conv2d::<2, 4>(g, self, batch, input, output, ep, pooled);
-        } else {
-            conv2d::<4, 6>(g, self, batch, input, output, ep, pooled);
+        let [th, tw] = tiles(g, self.m);
+        let one = panel_vectors(batch * th * tw, self.isa.lanes()) == 1;
+        match (self.m, one) {
+            (2, false) => conv2d::<2, 4, 2>(g, self, batch, input, output, ep, pooled),
+            (2, true) => conv2d::<2, 4, 1>(g, self, batch, input, output, ep, pooled),
+            (_, false) => conv2d::<4, 6, 2>(g, self, batch, input, output, ep, pooled),
+            (_, true) => conv2d::<4, 6, 1>(g, self, batch, input, output, ep, pooled),
         }
     }
 }
@@ -227,9 +252,10 @@ fn phases<S: Simd, const M: usize>(s: S, v: [S::F; M]) -> [S::F; M] {
     out
 }
 
-/// Convolves `batch` images with tiles of `M` (as [`Winograd::run`]).
+/// Convolves `batch` images with tiles of `M`, in panels of `V` vectors
+/// of tiles (as [`Winograd::run`]).
 #[allow(clippy::too_many_arguments)]
-fn conv2d<const M: usize, const N: usize>(
+fn conv2d<const M: usize, const N: usize, const V: usize>(
     g: &ConvGeometry,
     d: &Winograd,
     batch: usize,
@@ -245,7 +271,7 @@ fn conv2d<const M: usize, const N: usize>(
     assert!(input.len() >= batch * g.in_len() && output.len() >= batch * out_len);
     let copies = copies::<M>(g, d, batch, input);
     let [th, tw] = tiles(g, M);
-    let nr = 2 * d.isa.lanes();
+    let nr = V * d.isa.lanes();
     // The batch's tiles one sequence, image after image: small planes'
     // panels fill with the next image's tiles instead of running part
     // empty (ResNet's 14x14: 49 tiles, 1.5 panels, at batch 1).
@@ -271,7 +297,7 @@ fn conv2d<const M: usize, const N: usize>(
         .div_ceil(chunks)
         .min(kpanels / MIN_TASK_KPANELS)
         .max(1);
-    let per_kchunk = kpanels.div_ceil(kchunks).next_multiple_of(kp_block(M));
+    let per_kchunk = kpanels.div_ceil(kchunks).next_multiple_of(kp_block(M, V));
     let kchunks = kpanels.div_ceil(per_kchunk);
     let dest = Dest {
         out: Out::new(output),
@@ -288,7 +314,7 @@ fn conv2d<const M: usize, const N: usize>(
         // SAFETY: each task writes the outputs of its own tiles; `copies`
         // holds every image's copy.
         dispatch!(d.isa, s => unsafe {
-            task::<_, M, N>(s, g, d, all, panels, kps, &dest, ep, pooled)
+            task::<_, M, N, V>(s, g, d, all, panels, kps, &dest, ep, pooled)
         });
     });
     pool::give(copies);
@@ -357,17 +383,17 @@ fn runs(first: usize, lanes: usize, batch: usize, [th, tw]: [usize; 2]) -> ([Run
     (all, count)
 }
 
-/// The tiles of panels `panels` of one image, panel by panel, for output
-/// channel panels `kps`: the panel's inputs transformed, then a block of
-/// panels of 6 output channels at a time, their products and output
-/// transforms (pooled with `pooled`).
+/// The tiles of panels `panels` (of `V` vectors of tiles), panel by panel,
+/// for output channel panels `kps`: the panel's inputs transformed, then a
+/// block of panels of 6 output channels at a time, their products and
+/// output transforms (pooled with `pooled`).
 ///
 /// # Safety
 /// `copies` holds the `batch` images' copies (from [`copies`]); the
 /// tiles' outputs in `dest` are this caller's alone.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn task<S: Simd, const M: usize, const N: usize>(
+unsafe fn task<S: Simd, const M: usize, const N: usize, const V: usize>(
     s: S,
     g: &ConvGeometry,
     d: &Winograd,
@@ -379,37 +405,43 @@ unsafe fn task<S: Simd, const M: usize, const N: usize>(
     pooled: bool,
 ) {
     let c_in = g.c_in;
-    let nr = 2 * S::LANES;
+    let nr = V * S::LANES;
     let n2 = N * N;
     let kpanels = g.c_out.div_ceil(MR);
     let tiles = tiles(g, M);
     // One tile panel's transformed inputs, `[ξ][c][nr]`, and a block's
     // sums, `[output channel panel][ξ][6][nr]`.
-    let block = kp_block(M);
+    let block = kp_block(M, V);
     let prefetch = d.u.len() >= PREFETCH_FROM;
     let mut v = pool::take(n2 * c_in * nr);
     let mut m = pool::take(block * n2 * MR * nr);
     for panel in panels {
         // Each vector's runs (none past the last tile: zeros there).
-        let halves = [0, 1].map(|h| runs(panel * nr + h * S::LANES, S::LANES, batch, tiles));
-        for (h, (runs, count)) in halves.iter().enumerate() {
-            transform_inputs::<S, M, N>(s, g, d, copies, &runs[..*count], h, &mut v);
+        let vectors: [_; V] =
+            std::array::from_fn(|h| runs(panel * nr + h * S::LANES, S::LANES, batch, tiles));
+        for (h, (runs, count)) in vectors.iter().enumerate() {
+            transform_inputs::<S, M, N, V>(s, g, d, copies, &runs[..*count], h, &mut v);
         }
         for k0 in kps.clone().step_by(block) {
             let block_kps = k0..(k0 + block).min(kps.end);
             for xi in 0..n2 {
                 let vp = &v[xi * c_in * nr..][..c_in * nr];
-                for kp in block_kps.clone() {
-                    let u = &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
-                    let sums = &mut m[((kp - k0) * n2 + xi) * MR * nr..][..MR * nr];
+                let u = |kp: usize| &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
+                let sums_at = |kp: usize| ((kp - k0) * n2 + xi) * MR * nr;
+                let mut kp = block_kps.start;
+                while kp < block_kps.end {
+                    // One-vector panels take two output channel panels at
+                    // once: 12 sums, as with two vectors.
+                    let pair = V == 1 && kp + 1 < block_kps.end;
+                    let after = kp + if pair { 2 } else { 1 };
                     // The next product's kernels, asked for while this one
                     // runs: each is a few KB of its own, too short for the
                     // hardware's prefetcher, and kernels too large for the
                     // caches come from memory (ResNet-18's 256->256: 4 MB).
                     let next = if !prefetch {
                         None
-                    } else if kp + 1 < block_kps.end {
-                        Some((xi, kp + 1))
+                    } else if after < block_kps.end {
+                        Some((xi, after))
                     } else if xi + 1 < n2 {
                         Some((xi + 1, k0))
                     } else if block_kps.end < kps.end {
@@ -418,17 +450,26 @@ unsafe fn task<S: Simd, const M: usize, const N: usize>(
                         Some((0, kps.start))
                     };
                     let next = next.map(|(xi, kp)| d.u[(xi * kpanels + kp) * c_in * MR..].as_ptr());
-                    product(s, u, vp, sums, next);
+                    if pair {
+                        let (first, second) =
+                            m[sums_at(kp)..].split_at_mut(sums_at(kp + 1) - sums_at(kp));
+                        product_pair(s, [u(kp), u(kp + 1)], vp, [first, second], next);
+                    } else {
+                        product::<S, V>(s, u(kp), vp, &mut m[sums_at(kp)..][..MR * nr], next);
+                    }
+                    kp = after;
                 }
             }
             for kp in block_kps {
                 let sums = &m[(kp - k0) * n2 * MR * nr..][..n2 * MR * nr];
-                for (h, (runs, count)) in halves.iter().enumerate() {
+                for (h, (runs, count)) in vectors.iter().enumerate() {
                     if *count > 0 {
                         let runs = &runs[..*count];
                         // SAFETY: the panel's tiles are this task's.
                         unsafe {
-                            transform_outputs::<S, M, N>(s, g, sums, kp, runs, h, dest, ep, pooled)
+                            transform_outputs::<S, M, N, V>(
+                                s, g, sums, kp, runs, h, dest, ep, pooled,
+                            )
                         };
                     }
                 }
@@ -440,10 +481,10 @@ unsafe fn task<S: Simd, const M: usize, const N: usize>(
 }
 
 /// `Bᵀ d B` for the tiles of one vector, its `runs`, every input channel,
-/// into lanes `LANES * half..` of `v` (`[ξ][c][2 LANES]`); zero in the
+/// into lanes `LANES * half..` of `v` (`[ξ][c][V LANES]`); zero in the
 /// lanes of no tile.
 #[inline(always)]
-fn transform_inputs<S: Simd, const M: usize, const N: usize>(
+fn transform_inputs<S: Simd, const M: usize, const N: usize, const V: usize>(
     s: S,
     g: &ConvGeometry,
     d: &Winograd,
@@ -455,7 +496,7 @@ fn transform_inputs<S: Simd, const M: usize, const N: usize>(
     const { assert!(N == M + 2) };
     let n = N;
     let lanes = S::LANES;
-    let nr = 2 * lanes;
+    let nr = V * lanes;
     let c_in = g.c_in;
     let (rows, width) = (d.rows, d.width);
     let plane = d.plane();
@@ -510,15 +551,21 @@ fn transform_inputs<S: Simd, const M: usize, const N: usize>(
     }
 }
 
-/// `sums[6][2 L] = Σ_c u[c][0..6] ⊗ v[c][0..2 L]`: 12 accumulators, per
-/// input channel two loads of `v` and six broadcasts of `u`; with `next`,
+/// `sums[6][V L] = Σ_c u[c][0..6] ⊗ v[c][0..V L]`: 6 V accumulators, per
+/// input channel `V` loads of `v` and six broadcasts of `u`; with `next`,
 /// the `u` of the next product prefetched along the way.
 #[inline(always)]
-fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32], next: Option<*const f32>) {
+fn product<S: Simd, const V: usize>(
+    s: S,
+    u: &[f32],
+    v: &[f32],
+    sums: &mut [f32],
+    next: Option<*const f32>,
+) {
     let lanes = S::LANES;
     let c_in = u.len() / MR;
-    assert!(v.len() >= c_in * 2 * lanes && sums.len() >= MR * 2 * lanes);
-    let mut acc = [[s.zero(); 2]; MR];
+    assert!(v.len() >= c_in * V * lanes && sums.len() >= MR * V * lanes);
+    let mut acc = [[s.zero(); V]; MR];
     let (mut up, mut vp) = (u.as_ptr(), v.as_ptr());
     // One cache line of the next `u` every other input channel (32 floats
     // of it for 12 of this one's), in a first run of channels of its own,
@@ -533,15 +580,15 @@ fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32], next: Option<*
         () => {
             // SAFETY: `up` and `vp` walk the `c_in` rows of both (asserted).
             unsafe {
-                let v0 = s.load(vp);
-                let v1 = s.load(vp.add(lanes));
+                let vv: [S::F; V] = std::array::from_fn(|h| s.load(vp.add(h * lanes)));
                 for (i, a) in acc.iter_mut().enumerate() {
                     let ui = s.splat(*up.add(i));
-                    a[0] = s.mul_add(ui, v0, a[0]);
-                    a[1] = s.mul_add(ui, v1, a[1]);
+                    for (a, &x) in a.iter_mut().zip(&vv) {
+                        *a = s.mul_add(ui, x, *a);
+                    }
                 }
                 up = up.add(MR);
-                vp = vp.add(2 * lanes);
+                vp = vp.add(V * lanes);
             }
         };
     }
@@ -555,10 +602,67 @@ fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32], next: Option<*
         step!();
     }
     for (i, a) in acc.iter().enumerate() {
-        // SAFETY: `sums` holds 6 rows of 2 L (asserted).
-        unsafe {
-            s.store(sums.as_mut_ptr().add(i * 2 * lanes), a[0]);
-            s.store(sums.as_mut_ptr().add(i * 2 * lanes + lanes), a[1]);
+        for (h, &x) in a.iter().enumerate() {
+            // SAFETY: `sums` holds 6 rows of V L (asserted).
+            unsafe { s.store(sums.as_mut_ptr().add((i * V + h) * lanes), x) };
+        }
+    }
+}
+
+/// [`product`] of one vector for two panels of output channels at once
+/// (`u[0]`, `u[1]` into `sums[0]`, `sums[1]`): 12 accumulators, per input
+/// channel one load of `v` and twelve broadcasts. Each sum runs over the
+/// channels in the same order as in [`product`], so the values are the
+/// same bit for bit.
+#[inline(always)]
+fn product_pair<S: Simd>(
+    s: S,
+    u: [&[f32]; 2],
+    v: &[f32],
+    sums: [&mut [f32]; 2],
+    next: Option<*const f32>,
+) {
+    let lanes = S::LANES;
+    let c_in = u[0].len() / MR;
+    assert!(u[1].len() >= c_in * MR && v.len() >= c_in * lanes);
+    assert!(sums[0].len() >= MR * lanes && sums[1].len() >= MR * lanes);
+    let mut acc = [[s.zero(); MR]; 2];
+    let (mut up, mut vp) = ([u[0].as_ptr(), u[1].as_ptr()], v.as_ptr());
+    // One cache line of the next pair's `u` every input channel (12
+    // floats of it for each), in a first run of channels of its own.
+    let (mut ahead, lines) = match next {
+        Some(p) => (p, (2 * c_in * MR).div_ceil(LINE)),
+        None => (vp, 0),
+    };
+    // (A macro, not a closure: the sums stay in registers.)
+    macro_rules! step {
+        () => {
+            // SAFETY: `up` and `vp` walk the `c_in` rows of each (asserted).
+            unsafe {
+                let x = s.load(vp);
+                for (a, up) in acc.iter_mut().zip(&mut up) {
+                    for (i, a) in a.iter_mut().enumerate() {
+                        *a = s.mul_add(s.splat(*up.add(i)), x, *a);
+                    }
+                    *up = up.add(MR);
+                }
+                vp = vp.add(lanes);
+            }
+        };
+    }
+    let ahead_steps = lines.min(c_in);
+    for _ in 0..ahead_steps {
+        s.prefetch(ahead);
+        ahead = ahead.wrapping_add(LINE);
+        step!();
+    }
+    for _ in ahead_steps..c_in {
+        step!();
+    }
+    for (a, sums) in acc.iter().zip(sums) {
+        for (i, &x) in a.iter().enumerate() {
+            // SAFETY: `sums` holds 6 rows of one vector (asserted).
+            unsafe { s.store(sums.as_mut_ptr().add(i * lanes), x) };
         }
     }
 }
@@ -573,7 +677,7 @@ fn product<S: Simd>(s: S, u: &[f32], v: &[f32], sums: &mut [f32], next: Option<*
 /// The runs' outputs in `dest` are this caller's alone.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn transform_outputs<S: Simd, const M: usize, const N: usize>(
+unsafe fn transform_outputs<S: Simd, const M: usize, const N: usize, const V: usize>(
     s: S,
     g: &ConvGeometry,
     sums: &[f32],
@@ -587,7 +691,7 @@ unsafe fn transform_outputs<S: Simd, const M: usize, const N: usize>(
     const { assert!(N == M + 2) };
     let lanes = S::LANES;
     let n = N;
-    let nr = 2 * lanes;
+    let nr = V * lanes;
     assert!(sums.len() >= n * n * MR * nr);
     for mc in 0..MR.min(g.c_out - kp * MR) {
         let channel = kp * MR + mc;
