@@ -41,7 +41,17 @@ const ROWS_FIRST_MAX_DEPTH: usize = 128;
 /// for its copy, and the packed panel's contiguous rows stay in L1 where
 /// strided ones would not (`conv_probe` with AVX2, 1x1 convolutions:
 /// 1.1-1.4x onto 24 to 256 channels, 0.9x onto 512 and 2048 from 7x7).
+/// A stored `B` wider than a block of `NC` columns is packed too (see
+/// `gemm_part`).
 const STORED_ROWS: usize = 256;
+/// Floats of a packed block of a stored `B`: 512 KiB, well inside a
+/// second-level cache; shallow products take wider blocks (up to
+/// `WIDE_NC` columns), so that their tiles, each of a few steps, run
+/// longer rows.
+const PACKED_BLOCK: usize = 128 * 1024;
+/// Floats of a stored `B` of long rows from which it is packed: 512 KiB.
+const PACKED_FROM: usize = 128 * 1024;
+const WIDE_NC: usize = 4 * NC;
 
 /// The `k` blocks of a product of depth `k`: as even as possible, at most `KC`.
 pub(crate) fn k_blocks(k: usize) -> impl Iterator<Item = (usize, usize)> {
@@ -134,19 +144,21 @@ pub struct Matrix<'a> {
 }
 
 impl PackB for Matrix<'_> {
+    /// Row by row of `B`, each read from end to end (a few long streams
+    /// the hardware prefetches, where panel by panel would read short
+    /// pieces of every row at once: a 1x1 convolution's input planes).
     fn pack(&self, k0: usize, kc: usize, n0: usize, nc: usize, nr: usize, out: &mut [f32]) {
-        for (p, panel) in out
-            .chunks_exact_mut(nr * kc)
-            .enumerate()
-            .take(nc.div_ceil(nr))
-        {
-            let j0 = n0 + p * nr;
-            let width = nr.min(n0 + nc - j0);
-            for kk in 0..kc {
-                let src = &self.data[(k0 + kk) * self.ld + j0..][..width];
-                let dst = &mut panel[kk * nr..(kk + 1) * nr];
-                dst[..width].copy_from_slice(src);
-                dst[width..].fill(0.0);
+        let panels = nc.div_ceil(nr);
+        assert!(
+            out.len() >= panels * nr * kc,
+            "pack: the buffer is too short"
+        );
+        for kk in 0..kc {
+            let row = &self.data[(k0 + kk) * self.ld + n0..][..nc];
+            for (p, src) in row.chunks(nr).enumerate() {
+                let dst = &mut out[(p * kc + kk) * nr..][..nr];
+                dst[..src.len()].copy_from_slice(src);
+                dst[src.len()..].fill(0.0);
             }
         }
     }
@@ -159,7 +171,18 @@ impl PackB for Matrix<'_> {
 /// `B`'s scratch space for one thread: one block of packed panels.
 pub fn scratch_len(isa: Isa, k: usize, n: usize) -> usize {
     let kc = k_blocks(k).map(|(_, kc)| kc).max().unwrap_or(0);
-    NC.min(n.div_ceil(nr(isa)) * nr(isa)) * kc + 64
+    block_cols(kc, true).min(n.div_ceil(nr(isa)) * nr(isa)) * kc + 64
+}
+
+/// Columns of a block of `B` of depth `kc`: `NC`, or for a stored `B` of
+/// long rows (`wide`) as many as `PACKED_BLOCK` holds, from `NC` to
+/// `WIDE_NC`, in whole panels of every width.
+fn block_cols(kc: usize, wide: bool) -> usize {
+    if wide {
+        (PACKED_BLOCK / kc.max(1)).clamp(NC, WIDE_NC) / NC * NC
+    } else {
+        NC
+    }
 }
 
 /// `C = epilogue(A B)` for `C` row-major `m x n` with row stride `ldc`.
@@ -256,7 +279,29 @@ pub unsafe fn gemm_part(
     // value of `B` to use it once per panel of `A`, and with few rows (1x1
     // convolutions that reduce channels) the copy costs as much as the
     // product. Only a last, narrower panel is packed.
-    let stored = b.stored().filter(|_| panels.len() * mr <= STORED_ROWS);
+    //
+    // A stored `B` whose rows are longer than a block is packed (row by
+    // row: see `Matrix`) in blocks of up to `PACKED_BLOCK`, and its tiles
+    // go row panel by row panel. Read in place, a wide `B`'s
+    // every row is read a panel at a time, more streams than the
+    // prefetcher follows, and its values come from memory when it does
+    // not fit in the caches, as a large model's planes do not (with its
+    // caches flushed, and the epilogue of a ResNet block: ResNet-50's
+    // 256->64 at 56x56 1.4-1.5x, 512->128 at 28x28 1.25-1.3x, MobileNetV2's
+    // 144->24 at 56x56 1.7x).
+    // (Its rows' whole length counts, not this part's: parts of long rows
+    // read in place are as many streams.) Packing pays where three panels
+    // of `A` or more read each value, and where `B` is too large to be
+    // still in cache from the layer that wrote it: a smaller one, or one
+    // read by one or two panels, is read in place (with the data in cache,
+    // MobileNetV2's 32->16 at 112x112 packed ran at 0.55x, MNASNet's
+    // 16->48 at 56x56 at 0.8x; 16->8 at 112x112 at 0.8x cold).
+    let long_rows = b
+        .stored()
+        .is_some_and(|(_, ld)| ld > NC && panels.len() > 2 && k * ld >= PACKED_FROM);
+    let stored = b
+        .stored()
+        .filter(|_| panels.len() * mr <= STORED_ROWS && !long_rows);
     if let Some((data, ld)) = stored {
         assert!(
             data.len() >= (k - 1) * ld + cols.end,
@@ -265,7 +310,8 @@ pub unsafe fn gemm_part(
     }
     let mut n0 = cols.start;
     while n0 < cols.end {
-        let nc = NC.min(cols.end - n0);
+        let kc_most = k_blocks(k).map(|(_, kc)| kc).max().unwrap_or(1);
+        let nc = block_cols(kc_most, long_rows).min(cols.end - n0);
         for (bi, (k0, kc)) in k_blocks(k).enumerate() {
             // Align the packed panels to 64 bytes for the vector loads.
             let offset = scratch.as_ptr().align_offset(64).min(15);
@@ -292,7 +338,8 @@ pub unsafe fn gemm_part(
             // a few rows at a time from left to right, rather than a strip
             // of every row at once, which the caches cannot follow where
             // `C` is not in them (1x1 convolutions inside a model: 1.3-2x).
-            let rows_first = panels.len() * mr > ROWS_FIRST_MIN_ROWS && kc <= ROWS_FIRST_MAX_DEPTH;
+            let rows_first = long_rows
+                || (panels.len() * mr > ROWS_FIRST_MIN_ROWS && kc <= ROWS_FIRST_MAX_DEPTH);
             let col_panels = nc.div_ceil(nr);
             for t in 0..panels.len() * col_panels {
                 let (jp, p) = if rows_first {
@@ -499,6 +546,10 @@ mod tests {
             (16, 40, 16),
             (16, 300, 16),
             (12, 300, 8),
+            // A shallow product of long rows, packed in the widest
+            // blocks (three, the last ending mid-panel); (40, 300, 600)
+            // above is packed in blocks of `NC`.
+            (20, 24, 6000),
         ];
         for &isa in Isa::available() {
             for &(m, k, n) in &shapes {
