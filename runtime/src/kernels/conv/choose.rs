@@ -175,7 +175,7 @@ const RULES: &[Rule] = &[
         when: |g| {
             let tiles = g.output[0].div_ceil(2) * g.output[1].div_ceil(2);
             let one_vector = (13..=16).contains(&tiles);
-            let small_kernels = 16 * g.c_in * g.c_out <= 1 << 18;
+            let small_kernels = g.c_in.saturating_mul(g.c_out).saturating_mul(16) <= 1 << 18;
             (tiles >= 49 && g.c_in >= 32 && g.c_out >= 32)
                 || (one_vector && g.c_in >= 64 && g.c_out >= 128 && small_kernels)
         },

@@ -41,16 +41,16 @@ const ROWS_FIRST_MAX_DEPTH: usize = 128;
 /// for its copy, and the packed panel's contiguous rows stay in L1 where
 /// strided ones would not (`conv_probe` with AVX2, 1x1 convolutions:
 /// 1.1-1.4x onto 24 to 256 channels, 0.9x onto 512 and 2048 from 7x7).
-/// A stored `B` wider than a block of `NC` columns is packed too (see
-/// `gemm_part`).
+/// A large stored `B` of long rows is packed whatever the rows of `A`
+/// (see `gemm_part`).
 const STORED_ROWS: usize = 256;
-/// Floats of a packed block of a stored `B`: 512 KiB, well inside a
-/// second-level cache; shallow products take wider blocks (up to
-/// `WIDE_NC` columns), so that their tiles, each of a few steps, run
-/// longer rows.
-const PACKED_BLOCK: usize = 128 * 1024;
 /// Floats of a stored `B` of long rows from which it is packed: 512 KiB.
 const PACKED_FROM: usize = 128 * 1024;
+/// Floats of a packed block of such a `B`: 512 KiB, well inside a
+/// second-level cache; shallow products take wider blocks, up to
+/// `WIDE_NC` columns, so that their tiles, each of a few steps, run
+/// longer rows.
+const PACKED_BLOCK: usize = 128 * 1024;
 const WIDE_NC: usize = 4 * NC;
 
 /// The `k` blocks of a product of depth `k`: as even as possible, at most `KC`.
@@ -280,22 +280,20 @@ pub unsafe fn gemm_part(
     // convolutions that reduce channels) the copy costs as much as the
     // product. Only a last, narrower panel is packed.
     //
-    // A stored `B` whose rows are longer than a block is packed (row by
-    // row: see `Matrix`) in blocks of up to `PACKED_BLOCK`, and its tiles
-    // go row panel by row panel. Read in place, a wide `B`'s
-    // every row is read a panel at a time, more streams than the
-    // prefetcher follows, and its values come from memory when it does
-    // not fit in the caches, as a large model's planes do not (with its
-    // caches flushed, and the epilogue of a ResNet block: ResNet-50's
-    // 256->64 at 56x56 1.4-1.5x, 512->128 at 28x28 1.25-1.3x, MobileNetV2's
-    // 144->24 at 56x56 1.7x).
-    // (Its rows' whole length counts, not this part's: parts of long rows
-    // read in place are as many streams.) Packing pays where three panels
-    // of `A` or more read each value, and where `B` is too large to be
-    // still in cache from the layer that wrote it: a smaller one, or one
-    // read by one or two panels, is read in place (with the data in cache,
-    // MobileNetV2's 32->16 at 112x112 packed ran at 0.55x, MNASNet's
-    // 16->48 at 56x56 at 0.8x; 16->8 at 112x112 at 0.8x cold).
+    // A stored `B` of long rows (longer than a block; the whole row
+    // counts, not this part of it) is packed row by row (see `Matrix`) in
+    // blocks of up to `PACKED_BLOCK`, and its tiles go row panel by row
+    // panel. Read in place, its every row is read a panel at a time, more
+    // streams than the prefetcher follows, from memory where the plane is
+    // not in the caches, as a large model's are not (caches flushed, a
+    // ResNet block's epilogue: ResNet-50's 256->64 at 56x56 1.4-1.6x,
+    // 512->128 at 28x28 1.2-1.3x, MobileNetV2's 144->24 at 56x56 2x).
+    // Packing pays where three panels of `A` or more read each value and
+    // `B` is too large (`PACKED_FROM`) to be still in cache from the layer
+    // that wrote it; a smaller one, or one read by one or two panels, is
+    // read in place (with the data in cache, MobileNetV2's 32->16 at
+    // 112x112 packed ran at 0.55x, MNASNet's 16->48 at 56x56 at 0.8x;
+    // 16->8 at 112x112 at 0.8x cold).
     let long_rows = b
         .stored()
         .is_some_and(|(_, ld)| ld > NC && panels.len() > 2 && k * ld >= PACKED_FROM);
@@ -308,9 +306,9 @@ pub unsafe fn gemm_part(
             "gemm: B is too short"
         );
     }
+    let kc_most = k_blocks(k).map(|(_, kc)| kc).max().unwrap_or(1);
     let mut n0 = cols.start;
     while n0 < cols.end {
-        let kc_most = k_blocks(k).map(|(_, kc)| kc).max().unwrap_or(1);
         let nc = block_cols(kc_most, long_rows).min(cols.end - n0);
         for (bi, (k0, kc)) in k_blocks(k).enumerate() {
             // Align the packed panels to 64 bytes for the vector loads.
