@@ -4,8 +4,13 @@
 //! [`Batch`](crate::Batch) that is dropped gives its buffer back here, and a
 //! layer takes its output buffer from here, so after the first call the same
 //! buffers go round.
+//!
+//! A [`Buffer`] remembers how much of its allocation holds values from
+//! earlier use, so a buffer taken short and given back still serves a
+//! longer request later without zeroing what it already held.
 
 use std::cell::RefCell;
+use std::ops::{Deref, DerefMut};
 
 /// The most freed buffers a thread keeps: enough for a model's every
 /// distinct buffer size (DenseNet-121's concatenations grow by 32
@@ -14,13 +19,70 @@ use std::cell::RefCell;
 const KEEP: usize = 1024;
 
 thread_local! {
+    /// Freed buffers, each with its length set to all it holds initialized.
     static FREE: RefCell<Vec<Vec<f32>>> = const { RefCell::new(Vec::new()) };
     static SCRATCH: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
 }
 
+/// Values from the pool: a slice of `len` values whose contents are
+/// unspecified (left from earlier use, or zero) until the caller writes
+/// them. Give it back with [`give`].
+///
+/// ```
+/// use cnn_runtime::pool;
+/// let mut b = pool::take(4);
+/// b.fill(1.5);
+/// assert_eq!(&b[..], &[1.5; 4]);
+/// pool::give(b);
+/// ```
+#[derive(Debug, Default)]
+pub struct Buffer {
+    data: Vec<f32>,
+    /// How many values of `data`'s allocation are initialized, from its
+    /// start: `data.len()` or more (what an earlier, longer use wrote).
+    /// `data` is private and never resized outside this module, so this
+    /// stays true for as long as the buffer lives.
+    init: usize,
+}
+
+impl Buffer {
+    /// The values as a `Vec` (what lies past them is forgotten).
+    pub fn into_vec(mut self) -> Vec<f32> {
+        std::mem::take(&mut self.data)
+    }
+}
+
+/// A `Vec`'s values, as many initialized as it is long.
+impl From<Vec<f32>> for Buffer {
+    fn from(data: Vec<f32>) -> Self {
+        let init = data.len();
+        Buffer { data, init }
+    }
+}
+
+impl Deref for Buffer {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        &self.data
+    }
+}
+
+impl DerefMut for Buffer {
+    fn deref_mut(&mut self) -> &mut [f32] {
+        &mut self.data
+    }
+}
+
+/// Equal when the values are (whatever lies past them).
+impl PartialEq for Buffer {
+    fn eq(&self, other: &Self) -> bool {
+        self.data == other.data
+    }
+}
+
 /// A buffer of exactly `len` values. Its contents are unspecified (left from
 /// earlier use, or zero): the caller overwrites every value.
-pub fn take(len: usize) -> Vec<f32> {
+pub fn take(len: usize) -> Buffer {
     let reused = FREE
         .try_with(|free| {
             let mut free = free.borrow_mut();
@@ -36,34 +98,41 @@ pub fn take(len: usize) -> Vec<f32> {
         .ok()
         .flatten();
     match reused {
-        Some(mut v) => {
-            // Only the part never written before is zeroed.
-            v.truncate(len);
-            v.resize(len, 0.0);
-            v
+        Some(mut data) => {
+            // A free buffer is as long as it holds values: shortening it
+            // forgets none of them (`init` keeps them), and only the part
+            // never written before is zeroed.
+            let init = data.len().max(len);
+            data.truncate(len);
+            data.resize(len, 0.0);
+            Buffer { data, init }
         }
-        None => vec![0.0; len],
+        None => vec![0.0; len].into(),
     }
 }
 
 /// Gives a buffer back for reuse.
-pub fn give(v: Vec<f32>) {
-    if v.capacity() == 0 {
+pub fn give(buffer: Buffer) {
+    let Buffer { mut data, init } = buffer;
+    if data.capacity() == 0 {
         return;
     }
+    // SAFETY: `init` values of the allocation are initialized (`Buffer`'s
+    // invariant, within its capacity), and `f32` has no drop to skip.
+    unsafe { data.set_len(init) };
     let _ = FREE.try_with(|free| {
         if let Ok(mut free) = free.try_borrow_mut() {
             if free.len() >= KEEP {
                 // Drop the smallest: large buffers are the costly ones.
                 if let Some((i, _)) = free.iter().enumerate().min_by_key(|(_, v)| v.capacity()) {
-                    if free[i].capacity() < v.capacity() {
+                    if free[i].capacity() < data.capacity() {
                         free.swap_remove(i);
                     } else {
                         return;
                     }
                 }
             }
-            free.push(v);
+            free.push(data);
         }
     });
 }
@@ -76,4 +145,52 @@ pub fn with_scratch<R>(f: impl FnOnce(&mut Vec<f32>) -> R) -> R {
     let result = f(&mut scratch);
     let _ = SCRATCH.try_with(|s| *s.borrow_mut() = scratch);
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_buffer_taken_short_keeps_its_longer_values() {
+        let mut b = take(8);
+        b.copy_from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        let at = b.as_ptr();
+        give(b);
+        let b = take(3);
+        assert_eq!(b.as_ptr(), at);
+        assert_eq!(&b[..], &[1.0, 2.0, 3.0]);
+        give(b);
+        // Back at full length without zeroing: the values written first.
+        let b = take(8);
+        assert_eq!(b.as_ptr(), at);
+        assert_eq!(&b[..], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
+        give(b);
+    }
+
+    #[test]
+    fn a_vec_s_spare_capacity_is_zeroed_when_taken() {
+        let mut v = Vec::with_capacity(16);
+        v.extend([9.0; 4]);
+        let at = v.as_ptr();
+        give(v.into());
+        let b = take(16);
+        assert_eq!(b.as_ptr(), at);
+        assert_eq!(&b[..4], &[9.0; 4]);
+        assert_eq!(&b[4..], &[0.0; 12]);
+        give(b);
+    }
+
+    #[test]
+    fn a_buffer_grown_past_what_it_held_is_zeroed_there() {
+        let mut b = take(4);
+        b.fill(2.0);
+        give(b);
+        let mut b = take(2);
+        b.fill(3.0);
+        give(b);
+        let b = take(4);
+        assert_eq!(&b[..], &[3.0, 3.0, 2.0, 2.0]);
+        give(b);
+    }
 }

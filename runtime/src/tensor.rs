@@ -57,7 +57,7 @@ pub const fn image_len(d0: usize, d1: usize, d2: usize) -> usize {
 #[derive(PartialEq)]
 pub struct Batch<const D0: usize, const D1: usize = 0, const D2: usize = 0> {
     batch: usize,
-    data: Vec<f32>,
+    data: pool::Buffer,
 }
 
 impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
@@ -81,7 +81,7 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
             .expect("batch size overflows usize");
         Batch {
             batch,
-            data: vec![0.0; len],
+            data: vec![0.0; len].into(),
         }
     }
 
@@ -99,7 +99,10 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
                 per_image: Self::IMAGE_LEN,
             });
         }
-        Ok(Batch { batch, data })
+        Ok(Batch {
+            batch,
+            data: data.into(),
+        })
     }
 
     /// Wraps `data`, taking as many images as it holds.
@@ -112,7 +115,7 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
         }
         Ok(Batch {
             batch: data.len() / Self::IMAGE_LEN,
-            data,
+            data: data.into(),
         })
     }
 
@@ -170,7 +173,12 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     }
 
     /// The values, row-major.
-    pub fn into_vec(mut self) -> Vec<f32> {
+    pub fn into_vec(self) -> Vec<f32> {
+        self.into_buffer().into_vec()
+    }
+
+    /// The values in their buffer, which remembers what it held past them.
+    pub(crate) fn into_buffer(mut self) -> pool::Buffer {
         std::mem::take(&mut self.data)
     }
 
@@ -218,7 +226,7 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
         let batch = self.batch;
         Batch {
             batch,
-            data: self.into_vec(),
+            data: self.into_buffer(),
         }
     }
 
@@ -247,7 +255,8 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
     }
 
     /// Builds a batch from parts known to fit (for the runtime's kernels).
-    pub(crate) fn from_parts(batch: usize, data: Vec<f32>) -> Self {
+    pub(crate) fn from_parts(batch: usize, data: impl Into<pool::Buffer>) -> Self {
+        let data = data.into();
         debug_assert_eq!(data.len(), batch * Self::IMAGE_LEN);
         Batch { batch, data }
     }

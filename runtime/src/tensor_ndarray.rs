@@ -17,7 +17,10 @@ impl<const D0: usize, const D1: usize, const D2: usize> Batch<D0, D1, D2> {
         D: Dimension,
     {
         let batch = Self::check_shape(array.shape())?;
-        Ok(Batch::from_parts(batch, array.iter().copied().collect()))
+        Ok(Batch::from_parts(
+            batch,
+            array.iter().copied().collect::<Vec<f32>>(),
+        ))
     }
 
     /// Takes an owned ndarray array of shape `[N, D0, D1, D2]`, without a

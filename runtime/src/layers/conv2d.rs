@@ -220,7 +220,7 @@ impl<
     /// Bias and BatchNorm as one scale and shift per channel (the scale
     /// empty without BatchNorm, the shift without either); give both back
     /// to the pool when done.
-    fn scale_shift(&self, bn: Option<&BatchNorm2d<C_OUT>>) -> (Vec<f32>, Vec<f32>) {
+    fn scale_shift(&self, bn: Option<&BatchNorm2d<C_OUT>>) -> (pool::Buffer, pool::Buffer) {
         let mut scale = pool::take(if bn.is_some() { C_OUT } else { 0 });
         let mut shift = pool::take(if bn.is_some() || self.bias.is_some() {
             C_OUT
@@ -231,7 +231,7 @@ impl<
             Some(bn) => {
                 bn.scale_shift_into(&mut scale, &mut shift);
                 if let Some(bias) = &self.bias {
-                    for ((t, s), b) in shift.iter_mut().zip(&scale).zip(bias) {
+                    for ((t, s), b) in shift.iter_mut().zip(scale.iter()).zip(bias) {
                         *t += s * b;
                     }
                 }

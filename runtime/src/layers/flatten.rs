@@ -72,7 +72,7 @@ impl<const START: isize, const END: isize> Flatten<START, END> {
             )
         };
         let batch = x.batch_size();
-        Batch::from_parts(batch, x.into_vec())
+        Batch::from_parts(batch, x.into_buffer())
     }
 }
 

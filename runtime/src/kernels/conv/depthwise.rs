@@ -173,7 +173,7 @@ impl Kernel for DepthwiseConv {
             let (b, piece) = (t / pieces, t % pieces);
             let channels = piece * per_piece..((piece + 1) * per_piece).min(g.c_in);
             let mut scratch = if in_place {
-                Vec::new()
+                pool::Buffer::default()
             } else {
                 pool::take(phases.len() + phases.line_len())
             };

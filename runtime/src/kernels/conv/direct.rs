@@ -139,7 +139,7 @@ fn padded_size(g: &ConvGeometry) -> [usize; 2] {
 /// The images as the kernel reads them: zero-padded copies, made once per
 /// call, or the input itself when no window reaches outside it.
 pub(crate) struct Images<'a> {
-    padded: Vec<f32>,
+    padded: pool::Buffer,
     input: &'a [f32],
     image_len: usize,
 }

@@ -275,7 +275,7 @@ fn slack(g: &ConvGeometry) -> usize {
 /// The images as the kernel reads them: copies made once per call, or
 /// the input itself.
 pub(crate) struct Images<'a> {
-    copies: Vec<f32>,
+    copies: pool::Buffer,
     input: &'a [f32],
     image_len: usize,
 }
@@ -302,7 +302,7 @@ fn images<'a>(g: &ConvGeometry, d: &FlatConv, batch: usize, input: &'a [f32]) ->
     let layout = &d.layout;
     if d.reads_input(g) {
         return Images {
-            copies: Vec::new(),
+            copies: pool::Buffer::default(),
             input: &input[..batch * g.in_len()],
             image_len: g.in_len(),
         };

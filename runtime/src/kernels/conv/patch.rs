@@ -83,7 +83,7 @@ fn pack(g: &ConvGeometry, weight: &[f32]) -> Vec<f32> {
 /// `batch` images of `input` as phase planes, `[b][c][i][j][OH x OW]`
 /// (two columns a window split a pair of vectors at a time).
 /// Give the buffer back to the pool.
-pub fn planes(isa: Isa, g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
+pub fn planes(isa: Isa, g: &ConvGeometry, batch: usize, input: &[f32]) -> pool::Buffer {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
@@ -303,7 +303,7 @@ fn partial_sums<S: Simd, const M: usize>(
 }
 
 impl RowKernel for PatchConv {
-    type Images<'a> = Vec<f32>;
+    type Images<'a> = pool::Buffer;
 
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         PatchConv::new(isa, g, weight)
@@ -320,14 +320,14 @@ impl RowKernel for PatchConv {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn images(&self, g: &ConvGeometry, batch: usize, input: &[f32]) -> Vec<f32> {
+    fn images(&self, g: &ConvGeometry, batch: usize, input: &[f32]) -> pool::Buffer {
         planes(self.isa, g, batch, input)
     }
 
     unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        planes: &Vec<f32>,
+        planes: &pool::Buffer,
         b: usize,
         ys: Range<usize>,
         dest: &OutRows,
@@ -337,7 +337,7 @@ impl RowKernel for PatchConv {
         unsafe { rows(g, self, planes, b, ys, dest, None, ep) };
     }
 
-    fn give(planes: Vec<f32>) {
+    fn give(planes: pool::Buffer) {
         pool::give(planes);
     }
 }

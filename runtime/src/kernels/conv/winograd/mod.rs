@@ -192,7 +192,12 @@ impl Winograd {
 /// column phases (`[c][phase][row][column / M]`), so that the tiles of a
 /// run in one row read each input of their blocks with one vector load.
 /// Give the buffer back to the pool.
-fn copies<const M: usize>(g: &ConvGeometry, d: &Winograd, batch: usize, input: &[f32]) -> Vec<f32> {
+fn copies<const M: usize>(
+    g: &ConvGeometry,
+    d: &Winograd,
+    batch: usize,
+    input: &[f32],
+) -> pool::Buffer {
     let [h, w] = g.input;
     let [top, left] = g.pad;
     let (rows, width) = (d.rows, d.width);
