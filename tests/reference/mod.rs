@@ -119,10 +119,11 @@ pub fn concat(parts: &[Image]) -> Image {
     Image::new(c, h, w, parts.iter().flat_map(|p| p.data.clone()).collect())
 }
 
-/// The largest difference between `ours` and the reference.
+/// The largest difference between `ours` and the reference, NaN if any
+/// value is NaN (so a NaN fails).
 pub fn max_diff(ours: &[f32], reference: &Image) -> f64 {
     ours.iter()
         .zip(&reference.data)
         .map(|(a, b)| (*a as f64 - b).abs())
-        .fold(0.0, f64::max)
+        .fold(0.0, |m, d| if d > m || d.is_nan() { d } else { m })
 }
