@@ -11,6 +11,7 @@
 
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
+use std::sync::OnceLock;
 
 /// The most freed buffers a thread keeps: enough for a model's every
 /// distinct buffer size (DenseNet-121's concatenations grow by 32
@@ -83,6 +84,15 @@ impl PartialEq for Buffer {
 /// A buffer of exactly `len` values. Its contents are unspecified (left from
 /// earlier use, or zero): the caller overwrites every value.
 pub fn take(len: usize) -> Buffer {
+    let mut buffer = reuse(len);
+    if poisoned() {
+        buffer.fill(f32::NAN);
+    }
+    buffer
+}
+
+/// [`take`], the values left as they are.
+fn reuse(len: usize) -> Buffer {
     let reused = FREE
         .try_with(|free| {
             let mut free = free.borrow_mut();
@@ -109,6 +119,14 @@ pub fn take(len: usize) -> Buffer {
         }
         None => vec![0.0; len].into(),
     }
+}
+
+/// With `CNN_POOL_POISON` set, every buffer taken is filled with NaN: a
+/// kernel that reads a value it took without writing it then shows in its
+/// results (CI runs the model tests so).
+fn poisoned() -> bool {
+    static POISON: OnceLock<bool> = OnceLock::new();
+    *POISON.get_or_init(|| std::env::var_os("CNN_POOL_POISON").is_some())
 }
 
 /// Gives a buffer back for reuse.
@@ -153,16 +171,16 @@ mod tests {
 
     #[test]
     fn a_buffer_taken_short_keeps_its_longer_values() {
-        let mut b = take(8);
+        let mut b = reuse(8);
         b.copy_from_slice(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
         let at = b.as_ptr();
         give(b);
-        let b = take(3);
+        let b = reuse(3);
         assert_eq!(b.as_ptr(), at);
         assert_eq!(&b[..], &[1.0, 2.0, 3.0]);
         give(b);
         // Back at full length without zeroing: the values written first.
-        let b = take(8);
+        let b = reuse(8);
         assert_eq!(b.as_ptr(), at);
         assert_eq!(&b[..], &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]);
         give(b);
@@ -174,7 +192,7 @@ mod tests {
         v.extend([9.0; 4]);
         let at = v.as_ptr();
         give(v.into());
-        let b = take(16);
+        let b = reuse(16);
         assert_eq!(b.as_ptr(), at);
         assert_eq!(&b[..4], &[9.0; 4]);
         assert_eq!(&b[4..], &[0.0; 12]);
@@ -183,13 +201,13 @@ mod tests {
 
     #[test]
     fn a_buffer_grown_past_what_it_held_is_zeroed_there() {
-        let mut b = take(4);
+        let mut b = reuse(4);
         b.fill(2.0);
         give(b);
-        let mut b = take(2);
+        let mut b = reuse(2);
         b.fill(3.0);
         give(b);
-        let b = take(4);
+        let b = reuse(4);
         assert_eq!(&b[..], &[3.0, 3.0, 2.0, 2.0]);
         give(b);
     }
