@@ -299,9 +299,12 @@ pub fn unzip_row<S: Simd>(s: S, src: &[f32], even: &mut [f32], odd: &mut [f32]) 
         }
         q += S::LANES;
     }
-    for q in q..n {
-        even[q] = src[2 * q];
-        odd[q] = src[2 * q + 1];
+    // The rest a vector at a time too, loads and stores masked.
+    if q < n {
+        let at = (2 * q + S::LANES).min(src.len());
+        let (e, o) = s.unzip(s.load_first(&src[2 * q..]), s.load_first(&src[at..]));
+        s.store_first(&mut even[q..n], e);
+        s.store_first(&mut odd[q..n], o);
     }
 }
 
@@ -702,6 +705,23 @@ mod tests {
                 out[len..].iter().all(|&x| x == 42.0),
                 "store_first wrote past"
             );
+        }
+    }
+
+    #[test]
+    fn unzip_row_splits_rows_of_every_length() {
+        let src: Vec<f32> = (0..80).map(|v| v as f32).collect();
+        for &isa in Isa::available() {
+            for n in 0..40 {
+                for len in 2 * n..2 * n + 3 {
+                    let (mut even, mut odd) = (vec![-1.0; n + 1], vec![-1.0; n + 1]);
+                    dispatch!(isa, s => unzip_row(s, &src[..len], &mut even[..n], &mut odd[..n]));
+                    let want = |p: usize| (0..n).map(|q| (2 * q + p) as f32).collect::<Vec<_>>();
+                    assert_eq!(even[..n], want(0)[..], "{isa:?} n {n} len {len}");
+                    assert_eq!(odd[..n], want(1)[..], "{isa:?} n {n} len {len}");
+                    assert_eq!((even[n], odd[n]), (-1.0, -1.0), "{isa:?} n {n}: wrote past");
+                }
+            }
         }
     }
 }
