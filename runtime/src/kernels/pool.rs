@@ -1,6 +1,7 @@
 //! Pooling over windows of each channel plane, with PyTorch's exact window
 //! rules (padding, dilation, ceil_mode, count_include_pad, adaptive windows).
 
+use super::epilogue::Out;
 use super::isa::Isa;
 use super::simd::{Simd, dispatch, vectorized};
 
@@ -74,19 +75,41 @@ pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
     max_pool2d_any(g, batch, input, output);
 }
 
+/// Planes per task of [`max_pool2d_any`], about: enough that a task
+/// costs far more than taking it.
+const POOL_TASK_VALUES: usize = 1 << 15;
+
 /// [`max_pool2d`] for any window: vertical maxima into a padded row, then
-/// horizontal ones.
+/// horizontal ones; planes shared between threads where the layer is large
+/// (each output value is computed alone, so the sharing changes nothing).
 fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
+    let planes = g.planes(batch);
+    let per_task = POOL_TASK_VALUES.div_ceil(h * w).clamp(1, planes.max(1));
+    let out = Out::new(&mut output[..planes * oh * ow]);
+    let work = planes * oh * ow * g.kernel[0] * g.kernel[1];
+    crate::threads::for_each(planes.div_ceil(per_task), work, |t| {
+        let ps = t * per_task..((t + 1) * per_task).min(planes);
+        // SAFETY: the planes `ps` of the output are this task's alone.
+        let dst = unsafe { out.slice(ps.start * oh * ow, ps.len() * oh * ow) };
+        max_pool_planes(g, &input[ps.start * h * w..ps.end * h * w], dst);
+    });
+}
+
+/// [`max_pool2d_any`] over whole planes `input` into `output`.
+fn max_pool_planes(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let pw = g.pad[1];
-    let mut column = crate::pool::take(w + 2 * pw + kw * g.dilation[1] + ow * g.stride[1]);
+    // Long enough for the windows, and for whole vectors of stride-1
+    // windows past the last output (of 16 lanes at most).
+    let reach = (ow.next_multiple_of(16) + (kw - 1) * g.dilation[1]).max(w + 2 * pw);
+    let mut column = crate::pool::take(w + 2 * pw + kw * g.dilation[1] + ow * g.stride[1] + reach);
     column.fill(f32::NEG_INFINITY);
     dispatch!(Isa::detect(), s => {
-        for p in 0..g.planes(batch) {
-            let src = &input[p * h * w..(p + 1) * h * w];
-            let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
+        for (src, dst) in input.chunks_exact(h * w).zip(output.chunks_exact_mut(oh * ow)) {
             for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
                 // The window's rows inside the image.
                 let top = (oy * g.stride[0]) as isize - g.pad[0] as isize;
@@ -95,9 +118,12 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
                     .filter(|&iy| iy >= 0 && iy < h as isize)
                     .map(|iy| &src[iy as usize * w..(iy as usize + 1) * w]);
                 let col = &mut column[pw..pw + w];
-                match rows.next() {
-                    Some(first) => col.copy_from_slice(first),
-                    None => col.fill(f32::NEG_INFINITY),
+                // Up to three rows in one pass, any more one by one.
+                match (rows.next(), rows.next(), rows.next()) {
+                    (Some(a), Some(b), Some(c)) => vertical_max3(s, col, [a, b, c]),
+                    (Some(a), Some(b), None) => vertical_max3(s, col, [a, b, b]),
+                    (Some(a), None, _) => col.copy_from_slice(a),
+                    (None, ..) => col.fill(f32::NEG_INFINITY),
                 }
                 for row in rows {
                     vertical_max(s, col, row);
@@ -106,9 +132,9 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
                 match (kw, g.stride[1], d) {
                     (2, 2, 1) => horizontal_s2::<_, 2>(s, &column, out_row),
                     (3, 2, 1) => horizontal_s2::<_, 3>(s, &column, out_row),
+                    (k, 1, d) => horizontal_s1(s, &column, k, d, out_row),
                     (2, 2, _) => horizontal::<2, 2>(&column, d, out_row),
                     (3, 2, _) => horizontal::<3, 2>(&column, d, out_row),
-                    (3, 1, _) => horizontal::<3, 1>(&column, d, out_row),
                     (4, 4, _) => horizontal::<4, 4>(&column, d, out_row),
                     (k, s, _) => horizontal_any(&column, k, s, d, out_row),
                 }
@@ -131,8 +157,67 @@ fn vertical_max<S: Simd>(s: S, col: &mut [f32], row: &[f32]) {
             s.store(col.as_mut_ptr().add(x), m);
         }
     }
-    for (c, &v) in col[whole..n].iter_mut().zip(&row[whole..n]) {
-        *c = max_nan(*c, v);
+    if whole < n {
+        let m = s.max_nan(s.load_first(&col[whole..n]), s.load_first(&row[whole..n]));
+        s.store_first(&mut col[whole..n], m);
+    }
+}
+
+/// `col[x] = max(rows[0][x], rows[1][x], rows[2][x])`, NaN propagating, in
+/// that order (as [`vertical_max`] row after row), a vector at a time.
+#[inline(always)]
+fn vertical_max3<S: Simd>(s: S, col: &mut [f32], rows: [&[f32]; 3]) {
+    let lanes = S::LANES;
+    let n = col.len();
+    let [r0, r1, r2] = rows;
+    assert!(
+        r0.len().min(r1.len()).min(r2.len()) >= n,
+        "vertical_max3: rows too short"
+    );
+    let whole = n / lanes * lanes;
+    for x in (0..whole).step_by(lanes) {
+        // SAFETY: `x + LANES <= n` values of the column and of each row.
+        unsafe {
+            let a = s.load(r0.as_ptr().add(x));
+            let b = s.load(r1.as_ptr().add(x));
+            let c = s.load(r2.as_ptr().add(x));
+            s.store(col.as_mut_ptr().add(x), s.max_nan(s.max_nan(a, b), c));
+        }
+    }
+    // The rest in one masked vector (small planes are mostly rest).
+    if whole < n {
+        let (a, b, c) = (
+            s.load_first(&r0[whole..n]),
+            s.load_first(&r1[whole..n]),
+            s.load_first(&r2[whole..n]),
+        );
+        s.store_first(&mut col[whole..n], s.max_nan(s.max_nan(a, b), c));
+    }
+}
+
+/// `out[x] = max over j < k of row[x + j * dil]` (stride 1), in order of
+/// `j`, a vector of outputs at a time.
+#[inline(always)]
+fn horizontal_s1<S: Simd>(s: S, row: &[f32], k: usize, dil: usize, out: &mut [f32]) {
+    let lanes = S::LANES;
+    assert!(
+        k >= 1 && out.len().next_multiple_of(lanes) + (k - 1) * dil <= row.len(),
+        "horizontal_s1: the row must hold whole vectors past the windows"
+    );
+    for x0 in (0..out.len()).step_by(lanes) {
+        let n = (out.len() - x0).min(lanes);
+        // SAFETY: `x0 + j * dil + LANES <= row.len()` for every `j < k`
+        // (asserted): lanes past the windows read the row's slack.
+        let m = unsafe {
+            let at = row.as_ptr().add(x0);
+            (1..k).fold(s.load(at), |m, j| s.max_nan(m, s.load(at.add(j * dil))))
+        };
+        if n == lanes {
+            // SAFETY: `out` holds a whole vector from `x0`.
+            unsafe { s.store(out[x0..x0 + n].as_mut_ptr(), m) };
+        } else {
+            s.store_first(&mut out[x0..x0 + n], m);
+        }
     }
 }
 
@@ -572,9 +657,9 @@ mod tests {
     }
 
     /// Max pooling against its definition: 2- and 3-wide windows at
-    /// stride 2 (the vector path), with padding and windows past the edge
-    /// (ceil mode), widths around the 8- and 16-lane steps, a NaN that
-    /// propagates; and other windows (the scalar paths).
+    /// stride 2 and at stride 1 (the vector paths), with padding and
+    /// windows past the edge (ceil mode), widths around the 8- and 16-lane
+    /// steps, a NaN that propagates; and other windows (the scalar paths).
     #[test]
     fn max_pooling_matches_definition() {
         for (k, s, pad, w) in [
@@ -587,6 +672,16 @@ mod tests {
             (2, 2, 1, 9),
             (2, 2, 1, 40),
             (3, 1, 1, 20),
+            (3, 1, 1, 3),
+            (3, 1, 1, 1),
+            (5, 1, 2, 5),
+            (7, 1, 3, 9),
+            (3, 1, 1, 7),
+            (3, 1, 1, 14),
+            (3, 1, 1, 33),
+            (3, 1, 0, 17),
+            (2, 1, 0, 9),
+            (5, 1, 2, 19),
             (5, 3, 2, 31),
         ] {
             let h = 6;
