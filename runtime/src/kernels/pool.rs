@@ -97,9 +97,64 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
     });
 }
 
+/// 3x3 windows at stride 1 and padding 1 (GoogLeNet's branches), on planes
+/// of 2x2 or more: [`max_pool_3x3_same`] pools each plane whole.
+fn is_3x3_same(g: &PoolGeometry) -> bool {
+    g.kernel == [3, 3]
+        && g.stride == [1, 1]
+        && g.pad == [1, 1]
+        && g.dilation == [1, 1]
+        && g.output == g.input
+        && g.input[0] >= 2
+        && g.input[1] >= 2
+}
+
+/// One plane where [`is_3x3_same`]: the maxima down each window's rows in
+/// three long passes (first row, inner rows, last row; the rows are
+/// independent, so one pass serves all the inner ones), then across its
+/// columns in one pass over the plane, the first and last value of each
+/// row redone from their two columns. The values are combined in the
+/// general path's order, so they are the same.
+#[inline(always)]
+fn max_pool_3x3_same<S: Simd>(
+    s: S,
+    [h, w]: [usize; 2],
+    src: &[f32],
+    dst: &mut [f32],
+    v: &mut [f32],
+) {
+    let (src, dst, v) = (&src[..h * w], &mut dst[..h * w], &mut v[..h * w]);
+    let row = |y: usize| &src[y * w..(y + 1) * w];
+    vertical_max3(s, &mut v[..w], [row(0), row(1), row(1)]);
+    let inner = (h - 2) * w;
+    vertical_max3(s, &mut v[w..w + inner], [src, &src[w..], &src[2 * w..]]);
+    vertical_max3(
+        s,
+        &mut v[(h - 1) * w..],
+        [row(h - 2), row(h - 1), row(h - 1)],
+    );
+    let n = h * w - 2;
+    vertical_max3(s, &mut dst[1..1 + n], [&v[..], &v[1..], &v[2..]]);
+    for y in 0..h {
+        let r = &v[y * w..(y + 1) * w];
+        dst[y * w] = max_nan(r[0], r[1]);
+        dst[y * w + w - 1] = max_nan(r[w - 2], r[w - 1]);
+    }
+}
+
 /// [`max_pool2d_any`] over whole planes `input` into `output`.
 fn max_pool_planes(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
     let [h, w] = g.input;
+    if is_3x3_same(g) {
+        let mut v = crate::pool::take(h * w);
+        dispatch!(Isa::detect(), s => {
+            for (src, dst) in input.chunks_exact(h * w).zip(output.chunks_exact_mut(h * w)) {
+                max_pool_3x3_same(s, g.input, src, dst, &mut v);
+            }
+        });
+        crate::pool::give(v);
+        return;
+    }
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let pw = g.pad[1];
