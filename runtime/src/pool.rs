@@ -48,8 +48,8 @@ pub struct Buffer {
 
 impl Buffer {
     /// The values as a `Vec` (what lies past them is forgotten).
-    pub fn into_vec(mut self) -> Vec<f32> {
-        std::mem::take(&mut self.data)
+    pub fn into_vec(self) -> Vec<f32> {
+        self.data
     }
 }
 

@@ -86,7 +86,9 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let planes = g.planes(batch);
-    let per_task = POOL_TASK_VALUES.div_ceil(h * w).clamp(1, planes.max(1));
+    let per_task = POOL_TASK_VALUES
+        .div_ceil((h * w).max(1))
+        .clamp(1, planes.max(1));
     let out = Out::new(&mut output[..planes * oh * ow]);
     let work = planes * oh * ow * g.kernel[0] * g.kernel[1];
     crate::threads::for_each(planes.div_ceil(per_task), work, |t| {
