@@ -69,10 +69,15 @@ fn horizontal_any(row: &[f32], k: usize, s: usize, dil: usize, out: &mut [f32]) 
 /// first takes the maximum down the window's rows (padded with -inf at the
 /// sides), then across the window's columns.
 pub fn max_pool2d(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
+    max_pool2d_on(Isa::detect(), g, batch, input, output);
+}
+
+/// [`max_pool2d`] on `isa` (or the best below it this CPU runs).
+fn max_pool2d_on(isa: Isa, g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
     if g.is_plain_2x2() {
-        return pool_2x2_on(Isa::detect(), &Max, g, batch, input, output);
+        return pool_2x2_on(isa, &Max, g, batch, input, output);
     }
-    max_pool2d_any(g, batch, input, output);
+    max_pool2d_any(isa, g, batch, input, output);
 }
 
 /// Planes per task of [`max_pool2d_any`], about: enough that a task
@@ -82,7 +87,7 @@ const POOL_TASK_VALUES: usize = 1 << 15;
 /// [`max_pool2d`] for any window: vertical maxima into a padded row, then
 /// horizontal ones; planes shared between threads where the layer is large
 /// (each output value is computed alone, so the sharing changes nothing).
-fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
+fn max_pool2d_any(isa: Isa, g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let planes = g.planes(batch);
@@ -95,7 +100,7 @@ fn max_pool2d_any(g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f
         let ps = t * per_task..((t + 1) * per_task).min(planes);
         // SAFETY: the planes `ps` of the output are this task's alone.
         let dst = unsafe { out.slice(ps.start * oh * ow, ps.len() * oh * ow) };
-        max_pool_planes(g, &input[ps.start * h * w..ps.end * h * w], dst);
+        max_pool_planes(isa, g, &input[ps.start * h * w..ps.end * h * w], dst);
     });
 }
 
@@ -145,11 +150,11 @@ fn max_pool_3x3_same<S: Simd>(
 }
 
 /// [`max_pool2d_any`] over whole planes `input` into `output`.
-fn max_pool_planes(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
+fn max_pool_planes(isa: Isa, g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
     let [h, w] = g.input;
     if is_3x3_same(g) {
         let mut v = crate::pool::take(h * w);
-        dispatch!(Isa::detect(), s => {
+        dispatch!(isa, s => {
             for (src, dst) in input.chunks_exact(h * w).zip(output.chunks_exact_mut(h * w)) {
                 max_pool_3x3_same(s, g.input, src, dst, &mut v);
             }
@@ -165,7 +170,7 @@ fn max_pool_planes(g: &PoolGeometry, input: &[f32], output: &mut [f32]) {
     let reach = (ow.next_multiple_of(16) + (kw - 1) * g.dilation[1]).max(w + 2 * pw);
     let mut column = crate::pool::take(w + 2 * pw + kw * g.dilation[1] + ow * g.stride[1] + reach);
     column.fill(f32::NEG_INFINITY);
-    dispatch!(Isa::detect(), s => {
+    dispatch!(isa, s => {
         for (src, dst) in input.chunks_exact(h * w).zip(output.chunks_exact_mut(oh * ow)) {
             for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
                 // The window's rows inside the image.
@@ -716,7 +721,8 @@ mod tests {
     /// Max pooling against its definition: 2- and 3-wide windows at
     /// stride 2 and at stride 1 (the vector paths), with padding and
     /// windows past the edge (ceil mode), widths around the 8- and 16-lane
-    /// steps, a NaN that propagates; and other windows (the scalar paths).
+    /// steps, a NaN that propagates; and other windows (the scalar paths);
+    /// on every instruction set this CPU runs.
     #[test]
     fn max_pooling_matches_definition() {
         for (k, s, pad, w) in [
@@ -758,26 +764,31 @@ mod tests {
                 .collect();
             x[h * w + w + 3] = f32::NAN;
             let [oh, ow] = g.output;
-            let mut y = vec![0.0; 2 * oh * ow];
-            max_pool2d(&g, 1, &x, &mut y);
-            for p in 0..2 {
-                for (oy, ox) in (0..oh).flat_map(|oy| (0..ow).map(move |ox| (oy, ox))) {
-                    let inside = |o: usize, n: usize| {
-                        (0..k)
-                            .map(move |i| (o * s + i) as isize - pad as isize)
-                            .filter(move |&v| v >= 0 && v < n as isize)
-                            .map(|v| v as usize)
-                    };
-                    let window: Vec<f32> = inside(oy, h)
-                        .flat_map(|iy| inside(ox, w).map(move |ix| (iy, ix)))
-                        .map(|(iy, ix)| x[p * h * w + iy * w + ix])
-                        .collect();
-                    let got = y[p * oh * ow + oy * ow + ox];
-                    if window.iter().any(|v| v.is_nan()) {
-                        assert!(got.is_nan(), "k{k} s{s} w{w}: a NaN must propagate");
-                    } else {
-                        let want = window.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-                        assert_eq!(got, want, "k{k} s{s} pad{pad} w{w} at {p},{oy},{ox}");
+            for &isa in Isa::available() {
+                let mut y = vec![0.0; 2 * oh * ow];
+                max_pool2d_on(isa, &g, 1, &x, &mut y);
+                for p in 0..2 {
+                    for (oy, ox) in (0..oh).flat_map(|oy| (0..ow).map(move |ox| (oy, ox))) {
+                        let inside = |o: usize, n: usize| {
+                            (0..k)
+                                .map(move |i| (o * s + i) as isize - pad as isize)
+                                .filter(move |&v| v >= 0 && v < n as isize)
+                                .map(|v| v as usize)
+                        };
+                        let window: Vec<f32> = inside(oy, h)
+                            .flat_map(|iy| inside(ox, w).map(move |ix| (iy, ix)))
+                            .map(|(iy, ix)| x[p * h * w + iy * w + ix])
+                            .collect();
+                        let got = y[p * oh * ow + oy * ow + ox];
+                        if window.iter().any(|v| v.is_nan()) {
+                            assert!(got.is_nan(), "{isa:?} k{k} s{s} w{w}: a NaN must propagate");
+                        } else {
+                            let want = window.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+                            assert_eq!(
+                                got, want,
+                                "{isa:?} k{k} s{s} pad{pad} w{w} at {p},{oy},{ox}"
+                            );
+                        }
                     }
                 }
             }
@@ -819,7 +830,7 @@ mod tests {
             input[(3 * w + 1) % len] = f32::NAN;
             let len = batch * 3 * (h / 2) * (w / 2);
             let mut general = vec![0.0; len];
-            max_pool2d_any(&g, batch, &input, &mut general);
+            max_pool2d_any(Isa::detect(), &g, batch, &input, &mut general);
             let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
             for &isa in Isa::available() {
                 let mut fast = vec![0.0; len];
