@@ -274,3 +274,61 @@ fn loading_from_a_file_ten_times_the_model_takes_about_the_model() {
     );
     std::fs::remove_file(path).unwrap();
 }
+
+cnn::cnn! {
+    /// A residual block whose main path is three layers long.
+    block Deep(c) {
+        residual {
+            conv1: Conv2d(c, c, 3, padding = 1),
+            act: SiLU,
+            conv2: Conv2d(c, c, 3, padding = 1),
+            norm: BatchNorm2d(c),
+        },
+        relu: ReLU,
+    }
+
+    /// A branching block: two paths joined along channels, then reduced.
+    block Wide(c) {
+        concat {
+            left: Conv2d(c, c, 1),
+            right: [Conv2d(c, c, 3, padding = 1), Tanh],
+        },
+        reduce: Conv2d(2 * c, c, 1),
+    }
+
+    /// Twenty-four results of one size, in a chain of residual and
+    /// concatenating blocks: a pass needs a few of them at once.
+    struct Chain<8, 32, 32> {
+        blocks: [Deep(8); 4],
+        wide: [Wide(8); 4],
+    }
+}
+
+/// A result is given back to the pool as soon as the pass has no further
+/// use for it, so that the next layers write into memory the pass has just
+/// touched: a pass's buffers take a few results, not every result it
+/// makes.
+#[test]
+fn a_pass_holds_only_the_results_it_still_needs() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    cnn::set_threads(1);
+    let model = Chain::init(1);
+    let x = cnn::Batch::<8, 32, 32>::from_vec(1, vec![0.25; 8 * 32 * 32]).unwrap();
+    // Weights packed and scratch grown by a first pass on this thread.
+    drop(model.forward(&x));
+    // A new thread's pool is empty: what its pass allocates is what the
+    // pass holds at once.
+    let peak = std::thread::scope(|s| {
+        s.spawn(|| peak_of(|| drop(model.forward(&x))))
+            .join()
+            .unwrap()
+    });
+    // A concatenation's two inputs and its output (twice as large), the
+    // block's input, the kernels' scratch: under a dozen results (with
+    // each kept to the end of the pass it is over thirty).
+    let result = 8 * 32 * 32 * 4;
+    assert!(
+        peak <= 12 * result,
+        "a pass of 24 results of {result} bytes held {peak} bytes at its peak"
+    );
+}

@@ -15,28 +15,17 @@ struct Value {
     owned: bool,
 }
 
-impl Value {
-    /// An expression borrowing the value.
-    fn by_ref(&self) -> TokenStream {
-        let name = &self.name;
-        if self.owned {
-            quote!(&#name)
-        } else {
-            quote!(#name)
-        }
-    }
+/// How a statement uses an owned value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Use {
+    Borrow,
+    Move,
+}
 
-    /// An expression giving the value away: moved when this is its last use,
-    /// else cloned.
-    fn by_value(&self, last_use: bool) -> TokenStream {
-        let name = &self.name;
-        if self.owned && last_use {
-            quote!(#name)
-        } else {
-            let r = self.by_ref();
-            quote!(::core::clone::Clone::clone(#r))
-        }
-    }
+/// One generated statement and the owned values it uses.
+struct Stmt {
+    code: TokenStream,
+    uses: Vec<(Ident, Use)>,
 }
 
 /// Writes the statements of a program.
@@ -52,7 +41,9 @@ enum After<'o> {
 pub struct Writer<'a> {
     layers: &'a [CheckedLayer],
     counter: usize,
-    pub stmts: TokenStream,
+    stmts: Vec<Stmt>,
+    /// Uses of values in the statement being written.
+    pending: Vec<(Ident, Use)>,
 }
 
 impl<'a> Writer<'a> {
@@ -60,8 +51,74 @@ impl<'a> Writer<'a> {
         Writer {
             layers,
             counter: 0,
-            stmts: TokenStream::new(),
+            stmts: Vec::new(),
+            pending: Vec::new(),
         }
+    }
+
+    /// An expression borrowing `value`.
+    fn borrow(&mut self, value: &Value) -> TokenStream {
+        let name = &value.name;
+        if value.owned {
+            self.pending.push((name.clone(), Use::Borrow));
+            quote!(&#name)
+        } else {
+            quote!(#name)
+        }
+    }
+
+    /// An expression giving `value` away: moved when this is its last use,
+    /// else cloned.
+    fn pass(&mut self, value: &Value, last_use: bool) -> TokenStream {
+        if value.owned && last_use {
+            let name = &value.name;
+            self.pending.push((name.clone(), Use::Move));
+            quote!(#name)
+        } else {
+            let r = self.borrow(value);
+            quote!(::core::clone::Clone::clone(#r))
+        }
+    }
+
+    /// Appends a statement using the values borrowed and passed since the
+    /// last one.
+    fn emit(&mut self, code: TokenStream) {
+        let uses = std::mem::take(&mut self.pending);
+        self.stmts.push(Stmt { code, uses });
+    }
+
+    /// The statements, each owned value dropped right after its last use
+    /// where that use only borrowed it: its buffer goes back to the pool
+    /// for the next layers, still in cache, rather than at the end of the
+    /// pass (which would give every intermediate result a buffer of its
+    /// own, all of them cold by the next pass).
+    fn finish(mut self, tail: TokenStream) -> TokenStream {
+        self.emit(tail);
+        let mut last: Vec<(Ident, usize, Use)> = Vec::new();
+        for (i, stmt) in self.stmts.iter().enumerate() {
+            for (name, how) in &stmt.uses {
+                match last.iter_mut().find(|(n, ..)| n == name) {
+                    Some(entry) if entry.1 == i && entry.2 == Use::Move => {}
+                    Some(entry) => (entry.1, entry.2) = (i, *how),
+                    None => last.push((name.clone(), i, *how)),
+                }
+            }
+        }
+        let mut out = TokenStream::new();
+        let count = self.stmts.len();
+        for (i, stmt) in self.stmts.into_iter().enumerate() {
+            out.extend(stmt.code);
+            if i + 1 == count {
+                break;
+            }
+            for (name, ..) in last
+                .iter()
+                .filter(|(_, at, how)| *at == i && *how == Use::Borrow)
+            {
+                out.extend(quote!(::core::mem::drop(#name);));
+            }
+        }
+        out
     }
 
     fn fresh(&mut self) -> Ident {
@@ -155,18 +212,18 @@ impl<'a> Writer<'a> {
         else {
             return Err("a fused convolution that is not a layer".into());
         };
-        let field = self.field(*layer)?;
+        let field = self.field(*layer)?.clone();
         let (h, w) = image_hw(in_shape)?;
         let (oh, ow) = image_hw(output)?;
         let bn = self.bn_arg(ops, bn)?;
         let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
-        let arg = input.by_ref();
+        let arg = self.borrow(input);
         let call = match then {
             After::Nothing => quote! {
                 #field.forward_fused::<#h, #w, #oh, #ow>(#arg, #bn, #act, ::core::option::Option::None)
             },
             After::Residual(r) => {
-                let r = r.by_ref();
+                let r = self.borrow(r);
                 quote! {
                     #field.forward_fused::<#h, #w, #oh, #ow>(#arg, #bn, #act, ::core::option::Option::Some(#r))
                 }
@@ -187,7 +244,7 @@ impl<'a> Writer<'a> {
             After::MaxPool(_) => return Err("a pooling that is not a layer".into()),
         };
         let out = self.fresh();
-        self.stmts.extend(quote!(let #out = self.#call;));
+        self.emit(quote!(let #out = self.#call;));
         Ok(Value {
             name: out,
             owned: true,
@@ -277,9 +334,8 @@ impl<'a> Writer<'a> {
         {
             let field = self.field(*layer)?.clone();
             let out = self.fresh();
-            let arg = input.by_ref();
-            self.stmts
-                .extend(quote!(let #out = self.#field.forward_fused(#arg, #act);));
+            let arg = self.borrow(input);
+            self.emit(quote!(let #out = self.#field.forward_fused(#arg, #act);));
             return Ok((
                 Value {
                     name: out,
@@ -305,30 +361,30 @@ impl<'a> Writer<'a> {
                 let field = &l.field;
                 let stmt = match &code.call {
                     Call::ByRef(method) => {
-                        let arg = input.by_ref();
+                        let arg = self.borrow(&input);
                         quote!(let #out = self.#field.#method(#arg);)
                     }
                     Call::ByValue(method) => {
-                        let arg = input.by_value(!shared);
+                        let arg = self.pass(&input, !shared);
                         quote!(let #out = self.#field.#method(#arg);)
                     }
                     Call::InPlaceOrFrom(in_place, from) => {
                         if input.owned && !shared {
-                            let arg = input.by_value(true);
+                            let arg = self.pass(&input, true);
                             quote!(let #out = self.#field.#in_place(#arg);)
                         } else {
-                            let arg = input.by_ref();
+                            let arg = self.borrow(&input);
                             quote!(let #out = self.#field.#from(#arg);)
                         }
                     }
                 };
-                self.stmts.extend(stmt);
+                self.emit(stmt);
             }
             Op::Residual { main, shortcut, .. } => {
                 let main_value = if main.is_empty() {
-                    let v = input.by_value(false);
+                    let v = self.pass(&input, false);
                     let main_name = self.fresh();
-                    self.stmts.extend(quote!(let #main_name = #v;));
+                    self.emit(quote!(let #main_name = #v;));
                     Value {
                         name: main_name,
                         owned: true,
@@ -337,14 +393,13 @@ impl<'a> Writer<'a> {
                     self.ops(main, input.clone(), true)?
                 };
                 let short_value = self.ops(shortcut, input.clone(), shared)?;
-                let (sum, with) = (main_value.by_value(true), short_value.by_ref());
-                self.stmts
-                    .extend(quote!(let #out = ::cnn::add(#sum, #with);));
+                let (sum, with) = (self.pass(&main_value, true), self.borrow(&short_value));
+                self.emit(quote!(let #out = ::cnn::add(#sum, #with);));
             }
             Op::Gate { branch, .. } => {
                 let g = self.ops(branch, input.clone(), true)?;
-                let (x, g) = (input.by_value(!shared), g.by_ref());
-                self.stmts.extend(quote!(let #out = ::cnn::gate(#x, #g);));
+                let (x, g) = (self.pass(&input, !shared), self.borrow(&g));
+                self.emit(quote!(let #out = ::cnn::gate(#x, #g);));
             }
             Op::Concat {
                 split,
@@ -371,9 +426,8 @@ impl<'a> Writer<'a> {
                             Literal::usize_unsuffixed(each),
                         );
                         let part = self.fresh();
-                        let x = input.by_ref();
-                        self.stmts
-                            .extend(quote!(let #part = #x.read_channels::<#at, #count>();));
+                        let x = self.borrow(&input);
+                        self.emit(quote!(let #part = #x.read_channels::<#at, #count>();));
                         let part = Value {
                             name: part,
                             owned: true,
@@ -388,20 +442,19 @@ impl<'a> Writer<'a> {
                         .ok_or("a branch of unknown shape")?;
                     parts.push((value, channels));
                 }
-                let batch = input.by_ref();
-                self.stmts.extend(
+                let batch = self.borrow(&input);
+                self.emit(
                     // Every channel is written below.
                     quote!(let mut #out = <#ty>::for_overwrite(::cnn::AnyBatch::batch_size(#batch));),
                 );
                 let mut start = 0usize;
                 for (value, channels) in parts {
-                    let src = value.by_ref();
+                    let src = self.borrow(&value);
                     let (at, count) = (
                         Literal::usize_unsuffixed(start),
                         Literal::usize_unsuffixed(channels),
                     );
-                    self.stmts
-                        .extend(quote!(#out.write_channels::<#at, #count>(#src);));
+                    self.emit(quote!(#out.write_channels::<#at, #count>(#src);));
                     start += channels;
                 }
             }
@@ -439,7 +492,6 @@ pub fn body(layers: &[CheckedLayer], program: &[Op]) -> Result<TokenStream, Stri
         owned: false,
     };
     let result = writer.ops(program, input, false)?;
-    let stmts = writer.stmts;
-    let result = result.by_value(true);
-    Ok(quote!(#stmts #result))
+    let result = writer.pass(&result, true);
+    Ok(writer.finish(result))
 }
