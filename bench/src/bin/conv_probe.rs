@@ -184,6 +184,7 @@ fn main() {
         ("regnet g16 14 s2", 400, 14, 2),
         ("regnet g16 28 s2", 160, 28, 2),
         ("regnet g16 56 s2", 64, 56, 2),
+        ("regnet g16 112 s2", 32, 112, 2),
     ] {
         shapes.push((name, grouped_3x3(channels, size, stride, channels / 16)));
     }

@@ -14,6 +14,7 @@
 //! registers. Each output is one sum over the taps in order, so the
 //! results do not depend on the thread count or the path.
 
+use super::DEPTHWISE_COST;
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
 use crate::kernels::epilogue::{Act, Epilogue, Out};
@@ -169,7 +170,7 @@ impl Kernel for DepthwiseConv {
         let per_piece = g.c_in.div_ceil(pieces);
         let out = Out::new(output);
         let in_place = self.isa.lanes() == 16 && reads_in_place(g);
-        threads::for_each(batch * pieces, batch * g.macs(), |t| {
+        threads::for_each(batch * pieces, batch * g.macs() * DEPTHWISE_COST, |t| {
             let (b, piece) = (t / pieces, t % pieces);
             let channels = piece * per_piece..((piece + 1) * per_piece).min(g.c_in);
             let mut scratch = if in_place {

@@ -14,6 +14,7 @@
 
 use std::ops::Range;
 
+use super::DEPTHWISE_COST;
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
 use crate::kernels::epilogue::{Epilogue, Out};
@@ -264,7 +265,7 @@ impl Kernel for DepthwiseLanes {
         let pieces = (work / TASK_WORK).clamp(1, 8).min(blocks);
         let per_piece = blocks.div_ceil(pieces);
         let out = Out::new(output);
-        threads::for_each(batch * pieces, batch * g.macs(), |t| {
+        threads::for_each(batch * pieces, batch * g.macs() * DEPTHWISE_COST, |t| {
             let (b, piece) = (t / pieces, t % pieces);
             let mut scratch = pool::take(padded.len() + padded.band * g.output[1] * BLOCK);
             let (copy, sums) = scratch.split_at_mut(padded.len());
