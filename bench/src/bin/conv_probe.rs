@@ -104,6 +104,7 @@ fn main() {
         // RegNetX-400MF's 1x1s, onto channels in blocks of 16 (not 32).
         ("regnet 1x1 400", 400, 400, 7, 1, 1, 0),
         ("regnet 1x1 160", 160, 160, 14, 1, 1, 0),
+        ("regnet 1x1 32", 32, 32, 112, 1, 1, 0),
         // SqueezeNet 1.1's expanding 3x3s and its 1x1 classifier.
         // DenseNet-121's growth convolutions and GoogLeNet's 3x3 branches.
         ("densenet 3x3 56", 128, 32, 56, 3, 1, 1),
