@@ -1,6 +1,8 @@
 //! The forward pass: the checked program as straight-line Rust, every
 //! shape a literal.
 
+use std::collections::HashMap;
+
 use cnn_dsl::model::{CheckedLayer, Op};
 use cnn_dsl::spec::{Activation, LayerSpec};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -94,27 +96,37 @@ impl<'a> Writer<'a> {
     /// own, all of them cold by the next pass).
     fn finish(mut self, tail: TokenStream) -> TokenStream {
         self.emit(tail);
-        let mut last: Vec<(Ident, usize, Use)> = Vec::new();
+        // Each value's last use: the statement, and whether it moved it;
+        // and the values in the order they are first used, so that the
+        // same program makes the same code at every build.
+        let mut last: HashMap<Ident, (usize, Use)> = HashMap::new();
+        let mut order = Vec::new();
         for (i, stmt) in self.stmts.iter().enumerate() {
             for (name, how) in &stmt.uses {
-                match last.iter_mut().find(|(n, ..)| n == name) {
-                    Some(entry) if entry.1 == i && entry.2 == Use::Move => {}
-                    Some(entry) => (entry.1, entry.2) = (i, *how),
-                    None => last.push((name.clone(), i, *how)),
+                let entry = last.entry(name.clone()).or_insert_with(|| {
+                    order.push(name.clone());
+                    (i, *how)
+                });
+                // A statement that both borrows and moves a value moves it.
+                if *entry != (i, Use::Move) {
+                    *entry = (i, *how);
                 }
             }
         }
-        let mut out = TokenStream::new();
-        let count = self.stmts.len();
-        for (i, stmt) in self.stmts.into_iter().enumerate() {
-            out.extend(stmt.code);
-            if i + 1 == count {
-                break;
+        let mut drops = vec![Vec::new(); self.stmts.len()];
+        for name in order {
+            if let Some(&(at, Use::Borrow)) = last.get(&name) {
+                drops[at].push(name);
             }
-            for (name, ..) in last
-                .iter()
-                .filter(|(_, at, how)| *at == i && *how == Use::Borrow)
-            {
+        }
+        // Nothing follows the last statement, the pass's result.
+        if let Some(last) = drops.last_mut() {
+            last.clear();
+        }
+        let mut out = TokenStream::new();
+        for (stmt, names) in self.stmts.into_iter().zip(drops) {
+            out.extend(stmt.code);
+            for name in names {
                 out.extend(quote!(::core::mem::drop(#name);));
             }
         }

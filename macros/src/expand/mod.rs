@@ -84,6 +84,37 @@ mod tests {
         assert!(out.contains(":: cnn :: Batch < 10 >"), "{out}");
     }
 
+    /// A result borrowed for the last time is dropped right after that
+    /// statement (its buffer back to the pool for the next layer); one
+    /// moved into its last use is not; the same model expands to the same
+    /// code every time.
+    #[test]
+    fn results_are_dropped_after_their_last_use() {
+        let src = "pub struct Net<3, 8, 8> {
+            conv: Conv2d(3, 4, 3, padding = 1),
+            act: SiLU,
+            pool: MaxPool2d(2),
+            flatten: Flatten,
+            fc: Linear(64, 10),
+        }";
+        let out = expand_str(src);
+        assert!(!out.contains("compile_error"), "{out}");
+        let body = &out[out.find("fn forward").expect("a forward pass")..];
+        let body = &body[..body.find("fn forward_into").expect("forward_into")];
+        // SiLU takes the conv's result `t1` by value, the pooling borrows
+        // SiLU's `t2`, Flatten takes `t3`, the Linear borrows `t4` and
+        // `t5` is the result: `t2` and `t4` are dropped, right after
+        // their last use, and nothing else.
+        let drop_of = |t: &str| format!(":: core :: mem :: drop ({t}) ;");
+        for (t, last_use) in [("t2", "(& t2) ;"), ("t4", "(& t4) ;")] {
+            let at = body.find(last_use).unwrap_or_else(|| panic!("{body}"));
+            let after = &body[at + last_use.len()..];
+            assert!(after.trim_start().starts_with(&drop_of(t)), "{t}: {body}");
+        }
+        assert_eq!(body.matches(":: core :: mem :: drop").count(), 2, "{body}");
+        assert_eq!(out, expand_str(src));
+    }
+
     /// The cost of expanding ResNet-18 (parse, check and generate), the
     /// largest model in the repository:
     /// `cargo test --release -p cnn-macros expansion_time -- --ignored --nocapture`.
