@@ -27,7 +27,12 @@ use cnn::kernels::epilogue::{Act, Epilogue};
 use cnn::kernels::isa::Isa;
 
 fn main() {
-    cnn::set_threads(1);
+    // `CNN_PROBE_THREADS=2` times the kernels shared by two threads.
+    let threads = std::env::var("CNN_PROBE_THREADS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    cnn::set_threads(threads);
     let isa = Isa::detect();
     // Every kernel, a column each, "-" where it does not take the shape or
     // run on this instruction set (set `CNN_ISA` to probe a lower one); the
@@ -105,6 +110,9 @@ fn main() {
         ("regnet 1x1 400", 400, 400, 7, 1, 1, 0),
         ("regnet 1x1 160", 160, 160, 14, 1, 1, 0),
         ("regnet 1x1 32", 32, 32, 112, 1, 1, 0),
+        ("regnet 1x1 32 s2", 32, 32, 112, 1, 2, 0),
+        ("regnet 1x1 32 56", 32, 32, 56, 1, 1, 0),
+        ("regnet 1x1 32-64", 32, 64, 56, 1, 1, 0),
         // SqueezeNet 1.1's expanding 3x3s and its 1x1 classifier.
         // DenseNet-121's growth convolutions and GoogLeNet's 3x3 branches.
         ("densenet 3x3 56", 128, 32, 56, 3, 1, 1),

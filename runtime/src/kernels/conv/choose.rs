@@ -42,22 +42,25 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Vector,
         when: |g| g.output == [1, 1] && g.groups == 1,
     },
-    // On Intel's cores with AVX-512, depthwise 3x3 onto planes of 12x12
-    // and up and 5x5 onto 16x16 and up, at stride 1 or 2, are the plane
-    // kernel's (read in place, their columns shifted or split into even
-    // and odd ones in registers): 3x3 at 28x28 1.8-1.9x, at 14x14
-    // 1.3-1.4x, at 12x12 1.2-1.4x, at stride 2 onto 56x56 1.2-1.3x and
-    // onto 16x16 1.8-1.9x, 5x5 at 28x28 1.15-1.35x and at stride 2 onto
-    // 28x28 1.2-1.3x the lanes kernel, warm and cold (MobileNetV2's,
-    // MNASNet's and EfficientNet-B0's layers on a Xeon; 3x3 at 10x10,
-    // stride 2 onto 7x7 and 5x5 onto 14x14 stay the lanes kernel's, or are
-    // even; other depthwise shapes follow the rules below).
+    // With AVX-512, depthwise 3x3 onto planes of 12x12 and up and 5x5
+    // onto 16x16 and up, at stride 1 or 2, are the plane kernel's (read in
+    // place, their columns shifted or split into even and odd ones in
+    // registers): 3x3 at 28x28 1.8-1.9x, at 14x14 1.3-1.4x, at 12x12
+    // 1.2-1.4x, at stride 2 onto 56x56 1.2-1.3x and onto 16x16 1.8-1.9x,
+    // 5x5 at 28x28 1.15-1.35x and at stride 2 onto 28x28 1.2-1.3x the
+    // lanes kernel, warm and cold (MobileNetV2's, MNASNet's and
+    // EfficientNet-B0's layers on a Xeon); on AMD Zen 4 3x3 at 28x28
+    // 1.75-2.15x, at 14x14 1.2-2.4x, at stride 2 onto 56x56 1.05-1.4x,
+    // 5x5 at 28x28 1.1-1.55x, at stride 2 onto 28x28 1.25-1.8x. 3x3 at
+    // 10x10, stride 2 onto 7x7 and 5x5 onto 14x14 stay the lanes kernel's
+    // (faster warm, slower cold); other depthwise shapes follow the rules
+    // below.
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Depthwise,
         when: |g| {
             let least = if g.kernel == [3, 3] { 12 } else { 16 };
-            intel() && reads_in_place(g) && g.output[0] >= least && g.output[1] >= least
+            reads_in_place(g) && g.output[0] >= least && g.output[1] >= least
         },
     },
     // One input channel per group: a GEMM of one row wastes the vectors.
@@ -137,6 +140,23 @@ const RULES: &[Rule] = &[
             (tiles >= 49 && g.c_out >= 64) || (tiles >= 64 && g.c_in >= 32 && g.c_out >= 32)
         },
     },
+    // On AMD's Zen 4, F(4x4, 3x3) onto 16 or more tiles (13x13 and up)
+    // from 48 channels or more into 128 or more: 1.2-1.55x F(2x2, 3x3),
+    // warm and cold (ResNet's 256 channels at 14x14, GoogLeNet's 112->224
+    // at 14x14, SqueezeNet's 48->192 and 64->256 at 13x13), where a Xeon's
+    // wider multiply-adds leave the partly empty vectors of 32 tiles
+    // behind (0.7-0.9x). Into fewer channels, its one panel of tiles at
+    // batch 1 is too little to share between threads: the VGG's 64->64 at
+    // 16x16, 1.15x F(2x2, 3x3) on one thread, left VGG-small at 0.93x on
+    // two.
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Winograd4,
+        when: |g| {
+            let tiles = g.output[0].div_ceil(4) * g.output[1].div_ceil(4);
+            !intel() && tiles >= 16 && g.c_in >= 48 && g.c_out >= 128
+        },
+    },
     // On Intel's cores, 3x3 at stride 1 where Winograd's transforms weigh
     // more than its fewer products save: the flat kernel, warm and cold,
     // on a Xeon. From 16 channels or fewer onto 49 or more 2x2 tiles
@@ -167,8 +187,10 @@ const RULES: &[Rule] = &[
     // 64->128 at 8x8 1.02-1.13x the direct kernel warm, even with the
     // caches flushed; VGG-small 1.04x whole, batch 1 and 64 (Xeon).
     // Larger kernels come from memory at every call inside a large model,
-    // and there their size tells: ResNet's 512->512 at 7x7 1.18x the
-    // direct kernel warm, 0.7x inside ResNet-18.
+    // and there, on a Xeon, their size tells: ResNet's 512->512 at 7x7
+    // 1.18x the direct kernel warm, 0.7x inside ResNet-18. AMD's Zen 4
+    // runs them at 1.3-1.6x the direct kernel warm and cold (ResNet's
+    // 512->512, GoogLeNet's 160->320).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Winograd,
@@ -177,7 +199,7 @@ const RULES: &[Rule] = &[
             let one_vector = (13..=16).contains(&tiles);
             let small_kernels = g.c_in.saturating_mul(g.c_out).saturating_mul(16) <= 1 << 18;
             (tiles >= 49 && g.c_in >= 32 && g.c_out >= 32)
-                || (one_vector && g.c_in >= 64 && g.c_out >= 128 && small_kernels)
+                || (one_vector && g.c_in >= 64 && g.c_out >= 128 && (small_kernels || !intel()))
         },
     },
     // 1x1 onto 7x7 or smaller from many channels, in whole blocks of 32
@@ -207,9 +229,11 @@ const RULES: &[Rule] = &[
         when: |g| g.groups > 1 && g.stride[0] > 1 && g.output[0] * g.output[1] <= 49,
     },
     // 1x1 at stride 1 onto fewer channels than it reads (bottlenecks'
-    // reductions, inverted residuals' projections): the flat kernel
-    // 1.0-1.25x the GEMM (ResNet-50's 256-64, MobileNetV2's 144-24 and
-    // 384-64).
+    // reductions, inverted residuals' projections) onto 56x56 and up: the
+    // flat kernel 1.0-1.25x the GEMM (ResNet-50's 256-64, MobileNetV2's
+    // 32-16 and 144-24; AMD Zen 4). Onto smaller planes the GEMM runs them
+    // at 1.05-1.2x, warm and cold (ResNet-50's 512-128 and 1024-256,
+    // MobileNetV2's 384-64).
     // On Intel's cores the GEMM runs them at 1.06-1.13x the flat kernel
     // (cold: ResNet-50's 256-64, 512-128 and 1024-256 on a Xeon).
     Rule {
@@ -220,6 +244,7 @@ const RULES: &[Rule] = &[
                 && g.groups == 1
                 && g.stride == [1, 1]
                 && g.c_in > g.c_out
+                && g.output[0] * g.output[1] >= 56 * 56
                 && !intel()
         },
     },
@@ -252,6 +277,22 @@ const RULES: &[Rule] = &[
                 && g.stride == [2, 2]
                 && g.groups == 1
                 && g.output[0] * g.output[1] >= 28 * 28
+        },
+    },
+    // On AMD's Zen 4, 3x3 at stride 2 onto 14x14 or more, one group: the
+    // flat kernel 1.1-1.25x the direct one cold and 1.25-1.6x warm
+    // (ResNet's 64->128 and 128->256, ResNet-50's 128->128 and
+    // 256->256); onto 7x7 the direct kernel keeps ahead (256->512,
+    // 512->512: 1.9x).
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Flat,
+        when: |g| {
+            !intel()
+                && g.kernel == [3, 3]
+                && g.stride == [2, 2]
+                && g.groups == 1
+                && g.output[0] * g.output[1] >= 14 * 14
         },
     },
     // From 16 channels or fewer a group onto wide planes at stride 1:
