@@ -7,7 +7,9 @@
 //! (6 where the instruction set has 16 vector registers), across the ends
 //! of rows, so narrow outputs (ResNet's 7x7) fill every tile: nothing is
 //! packed per call, and no pixel is computed that is not stored. Strides,
-//! dilation and groups only move where the broadcasts read.
+//! dilation and groups only move where the broadcasts read; groups of one
+//! vector of channels go two to a block, each vector broadcasting its own
+//! group's inputs.
 //!
 //! Up to eight tiles are summed together over each block of 256
 //! rows of `k`, so that the block's weights are read from L1
@@ -169,22 +171,36 @@ fn images<'a>(g: &ConvGeometry, d: &DirectConv, batch: usize, input: &'a [f32]) 
     let unpadded = d.padded == g.input;
     let mut padded = pool::take(if unpadded { 0 } else { batch * g.c_in * plane });
     let (top, left) = (g.pad[0], g.pad[1]);
-    for i in (0..batch * g.c_in).filter(|_| !unpadded) {
-        let src = &input[i * h * w..][..h * w];
-        let dst = &mut padded[i * plane..][..plane];
-        // Every value is written once (the pool's buffers hold old data):
-        // the margins zero, the image copied.
-        dst[..top * pw].fill(0.0);
-        for (y, row) in dst[top * pw..(top + h) * pw]
-            .chunks_exact_mut(pw)
-            .enumerate()
-        {
-            row[..left].fill(0.0);
-            row[left..left + w].copy_from_slice(&src[y * w..(y + 1) * w]);
-            row[left + w..].fill(0.0);
+    // Shared like the convolution itself (a serial copy of RegNetX's 160
+    // planes of 30x30 took a quarter of the layer's time on two threads).
+    let planes = if unpadded { 0 } else { batch * g.c_in };
+    let work = batch * g.macs();
+    let tasks = if threads::shared(work) {
+        threads::min_tasks().min(planes)
+    } else {
+        1
+    };
+    let per_task = planes.div_ceil(tasks.max(1));
+    let out = Out::new(&mut padded);
+    threads::for_each(tasks, work, |t| {
+        for i in t * per_task..((t + 1) * per_task).min(planes) {
+            let src = &input[i * h * w..][..h * w];
+            // SAFETY: plane `i` is this task's alone.
+            let dst = unsafe { out.slice(i * plane, plane) };
+            // Every value is written once (the pool's buffers hold old
+            // data): the margins zero, the image copied.
+            dst[..top * pw].fill(0.0);
+            for (y, row) in dst[top * pw..(top + h) * pw]
+                .chunks_exact_mut(pw)
+                .enumerate()
+            {
+                row[..left].fill(0.0);
+                row[left..left + w].copy_from_slice(&src[y * w..(y + 1) * w]);
+                row[left + w..].fill(0.0);
+            }
+            dst[(top + h) * pw..].fill(0.0);
         }
-        dst[(top + h) * pw..].fill(0.0);
-    }
+    });
     Images {
         padded,
         input: if unpadded {
@@ -196,19 +212,48 @@ fn images<'a>(g: &ConvGeometry, d: &DirectConv, batch: usize, input: &'a [f32]) 
     }
 }
 
-/// Blocks of output channels: each group's in blocks of `block` (the last
-/// perhaps of one vector).
-fn blocks(g: &ConvGeometry, block: usize) -> usize {
-    g.groups * (g.c_out / g.groups).div_ceil(block)
+/// Whether each block of `block` output channels (two vectors) holds two
+/// groups of one vector each, each vector summing its own group's inputs:
+/// groups of 16 channels with AVX-512 (RegNetX's) would otherwise leave
+/// half of every block empty.
+fn paired(g: &ConvGeometry, block: usize) -> bool {
+    g.groups > 1 && 2 * (g.c_out / g.groups) == block
 }
 
-/// Block `b`'s group, first output channel and number of channels.
+/// Blocks of output channels: each group's in blocks of `block` (the last
+/// perhaps of one vector), or groups two by two where [`paired`] (the last
+/// perhaps alone).
+fn blocks(g: &ConvGeometry, block: usize) -> usize {
+    if paired(g, block) {
+        g.groups.div_ceil(2)
+    } else {
+        g.groups * (g.c_out / g.groups).div_ceil(block)
+    }
+}
+
+/// Block `b`'s (first) group, first output channel and number of
+/// channels.
 fn block_channels(g: &ConvGeometry, block: usize, b: usize) -> (usize, usize, usize) {
     let og = g.c_out / g.groups;
+    if paired(g, block) {
+        let first = 2 * b * og;
+        return (2 * b, first, block.min(g.c_out - first));
+    }
     let per_group = og.div_ceil(block);
     let (group, b) = (b / per_group, b % per_group);
     let first = b * block;
     (group, group * og + first, block.min(og - first))
+}
+
+/// How far block `b`'s second vector reads its inputs past the first's:
+/// a group's input planes where the block pairs two groups, else nothing.
+fn second_inputs(g: &ConvGeometry, d: &DirectConv, b: usize) -> usize {
+    let (_, _, channels) = block_channels(g, d.block, b);
+    if paired(g, d.block) && channels == d.block {
+        (g.c_in / g.groups) * d.padded[0] * d.padded[1]
+    } else {
+        0
+    }
 }
 
 /// Convolves `batch` images (as [`super::conv2d`]) with the kernel.
@@ -281,7 +326,8 @@ unsafe fn task(
     let pw = d.padded[1];
     // Where the last pixel's window starts, and the furthest read.
     let last = ((pixels.end - 1) / ow) * sy * pw + ((pixels.end - 1) % ow) * sx;
-    let furthest = last + d.offsets.iter().max().map_or(0, |&o| o as usize);
+    let second = second_inputs(g, d, block);
+    let furthest = last + second + d.offsets.iter().max().map_or(0, |&o| o as usize);
     assert!(
         furthest < image.len(),
         "direct conv: the pixels read past the image"
@@ -289,7 +335,13 @@ unsafe fn task(
     // SAFETY: every read is at `image + start + offset` for a pixel of the
     // task and an offset of the table, at most `furthest` (asserted); the
     // writes are the caller's (contract).
-    dispatch!(d.isa, s => unsafe { tiles(s, g, d, image, block, pixels, dest, residual, ep) });
+    dispatch!(d.isa, s => unsafe {
+        if second == 0 {
+            tiles::<_, false>(s, g, d, image, block, pixels, dest, residual, ep)
+        } else {
+            tiles::<_, true>(s, g, d, image, block, pixels, dest, residual, ep)
+        }
+    });
 }
 
 /// One tile's sums: pixel by pixel, two vectors of channels.
@@ -304,7 +356,7 @@ type Sums<S> = [[<S as Simd>::F; 2]; MAX_PIXELS];
 /// and every read asserted in it.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn tiles<S: Simd>(
+unsafe fn tiles<S: Simd, const PAIRED: bool>(
     s: S,
     g: &ConvGeometry,
     d: &DirectConv,
@@ -316,6 +368,7 @@ unsafe fn tiles<S: Simd>(
     ep: &Epilogue,
 ) {
     let k = d.offsets.len();
+    let second = second_inputs(g, d, block);
     let weights = &d.weights.as_slice()[block * k * d.block..][..k * d.block];
     let ow = g.output[1];
     let [sy, sx] = g.stride;
@@ -393,17 +446,17 @@ unsafe fn tiles<S: Simd>(
                                 ($p, 1) => {
                                     // SAFETY: the reads are the caller's to
                                     // vouch for (see `task`).
-                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 1>(s, offsets, w, ahead, image.wrapping_add(start[0]), sums, first) });
+                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 1, PAIRED>(s, offsets, w, ahead, image.wrapping_add(start[0]), second, sums, first) });
                                     sums[..$p].copy_from_slice(&acc);
                                 }
                                 ($p, 2) => {
                                     // SAFETY: as above.
-                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 2>(s, offsets, w, ahead, image.wrapping_add(start[0]), sums, first) });
+                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 2, PAIRED>(s, offsets, w, ahead, image.wrapping_add(start[0]), second, sums, first) });
                                     sums[..$p].copy_from_slice(&acc);
                                 }
                                 ($p, _) => {
                                     // SAFETY: as above.
-                                    let acc = s.isolate(#[inline(always)] || unsafe { sum::<S, $p>(s, offsets, w, ahead, image, start, sums, first) });
+                                    let acc = s.isolate(#[inline(always)] || unsafe { sum::<S, $p, PAIRED>(s, offsets, w, ahead, image, start, second, sums, first) });
                                     sums[..$p].copy_from_slice(&acc);
                                 }
                             )*
@@ -430,22 +483,24 @@ unsafe fn tiles<S: Simd>(
 /// The sums of `P` pixels (their inputs at `image + starts[p] + offset`)
 /// for a block's two vectors of channels over the rows of `offsets`
 /// (weights `[k][2 vectors]`), from `sums` (or from zero when `first`),
-/// prefetching `ahead` a step of `k` at a time.
+/// prefetching `ahead` a step of `k` at a time. With `PAIRED` the second
+/// vector's inputs are `second` further on (another group's).
 /// (Its own function, returning the sums by value, so that they stay in
 /// registers.)
 ///
 /// # Safety
-/// `image + starts[p] + offsets[kk]` must be readable for every `p < P` and
-/// `kk`.
+/// `image + starts[p] + offsets[kk]` (and `second` further with `PAIRED`)
+/// must be readable for every `p < P` and `kk`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn sum<S: Simd, const P: usize>(
+unsafe fn sum<S: Simd, const P: usize, const PAIRED: bool>(
     s: S,
     offsets: &[u32],
     weights: &[f32],
     mut ahead: Prefetch,
     image: *const f32,
     starts: &[usize; MAX_PIXELS],
+    second: usize,
     sums: &Sums<S>,
     first: bool,
 ) -> [[S::F; 2]; P] {
@@ -469,8 +524,13 @@ unsafe fn sum<S: Simd, const P: usize>(
             let w1 = s.load(wp.add(lanes));
             for (a, p) in acc.iter_mut().zip(&src) {
                 let x = s.splat(*p.add(offset));
+                let y = if PAIRED {
+                    s.splat(*p.add(offset + second))
+                } else {
+                    x
+                };
                 a[0] = s.mul_add(x, w0, a[0]);
-                a[1] = s.mul_add(x, w1, a[1]);
+                a[1] = s.mul_add(y, w1, a[1]);
             }
             op = op.add(1);
             wp = wp.add(2 * lanes);
@@ -483,15 +543,17 @@ unsafe fn sum<S: Simd, const P: usize>(
 /// `src + p * STEP + offset`, one pointer at fixed distances.
 ///
 /// # Safety
-/// `src + p * STEP + offsets[kk]` must be readable for every `p < P` and
-/// `kk`.
+/// `src + p * STEP + offsets[kk]` (and `second` further with `PAIRED`)
+/// must be readable for every `p < P` and `kk`.
 #[inline(always)]
-unsafe fn sum_row<S: Simd, const P: usize, const STEP: usize>(
+#[allow(clippy::too_many_arguments)]
+unsafe fn sum_row<S: Simd, const P: usize, const STEP: usize, const PAIRED: bool>(
     s: S,
     offsets: &[u32],
     weights: &[f32],
     mut ahead: Prefetch,
     src: *const f32,
+    second: usize,
     sums: &Sums<S>,
     first: bool,
 ) -> [[S::F; 2]; P] {
@@ -512,8 +574,13 @@ unsafe fn sum_row<S: Simd, const P: usize, const STEP: usize>(
             let w1 = s.load(wp.add(lanes));
             for (p, a) in acc.iter_mut().enumerate() {
                 let x = s.splat(*base.add(p * STEP));
+                let y = if PAIRED {
+                    s.splat(*base.add(p * STEP + second))
+                } else {
+                    x
+                };
                 a[0] = s.mul_add(x, w0, a[0]);
-                a[1] = s.mul_add(x, w1, a[1]);
+                a[1] = s.mul_add(y, w1, a[1]);
             }
             op = op.add(1);
             wp = wp.add(2 * lanes);

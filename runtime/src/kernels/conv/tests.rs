@@ -281,6 +281,46 @@ fn direct_kernel_matches_reference() {
         1,
         false,
     );
+    // Groups of one vector of output channels, two to a block, each vector
+    // reading its own group's inputs (16 a group with AVX-512, 8 with
+    // AVX2): an odd number of groups leaves the last block one group, at
+    // stride 1 and 2, with other depths than widths, and 1x1.
+    for isa in [Isa::Avx512, Isa::Avx2] {
+        if !Isa::available().contains(&isa) {
+            continue;
+        }
+        let per_group = isa.lanes();
+        let mut shapes: Vec<ConvGeometry> = [(48, 3, 2), (15, 3, 1), (64, 4, 1), (10, 5, 2)]
+            .into_iter()
+            .map(|(c_in, groups, stride)| {
+                let c_out = per_group * groups;
+                geo(
+                    c_in,
+                    c_out,
+                    [9, 11],
+                    [3, 3],
+                    [stride; 2],
+                    [1, 1],
+                    [1, 1],
+                    groups,
+                )
+            })
+            .collect();
+        shapes.push(geo(
+            21,
+            per_group * 7,
+            [7, 7],
+            [1, 1],
+            [1, 1],
+            [0, 0],
+            [1, 1],
+            7,
+        ));
+        for g in shapes {
+            let ran = self::check(g, 2, true);
+            assert!(ran.contains(&(isa, ConvKernel::Direct)), "{isa:?} {g:?}");
+        }
+    }
 }
 
 /// Weights too large to stay in the caches, which the direct and Winograd
