@@ -333,8 +333,9 @@ unsafe fn task(
         "direct conv: the pixels read past the image"
     );
     // SAFETY: every read is at `image + start + offset` for a pixel of the
-    // task and an offset of the table, at most `furthest` (asserted); the
-    // writes are the caller's (contract).
+    // task and an offset of the table, `second` further for a paired
+    // block's second vector, at most `furthest` (asserted); the writes are
+    // the caller's (contract).
     dispatch!(d.isa, s => unsafe {
         if second == 0 {
             tiles::<_, false>(s, g, d, image, block, pixels, dest, residual, ep)
