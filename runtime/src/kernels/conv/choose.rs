@@ -337,6 +337,48 @@ const RULES: &[Rule] = &[
         when: always,
     },
     // AVX2 (8 lanes).
+    // On AMD (Zen 1, whose vector units are 128 bits wide, so Winograd's
+    // transforms cost twice what they cost on a Xeon's), three shapes the
+    // rules below give to other kernels: first layers of 3 channels or
+    // fewer are the flat kernel's (the quiz's 3->10 at 128x128 1.1-1.15x
+    // F(4x4, 3x3), the VGG's 3->32 1.0-1.05x); 3x3 at stride 1 reducing to
+    // 32 channels or fewer onto 14x14 or smaller are the direct kernel's
+    // (DenseNet-121's 128->32: 1.6x F(2x2) at 7x7, 1.1x F(4x4) at 14x14;
+    // from 28x28 up even); groups of 8 channels or fewer onto planes of
+    // 16x16 and up at stride 1 are the flat kernel's (features_ext's
+    // 16->32 in two groups at 16x32, dilated: 1.25-1.7x the direct kernel;
+    // the tiny RegNets' 8-channel groups at stride 2 or onto 4x4 and
+    // smaller stay direct: the flat kernel 0.35-0.9x there).
+    Rule {
+        isa: Some(Isa::Avx2),
+        kernel: ConvKernel::Flat,
+        when: |g| !intel() && g.c_in <= 3,
+    },
+    Rule {
+        isa: Some(Isa::Avx2),
+        kernel: ConvKernel::Direct,
+        when: |g| {
+            !intel()
+                && g.kernel == [3, 3]
+                && g.stride == [1, 1]
+                && g.groups == 1
+                && g.c_out <= 32
+                && g.c_in >= 4 * g.c_out
+                && g.output[0] <= 14
+                && g.output[1] <= 14
+        },
+    },
+    Rule {
+        isa: Some(Isa::Avx2),
+        kernel: ConvKernel::Flat,
+        when: |g| {
+            !intel()
+                && g.groups > 1
+                && g.c_in / g.groups <= 8
+                && g.stride == [1, 1]
+                && g.output[0] * g.output[1] >= 256
+        },
+    },
     // 3x3 at stride 1 onto 16 or more 4x4 tiles (13x13 and up): F(4x4,
     // 3x3), 1.2-1.55x F(2x2, 3x3) (ResNet-18's 56x56, 28x28 and 14x14
     // layers 1.5x, 1.35x, 1.55x; the VGG's 32x32 and 16x16 1.25-1.45x;
