@@ -337,9 +337,9 @@ const RULES: &[Rule] = &[
         when: always,
     },
     // AVX2 (8 lanes).
-    // On AMD (Zen 1, whose vector units are 128 bits wide, so Winograd's
-    // transforms cost twice what they cost on a Xeon's), three shapes the
-    // rules below give to other kernels: first layers of 3 channels or
+    // On AMD (measured on a Zen 1, whose vector units are 128 bits wide,
+    // a 256-bit operation taking two), three shapes the rules below give
+    // to other kernels: first layers of 3 channels or
     // fewer are the flat kernel's (the quiz's 3->10 at 128x128 1.1-1.15x
     // F(4x4, 3x3), the VGG's 3->32 1.0-1.05x); 3x3 at stride 1 reducing to
     // 32 channels or fewer onto 14x14 or smaller are the direct kernel's
