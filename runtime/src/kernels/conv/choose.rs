@@ -339,8 +339,8 @@ const RULES: &[Rule] = &[
     // AVX2 (8 lanes).
     // On AMD (measured on a Zen 1, whose vector units are 128 bits wide,
     // a 256-bit operation taking two), three shapes the rules below give
-    // to other kernels: first layers of 3 channels or
-    // fewer are the flat kernel's (the quiz's 3->10 at 128x128 1.1-1.15x
+    // to other kernels: first layers of 3 channels or fewer are the flat
+    // kernel's, ahead of Winograd (the quiz's 3->10 at 128x128 1.1-1.15x
     // F(4x4, 3x3), the VGG's 3->32 1.0-1.05x); 3x3 at stride 1 reducing to
     // 32 channels or fewer onto 14x14 or smaller are the direct kernel's
     // (DenseNet-121's 128->32: 1.6x F(2x2) at 7x7, 1.1x F(4x4) at 14x14;
