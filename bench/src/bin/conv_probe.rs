@@ -185,6 +185,11 @@ fn main() {
             groups: 2,
         },
     ));
+    // features_ext's depthwise 3x3 on a 16x32 plane.
+    let mut depthwise_16x32 = grouped_3x3(32, 16, 1, 32);
+    depthwise_16x32.input = [16, 32];
+    depthwise_16x32.output = [16, 32];
+    shapes.push(("features conv3", depthwise_16x32));
     // RegNetX-400MF's grouped 3x3s, 16 channels a group.
     for (name, channels, size, stride) in [
         ("regnet g16 7", 400, 7, 1),
@@ -204,6 +209,9 @@ fn main() {
         ("mobilenet dw s2", 96, 112, 2),
         ("mobilenet dw s1", 144, 56, 1),
         ("mobilenet dw 28", 192, 28, 1),
+        ("mobilenet dw 24", 144, 24, 1),
+        ("mobilenet dw 20", 144, 20, 1),
+        ("mobilenet dw 16", 144, 16, 1),
         ("mobilenet dw 14", 384, 14, 1),
         ("mobilenet dw 14 s2", 576, 14, 2),
         ("mobilenet dw 12", 96, 12, 1),

@@ -187,6 +187,17 @@ fn images<'a>(g: &ConvGeometry, d: &DirectConv, batch: usize, input: &'a [f32]) 
             let src = &input[i * h * w..][..h * w];
             // SAFETY: plane `i` is this task's alone.
             let dst = unsafe { out.slice(i * plane, plane) };
+            if pw <= NARROW {
+                // A narrow plane is zeroed whole and its rows copied
+                // without a call each (`fill` and `copy_from_slice` of
+                // a few values cost a call to `memset` or `memmove`
+                // apiece: 5% of `seed_b` at batch 64).
+                dst.fill(0.0);
+                for (y, row) in src.chunks_exact(w).enumerate() {
+                    copy_short(&mut dst[(top + y) * pw + left..][..w], row);
+                }
+                continue;
+            }
             // Every value is written once (the pool's buffers hold old
             // data): the margins zero, the image copied.
             dst[..top * pw].fill(0.0);
@@ -209,6 +220,27 @@ fn images<'a>(g: &ConvGeometry, d: &DirectConv, batch: usize, input: &'a [f32]) 
             &[]
         },
         image_len: g.c_in * plane,
+    }
+}
+
+/// Padded rows up to this long are copied as [`copy_short`] copies.
+const NARROW: usize = 64;
+
+/// `dst.copy_from_slice(src)` in pieces of fixed sizes, which compile to
+/// a few moves where an unknown length compiles to a call.
+#[inline(always)]
+fn copy_short(dst: &mut [f32], src: &[f32]) {
+    let mut to = dst.chunks_exact_mut(8);
+    let mut from = src.chunks_exact(8);
+    for (d, s) in (&mut to).zip(&mut from) {
+        d.copy_from_slice(s);
+    }
+    let (mut d, mut s) = (to.into_remainder(), from.remainder());
+    for piece in [4, 2, 1] {
+        if s.len() >= piece {
+            d[..piece].copy_from_slice(&s[..piece]);
+            (d, s) = (&mut d[piece..], &s[piece..]);
+        }
     }
 }
 
@@ -348,6 +380,16 @@ unsafe fn task(
 /// One tile's sums: pixel by pixel, two vectors of channels.
 type Sums<S> = [[<S as Simd>::F; 2]; MAX_PIXELS];
 
+/// Writes a tile's `P` pixels' sums over the first of `sums`, vector by
+/// vector from registers (`copy_from_slice` would go through the stack
+/// and a call to `memmove` per tile).
+#[inline(always)]
+fn keep<S: Simd, const P: usize>(sums: &mut Sums<S>, acc: [[S::F; 2]; P]) {
+    for (kept, sum) in sums.iter_mut().zip(acc) {
+        *kept = sum;
+    }
+}
+
 /// The task's pixels in tiles as even as possible (their sizes differ by
 /// one at most, so that no tile computes pixels it does not store), the
 /// tiles in groups summed together over each block of `k`.
@@ -447,18 +489,24 @@ unsafe fn tiles<S: Simd, const PAIRED: bool>(
                                 ($p, 1) => {
                                     // SAFETY: the reads are the caller's to
                                     // vouch for (see `task`).
-                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 1, PAIRED>(s, offsets, w, ahead, image.wrapping_add(start[0]), second, sums, first) });
-                                    sums[..$p].copy_from_slice(&acc);
+                                    s.isolate(#[inline(always)] || {
+                                        let acc = unsafe { sum_row::<S, $p, 1, PAIRED>(s, offsets, w, ahead, image.wrapping_add(start[0]), second, sums, first) };
+                                        keep::<S, $p>(sums, acc);
+                                    });
                                 }
                                 ($p, 2) => {
                                     // SAFETY: as above.
-                                    let acc = s.isolate(#[inline(always)] || unsafe { sum_row::<S, $p, 2, PAIRED>(s, offsets, w, ahead, image.wrapping_add(start[0]), second, sums, first) });
-                                    sums[..$p].copy_from_slice(&acc);
+                                    s.isolate(#[inline(always)] || {
+                                        let acc = unsafe { sum_row::<S, $p, 2, PAIRED>(s, offsets, w, ahead, image.wrapping_add(start[0]), second, sums, first) };
+                                        keep::<S, $p>(sums, acc);
+                                    });
                                 }
                                 ($p, _) => {
                                     // SAFETY: as above.
-                                    let acc = s.isolate(#[inline(always)] || unsafe { sum::<S, $p, PAIRED>(s, offsets, w, ahead, image, start, second, sums, first) });
-                                    sums[..$p].copy_from_slice(&acc);
+                                    s.isolate(#[inline(always)] || {
+                                        let acc = unsafe { sum::<S, $p, PAIRED>(s, offsets, w, ahead, image, start, second, sums, first) };
+                                        keep::<S, $p>(sums, acc);
+                                    });
                                 }
                             )*
                             _ => unreachable!("tiles have 1 to 12 pixels"),

@@ -253,6 +253,15 @@ fn direct_kernel_matches_reference() {
         1,
         true,
     );
+    // Padded rows of 64 values and of 72, either side of the narrow
+    // planes' copy.
+    for width in [62, 70] {
+        check(
+            geo(3, 16, [4, width], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+            2,
+            true,
+        );
+    }
     // 1x1 convolution with stride 2.
     check(
         geo(16, 32, [9, 9], [1, 1], [2, 2], [0, 0], [1, 1], 1),

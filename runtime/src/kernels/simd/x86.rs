@@ -200,8 +200,33 @@ impl Simd for Avx2 {
         // only where a run of Winograd's tiles starts mid-vector.)
         unsafe { _mm256_maskstore_ps(p, lanes_between(from, to), v) }
     }
-    // `store_first` is the trait's: `vmaskmovps` to memory is microcoded
-    // and slow on some CPUs (AMD's), a store to the stack and a copy is not.
+    /// Halves, quarters and single lanes rather than `vmaskmovps`, which
+    /// is microcoded and slow to memory on AMD's cores, or the trait's
+    /// copy through the stack, a call to `memmove` per store (4% of
+    /// `seed_b` at batch 64, whose 7x7 planes end mid-vector).
+    #[inline(always)]
+    fn store_first(self, d: &mut [f32], v: __m256) {
+        let n = d.len().min(8);
+        let p = d.as_mut_ptr();
+        // SAFETY: each store writes lanes below `n`, inside `d`.
+        unsafe {
+            if n == 8 {
+                return _mm256_storeu_ps(p, v);
+            }
+            let (mut part, mut at) = (_mm256_castps256_ps128(v), 0);
+            if n >= 4 {
+                _mm_storeu_ps(p, part);
+                (part, at) = (_mm256_extractf128_ps::<1>(v), 4);
+            }
+            if n & 2 != 0 {
+                _mm_store_sd(p.add(at).cast(), _mm_castps_pd(part));
+                (part, at) = (_mm_movehl_ps(part, part), at + 2);
+            }
+            if n & 1 != 0 {
+                _mm_store_ss(p.add(at), part);
+            }
+        }
+    }
 }
 
 /// The AVX2 mask of lanes `from..to` (of 8): all ones there, zero elsewhere.
