@@ -326,6 +326,20 @@ fn images<'a>(g: &ConvGeometry, d: &FlatConv, batch: usize, input: &'a [f32]) ->
 /// channel, zero wherever it lies in the padding.
 #[inline(always)]
 fn copy_image<S: Simd>(s: S, g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]) {
+    let pairs = layout
+        .phases
+        .chunks(2)
+        .all(|p| p.len() == 2 && p[0][1] == 0 && p[1][1] == 1);
+    if g.stride[1] == 2 && pairs {
+        copy_pairs(s, g, layout, image, copy);
+    } else {
+        copy_planes(s, g, layout, image, copy);
+    }
+}
+
+/// [`copy_image`] one phase plane at a time.
+#[inline(always)]
+fn copy_planes<S: Simd>(s: S, g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]) {
     let [h, w] = g.input;
     let [sy, sx] = g.stride;
     let [top, left] = g.pad;
@@ -358,6 +372,100 @@ fn copy_image<S: Simd>(s: S, g: &ConvGeometry, layout: &Layout, image: &[f32], c
                 }
             }
         }
+    }
+}
+
+/// [`copy_image`] at a column stride of 2 where the taps read both
+/// column phases (a 3x3 at stride 2, say): each input row is split once
+/// into its even and odd columns, one plane's row each. Column `v` of
+/// phase `px` reads input column `2v + px - left`, so input column `j`
+/// lands in phase `(j + left) % 2` at column `(j + left) / 2`.
+#[inline(always)]
+fn copy_pairs<S: Simd>(s: S, g: &ConvGeometry, layout: &Layout, image: &[f32], copy: &mut [f32]) {
+    let [h, w] = g.input;
+    let sy = g.stride[0];
+    let [top, left] = g.pad;
+    let (rows, cols, plane) = (layout.rows, layout.cols, layout.plane());
+    // Where the even and the odd input columns start, and how many fit.
+    let even_at = (left / 2).min(cols);
+    let odd_at = left.div_ceil(2).min(cols);
+    let evens = w.div_ceil(2).min(cols - even_at);
+    let odds = (w / 2).min(cols - odd_at);
+    let sources = (0..g.c_in).flat_map(|c| layout.phases.iter().step_by(2).map(move |p| (c, p[0])));
+    for (pair, (c, py)) in copy.chunks_exact_mut(2 * plane).zip(sources) {
+        let src = &image[c * h * w..][..h * w];
+        let (first, second) = pair.split_at_mut(plane);
+        // Phase 0 takes the even columns when `left` is even.
+        let (even, odd) = if left % 2 == 0 {
+            (first, second)
+        } else {
+            (second, first)
+        };
+        for (u, (re, ro)) in even
+            .chunks_exact_mut(cols)
+            .zip(odd.chunks_exact_mut(cols))
+            .enumerate()
+            .take(rows)
+        {
+            let Some(r) = (u * sy + py).checked_sub(top).filter(|&r| r < h) else {
+                re.fill(0.0);
+                ro.fill(0.0);
+                continue;
+            };
+            zero(s, &mut re[..even_at]);
+            zero(s, &mut re[even_at + evens..]);
+            zero(s, &mut ro[..odd_at]);
+            zero(s, &mut ro[odd_at + odds..]);
+            unzip_into(
+                s,
+                &src[r * w..][..w],
+                &mut re[even_at..][..evens],
+                &mut ro[odd_at..][..odds],
+            );
+        }
+    }
+}
+
+/// `even[v] = src[2v]` and `odd[v] = src[2v + 1]`, a vector of each at a
+/// time, the ends masked.
+///
+/// # Panics
+/// When `src` holds too few values for either.
+#[inline(always)]
+fn unzip_into<S: Simd>(s: S, src: &[f32], even: &mut [f32], odd: &mut [f32]) {
+    let lanes = S::LANES;
+    assert!(
+        2 * even.len() <= src.len() + 1 && 2 * odd.len() <= src.len(),
+        "unzip_into: src is too short"
+    );
+    let n = even.len().max(odd.len());
+    for q in (0..n).step_by(lanes) {
+        let at = 2 * q;
+        let (e, o) = if at + 2 * lanes <= src.len() {
+            // SAFETY: two vectors from `at` lie in `src`.
+            unsafe {
+                let p = src.as_ptr().add(at);
+                s.unzip(s.load(p), s.load(p.add(lanes)))
+            }
+        } else {
+            let b = (at + lanes).min(src.len());
+            s.unzip(s.load_first(&src[at..]), s.load_first(&src[b..]))
+        };
+        if q < even.len() {
+            s.store_first(&mut even[q..], e);
+        }
+        if q < odd.len() {
+            s.store_first(&mut odd[q..], o);
+        }
+    }
+}
+
+/// Zeroes a few values with vector stores (`fill` calls `memset`, dear
+/// for the one or two values of a row's padding).
+#[inline(always)]
+fn zero<S: Simd>(s: S, d: &mut [f32]) {
+    for part in d.chunks_mut(S::LANES) {
+        s.store_first(part, s.zero());
     }
 }
 
@@ -691,33 +799,43 @@ impl Task<'_> {
         let (g, ep, dest) = (self.g, self.ep, self.dest);
         let lanes = S::LANES;
         let og = g.c_out / g.groups;
-        let first = tile * M;
-        let count = M.min(og - first);
+        let first = self.group * og + tile * M;
+        let count = M.min(og - tile * M);
         let [oh, ow] = g.output;
+        // Each channel's scale and shift once a tile, not once a vector
+        // (plain loops: a closure is not compiled with the vector features).
+        let (mut scale, mut shift) = ([s.splat(1.0); M], [s.zero(); M]);
+        for m in 0..count {
+            if let Some(f) = ep.scale {
+                scale[m] = s.splat(f[first + m]);
+            }
+            if let Some(f) = ep.shift {
+                shift[m] = s.splat(f[first + m]);
+            }
+        }
         for (v, place) in plan.iter().enumerate() {
             if place.count == 0 {
                 continue;
             }
             let (y, x) = (place.y, place.x);
             let stored = if place.whole { lanes } else { place.count };
-            for (m, row) in acc.iter().enumerate().take(count) {
-                let channel = self.group * og + first + m;
-                let scale = ep.scale.map_or(1.0, |s| s[channel]);
-                let shift = ep.shift.map_or(0.0, |s| s[channel]);
-                let mut value = s.mul_add(row[v], s.splat(scale), s.splat(shift));
+            let at = dest.at(first, y, x);
+            let from = first * oh * ow + y * ow + x;
+            for m in 0..count {
+                let mut value = s.mul_add(acc[m][v], scale[m], shift[m]);
                 if !place.in_order {
                     let lanes = s.to_array(value);
                     // SAFETY: the placement's lanes index `lanes`.
                     value = unsafe { s.gather(lanes.as_ptr(), &place.lanes, place.count) };
                 }
-                let from = channel * oh * ow + y * ow + x;
                 if let Some(r) = self.residual {
+                    let from = from + m * oh * ow;
                     value = s.add(value, s.load_first(&r[from..from + stored]));
                 }
                 // SAFETY: the `stored` values from the first placed pixel
                 // are this task's (`whole`, or the placed ones); those past
                 // the placed pixels are stored again later.
-                let dst = unsafe { dest.out.slice(dest.at(channel, y, x), stored) };
+                let dst = unsafe { dest.out.slice(at + m * dest.plane, stored) };
                 s.store_first(dst, activate(s, value, ep.act));
             }
         }
@@ -847,6 +965,45 @@ impl RowKernel for FlatConv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_split_in_pairs_copy_as_plane_by_plane() {
+        // Widths odd and even, left padding even and odd, kernels that
+        // reach past the row and short of it, row strides 1 and 2.
+        for (w, left, kw, sy) in [
+            (7, 0, 3, 2),
+            (8, 1, 3, 2),
+            (9, 1, 3, 1),
+            (32, 1, 3, 2),
+            (33, 2, 5, 2),
+            (35, 3, 7, 2),
+            (40, 0, 2, 2),
+            (17, 3, 4, 1),
+            (1, 1, 3, 2),
+        ] {
+            let g = ConvGeometry {
+                c_in: 2,
+                c_out: 4,
+                input: [5, w],
+                kernel: [3, kw],
+                stride: [sy, 2],
+                pad: [1, left],
+                dilation: [1, 1],
+                groups: 1,
+                output: [(5 + 2 - 3) / sy + 1, (w + 2 * left - kw) / 2 + 1],
+            };
+            let layout = Layout::of(&g);
+            assert_eq!(layout.phases.len() % 2, 0, "{g:?}");
+            let image: Vec<f32> = (0..2 * 5 * w).map(|v| v as f32 + 1.0).collect();
+            let len = 2 * layout.phases.len() * layout.plane();
+            for &isa in Isa::available() {
+                let (mut pairs, mut planes) = (vec![-1.0; len], vec![-2.0; len]);
+                dispatch!(isa, s => copy_pairs(s, &g, &layout, &image, &mut pairs));
+                dispatch!(isa, s => copy_planes(s, &g, &layout, &image, &mut planes));
+                assert_eq!(pairs, planes, "{isa:?} {g:?}");
+            }
+        }
+    }
 
     #[test]
     fn every_second_takes_the_even_values_of_any_row() {
