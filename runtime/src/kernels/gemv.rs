@@ -1,8 +1,10 @@
 //! Matrix-vector products `y = epilogue(W x)` on a weight as PyTorch stores
-//! it (`[m, k]` row-major): a `Linear` layer on one image. The product is
-//! memory-bound, so it reads `W` once, row after row, eight rows at a time
-//! against one load of `x`, with two vector accumulators per row; written
-//! once over the vector width.
+//! it (`[m, k]` row-major): a `Linear` layer on one image, or on a few
+//! images into a few outputs. The product is memory-bound, so it reads `W`
+//! once, row after row, eight rows at a time against one load of `x`, with
+//! two vector accumulators per row; written once over the vector width.
+//! Several vectors `x` ([`gemv_batch`]) share each load of `W`, and each of
+//! their products is the one [`gemv`] gives it, bit for bit.
 
 use super::epilogue::{Epilogue, finish};
 use super::isa::Isa;
@@ -21,6 +23,96 @@ pub fn gemv(isa: Isa, w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], e
     dispatch!(isa, s => gemv_rows(s, w, m, k, x, y, ep));
 }
 
+/// [`gemv`] of `n` vectors: `y[i * m + r] = epilogue(sum_j w[r * k + j] *
+/// x[i * k + j])`, each vector's values those [`gemv`] gives it. Four
+/// vectors (two below AVX-512) go through two rows of `W`
+/// at a time: each load of `W` serves them all, where a GEMM would pack
+/// both operands and fill its tiles with `m` rows (`Linear(2048, 10)` on
+/// a batch: 10 rows in tiles of 8).
+///
+/// # Panics
+/// If `w` is shorter than `m * k`, `x` than `n * k` or `y` than `n * m`.
+#[allow(clippy::too_many_arguments)]
+pub fn gemv_batch(
+    isa: Isa,
+    w: &[f32],
+    m: usize,
+    k: usize,
+    x: &[f32],
+    n: usize,
+    y: &mut [f32],
+    ep: &Epilogue,
+) {
+    assert!(
+        w.len() >= m * k && x.len() >= n * k && y.len() >= n * m,
+        "gemv_batch: a slice is too short"
+    );
+    if m == 0 || n == 0 {
+        return;
+    }
+    dispatch!(isa, s => batch(s, w, m, k, x, n, y, ep));
+}
+
+/// [`gemv_batch`] on `S`: four vectors at a time with AVX-512 (16 sums
+/// in its 32 registers, their loads beside), else two.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn batch<S: Simd>(
+    s: S,
+    w: &[f32],
+    m: usize,
+    k: usize,
+    x: &[f32],
+    n: usize,
+    y: &mut [f32],
+    ep: &Epilogue,
+) {
+    if S::LANES >= 16 {
+        batch_rows::<S, 4>(s, w, m, k, x, n, y, ep);
+    } else {
+        batch_rows::<S, 2>(s, w, m, k, x, n, y, ep);
+    }
+}
+
+/// [`gemv_batch`] on `P` vectors at a time, the rest one by one.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn batch_rows<S: Simd, const P: usize>(
+    s: S,
+    w: &[f32],
+    m: usize,
+    k: usize,
+    x: &[f32],
+    n: usize,
+    y: &mut [f32],
+    ep: &Epilogue,
+) {
+    let mut i = 0;
+    while i + P <= n {
+        let xs: [&[f32]; P] = std::array::from_fn(|p| &x[(i + p) * k..][..k]);
+        let mut r = 0;
+        while r + 2 <= m {
+            let sums = rows::<S, P, 2>(s, &w[r * k..(r + 2) * k], k, xs);
+            for (p, sums) in sums.into_iter().enumerate() {
+                for (q, sum) in sums.into_iter().enumerate() {
+                    y[(i + p) * m + r + q] = finish(sum, r + q, r + q, ep);
+                }
+            }
+            r += 2;
+        }
+        if r < m {
+            let sums = rows::<S, P, 1>(s, &w[r * k..(r + 1) * k], k, xs);
+            for (p, [sum]) in sums.into_iter().enumerate() {
+                y[(i + p) * m + r] = finish(sum, r, r, ep);
+            }
+        }
+        i += P;
+    }
+    for i in i..n {
+        gemv_rows(s, w, m, k, &x[i * k..][..k], &mut y[i * m..][..m], ep);
+    }
+}
+
 #[inline(always)]
 fn gemv_rows<S: Simd>(
     s: S,
@@ -33,79 +125,99 @@ fn gemv_rows<S: Simd>(
 ) {
     let mut r = 0;
     while r + 8 <= m {
-        let sums = rows::<S, 8>(s, &w[r * k..(r + 8) * k], k, x);
+        let [sums] = rows::<S, 1, 8>(s, &w[r * k..(r + 8) * k], k, [x]);
         for (i, sum) in sums.into_iter().enumerate() {
             y[r + i] = finish(sum, r + i, r + i, ep);
         }
         r += 8;
     }
     while r + 4 <= m {
-        let sums = rows::<S, 4>(s, &w[r * k..(r + 4) * k], k, x);
+        let [sums] = rows::<S, 1, 4>(s, &w[r * k..(r + 4) * k], k, [x]);
         for (i, sum) in sums.into_iter().enumerate() {
             y[r + i] = finish(sum, r + i, r + i, ep);
         }
         r += 4;
     }
     while r < m {
-        let [sum] = rows::<S, 1>(s, &w[r * k..(r + 1) * k], k, x);
+        let [[sum]] = rows::<S, 1, 1>(s, &w[r * k..(r + 1) * k], k, [x]);
         y[r] = finish(sum, r, r, ep);
         r += 1;
     }
 }
 
 /// The dot products of the `R` consecutive rows of length `k` in `w` with
-/// `x`: two vectors of partial sums per row, the tail in partial vectors,
-/// then each row's lanes added in order.
+/// each of the `P` vectors `xs`: two vectors of partial sums per row and
+/// vector, the tail in partial vectors, then each sum's lanes added in
+/// order. A product's operations do not depend on `P` or `R`.
 #[inline(always)]
-fn rows<S: Simd, const R: usize>(s: S, w: &[f32], k: usize, x: &[f32]) -> [f32; R] {
+fn rows<S: Simd, const P: usize, const R: usize>(
+    s: S,
+    w: &[f32],
+    k: usize,
+    xs: [&[f32]; P],
+) -> [[f32; R]; P] {
     let lanes = S::LANES;
-    assert!(w.len() >= R * k && x.len() >= k);
+    assert!(w.len() >= R * k && xs.iter().all(|x| x.len() >= k));
     let whole = k / (2 * lanes) * (2 * lanes);
-    // SAFETY: `whole <= k` values of every row and of `x` (asserted).
-    let mut acc = unsafe { whole_sums::<S, R>(s, w.as_ptr(), k, x.as_ptr(), whole) };
+    let xp = xs.map(|x| x.as_ptr());
+    // SAFETY: `whole <= k` values of every row and of each `x` (asserted).
+    let mut acc = unsafe { whole_sums::<S, P, R>(s, w.as_ptr(), k, xp, whole) };
     if whole < k {
         let (n0, n1) = ((k - whole).min(lanes), (k - whole).saturating_sub(lanes));
-        let x0 = s.load_first(&x[whole..whole + n0]);
-        let x1 = s.load_first(&x[whole + n0..whole + n0 + n1]);
-        for (i, a) in acc.iter_mut().enumerate() {
-            let row = &w[i * k + whole..i * k + k];
-            a[0] = s.mul_add(s.load_first(&row[..n0]), x0, a[0]);
-            a[1] = s.mul_add(s.load_first(&row[n0..]), x1, a[1]);
+        for (x, acc) in xs.iter().zip(&mut acc) {
+            let x0 = s.load_first(&x[whole..whole + n0]);
+            let x1 = s.load_first(&x[whole + n0..whole + n0 + n1]);
+            for (i, a) in acc.iter_mut().enumerate() {
+                let row = &w[i * k + whole..i * k + k];
+                a[0] = s.mul_add(s.load_first(&row[..n0]), x0, a[0]);
+                a[1] = s.mul_add(s.load_first(&row[n0..]), x1, a[1]);
+            }
         }
     }
-    let mut sums = [0.0f32; R];
-    for (sum, a) in sums.iter_mut().zip(&acc) {
-        *sum = s.sum(s.add(a[0], a[1]));
+    let mut sums = [[0.0f32; R]; P];
+    for (sums, acc) in sums.iter_mut().zip(&acc) {
+        for (sum, a) in sums.iter_mut().zip(acc) {
+            *sum = s.sum(s.add(a[0], a[1]));
+        }
     }
     sums
 }
 
 /// The partial sums of the first `whole` values (a multiple of two
-/// vectors) of `R` rows. (Its own function, returning them by value, so
-/// that they stay in registers.)
+/// vectors) of `R` rows with `P` vectors. (Its own function, returning
+/// them by value, so that they stay in registers.)
 ///
 /// # Safety
-/// `w` must point at `R` rows of `k >= whole` values and `x` at `whole`.
+/// `w` must point at `R` rows of `k >= whole` values and each `x` at
+/// `whole`.
 #[inline(always)]
-unsafe fn whole_sums<S: Simd, const R: usize>(
+#[allow(clippy::needless_range_loop)] // rows and vectors index three arrays together
+unsafe fn whole_sums<S: Simd, const P: usize, const R: usize>(
     s: S,
     w: *const f32,
     k: usize,
-    x: *const f32,
+    x: [*const f32; P],
     whole: usize,
-) -> [[S::F; 2]; R] {
+) -> [[[S::F; 2]; R]; P] {
     let lanes = S::LANES;
-    let mut acc = [[s.zero(); 2]; R];
+    let mut acc = [[[s.zero(); 2]; R]; P];
     let mut j = 0;
     while j < whole {
-        // SAFETY: j + 2 L <= whole in every row and in `x` (contract).
+        // SAFETY: j + 2 L <= whole in every row and in each `x` (contract).
         unsafe {
-            let x0 = s.load(x.add(j));
-            let x1 = s.load(x.add(j + lanes));
-            for (i, a) in acc.iter_mut().enumerate() {
+            let mut x0 = [s.zero(); P];
+            let mut x1 = [s.zero(); P];
+            for p in 0..P {
+                x0[p] = s.load(x[p].add(j));
+                x1[p] = s.load(x[p].add(j + lanes));
+            }
+            for i in 0..R {
                 let row = w.add(i * k + j);
-                a[0] = s.mul_add(s.load(row), x0, a[0]);
-                a[1] = s.mul_add(s.load(row.add(lanes)), x1, a[1]);
+                let (w0, w1) = (s.load(row), s.load(row.add(lanes)));
+                for p in 0..P {
+                    acc[p][i][0] = s.mul_add(w0, x0[p], acc[p][i][0]);
+                    acc[p][i][1] = s.mul_add(w1, x1[p], acc[p][i][1]);
+                }
             }
         }
         j += 2 * lanes;
@@ -153,6 +265,47 @@ mod tests {
                         "{isa:?} {m}x{k} row {r}: {} vs {want}",
                         y[r]
                     );
+                }
+            }
+        }
+    }
+
+    /// Each vector of a batch gets what it gets alone, bit for bit, over
+    /// batches that fill the groups of vectors and leave some over, rows
+    /// in pairs and one left, `k` in whole steps and with tails.
+    #[test]
+    fn a_batch_gives_each_vector_its_own_product() {
+        for &isa in Isa::available() {
+            for (m, k) in [(1, 1), (2, 32), (3, 15), (10, 2048), (9, 33), (5, 70)] {
+                let w: Vec<f32> = (0..m * k)
+                    .map(|i| ((i * 37) % 23) as f32 / 7.0 - 1.5)
+                    .collect();
+                let bias: Vec<f32> = (0..m).map(|i| i as f32 * 0.25 - 1.0).collect();
+                let ep = Epilogue {
+                    shift: Some(&bias),
+                    act: Act::ReLU,
+                    ..Epilogue::default()
+                };
+                for n in [0, 1, 2, 3, 4, 5, 8, 9] {
+                    let x: Vec<f32> = (0..n * k)
+                        .map(|i| ((i * 11) % 13) as f32 / 5.0 - 1.0)
+                        .collect();
+                    let mut got = vec![f32::NAN; n * m + 1];
+                    gemv_batch(isa, &w, m, k, &x, n, &mut got, &ep);
+                    for i in 0..n {
+                        let mut want = vec![f32::NAN; m];
+                        gemv(isa, &w, m, k, &x[i * k..][..k], &mut want, &ep);
+                        let same = got[i * m..][..m]
+                            .iter()
+                            .zip(&want)
+                            .all(|(a, b)| a.to_bits() == b.to_bits());
+                        assert!(
+                            same,
+                            "{isa:?} {m}x{k} n {n} vector {i}: {:?} vs {want:?}",
+                            &got[i * m..][..m]
+                        );
+                    }
+                    assert!(got[n * m].is_nan(), "{isa:?} {m}x{k} n {n}: wrote past");
                 }
             }
         }
