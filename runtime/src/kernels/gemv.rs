@@ -50,27 +50,12 @@ pub fn gemv_batch(
     if m == 0 || n == 0 {
         return;
     }
-    dispatch!(isa, s => batch(s, w, m, k, x, n, y, ep));
-}
-
-/// [`gemv_batch`] on `S`: four vectors at a time with AVX-512 (16 sums
-/// in its 32 registers, their loads beside), else two.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn batch<S: Simd>(
-    s: S,
-    w: &[f32],
-    m: usize,
-    k: usize,
-    x: &[f32],
-    n: usize,
-    y: &mut [f32],
-    ep: &Epilogue,
-) {
-    if S::LANES >= 16 {
-        batch_rows::<S, 4>(s, w, m, k, x, n, y, ep);
+    // Four vectors at a time with AVX-512 (16 sums in its 32 registers,
+    // their loads beside), else two.
+    if isa.lanes() >= 16 {
+        dispatch!(isa, s => batch_rows::<_, 4>(s, w, m, k, x, n, y, ep));
     } else {
-        batch_rows::<S, 2>(s, w, m, k, x, n, y, ep);
+        dispatch!(isa, s => batch_rows::<_, 2>(s, w, m, k, x, n, y, ep));
     }
 }
 
