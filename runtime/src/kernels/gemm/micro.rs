@@ -45,6 +45,31 @@ pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
     t: &Tile,
     ep: &Epilogue,
 ) {
+    let tail = t.width % S::LANES;
+    if MR <= S::LANES && (1..=THIN).contains(&tail) {
+        // SAFETY: the caller's contract, for the head's columns and the
+        // tail's alike.
+        unsafe {
+            let head = t.width - tail;
+            if head > 0 {
+                let t = Tile { width: head, ..*t };
+                tile::<S, MR, 1>(s, kc, a, b, ldb, c, &t, ep);
+            }
+            let t = Tile {
+                col: t.col + head,
+                width: tail,
+                ..*t
+            };
+            let b = b.add(head);
+            match tail {
+                1 => thin::<S, MR, 1>(s, kc, a, b, ldb, c, &t, ep),
+                2 => thin::<S, MR, 2>(s, kc, a, b, ldb, c, &t, ep),
+                3 => thin::<S, MR, 3>(s, kc, a, b, ldb, c, &t, ep),
+                _ => thin::<S, MR, 4>(s, kc, a, b, ldb, c, &t, ep),
+            }
+        }
+        return;
+    }
     // SAFETY: the caller's contract.
     unsafe {
         if t.width <= S::LANES {
@@ -56,6 +81,122 @@ pub(super) unsafe fn kernel<S: Simd, const MR: usize>(
             tile::<S, MR, 2>(s, kc, a, b, ldb, c, t, ep)
         }
     }
+}
+
+/// The most columns past a tile's whole vectors that [`thin`] sums: a
+/// vector of columns would run three quarters empty or more (1x1
+/// convolutions onto 7x7 planes: 49 columns, 32 + 16 + 1).
+const THIN: usize = 4;
+
+/// Partial sums per column in [`thin`]: enough to cover a multiply-add's
+/// latency (four cycles) at one step a cycle.
+const CHAINS: usize = 4;
+
+/// [`kernel`] on `W <= THIN` columns: each column's sums run down the
+/// tile's rows, one vector of `MR <= LANES` rows times each column's value
+/// of `B` broadcast, a multiply-add a column per step where a vector of
+/// columns takes `MR`. Each column keeps [`CHAINS`] partial sums over
+/// alternate steps of `k`, added at the end: one chain would wait on each
+/// multiply-add's latency. (So the sums are not in the vector tiles' order;
+/// the tiling, and with it each value, does not depend on the threads.)
+///
+/// # Safety
+/// As for [`kernel`], with `MR <= LANES`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn thin<S: Simd, const MR: usize, const W: usize>(
+    s: S,
+    kc: usize,
+    a: *const f32,
+    b: *const f32,
+    ldb: usize,
+    c: *mut f32,
+    t: &Tile,
+    ep: &Epilogue,
+) {
+    debug_assert!(MR <= S::LANES && t.width == W && t.height <= MR);
+    let mut chains = [[s.zero(); W]; CHAINS];
+    let (mut ap, mut bp) = (a, b);
+    // SAFETY: `kc` steps of both panels (contract); the rows past `MR`
+    // are masked off.
+    unsafe {
+        for _ in 0..kc / CHAINS {
+            for chain in chains.iter_mut() {
+                let rows = s.load_lanes(ap, 0, MR);
+                for (j, sum) in chain.iter_mut().enumerate() {
+                    *sum = s.mul_add(rows, s.splat(*bp.add(j)), *sum);
+                }
+                ap = ap.add(MR);
+                bp = bp.add(ldb);
+            }
+        }
+        for chain in chains.iter_mut().take(kc % CHAINS) {
+            let rows = s.load_lanes(ap, 0, MR);
+            for (j, sum) in chain.iter_mut().enumerate() {
+                *sum = s.mul_add(rows, s.splat(*bp.add(j)), *sum);
+            }
+            ap = ap.add(MR);
+            bp = bp.add(ldb);
+        }
+    }
+    let mut acc = chains[0];
+    for chain in &chains[1..] {
+        for (sum, &x) in acc.iter_mut().zip(chain) {
+            *sum = s.add(*sum, x);
+        }
+    }
+    let h = t.height;
+    let rows = t.row..t.row + h;
+    // (Plain matches, not closures: a closure is not compiled with the
+    // vector features.)
+    let scale = match ep.scale {
+        Some(x) => s.load_first(&x[rows.clone()]),
+        None => s.splat(1.0),
+    };
+    let shift = match ep.shift {
+        Some(x) => s.load_first(&x[rows]),
+        None => s.zero(),
+    };
+    for (j, &sum) in acc.iter().enumerate() {
+        let at = t.row * t.ldc + t.col + j;
+        let mut v = sum;
+        if !t.first {
+            // SAFETY: the tile's column `j` (contract).
+            v = s.add(v, unsafe { column(s, c, at, t.ldc, h) });
+        }
+        if t.last {
+            v = s.mul_add(v, scale, shift);
+            if let Some(res) = ep.residual {
+                assert!(
+                    res.len() > at + (h - 1) * t.ldc,
+                    "gemm: the residual is too short"
+                );
+                // SAFETY: inside `res` (asserted).
+                v = s.add(v, unsafe { column(s, res.as_ptr(), at, t.ldc, h) });
+            }
+            v = activate(s, v, ep.act);
+        }
+        let values = s.to_array(v);
+        for (i, &x) in values.iter().enumerate().take(h) {
+            // SAFETY: row `i < height` of the tile (contract).
+            unsafe { *c.add(at + i * t.ldc) = x };
+        }
+    }
+}
+
+/// `h <= LANES` values `ld` apart from `x + at`, as the first lanes of a
+/// vector.
+///
+/// # Safety
+/// Those values must be readable.
+#[inline(always)]
+unsafe fn column<S: Simd>(s: S, x: *const f32, at: usize, ld: usize, h: usize) -> S::F {
+    let mut values = [0.0f32; 16];
+    for (i, v) in values.iter_mut().enumerate().take(h) {
+        // SAFETY: the contract.
+        *v = unsafe { *x.add(at + i * ld) };
+    }
+    s.load_first(&values[..h])
 }
 
 /// [`kernel`] on `V` vectors of columns.
@@ -241,5 +382,88 @@ fn load<S: Simd>(s: S, x: &[f32], whole: bool) -> S::F {
         unsafe { s.load(x.as_ptr()) }
     } else {
         s.load_first(x)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernels::epilogue::Act;
+    use crate::kernels::simd::dispatch;
+
+    fn values(n: usize, seed: usize) -> Vec<f32> {
+        (0..n)
+            .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
+            .collect()
+    }
+
+    /// [`thin`] against the one-vector tile on the same panels: every
+    /// width it takes, every height, the first, a middle and the last `k`
+    /// block, with and without the epilogue; values outside the tile
+    /// untouched.
+    fn thin_is_a_tile<S: Simd, const MR: usize>(s: S) {
+        let (kc, ldb, ldc) = (37, 2 * S::LANES, 24);
+        let a = values(MR * kc, 1);
+        let b = values(kc * ldb, 2);
+        let (scale, shift) = (values(MR, 3), values(MR, 4));
+        let residual = values(MR * ldc, 5);
+        let full = Epilogue {
+            scale: Some(&scale),
+            shift: Some(&shift),
+            residual: Some(&residual),
+            act: Act::LeakyReLU(0.1),
+        };
+        for ep in [&Epilogue::default(), &full] {
+            for width in 1..=THIN {
+                for height in 1..=MR {
+                    for (first, last) in
+                        [(true, true), (true, false), (false, false), (false, true)]
+                    {
+                        let t = Tile {
+                            row: 0,
+                            col: 2,
+                            height,
+                            width,
+                            ldc,
+                            first,
+                            last,
+                        };
+                        let before = values(MR * ldc, 6);
+                        let (mut got, mut want) = (before.clone(), before.clone());
+                        // SAFETY: the panels are full; the tile lies in `C`.
+                        unsafe {
+                            let (ap, bp) = (a.as_ptr(), b.as_ptr());
+                            match width {
+                                1 => thin::<S, MR, 1>(s, kc, ap, bp, ldb, got.as_mut_ptr(), &t, ep),
+                                2 => thin::<S, MR, 2>(s, kc, ap, bp, ldb, got.as_mut_ptr(), &t, ep),
+                                3 => thin::<S, MR, 3>(s, kc, ap, bp, ldb, got.as_mut_ptr(), &t, ep),
+                                _ => thin::<S, MR, 4>(s, kc, ap, bp, ldb, got.as_mut_ptr(), &t, ep),
+                            }
+                            tile::<S, MR, 1>(s, kc, ap, bp, ldb, want.as_mut_ptr(), &t, ep);
+                        }
+                        for (i, (x, y)) in got.iter().zip(&want).enumerate() {
+                            assert!(
+                                (x - y).abs() <= 1e-5 * (1.0 + y.abs()),
+                                "{:?} width {width} height {height} first {first} last {last} at {i}: {x} vs {y}",
+                                s.isa()
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn thin_columns_sum_as_the_vector_tiles_do() {
+        for &isa in Isa::available() {
+            dispatch!(isa, s => match s.isa() {
+                Isa::Avx512 => thin_is_a_tile::<_, 8>(s),
+                Isa::Avx2 => thin_is_a_tile::<_, 6>(s),
+                Isa::Portable => thin_is_a_tile::<_, 4>(s),
+                // Eight rows do not fit NEON's four lanes: no thin path.
+                Isa::Neon => {}
+            });
+        }
     }
 }

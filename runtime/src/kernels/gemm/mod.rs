@@ -548,6 +548,11 @@ mod tests {
             // blocks (three, the last ending mid-panel); (40, 300, 600)
             // above is packed in blocks of `NC`.
             (20, 24, 6000),
+            // A few columns past whole vectors (summed down the rows):
+            // 7x7 and 14x14 planes, over one `k` block and two.
+            (20, 300, 49),
+            (9, 40, 196),
+            (6, 17, 3),
         ];
         for &isa in Isa::available() {
             for &(m, k, n) in &shapes {
