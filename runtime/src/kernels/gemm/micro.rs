@@ -4,7 +4,8 @@
 //! that is 8 x 32 in 16 registers, with AVX2 6 x 16 in 12, with NEON
 //! 8 x 8 in 16, and 4 x 8 for the portable fallback. Tiles one vector
 //! wide or less (small planes, a product's last columns) sum one vector of
-//! `B` a step instead of two.
+//! `B` a step instead of two, and the few columns past a tile's last whole
+//! vector are summed down its rows ([`thin`]).
 
 use super::Tile;
 use crate::kernels::epilogue::Epilogue;
