@@ -28,6 +28,7 @@ use crate::tensor::Batch;
 /// vector wins (LeNet-5's 400 -> 120 at batch 64: 0.93x with
 /// [`gemv_batch`]).
 const BATCH_GEMV_OUT: usize = 32;
+/// The most weights for [`gemv_batch`] (see [`BATCH_GEMV_OUT`]).
 const BATCH_GEMV_MAX: usize = 64 * 1024;
 
 /// A fully connected layer from `IN` to `OUT` features.

@@ -32,7 +32,7 @@ use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::gemm::k_blocks_of;
 use crate::kernels::isa::Isa;
-use crate::kernels::simd::{Simd, activate, dispatch};
+use crate::kernels::simd::{Simd, activate, dispatch, unzip_row};
 use crate::pool;
 use crate::threads;
 
@@ -416,46 +416,12 @@ fn copy_pairs<S: Simd>(s: S, g: &ConvGeometry, layout: &Layout, image: &[f32], c
             zero(s, &mut re[even_at + evens..]);
             zero(s, &mut ro[..odd_at]);
             zero(s, &mut ro[odd_at + odds..]);
-            unzip_into(
+            unzip_row(
                 s,
                 &src[r * w..][..w],
                 &mut re[even_at..][..evens],
                 &mut ro[odd_at..][..odds],
             );
-        }
-    }
-}
-
-/// `even[v] = src[2v]` and `odd[v] = src[2v + 1]`, a vector of each at a
-/// time, the ends masked.
-///
-/// # Panics
-/// When `src` holds too few values for either.
-#[inline(always)]
-fn unzip_into<S: Simd>(s: S, src: &[f32], even: &mut [f32], odd: &mut [f32]) {
-    let lanes = S::LANES;
-    assert!(
-        2 * even.len() <= src.len() + 1 && 2 * odd.len() <= src.len(),
-        "unzip_into: src is too short"
-    );
-    let n = even.len().max(odd.len());
-    for q in (0..n).step_by(lanes) {
-        let at = 2 * q;
-        let (e, o) = if at + 2 * lanes <= src.len() {
-            // SAFETY: two vectors from `at` lie in `src`.
-            unsafe {
-                let p = src.as_ptr().add(at);
-                s.unzip(s.load(p), s.load(p.add(lanes)))
-            }
-        } else {
-            let b = (at + lanes).min(src.len());
-            s.unzip(s.load_first(&src[at..]), s.load_first(&src[b..]))
-        };
-        if q < even.len() {
-            s.store_first(&mut even[q..], e);
-        }
-        if q < odd.len() {
-            s.store_first(&mut odd[q..], o);
         }
     }
 }

@@ -123,19 +123,13 @@ unsafe fn thin<S: Simd, const MR: usize, const W: usize>(
     unsafe {
         for _ in 0..kc / CHAINS {
             for chain in chains.iter_mut() {
-                let rows = s.load_lanes(ap, 0, MR);
-                for (j, sum) in chain.iter_mut().enumerate() {
-                    *sum = s.mul_add(rows, s.splat(*bp.add(j)), *sum);
-                }
+                thin_step(s, chain, ap, bp, MR);
                 ap = ap.add(MR);
                 bp = bp.add(ldb);
             }
         }
         for chain in chains.iter_mut().take(kc % CHAINS) {
-            let rows = s.load_lanes(ap, 0, MR);
-            for (j, sum) in chain.iter_mut().enumerate() {
-                *sum = s.mul_add(rows, s.splat(*bp.add(j)), *sum);
-            }
+            thin_step(s, chain, ap, bp, MR);
             ap = ap.add(MR);
             bp = bp.add(ldb);
         }
@@ -181,6 +175,28 @@ unsafe fn thin<S: Simd, const MR: usize, const W: usize>(
         for (i, &x) in values.iter().enumerate().take(h) {
             // SAFETY: row `i < height` of the tile (contract).
             unsafe { *c.add(at + i * t.ldc) = x };
+        }
+    }
+}
+
+/// One step of `k` for [`thin`]: the `rows` values at `ap` times each
+/// column's value at `bp`, into its chain.
+///
+/// # Safety
+/// `ap` must hold `rows <= LANES` and `bp` `W` readable values.
+#[inline(always)]
+unsafe fn thin_step<S: Simd, const W: usize>(
+    s: S,
+    chain: &mut [S::F; W],
+    ap: *const f32,
+    bp: *const f32,
+    rows: usize,
+) {
+    // SAFETY: the contract; the lanes past `rows` are masked off.
+    unsafe {
+        let a = s.load_lanes(ap, 0, rows);
+        for (j, sum) in chain.iter_mut().enumerate() {
+            *sum = s.mul_add(a, s.splat(*bp.add(j)), *sum);
         }
     }
 }
@@ -390,13 +406,8 @@ fn load<S: Simd>(s: S, x: &[f32], whole: bool) -> S::F {
 mod tests {
     use super::*;
     use crate::kernels::epilogue::Act;
+    use crate::kernels::gemm::tests::values;
     use crate::kernels::simd::dispatch;
-
-    fn values(n: usize, seed: usize) -> Vec<f32> {
-        (0..n)
-            .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
-            .collect()
-    }
 
     /// [`thin`] against the one-vector tile on the same panels: every
     /// width it takes, every height, the first, a middle and the last `k`

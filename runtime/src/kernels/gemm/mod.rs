@@ -507,7 +507,8 @@ mod tests {
     use super::*;
     use crate::kernels::epilogue::Act;
 
-    fn values(n: usize, seed: usize) -> Vec<f32> {
+    /// Test values in -1..1, different for each seed.
+    pub(super) fn values(n: usize, seed: usize) -> Vec<f32> {
         (0..n)
             .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
             .collect()

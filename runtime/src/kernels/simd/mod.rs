@@ -278,15 +278,20 @@ pub trait Simd: Copy + Send + Sync + 'static {
 }
 
 /// Splits `src` into its even values (`even[q] = src[2q]`) and its odd
-/// ones (`odd[q] = src[2q + 1]`), `even.len()` of each, a pair of vectors
-/// at a time: the phases of a stride-2 row.
+/// ones (`odd[q] = src[2q + 1]`), as many as each holds, a pair of vectors
+/// at a time: the phases of a stride-2 row (`odd` one shorter where the
+/// row's length is odd).
 ///
 /// # Panics
-/// When `odd` is shorter than `even` or `src` than twice it.
+/// When `src` holds fewer than `2 * even.len() - 1` or `2 * odd.len()`
+/// values.
 #[inline(always)]
 pub fn unzip_row<S: Simd>(s: S, src: &[f32], even: &mut [f32], odd: &mut [f32]) {
-    let n = even.len();
-    assert!(odd.len() >= n && src.len() >= 2 * n, "unzip_row: too short");
+    assert!(
+        2 * even.len() <= src.len() + 1 && 2 * odd.len() <= src.len(),
+        "unzip_row: too short"
+    );
+    let n = even.len().min(odd.len());
     let mut q = 0;
     while q + S::LANES <= n {
         // SAFETY: `2 * (q + LANES) <= 2 * n <= src.len()`, and
@@ -300,11 +305,16 @@ pub fn unzip_row<S: Simd>(s: S, src: &[f32], even: &mut [f32], odd: &mut [f32]) 
         q += S::LANES;
     }
     // The rest a vector at a time too, loads and stores masked.
-    if q < n {
+    while q < even.len().max(odd.len()) {
         let at = (2 * q + S::LANES).min(src.len());
         let (e, o) = s.unzip(s.load_first(&src[2 * q..]), s.load_first(&src[at..]));
-        s.store_first(&mut even[q..n], e);
-        s.store_first(&mut odd[q..n], o);
+        if q < even.len() {
+            s.store_first(&mut even[q..], e);
+        }
+        if q < odd.len() {
+            s.store_first(&mut odd[q..], o);
+        }
+        q += S::LANES;
     }
 }
 
@@ -720,6 +730,20 @@ mod tests {
                     assert_eq!(even[..n], want(0)[..], "{isa:?} n {n} len {len}");
                     assert_eq!(odd[..n], want(1)[..], "{isa:?} n {n} len {len}");
                     assert_eq!((even[n], odd[n]), (-1.0, -1.0), "{isa:?} n {n}: wrote past");
+                }
+                // A row of odd length: one odd value fewer than even ones.
+                if n > 0 {
+                    let (mut even, mut odd) = (vec![-1.0; n + 1], vec![-1.0; n]);
+                    dispatch!(isa, s => unzip_row(s, &src[..2 * n - 1], &mut even[..n], &mut odd[..n - 1]));
+                    let want =
+                        |p: usize, m: usize| (0..m).map(|q| (2 * q + p) as f32).collect::<Vec<_>>();
+                    assert_eq!(even[..n], want(0, n)[..], "{isa:?} n {n} odd length");
+                    assert_eq!(odd[..n - 1], want(1, n - 1)[..], "{isa:?} n {n} odd length");
+                    assert_eq!(
+                        (even[n], odd[n - 1]),
+                        (-1.0, -1.0),
+                        "{isa:?} n {n}: wrote past"
+                    );
                 }
             }
         }
