@@ -7,8 +7,11 @@
 //! Sixteen output channels at a time: their input planes are copied,
 //! zero-padded, into one interleaved buffer `[row][column][16]`, so that a
 //! tap of an output pixel is one load of sixteen channels times one vector
-//! of sixteen weights. The sums go through the epilogue in lanes and then
-//! back to the sixteen output planes. Each output is one sum over the taps
+//! of sixteen weights, eight pixels at a time with sixteen lanes (eight
+//! multiply-add chains in flight). The sums go back to the sixteen output
+//! planes sixteen pixels a transpose, and through the epilogue there, a
+//! channel a vector (its scale and shift splat, its residual read in
+//! place). Each output is one sum over the taps
 //! in the weights' order, as in the plane kernel: both give the same
 //! values, whatever the thread count.
 
@@ -17,7 +20,7 @@ use std::ops::Range;
 use super::DEPTHWISE_COST;
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
-use crate::kernels::epilogue::{Epilogue, Out};
+use crate::kernels::epilogue::{Act, Epilogue, Out};
 use crate::kernels::isa::Isa;
 use crate::kernels::simd::{Simd, activate, dispatch};
 use crate::pool;
@@ -25,8 +28,12 @@ use crate::threads;
 
 /// Channels a block: one vector of 16 lanes, two of 8, four of 4.
 const BLOCK: usize = 16;
-/// Output pixels a step: independent FMA chains in flight.
-const PIXELS: usize = 4;
+/// Output pixels a step on `lanes`-wide vectors: eight multiply-add
+/// chains in flight (a block is one vector of 16 lanes, two of 8, four of
+/// 4), enough to cover their latency at two a cycle.
+const fn pixels_a_step(lanes: usize) -> usize {
+    if lanes >= 16 { 8 } else { 4 }
+}
 /// Multiply-adds a task is worth at least: fewer are run by one thread.
 const TASK_WORK: usize = 1 << 18;
 
@@ -163,11 +170,59 @@ impl Padded {
     }
 }
 
+/// The epilogue of one block's output planes, applied as the sums go back
+/// to them.
+struct Ends<'a> {
+    /// Per lane; 1 and 0 past the block's channels.
+    scale: [f32; BLOCK],
+    shift: [f32; BLOCK],
+    /// The residual of the block's output planes, `[lane][pixel]`.
+    residual: Option<&'a [f32]>,
+    plane: usize,
+    act: Act,
+}
+
+impl<'a> Ends<'a> {
+    /// The epilogue of the `lanes` channels from `first`, whose output
+    /// planes (of `plane` pixels) `residual` holds.
+    fn of(
+        ep: &Epilogue,
+        first: usize,
+        lanes: usize,
+        plane: usize,
+        residual: Option<&'a [f32]>,
+    ) -> Self {
+        let per_lane = |v: Option<&[f32]>, or: f32| {
+            let mut lanes_of = [or; BLOCK];
+            if let Some(v) = v {
+                lanes_of[..lanes].copy_from_slice(&v[first..first + lanes]);
+            }
+            lanes_of
+        };
+        if let Some(r) = residual {
+            assert!(r.len() >= lanes * plane, "depthwise: the residual is too short");
+        }
+        Ends {
+            scale: per_lane(ep.scale, 1.0),
+            shift: per_lane(ep.shift, 0.0),
+            residual,
+            plane,
+            act: ep.act,
+        }
+    }
+}
+
 /// Writes `sums` (`[pixel][16]`, output pixels `pixels`) back to the
-/// output planes of the block's first `dst.len()` lanes, `S::LANES` pixels
-/// of `S::LANES` channels a transpose.
+/// output planes of the block's first `dst.len()` lanes through the
+/// epilogue, `S::LANES` pixels of `S::LANES` channels a transpose.
 #[inline(always)]
-fn unfill<S: Simd>(s: S, sums: &[f32], pixels: Range<usize>, dst: &mut [&mut [f32]]) {
+fn unfill<S: Simd>(
+    s: S,
+    sums: &[f32],
+    pixels: Range<usize>,
+    ends: &Ends,
+    dst: &mut [&mut [f32]],
+) {
     assert!(sums.len() >= pixels.len() * BLOCK && dst.len() <= BLOCK);
     assert!(dst.iter().all(|d| d.len() >= pixels.end));
     let l = S::LANES;
@@ -185,13 +240,20 @@ fn unfill<S: Simd>(s: S, sums: &[f32], pixels: Range<usize>, dst: &mut [&mut [f3
                     s.zero()
                 }
             });
+            // Vector `i`: pixels `q..q + n` of channel `v * l + i`.
             let lanes = s.transpose(&rows);
-            for (d, lane) in dst.iter_mut().zip(&lanes) {
+            for (i, (d, &y)) in dst.iter_mut().zip(&lanes).enumerate() {
+                let c = v * l + i;
+                let mut y = s.mul_add(y, s.splat(ends.scale[c]), s.splat(ends.shift[c]));
+                if let Some(res) = ends.residual {
+                    y = s.add(y, s.load_first(&res[c * ends.plane + q..][..n]));
+                }
+                let y = activate(s, y, ends.act);
                 if n == l {
                     // SAFETY: `q + LANES <= pixels.end`, inside the plane.
-                    unsafe { s.store(d.as_mut_ptr().add(q), *lane) };
+                    unsafe { s.store(d.as_mut_ptr().add(q), y) };
                 } else {
-                    s.store_first(&mut d[q..q + n], *lane);
+                    s.store_first(&mut d[q..q + n], y);
                 }
             }
             q += n;
@@ -280,6 +342,7 @@ impl Kernel for DepthwiseLanes {
                 });
                 let at = (b * g.c_out + first) * plane;
                 let residual = ep.residual.map(|r| &r[at..][..lanes * plane]);
+                let ends = Ends::of(ep, first, lanes, plane, residual);
                 let mut dst: [&mut [f32]; BLOCK] = std::array::from_fn(|lane| {
                     if lane >= lanes {
                         return &mut [][..];
@@ -302,8 +365,8 @@ impl Kernel for DepthwiseLanes {
                     padded.zero_border(g, copy, row, rows);
                     dispatch!(self.isa, s => {
                         padded.fill(s, &self.input_at, in_rows.start * w..in_rows.end * w, band.origin, &planes, copy);
-                        block_sums(s, g, padded, copy, self, block, &band, residual, ep, sums);
-                        unfill(s, sums, band.pixels.clone(), &mut dst[..lanes]);
+                        block_sums(s, g, padded, copy, self, block, &band, sums);
+                        unfill(s, sums, band.pixels.clone(), &ends, &mut dst[..lanes]);
                     });
                 }
             }
@@ -319,9 +382,8 @@ struct Band {
     pixels: Range<usize>,
 }
 
-/// The outputs of block `block` in `band`, through the epilogue, into
-/// `sums` (`[pixel][16]` from the band's first); `residual` holds the
-/// block's planes (one per valid lane).
+/// The sums of block `block`'s outputs in `band` into `sums` (`[pixel][16]`
+/// from the band's first).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn block_sums<S: Simd>(
@@ -332,49 +394,40 @@ fn block_sums<S: Simd>(
     d: &DepthwiseLanes,
     block: usize,
     band: &Band,
-    residual: Option<&[f32]>,
-    ep: &Epilogue,
     sums: &mut [f32],
 ) {
     let plane = g.output[0] * g.output[1];
     let taps = d.taps.len();
-    let first = block * BLOCK;
-    let lanes = BLOCK.min(g.c_out - first);
     let corners = &d.corners[band.pixels.clone()];
     // The furthest read: the band's last pixel's last tap, a whole block.
     let last = corners.last().map_or(0, |&c| c as usize) + d.taps[taps - 1];
     assert!(corners.iter().all(|&c| c as usize >= band.origin));
     assert!(copy.len() >= padded.len() && (last - band.origin + 1) * BLOCK <= padded.len());
     assert!(sums.len() >= band.pixels.len() * BLOCK && band.pixels.end <= plane);
-    if let Some(r) = residual {
-        assert!(r.len() >= lanes * plane);
-    }
-    let per_lane = |v: Option<&[f32]>, or: f32| {
-        let mut lanes_of = [or; BLOCK];
-        if let Some(v) = v {
-            lanes_of[..lanes].copy_from_slice(&v[first..first + lanes]);
-        }
-        lanes_of
-    };
     let block = Block {
         weight: &d.weight[block * taps * BLOCK..][..taps * BLOCK],
         taps: &d.taps,
-        scale: per_lane(ep.scale, 1.0),
-        shift: per_lane(ep.shift, 0.0),
-        residual,
-        plane,
-        lanes,
     };
     let corner = |p: usize| corners[p] as usize - band.origin;
-    let q0 = band.pixels.start;
+    let n = corners.len();
+    // Whole steps where the band holds one, else four pixels at a time,
+    // else one. A last step ends at the band's last pixel, overlapping the
+    // one before where the step does not divide the band: its pixels are
+    // summed again, to the same values.
+    let step = match pixels_a_step(S::LANES) {
+        8 if n >= 8 => 8,
+        _ if n >= 4 => 4,
+        _ => 1,
+    };
     let mut p = 0;
-    while p + PIXELS <= corners.len() {
-        let at = std::array::from_fn(|i| corner(p + i));
-        block.pixels::<S, PIXELS>(s, copy, q0 + p, p, at, ep, sums);
-        p += PIXELS;
-    }
-    for p in p..corners.len() {
-        block.pixels::<S, 1>(s, copy, q0 + p, p, [corner(p)], ep, sums);
+    while p < n {
+        let at = p.min(n - step);
+        match step {
+            8 => block.pixels::<S, 8>(s, copy, at, std::array::from_fn(|i| corner(at + i)), sums),
+            4 => block.pixels::<S, 4>(s, copy, at, std::array::from_fn(|i| corner(at + i)), sums),
+            _ => block.pixels::<S, 1>(s, copy, at, [corner(at)], sums),
+        }
+        p += step;
     }
 }
 
@@ -383,67 +436,44 @@ struct Block<'a> {
     /// `[tap][16]`.
     weight: &'a [f32],
     taps: &'a [usize],
-    scale: [f32; BLOCK],
-    shift: [f32; BLOCK],
-    /// The block's output planes' residual, `[lane][pixel]`.
-    residual: Option<&'a [f32]>,
-    plane: usize,
-    /// Channels of the block (the rest of its lanes are padding).
-    lanes: usize,
 }
 
 impl Block<'_> {
-    /// Output pixels `q..q + P`, whose windows start at `corner` in the
-    /// band's copy, into `sums` from its pixel `at`.
+    /// The sums of `P` output pixels, whose windows start at `corner` in
+    /// the band's copy, into `sums` from its pixel `at`: each tap's `P`
+    /// multiply-adds independent of one another.
     #[inline(always)]
-    #[allow(clippy::too_many_arguments)]
     fn pixels<S: Simd, const P: usize>(
         &self,
         s: S,
         copy: &[f32],
-        q: usize,
         at: usize,
         corner: [usize; P],
-        ep: &Epilogue,
         sums: &mut [f32],
     ) {
         let vectors = BLOCK / S::LANES;
         let mut acc = [[s.zero(); 4]; P];
+        // Each pixel's window corner, so that a tap's loads are one offset
+        // from each.
+        let corner = corner.map(|c| copy[c * BLOCK..].as_ptr());
         for (t, &tap) in self.taps.iter().enumerate() {
             for v in 0..vectors {
                 // SAFETY: `weight` holds a whole block a tap.
                 let wv = unsafe { s.load(self.weight.as_ptr().add(t * BLOCK + v * S::LANES)) };
+                let at = tap * BLOCK + v * S::LANES;
                 for (acc, &c) in acc.iter_mut().zip(&corner) {
                     // SAFETY: the caller asserted that the last pixel's last
                     // tap lies inside the copy, a whole block of it.
-                    let x = unsafe { s.load(copy.as_ptr().add((c + tap) * BLOCK + v * S::LANES)) };
+                    let x = unsafe { s.load(c.add(at)) };
                     acc[v] = s.mul_add(wv, x, acc[v]);
                 }
             }
         }
+        assert!(sums.len() >= (at + P) * BLOCK);
         for (p, acc) in acc.iter().enumerate() {
-            let (q, at) = (q + p, at + p);
             for (v, &a) in acc.iter().enumerate().take(vectors) {
-                let l = v * S::LANES;
-                // SAFETY: `scale` and `shift` hold a whole block.
-                let mut y = unsafe {
-                    s.mul_add(
-                        a,
-                        s.load(self.scale.as_ptr().add(l)),
-                        s.load(self.shift.as_ptr().add(l)),
-                    )
-                };
-                if let Some(res) = self.residual {
-                    // Lane i reads plane l + i at pixel q.
-                    let idx = std::array::from_fn(|i| ((l + i) * self.plane) as i32);
-                    let n = self.lanes.saturating_sub(l);
-                    // SAFETY: lane `i < n` reads plane `l + i < lanes` at
-                    // pixel `q < plane`, inside `residual` (asserted).
-                    y = s.add(y, unsafe { s.gather(res.as_ptr().add(q), &idx, n) });
-                }
-                let y = activate(s, y, ep.act);
                 // SAFETY: `sums` holds a whole block a pixel (asserted).
-                unsafe { s.store(sums.as_mut_ptr().add(at * BLOCK + l), y) };
+                unsafe { s.store(sums.as_mut_ptr().add((at + p) * BLOCK + v * S::LANES), a) };
             }
         }
     }

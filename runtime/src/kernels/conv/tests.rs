@@ -653,7 +653,8 @@ fn matches_reference() {
 /// The two depthwise kernels give the same values, bit for bit, through
 /// the whole epilogue (each output is one sum over the taps in order in
 /// both), and match the GEMM: blocks of 16 channels with some lanes left
-/// over, a multiplier, strides, dilation, and planes of one pixel.
+/// over, a multiplier, strides, dilation, planes of one pixel and planes
+/// whose pixels the lanes kernel's steps do not divide.
 #[test]
 fn depthwise_kernels_agree() {
     for (c, mult, input, kernel, stride, pad, dilation) in [
@@ -664,6 +665,9 @@ fn depthwise_kernels_agree() {
         (7, 3, [9, 5], [3, 2], [2, 1], [1, 0], [2, 1]),
         (18, 1, [2, 2], [3, 3], [1, 1], [1, 1], [1, 1]),
         (12, 1, [3, 3], [3, 3], [2, 2], [1, 1], [1, 1]),
+        // planes of one and of three pixels (fewer than a step of four)
+        (17, 1, [3, 3], [3, 3], [2, 2], [0, 0], [1, 1]),
+        (20, 1, [3, 5], [3, 3], [1, 1], [0, 0], [1, 1]),
         // the last row and column reached by no window
         (9, 1, [7, 7], [2, 2], [2, 2], [0, 0], [1, 1]),
         // 3x3 at stride 1 read in place: padding wider than the window's
