@@ -46,7 +46,7 @@ const RULES: &[Rule] = &[
     // onto 16x16 and up, at stride 1 or 2, are the plane kernel's (read in
     // place, their columns shifted or split into even and odd ones in
     // registers): 3x3 at 28x28 1.8-1.9x, at 14x14 1.3-1.4x, at 12x12
-    // 1.2-1.4x, at stride 2 onto 56x56 1.2-1.3x and onto 16x16 1.8-1.9x,
+    // 1.2-1.4x, at stride 2 onto 56x56 1.5x and onto 16x16 1.8-1.9x,
     // 5x5 at 28x28 1.15-1.35x and at stride 2 onto 28x28 1.2-1.3x the
     // lanes kernel, warm and cold (MobileNetV2's, MNASNet's and
     // EfficientNet-B0's layers on a Xeon); on AMD Zen 4 3x3 at 28x28

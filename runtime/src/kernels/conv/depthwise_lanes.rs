@@ -7,12 +7,12 @@
 //! Sixteen output channels at a time: their input planes are copied,
 //! zero-padded, into one interleaved buffer `[row][column][16]`, so that a
 //! tap of an output pixel is one load of sixteen channels times one vector
-//! of sixteen weights, eight pixels at a time with sixteen lanes (eight
-//! multiply-add chains in flight). The sums go back to the sixteen output
-//! planes sixteen pixels a transpose, and through the epilogue there, a
-//! channel a vector (its scale and shift splat, its residual read in
-//! place). Each output is one sum over the taps
-//! in the weights' order, as in the plane kernel: both give the same
+//! of sixteen weights, for eight pixels at a time (four below sixteen
+//! lanes: eight multiply-add chains in flight either way). The sums go
+//! back to the output planes a transpose of sixteen pixels at a time, and
+//! through the epilogue there, a channel a vector (its scale and shift
+//! splat, its residual read in place). Each output is one sum over the
+//! taps in the weights' order, as in the plane kernel: both give the same
 //! values, whatever the thread count.
 
 use std::ops::Range;
@@ -173,7 +173,7 @@ impl Padded {
 /// The epilogue of one block's output planes, applied as the sums go back
 /// to them.
 struct Ends<'a> {
-    /// Per lane; 1 and 0 past the block's channels.
+    /// Per lane (1 and 0 in the lanes past the block's channels).
     scale: [f32; BLOCK],
     shift: [f32; BLOCK],
     /// The residual of the block's output planes, `[lane][pixel]`.
@@ -200,7 +200,10 @@ impl<'a> Ends<'a> {
             lanes_of
         };
         if let Some(r) = residual {
-            assert!(r.len() >= lanes * plane, "depthwise: the residual is too short");
+            assert!(
+                r.len() >= lanes * plane,
+                "depthwise: the residual is too short"
+            );
         }
         Ends {
             scale: per_lane(ep.scale, 1.0),
@@ -216,13 +219,7 @@ impl<'a> Ends<'a> {
 /// output planes of the block's first `dst.len()` lanes through the
 /// epilogue, `S::LANES` pixels of `S::LANES` channels a transpose.
 #[inline(always)]
-fn unfill<S: Simd>(
-    s: S,
-    sums: &[f32],
-    pixels: Range<usize>,
-    ends: &Ends,
-    dst: &mut [&mut [f32]],
-) {
+fn unfill<S: Simd>(s: S, sums: &[f32], pixels: Range<usize>, ends: &Ends, dst: &mut [&mut [f32]]) {
     assert!(sums.len() >= pixels.len() * BLOCK && dst.len() <= BLOCK);
     assert!(dst.iter().all(|d| d.len() >= pixels.end));
     let l = S::LANES;
