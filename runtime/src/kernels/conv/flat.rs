@@ -708,7 +708,7 @@ impl Task<'_> {
     /// Where the `lanes` lanes of the vector of pixels from `qv` go, of
     /// those in `store`: the pixels a vector stores are consecutive in the
     /// output even where they cross the end of a row (the columns between
-    /// are not stored), so they are gathered together and stored as one
+    /// are not stored), so they are put together in registers and stored as one
     /// vector. The values it writes past its own pixels belong to the
     /// task's next pixels, stored later; only at the end of the task's
     /// rows are just its own values stored.
@@ -790,9 +790,7 @@ impl Task<'_> {
             for m in 0..count {
                 let mut value = s.mul_add(acc[m][v], scale[m], shift[m]);
                 if !place.in_order {
-                    let lanes = s.to_array(value);
-                    // SAFETY: the placement's lanes index `lanes`.
-                    value = unsafe { s.gather(lanes.as_ptr(), &place.lanes, place.count) };
+                    value = s.permute(value, &place.lanes, place.count);
                 }
                 if let Some(r) = self.residual {
                     let from = from + m * oh * ow;

@@ -146,16 +146,15 @@ pub trait Simd: Copy + Send + Sync + 'static {
     /// [`Simd::zip`].
     fn unzip(self, a: Self::F, b: Self::F) -> (Self::F, Self::F);
 
-    /// Lane `l < n` from `base + idx[l]`, zero beyond (`n <= LANES`).
-    ///
-    /// # Safety
-    /// `base + idx[l]` must be readable for every `l < n`.
+    /// Lane `l < n` of the result is lane `idx[l]` of `v`, zero beyond
+    /// (`n <= LANES`, every `idx[l] < LANES` for `l < n`): lanes picked and
+    /// put in order in registers.
     #[inline(always)]
-    unsafe fn gather(self, base: *const f32, idx: &[i32; 16], n: usize) -> Self::F {
+    fn permute(self, v: Self::F, idx: &[i32; 16], n: usize) -> Self::F {
+        let values = self.to_array(v);
         let mut buf = [0.0f32; 16];
         for (b, &i) in buf.iter_mut().zip(idx).take(n.min(Self::LANES)) {
-            // SAFETY: the caller's promise.
-            *b = unsafe { *base.offset(i as isize) };
+            *b = values[i as usize % Self::LANES];
         }
         // SAFETY: `buf` holds 16 >= LANES values.
         unsafe { self.load(buf.as_ptr()) }
@@ -653,14 +652,13 @@ mod tests {
         };
         same(s.to_array(even), &|l| pick(l, 0), "unzip even");
         same(s.to_array(odd), &|l| pick(l, 1), "unzip odd");
-        let idx: [i32; 16] = std::array::from_fn(|l| ((l * 7) % 16) as i32);
-        for valid in [0, 1, n / 2, n] {
-            // SAFETY: every index is below 16, inside `a`.
-            let v = unsafe { s.gather(a.as_ptr(), &idx, valid) };
+        let idx: [i32; 16] = std::array::from_fn(|l| ((l * 7 + 3) % n) as i32);
+        for valid in [0, 1, n / 2, n - 1, n] {
+            let v = s.permute(va, &idx, valid);
             same(
                 s.to_array(v),
                 &|l| if l < valid { a[idx[l] as usize] } else { 0.0 },
-                "gather",
+                "permute",
             );
         }
         let rows: [S::F; 16] = std::array::from_fn(|j| {

@@ -163,18 +163,13 @@ impl Simd for Avx2 {
         }
     }
     #[inline(always)]
-    unsafe fn gather(self, base: *const f32, idx: &[i32; 16], n: usize) -> __m256 {
+    fn permute(self, v: __m256, idx: &[i32; 16], n: usize) -> __m256 {
         unsafe {
             let lanes = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
             let keep = _mm256_cmpgt_epi32(_mm256_set1_epi32(n.min(8) as i32), lanes);
             let index = _mm256_loadu_si256(idx.as_ptr().cast());
-            // Masked-off lanes are not read.
-            _mm256_mask_i32gather_ps::<4>(
-                _mm256_setzero_ps(),
-                base,
-                index,
-                _mm256_castsi256_ps(keep),
-            )
+            let picked = _mm256_permutevar8x32_ps(v, index);
+            _mm256_and_ps(picked, _mm256_castsi256_ps(keep))
         }
     }
     #[inline(always)]
@@ -398,12 +393,11 @@ impl Simd for Avx512 {
         }
     }
     #[inline(always)]
-    unsafe fn gather(self, base: *const f32, idx: &[i32; 16], n: usize) -> __m512 {
+    fn permute(self, v: __m512, idx: &[i32; 16], n: usize) -> __m512 {
         let keep = ((1u32 << n.min(16)) - 1) as __mmask16;
         unsafe {
             let index = _mm512_loadu_si512(idx.as_ptr().cast());
-            // Masked-off lanes are not read.
-            _mm512_mask_i32gather_ps::<4>(_mm512_setzero_ps(), keep, index, base)
+            _mm512_maskz_permutexvar_ps(keep, index, v)
         }
     }
     #[inline(always)]
