@@ -708,9 +708,9 @@ impl Task<'_> {
     /// Where the `lanes` lanes of the vector of pixels from `qv` go, of
     /// those in `store`: the pixels a vector stores are consecutive in the
     /// output even where they cross the end of a row (the columns between
-    /// are not stored), so they are put together in registers and stored as one
-    /// vector. The values it writes past its own pixels belong to the
-    /// task's next pixels, stored later; only at the end of the task's
+    /// are not stored), so they are put together by a permute and stored
+    /// as one vector. The values it writes past its own pixels belong to
+    /// the task's next pixels, stored later; only at the end of the task's
     /// rows are just its own values stored.
     fn place(&self, qv: usize, lanes: usize, store: &Range<usize>) -> Placement {
         let cols = self.d.layout.cols;
