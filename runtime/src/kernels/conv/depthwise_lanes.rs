@@ -28,11 +28,13 @@ use crate::threads;
 
 /// Channels a block: one vector of 16 lanes, two of 8, four of 4.
 const BLOCK: usize = 16;
-/// Output pixels a step on `lanes`-wide vectors: eight multiply-add
-/// chains in flight (a block is one vector of 16 lanes, two of 8, four of
-/// 4), enough to cover their latency at two a cycle.
-const fn pixels_a_step(lanes: usize) -> usize {
-    if lanes >= 16 { 8 } else { 4 }
+/// Output pixels a step over a band of `n` on `lanes`-wide vectors:
+/// enough for eight multiply-add chains in flight (a block is one vector
+/// of 16 lanes, two of 8, four of 4), to cover their latency at two a
+/// cycle; fewer, four or one, where the band holds fewer pixels.
+fn pixels_a_step(lanes: usize, n: usize) -> usize {
+    let widest = if lanes >= 16 { 8 } else { 4 };
+    [widest, 4, 1].into_iter().find(|&p| p <= n).unwrap_or(1)
 }
 /// Multiply-adds a task is worth at least: fewer are run by one thread.
 const TASK_WORK: usize = 1 << 18;
@@ -407,15 +409,10 @@ fn block_sums<S: Simd>(
     };
     let corner = |p: usize| corners[p] as usize - band.origin;
     let n = corners.len();
-    // Whole steps where the band holds one, else four pixels at a time,
-    // else one. A last step ends at the band's last pixel, overlapping the
-    // one before where the step does not divide the band: its pixels are
+    // A last step ends at the band's last pixel, overlapping the one
+    // before where the step does not divide the band: its pixels are
     // summed again, to the same values.
-    let step = match pixels_a_step(S::LANES) {
-        8 if n >= 8 => 8,
-        _ if n >= 4 => 4,
-        _ => 1,
-    };
+    let step = pixels_a_step(S::LANES, n);
     let mut p = 0;
     while p < n {
         let at = p.min(n - step);
