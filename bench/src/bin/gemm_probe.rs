@@ -8,7 +8,8 @@
 //! cargo run --release -p cnn-bench --features other-gemms --bin gemm_probe -- --best
 //! ```
 //!
-//! `--best` times only the instruction set the runtime picks on this CPU.
+//! `--best` times only the instruction set the runtime picks on this CPU;
+//! arguments `MxKxN` (e.g. `32x32x12544`) replace the shapes below.
 
 use cnn::kernels::epilogue::Epilogue;
 use cnn::kernels::gemm::{Matrix, PackedA, gemm};
@@ -26,7 +27,14 @@ fn report(who: &str, (m, k, n): (usize, usize, usize), seconds: f64) {
 fn main() {
     cnn::set_threads(1);
     let only_best = std::env::args().any(|a| a == "--best");
-    let shapes = [
+    let given: Vec<(usize, usize, usize)> = std::env::args()
+        .skip(1)
+        .filter_map(|a| {
+            let d: Vec<usize> = a.split('x').filter_map(|d| d.parse().ok()).collect();
+            (d.len() == 3).then(|| (d[0], d[1], d[2]))
+        })
+        .collect();
+    let mut shapes = vec![
         (64, 147, 12544),
         (64, 576, 3136),
         (128, 1152, 784),
@@ -35,6 +43,9 @@ fn main() {
         (32, 144, 2500),
         (16, 27, 256),
     ];
+    if !given.is_empty() {
+        shapes = given;
+    }
     let isas = if only_best {
         vec![Isa::detect()]
     } else {

@@ -43,23 +43,23 @@ const RULES: &[Rule] = &[
         when: |g| g.output == [1, 1] && g.groups == 1,
     },
     // With AVX-512, depthwise 3x3 onto planes of 12x12 and up and 5x5
-    // onto 16x16 and up, at stride 1 or 2, are the plane kernel's (read in
+    // onto 14x14 and up, at stride 1 or 2, are the plane kernel's (read in
     // place, their columns shifted or split into even and odd ones in
     // registers): 3x3 at 28x28 1.8-1.9x, at 14x14 1.3-1.4x, at 12x12
     // 1.2-1.4x, at stride 2 onto 56x56 1.5x and onto 16x16 1.8-1.9x,
-    // 5x5 at 28x28 1.15-1.35x and at stride 2 onto 28x28 1.2-1.3x the
-    // lanes kernel, warm and cold (MobileNetV2's, MNASNet's and
-    // EfficientNet-B0's layers on a Xeon); on AMD Zen 4 3x3 at 28x28
-    // 1.75-2.15x, at 14x14 1.2-2.4x, at stride 2 onto 56x56 1.05-1.4x,
-    // 5x5 at 28x28 1.1-1.55x, at stride 2 onto 28x28 1.25-1.8x. 3x3 at
-    // 10x10, stride 2 onto 7x7 and 5x5 onto 14x14 stay the lanes kernel's
-    // (faster warm, slower cold); other depthwise shapes follow the rules
-    // below.
+    // 5x5 at 28x28 1.15-1.35x, at 14x14 1.05-1.1x, at stride 2 onto 28x28
+    // 1.2-1.3x and onto 14x14 1.2-1.25x the lanes kernel, warm and cold
+    // (MobileNetV2's, MNASNet's and EfficientNet-B0's layers on a Xeon);
+    // on AMD Zen 4 3x3 at 28x28 1.75-2.15x, at 14x14 1.2-2.4x, at stride 2
+    // onto 56x56 1.05-1.4x, 5x5 at 28x28 1.1-1.55x, at stride 2 onto 28x28
+    // 1.25-1.8x. 3x3 at 10x10 and at stride 2 onto 7x7 stay the lanes
+    // kernel's (faster warm, slower cold); other depthwise shapes follow
+    // the rules below.
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Depthwise,
         when: |g| {
-            let least = if g.kernel == [3, 3] { 12 } else { 16 };
+            let least = if g.kernel == [3, 3] { 12 } else { 14 };
             reads_in_place(g) && g.output[0] >= least && g.output[1] >= least
         },
     },
@@ -161,14 +161,15 @@ const RULES: &[Rule] = &[
     // more than its fewer products save: the flat kernel, warm and cold,
     // on a Xeon. From 16 channels or fewer onto 49 or more 2x2 tiles
     // (gray200's 16->32 at 50x50: 1.3x F(2x2, 3x3)); into 32 channels or
-    // fewer from four times as many (DenseNet-121's 128->32 growth
-    // layers: 1.2x F(2x2, 3x3) at 28x28, 1.35x at 14x14).
+    // fewer from four times as many onto planes larger than 7x7
+    // (DenseNet-121's 128->32 growth layers: 1.2x F(2x2, 3x3) at 28x28,
+    // 1.35x at 14x14; at 7x7 the direct kernel runs them at 1.7-1.9x).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Flat,
         when: |g| {
             let few_in = g.c_in <= 16 && g.output[0].div_ceil(2) * g.output[1].div_ceil(2) >= 49;
-            let few_out = g.c_out <= 32 && g.c_in >= 4 * g.c_out;
+            let few_out = g.c_out <= 32 && g.c_in >= 4 * g.c_out && g.output[0] * g.output[1] > 49;
             intel()
                 && g.kernel == [3, 3]
                 && g.stride == [1, 1]
@@ -301,10 +302,19 @@ const RULES: &[Rule] = &[
     // warm and 1.1-1.2x cold at stride 2 (112x112 to 7x7) and onto 7x7,
     // even at stride 1 onto 14x14 and 28x28 (AMD Zen 4). Shallower groups
     // stay flat (features_ext's 8 a group: 0.8-0.9x).
+    // On Intel's cores only onto 7x7 and smaller (1.3-1.5x the flat
+    // kernel, whose vectors of pixels run part empty on rows of 7) and at
+    // stride 2 onto 56x56 and larger (1.1-1.2x); onto 14x14 and 28x28 at
+    // stride 1 the flat kernel runs them at 1.05-1.2x, and at stride 2
+    // onto 28x28 even (warm and cold, RegNetX-400MF's layers on a Xeon).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Direct,
-        when: |g| !intel() && g.groups > 1 && g.c_out / g.groups == 16 && g.patch_len() >= 128,
+        when: |g| {
+            let pixels = g.output[0] * g.output[1];
+            let here = !intel() || pixels <= 49 || (g.stride[0] > 1 && pixels >= 56 * 56);
+            here && g.groups > 1 && g.c_out / g.groups == 16 && g.patch_len() >= 128
+        },
     },
     // From 16 channels or fewer a group onto wide planes at stride 1:
     // the flat kernel 1.1-1.4x the direct one warm, 1.05-1.1x cold
