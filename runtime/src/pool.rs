@@ -8,6 +8,11 @@
 //! A [`Buffer`] remembers how much of its allocation holds values from
 //! earlier use, so a buffer taken short and given back still serves a
 //! longer request later without zeroing what it already held.
+//!
+//! A buffer's values start on a cache line (64 bytes), so that the
+//! kernels' vector loads of a plane's rows, a packed block, a padded copy
+//! do not straddle two lines where the allocator's 16-byte alignment
+//! would put them (each such load costs two).
 
 use std::cell::RefCell;
 use std::ops::{Deref, DerefMut};
@@ -38,7 +43,11 @@ thread_local! {
 /// ```
 #[derive(Debug, Default)]
 pub struct Buffer {
+    /// The values are `data[start..]`.
     data: Vec<f32>,
+    /// Where the values start: the allocation's first cache line for a
+    /// buffer from the pool, 0 for one made from a `Vec`.
+    start: usize,
     /// How many values of `data`'s allocation are initialized, from its
     /// start: `data.len()` or more (what an earlier, longer use wrote).
     /// `data` is private and never resized outside this module, so this
@@ -47,9 +56,14 @@ pub struct Buffer {
 }
 
 impl Buffer {
-    /// The values as a `Vec` (what lies past them is forgotten).
+    /// The values as a `Vec` (what lies past them is forgotten; those
+    /// before a cache line's start are removed, moving the rest).
     pub fn into_vec(self) -> Vec<f32> {
-        self.data
+        let Buffer {
+            mut data, start, ..
+        } = self;
+        data.drain(..start);
+        data
     }
 }
 
@@ -57,28 +71,44 @@ impl Buffer {
 impl From<Vec<f32>> for Buffer {
     fn from(data: Vec<f32>) -> Self {
         let init = data.len();
-        Buffer { data, init }
+        Buffer {
+            data,
+            start: 0,
+            init,
+        }
     }
 }
 
 impl Deref for Buffer {
     type Target = [f32];
     fn deref(&self) -> &[f32] {
-        &self.data
+        &self.data[self.start..]
     }
 }
 
 impl DerefMut for Buffer {
     fn deref_mut(&mut self) -> &mut [f32] {
-        &mut self.data
+        &mut self.data[self.start..]
     }
 }
 
 /// Equal when the values are (whatever lies past them).
 impl PartialEq for Buffer {
     fn eq(&self, other: &Self) -> bool {
-        self.data == other.data
+        **self == **other
     }
+}
+
+/// Values a cache line holds.
+const LINE: usize = 16;
+
+/// Where in `data`'s allocation its first cache line starts, in values
+/// (0 without one).
+fn line_start(data: &Vec<f32>) -> usize {
+    if data.capacity() == 0 {
+        return 0;
+    }
+    data.as_ptr().align_offset(64).min(LINE - 1)
 }
 
 /// A buffer of exactly `len` values. Its contents are unspecified (left from
@@ -96,29 +126,30 @@ fn reuse(len: usize) -> Buffer {
     let reused = FREE
         .try_with(|free| {
             let mut free = free.borrow_mut();
-            // The smallest buffer that holds `len` values.
+            // The smallest buffer that holds `len` values from its first
+            // cache line.
             let best = free
                 .iter()
                 .enumerate()
-                .filter(|(_, v)| v.capacity() >= len)
+                .filter(|(_, v)| v.capacity() >= line_start(v) + len)
                 .min_by_key(|(_, v)| v.capacity())
                 .map(|(i, _)| i);
             best.map(|i| free.swap_remove(i))
         })
         .ok()
         .flatten();
-    match reused {
-        Some(mut data) => {
-            // A free buffer is as long as it holds values: shortening it
-            // forgets none of them (`init` keeps them), and only the part
-            // never written before is zeroed.
-            let init = data.len().max(len);
-            data.truncate(len);
-            data.resize(len, 0.0);
-            Buffer { data, init }
-        }
-        None => vec![0.0; len].into(),
-    }
+    let mut data = reused.unwrap_or_else(|| match len {
+        0 => Vec::new(),
+        _ => Vec::with_capacity(len + LINE - 1),
+    });
+    let start = line_start(&data);
+    // A free buffer is as long as it holds values: shortening it forgets
+    // none of them (`init` keeps them), and only the part never written
+    // before is zeroed.
+    let init = data.len().max(start + len);
+    data.truncate(start + len);
+    data.resize(start + len, 0.0);
+    Buffer { data, start, init }
 }
 
 /// With `CNN_POOL_POISON` set, every buffer taken is filled with NaN: a
@@ -131,7 +162,7 @@ fn poisoned() -> bool {
 
 /// Gives a buffer back for reuse.
 pub fn give(buffer: Buffer) {
-    let Buffer { mut data, init } = buffer;
+    let Buffer { mut data, init, .. } = buffer;
     if data.capacity() == 0 {
         return;
     }
@@ -188,15 +219,34 @@ mod tests {
 
     #[test]
     fn a_vec_s_spare_capacity_is_zeroed_when_taken() {
-        let mut v = Vec::with_capacity(16);
-        v.extend([9.0; 4]);
+        let mut v = Vec::with_capacity(32);
+        v.extend([9.0; 20]);
         let at = v.as_ptr();
+        let start = line_start(&v);
         give(v.into());
         let b = reuse(16);
-        assert_eq!(b.as_ptr(), at);
-        assert_eq!(&b[..4], &[9.0; 4]);
-        assert_eq!(&b[4..], &[0.0; 12]);
+        // The values from the allocation's first cache line: the Vec's
+        // from there, then zeros.
+        assert_eq!(b.as_ptr(), at.wrapping_add(start));
+        assert_eq!(b.as_ptr() as usize % 64, 0);
+        assert_eq!(&b[..20 - start], &vec![9.0; 20 - start][..]);
+        assert!(b[20 - start..].iter().all(|&x| x == 0.0));
         give(b);
+    }
+
+    #[test]
+    fn buffers_start_on_a_cache_line_and_keep_their_values_as_a_vec() {
+        for len in [1, 3, 16, 17, 1000] {
+            let mut b = take(len);
+            assert_eq!(b.len(), len);
+            assert_eq!(b.as_ptr() as usize % 64, 0, "{len}");
+            for (i, x) in b.iter_mut().enumerate() {
+                *x = i as f32;
+            }
+            let v = b.into_vec();
+            assert_eq!(v, (0..len).map(|i| i as f32).collect::<Vec<_>>());
+        }
+        assert!(take(0).is_empty());
     }
 
     #[test]

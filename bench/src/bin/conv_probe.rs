@@ -233,6 +233,8 @@ fn main() {
         ("mnasnet dw5 14", 240, 14, 1),
         ("effnet dw5 28", 240, 28, 1),
         ("effnet dw5 14", 672, 14, 1),
+        ("mnasnet dw5 7", 576, 7, 1),
+        ("effnet dw5 7", 1152, 7, 1),
         ("effnet dw5 56 s2", 144, 56, 2),
         ("mnasnet dw5 28 s2", 144, 28, 2),
         ("effnet dw5 14 s2", 672, 14, 2),

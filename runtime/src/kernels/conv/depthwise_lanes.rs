@@ -20,6 +20,7 @@ use std::ops::Range;
 use super::DEPTHWISE_COST;
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
+use crate::kernels::aligned::Aligned;
 use crate::kernels::epilogue::{Act, Epilogue, Out};
 use crate::kernels::isa::Isa;
 use crate::kernels::simd::{Simd, activate, dispatch};
@@ -45,7 +46,7 @@ const TASK_WORK: usize = 1 << 18;
 pub struct DepthwiseLanes {
     isa: Isa,
     /// `[block][tap][16]`, zero in the lanes past the last channel.
-    weight: Vec<f32>,
+    weight: Aligned,
     /// Where each tap reads, in pixels of the padded copy from the
     /// window's corner, in the weights' order.
     taps: Vec<usize>,
@@ -272,10 +273,11 @@ impl Kernel for DepthwiseLanes {
             let [kh, kw] = g.kernel;
             let taps = kh * kw;
             let blocks = g.c_out.div_ceil(BLOCK);
-            let mut packed = vec![0.0; blocks * taps * BLOCK];
+            let mut packed = Aligned::zeros(blocks * taps * BLOCK);
+            let data = packed.as_mut_slice();
             for o in 0..g.c_out {
                 for t in 0..taps {
-                    packed[((o / BLOCK) * taps + t) * BLOCK + o % BLOCK] = weight[o * taps + t];
+                    data[((o / BLOCK) * taps + t) * BLOCK + o % BLOCK] = weight[o * taps + t];
                 }
             }
             let [h, w] = g.input;
@@ -328,6 +330,8 @@ impl Kernel for DepthwiseLanes {
         let out = Out::new(output);
         threads::for_each(batch * pieces, batch * g.macs() * DEPTHWISE_COST, |t| {
             let (b, piece) = (t / pieces, t % pieces);
+            // From a cache line's start (the pool's buffers are), as the copy's
+            // and the sums' blocks then are, a whole line each.
             let mut scratch = pool::take(padded.len() + padded.band * g.output[1] * BLOCK);
             let (copy, sums) = scratch.split_at_mut(padded.len());
             for block in piece * per_piece..((piece + 1) * per_piece).min(blocks) {
@@ -404,7 +408,7 @@ fn block_sums<S: Simd>(
     assert!(copy.len() >= padded.len() && (last - band.origin + 1) * BLOCK <= padded.len());
     assert!(sums.len() >= band.pixels.len() * BLOCK && band.pixels.end <= plane);
     let block = Block {
-        weight: &d.weight[block * taps * BLOCK..][..taps * BLOCK],
+        weight: &d.weight.as_slice()[block * taps * BLOCK..][..taps * BLOCK],
         taps: &d.taps,
     };
     let corner = |p: usize| corners[p] as usize - band.origin;
