@@ -43,23 +43,26 @@ const RULES: &[Rule] = &[
         when: |g| g.output == [1, 1] && g.groups == 1,
     },
     // With AVX-512, depthwise 3x3 onto planes of 12x12 and up and 5x5
-    // onto 14x14 and up, at stride 1 or 2, are the plane kernel's (read in
+    // onto 16x16 and up, at stride 1 or 2, are the plane kernel's (read in
     // place, their columns shifted or split into even and odd ones in
     // registers): 3x3 at 28x28 1.8-1.9x, at 14x14 1.3-1.4x, at 12x12
     // 1.2-1.4x, at stride 2 onto 56x56 1.5x and onto 16x16 1.8-1.9x,
-    // 5x5 at 28x28 1.15-1.35x, at 14x14 1.05-1.1x, at stride 2 onto 28x28
-    // 1.2-1.3x and onto 14x14 1.2-1.25x the lanes kernel, warm and cold
-    // (MobileNetV2's, MNASNet's and EfficientNet-B0's layers on a Xeon);
-    // on AMD Zen 4 3x3 at 28x28 1.75-2.15x, at 14x14 1.2-2.4x, at stride 2
-    // onto 56x56 1.05-1.4x, 5x5 at 28x28 1.1-1.55x, at stride 2 onto 28x28
-    // 1.25-1.8x. 3x3 at 10x10 and at stride 2 onto 7x7 stay the lanes
-    // kernel's (faster warm, slower cold); other depthwise shapes follow
-    // the rules below.
+    // 5x5 at 28x28 1.15-1.35x and at stride 2 onto 28x28 1.2-1.3x the
+    // lanes kernel, warm and cold (MobileNetV2's, MNASNet's and
+    // EfficientNet-B0's layers on a Xeon); on AMD Zen 4 3x3 at 28x28
+    // 1.75-2.15x, at 14x14 1.2-2.4x, at stride 2 onto 56x56 1.05-1.4x,
+    // 5x5 at 28x28 1.1-1.55x, at stride 2 onto 28x28 1.25-1.8x. 3x3 at
+    // 10x10, stride 2 onto 7x7 and 5x5 onto 14x14 stay the lanes kernel's
+    // (faster warm, slower cold); other depthwise shapes follow the rules
+    // below. (Measured before the lanes kernel's blocks started on a
+    // cache line: it now runs 5x5 at 14x14 at 1.1-1.45x the plane kernel,
+    // and 3x3 at 12x12 and 14x14, 5x5 at 28x28 and at stride 2 onto 14x14
+    // within 0.9-1.1x of it, warm and cold.)
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Depthwise,
         when: |g| {
-            let least = if g.kernel == [3, 3] { 12 } else { 14 };
+            let least = if g.kernel == [3, 3] { 12 } else { 16 };
             reads_in_place(g) && g.output[0] >= least && g.output[1] >= least
         },
     },
