@@ -264,12 +264,19 @@ fn main() {
         let weight: Vec<f32> = (0..g.c_out * g.patch_len())
             .map(|i| (i % 13) as f32 * 0.01)
             .collect();
-        let input: Vec<f32> = (0..g.in_len()).map(|i| (i % 7) as f32 * 0.1).collect();
-        let mut output = vec![0.0; g.out_len()];
+        // From the pool, as a model's tensors are: on a cache line's start.
+        let mut input = cnn::pool::take(g.in_len());
+        for (i, x) in input.iter_mut().enumerate() {
+            *x = (i % 7) as f32 * 0.1;
+        }
+        let mut output = cnn::pool::take(g.out_len());
         let (scale, shift): (Vec<f32>, Vec<f32>) = (0..g.c_out)
             .map(|i| (1.0 + (i % 5) as f32 * 0.1, (i % 3) as f32 * 0.1))
             .unzip();
-        let residual: Vec<f32> = (0..g.out_len()).map(|i| (i % 11) as f32 * 0.1).collect();
+        let mut residual = cnn::pool::take(g.out_len());
+        for (i, x) in residual.iter_mut().enumerate() {
+            *x = (i % 11) as f32 * 0.1;
+        }
         let epilogue = if full_epilogue {
             Epilogue {
                 scale: Some(&scale),

@@ -204,38 +204,50 @@ fn copies<const M: usize>(
     let plane = d.plane();
     let mut copies = pool::take(batch * g.c_in * plane);
     let lanes = d.isa.lanes();
-    dispatch!(d.isa, s => {
-        for (src, dst) in input
-            .chunks_exact(h * w)
-            .zip(copies.chunks_exact_mut(plane))
-            .take(batch * g.c_in)
-        {
-            for r in 0..rows {
-                let row = r.checked_sub(top).filter(|&iy| iy < h).map(|iy| &src[iy * w..][..w]);
-                for x in (0..width).step_by(lanes) {
-                    // Values M x.. of the padded row, read from the row
-                    // itself (lanes in the padding zero), then split.
-                    let mut group = [s.zero(); M];
-                    for (k, v) in group.iter_mut().enumerate() {
-                        let Some(row) = row else { break };
-                        let start = M * x + k * lanes;
-                        let from = left.saturating_sub(start).min(lanes);
-                        let to = (w + left).saturating_sub(start).min(lanes);
-                        if from < to {
-                            let p = row.as_ptr().wrapping_add(start).wrapping_sub(left);
-                            // SAFETY: lanes `from..to` read `row[start + l - left]`,
-                            // inside the row.
-                            *v = unsafe { s.load_lanes(p, from, to) };
+    // Shared like the convolution itself: made by one thread, ResNet's
+    // 256 planes at 14x14 kept the other waiting a tenth of the layer.
+    let planes = batch * g.c_in;
+    let work = batch * g.macs();
+    let tasks = if threads::shared(work) {
+        threads::min_tasks().min(planes)
+    } else {
+        1
+    };
+    let per_task = planes.div_ceil(tasks.max(1));
+    let out = Out::new(&mut copies);
+    threads::for_each(tasks, work, |t| {
+        dispatch!(d.isa, s => {
+            for i in t * per_task..((t + 1) * per_task).min(planes) {
+                let src = &input[i * h * w..][..h * w];
+                // SAFETY: plane `i` is this task's alone.
+                let dst = unsafe { out.slice(i * plane, plane) };
+                for r in 0..rows {
+                    let row = r.checked_sub(top).filter(|&iy| iy < h).map(|iy| &src[iy * w..][..w]);
+                    for x in (0..width).step_by(lanes) {
+                        // Values M x.. of the padded row, read from the row
+                        // itself (lanes in the padding zero), then split.
+                        let mut group = [s.zero(); M];
+                        for (k, v) in group.iter_mut().enumerate() {
+                            let Some(row) = row else { break };
+                            let start = M * x + k * lanes;
+                            let from = left.saturating_sub(start).min(lanes);
+                            let to = (w + left).saturating_sub(start).min(lanes);
+                            if from < to {
+                                let p = row.as_ptr().wrapping_add(start).wrapping_sub(left);
+                                // SAFETY: lanes `from..to` read `row[start + l - left]`,
+                                // inside the row.
+                                *v = unsafe { s.load_lanes(p, from, to) };
+                            }
                         }
-                    }
-                    let n = (width - x).min(lanes);
-                    for (p, &v) in phases::<_, M>(s, group).iter().enumerate() {
-                        let at = (p * rows + r) * width + x;
-                        s.store_first(&mut dst[at..at + n], v);
+                        let n = (width - x).min(lanes);
+                        for (p, &v) in phases::<_, M>(s, group).iter().enumerate() {
+                            let at = (p * rows + r) * width + x;
+                            s.store_first(&mut dst[at..at + n], v);
+                        }
                     }
                 }
             }
-        }
+        })
     });
     copies
 }
