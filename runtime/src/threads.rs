@@ -19,6 +19,7 @@
 //! ```
 
 use std::cell::Cell;
+use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, TryLockError};
@@ -69,6 +70,21 @@ const TASKS_PER_THREAD: usize = 4;
 /// Tasks a shared layer makes at least, where its work allows.
 pub(crate) fn min_tasks() -> usize {
     TASKS_PER_THREAD * threads()
+}
+
+/// Runs `task(range)` over `0..items` (planes to copy, say) cut as a
+/// layer of `work` multiply-adds shares its work: in [`min_tasks`]
+/// ranges where it is shared, one otherwise.
+pub(crate) fn for_each_range(items: usize, work: usize, task: impl Fn(Range<usize>) + Sync) {
+    let tasks = if shared(work) {
+        min_tasks().min(items)
+    } else {
+        1
+    };
+    let per_task = items.div_ceil(tasks.max(1));
+    for_each(tasks, work, |t| {
+        task(t * per_task..((t + 1) * per_task).min(items))
+    });
 }
 
 /// Whether [`for_each`] would share `work` multiply-adds with helpers

@@ -174,16 +174,9 @@ fn images<'a>(g: &ConvGeometry, d: &DirectConv, batch: usize, input: &'a [f32]) 
     // Shared like the convolution itself (a serial copy of RegNetX's 160
     // planes of 30x30 took a quarter of the layer's time on two threads).
     let planes = if unpadded { 0 } else { batch * g.c_in };
-    let work = batch * g.macs();
-    let tasks = if threads::shared(work) {
-        threads::min_tasks().min(planes)
-    } else {
-        1
-    };
-    let per_task = planes.div_ceil(tasks.max(1));
     let out = Out::new(&mut padded);
-    threads::for_each(tasks, work, |t| {
-        for i in t * per_task..((t + 1) * per_task).min(planes) {
+    threads::for_each_range(planes, batch * g.macs(), |mine| {
+        for i in mine {
             let src = &input[i * h * w..][..h * w];
             // SAFETY: plane `i` is this task's alone.
             let dst = unsafe { out.slice(i * plane, plane) };

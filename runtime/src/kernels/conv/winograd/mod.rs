@@ -206,18 +206,10 @@ fn copies<const M: usize>(
     let lanes = d.isa.lanes();
     // Shared like the convolution itself: made by one thread, ResNet's
     // 256 planes at 14x14 kept the other waiting a tenth of the layer.
-    let planes = batch * g.c_in;
-    let work = batch * g.macs();
-    let tasks = if threads::shared(work) {
-        threads::min_tasks().min(planes)
-    } else {
-        1
-    };
-    let per_task = planes.div_ceil(tasks.max(1));
     let out = Out::new(&mut copies);
-    threads::for_each(tasks, work, |t| {
+    threads::for_each_range(batch * g.c_in, batch * g.macs(), |mine| {
         dispatch!(d.isa, s => {
-            for i in t * per_task..((t + 1) * per_task).min(planes) {
+            for i in mine {
                 let src = &input[i * h * w..][..h * w];
                 // SAFETY: plane `i` is this task's alone.
                 let dst = unsafe { out.slice(i * plane, plane) };
