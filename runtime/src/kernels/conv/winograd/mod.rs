@@ -199,11 +199,8 @@ fn copies<const M: usize>(
     input: &[f32],
 ) -> pool::Buffer {
     let [h, w] = g.input;
-    let [top, left] = g.pad;
-    let (rows, width) = (d.rows, d.width);
     let plane = d.plane();
     let mut copies = pool::take(batch * g.c_in * plane);
-    let lanes = d.isa.lanes();
     // Shared like the convolution itself: made by one thread, ResNet's
     // 256 planes at 14x14 kept the other waiting a tenth of the layer.
     let out = Out::new(&mut copies);
@@ -213,35 +210,55 @@ fn copies<const M: usize>(
                 let src = &input[i * h * w..][..h * w];
                 // SAFETY: plane `i` is this task's alone.
                 let dst = unsafe { out.slice(i * plane, plane) };
-                for r in 0..rows {
-                    let row = r.checked_sub(top).filter(|&iy| iy < h).map(|iy| &src[iy * w..][..w]);
-                    for x in (0..width).step_by(lanes) {
-                        // Values M x.. of the padded row, read from the row
-                        // itself (lanes in the padding zero), then split.
-                        let mut group = [s.zero(); M];
-                        for (k, v) in group.iter_mut().enumerate() {
-                            let Some(row) = row else { break };
-                            let start = M * x + k * lanes;
-                            let from = left.saturating_sub(start).min(lanes);
-                            let to = (w + left).saturating_sub(start).min(lanes);
-                            if from < to {
-                                let p = row.as_ptr().wrapping_add(start).wrapping_sub(left);
-                                // SAFETY: lanes `from..to` read `row[start + l - left]`,
-                                // inside the row.
-                                *v = unsafe { s.load_lanes(p, from, to) };
-                            }
-                        }
-                        let n = (width - x).min(lanes);
-                        for (p, &v) in phases::<_, M>(s, group).iter().enumerate() {
-                            let at = (p * rows + r) * width + x;
-                            s.store_first(&mut dst[at..at + n], v);
-                        }
-                    }
-                }
+                copy_plane::<_, M>(s, g, d, src, dst);
             }
         })
     });
     copies
+}
+
+/// One input plane `src` zero-padded and split into its `M` column phases
+/// in `dst` (`[phase][row][column / M]`), a vector at a time.
+#[inline(always)]
+fn copy_plane<S: Simd, const M: usize>(
+    s: S,
+    g: &ConvGeometry,
+    d: &Winograd,
+    src: &[f32],
+    dst: &mut [f32],
+) {
+    let [h, w] = g.input;
+    let [top, left] = g.pad;
+    let (rows, width) = (d.rows, d.width);
+    let lanes = S::LANES;
+    for r in 0..rows {
+        let row = r
+            .checked_sub(top)
+            .filter(|&iy| iy < h)
+            .map(|iy| &src[iy * w..][..w]);
+        for x in (0..width).step_by(lanes) {
+            // Values M x.. of the padded row, read from the row itself
+            // (lanes in the padding zero), then split.
+            let mut group = [s.zero(); M];
+            for (k, v) in group.iter_mut().enumerate() {
+                let Some(row) = row else { break };
+                let start = M * x + k * lanes;
+                let from = left.saturating_sub(start).min(lanes);
+                let to = (w + left).saturating_sub(start).min(lanes);
+                if from < to {
+                    let p = row.as_ptr().wrapping_add(start).wrapping_sub(left);
+                    // SAFETY: lanes `from..to` read `row[start + l - left]`,
+                    // inside the row.
+                    *v = unsafe { s.load_lanes(p, from, to) };
+                }
+            }
+            let n = (width - x).min(lanes);
+            for (p, &v) in phases::<_, M>(s, group).iter().enumerate() {
+                let at = (p * rows + r) * width + x;
+                s.store_first(&mut dst[at..at + n], v);
+            }
+        }
+    }
 }
 
 /// `M` vectors of a row (`M * LANES` values in order) split into its `M`
