@@ -2,7 +2,8 @@
 //! ResNet-18's and MobileNetV2's depthwise convolution shapes (one image,
 //! one thread), every kernel that runs on this instruction set, so that the
 //! rule table's choice rests on a measurement. Arguments, if any, keep only the
-//! shapes whose names contain one of them.
+//! shapes whose names contain one of them (one that keeps none is an error,
+//! as is an unknown name in `CNN_PROBE_KERNELS`).
 //!
 //! ```text
 //! CNN_PROBE_KERNELS=Depthwise,Gemm cargo run --release -p cnn-bench --bin conv_probe [NAME...]
@@ -244,6 +245,29 @@ fn main() {
         g.pad = [2, 2];
         shapes.push((name, g));
     }
+    // A name that keeps no shape, or a kernel that is not one, is a typo:
+    // said at once rather than a table that silently leaves it out.
+    let only: Vec<String> = std::env::args().skip(1).collect();
+    let unknown: Vec<&String> = only
+        .iter()
+        .filter(|o| !shapes.iter().any(|(name, _)| name.contains(o.as_str())))
+        .collect();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = shapes.iter().map(|(name, _)| *name).collect();
+        eprintln!("no shape's name contains {unknown:?}; the shapes: {names:?}");
+        std::process::exit(2);
+    }
+    if let Ok(names) = std::env::var("CNN_PROBE_KERNELS") {
+        let known = |n: &str| ConvKernel::ALL.iter().any(|k| format!("{k:?}") == n);
+        let unknown: Vec<&str> = names.split(',').filter(|n| !known(n)).collect();
+        if !unknown.is_empty() {
+            eprintln!(
+                "CNN_PROBE_KERNELS: no kernel named {unknown:?}; the kernels: {:?}",
+                ConvKernel::ALL
+            );
+            std::process::exit(2);
+        }
+    }
     let peak = cnn_bench::peak::measured_peak();
     println!("measured single-core FMA peak: {peak:.1} GFLOP/s");
     print!("{:>16}", "conv");
@@ -251,7 +275,6 @@ fn main() {
         print!(" {:>16}", format!("{kernel:?} us (%)"));
     }
     println!("  chosen");
-    let only: Vec<String> = std::env::args().skip(1).collect();
     let full_epilogue = std::env::var_os("CNN_PROBE_EPILOGUE").is_some();
     let mut cold: Option<Vec<f32>> = std::env::var("CNN_PROBE_COLD")
         .ok()
