@@ -229,8 +229,10 @@ mod tests {
         // from there, then zeros.
         assert_eq!(b.as_ptr(), at.wrapping_add(start));
         assert_eq!(b.as_ptr() as usize % 64, 0);
-        assert_eq!(&b[..20 - start], &vec![9.0; 20 - start][..]);
-        assert!(b[20 - start..].iter().all(|&x| x == 0.0));
+        // (All 16 are the Vec's where its allocation starts a line.)
+        let kept = (20 - start).min(16);
+        assert_eq!(&b[..kept], &vec![9.0; kept][..]);
+        assert!(b[kept..].iter().all(|&x| x == 0.0));
         give(b);
     }
 
