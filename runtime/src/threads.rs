@@ -65,7 +65,7 @@ pub(crate) const MIN_SHARED_WORK: usize = 1 << 21;
 /// allows: the threads take tasks as they finish, and with fewer the last
 /// task leaves the others idle longer (ResNet-50's 28x28 3x3 in 7 tasks
 /// of tile panels: 1.4x on two threads).
-const TASKS_PER_THREAD: usize = 4;
+pub(crate) const TASKS_PER_THREAD: usize = 4;
 
 /// Tasks a shared layer makes at least, where its work allows.
 pub(crate) fn min_tasks() -> usize {

@@ -756,7 +756,7 @@ fn vector_kernel_matches_gemm() {
 
 /// Layers large enough to share, cut into more pieces when there are
 /// helpers (a 1x1 of one band and few channel tiles, Winograd's panels and
-/// channel blocks): every kernel gives the same bits on 1, 2 and 3 threads.
+/// output channel blocks): every kernel gives the same bits on 1, 2 and 3 threads.
 #[test]
 fn shared_layers_give_the_same_bits_on_any_thread_count() {
     let mut ran = Vec::new();
@@ -767,6 +767,8 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
         ),
         (geo(64, 64, [20, 20], [3, 3], [1, 1], [1, 1], [1, 1], 1), 1),
         (geo(32, 96, [24, 24], [3, 3], [2, 2], [1, 1], [1, 1], 1), 2),
+        // One panel of Winograd tiles, its output channels cut in blocks.
+        (geo(48, 128, [8, 8], [3, 3], [1, 1], [1, 1], [1, 1], 1), 1),
     ] {
         assert!(
             g.c_out * g.patch_len() * g.output[0] * g.output[1] >= crate::threads::MIN_SHARED_WORK

@@ -29,6 +29,7 @@
 //! is one sum over the input channels in order, whatever the tasks, so the
 //! results do not depend on the thread count.
 
+mod cut;
 mod transform;
 
 use super::geometry::{ConvGeometry, OutRows};
@@ -49,11 +50,6 @@ const MR: usize = 6;
 /// thread idle at the end (ResNet-50's 56x56: 25 panels in tasks of 7, 7,
 /// 7 and 4 ran at 1.56x on two threads).
 const TASK_PANELS: usize = 8;
-/// Output channel panels a task takes at least when channels are shared
-/// out: with fewer, transforming the inputs again costs more than a second
-/// thread saves (the VGG's 32-channel layers at batch 1 in three tasks of
-/// two panels: 0.94x on two threads).
-const MIN_TASK_KPANELS: usize = 8;
 
 /// Output channel panels whose sums are made together, for tiles of `m`:
 /// each position's input panel is read once per block. With `m = 2` their
@@ -302,28 +298,26 @@ fn conv2d<const M: usize, const N: usize, const V: usize>(
     // panels fill with the next image's tiles instead of running part
     // empty (ResNet's 14x14: 49 tiles, 1.5 panels, at batch 1).
     let panels = (batch * th * tw).div_ceil(nr);
-    // Tasks of a few tile panels each, as even as possible, and of every
-    // output channel unless that leaves too few tasks. (Each output is
-    // made whole by one task either way.)
-    let sharing = threads::shared(batch * g.macs());
-    let chunks = if sharing {
-        panels
-    } else {
-        panels.div_ceil(TASK_PANELS)
-    };
-    let per_chunk = panels.div_ceil(chunks);
+    // One thread: tasks of a few tile panels and every output channel.
+    // Shared: as `cut` decides. (Each output is made whole by one task
+    // either way, so the values do not depend on the cut.)
     let kpanels = g.c_out.div_ceil(MR);
-    // Too few panels for every thread to take several (ResNet's 14x14
-    // holds 2 with AVX-512, its 28x28 7): blocks of output channels too,
-    // each task transforming the inputs of its panels again. One thread
-    // gains nothing from more tasks. (Each output is made whole by one
-    // task either way, so the values do not depend on the cut.)
-    let min_tasks = if sharing { threads::min_tasks() } else { 1 };
-    let kchunks = min_tasks
-        .div_ceil(chunks)
-        .min(kpanels / MIN_TASK_KPANELS)
-        .max(1);
-    let per_kchunk = kpanels.div_ceil(kchunks).next_multiple_of(kp_block(M, V));
+    let (per_chunk, per_kchunk) = if threads::shared(batch * g.macs()) {
+        cut::cut(
+            panels,
+            kpanels,
+            kp_block(M, V),
+            M,
+            threads::threads(),
+            threads::TASKS_PER_THREAD,
+        )
+    } else {
+        (
+            panels.div_ceil(panels.div_ceil(TASK_PANELS).max(1)).max(1),
+            kpanels,
+        )
+    };
+    let chunks = panels.div_ceil(per_chunk);
     let kchunks = kpanels.div_ceil(per_kchunk);
     let dest = Dest {
         out: Out::new(output),
