@@ -126,21 +126,23 @@ const RULES: &[Rule] = &[
         when: |g| g.is_pointwise() && g.c_out > g.c_in && !intel(),
     },
     // 3x3 at stride 1 onto 49 or more 4x4 tiles (25x25 and up) into 64
-    // channels or more, or onto 64 or more tiles from and into 32 or
-    // more: F(4x4, 3x3), 1.25-1.4x F(2x2, 3x3) and 1.2-1.3x the flat and
-    // direct kernels (ResNet's 64 channels at 56x56 and 128 at 28x28,
-    // GoogLeNet's 96->128 at 28x28, SqueezeNet's 16->64 at 55x55 and
-    // 32->128 at 27x27, DenseNet-121's 128->32 at 56x56, the VGG's 32->32
-    // at 32x32; on a Xeon). With fewer tiles a vector of 32 runs part
-    // empty (14x14: 0.7-0.9x F(2x2, 3x3)); with few channels the
-    // transforms weigh more (gray200's 16->32 at 50x50 0.93x the flat
-    // kernel; DenseNet's 128->32 at 28x28 even).
+    // channels or more, or onto 64 or more tiles from 32 (16 on Intel's
+    // cores, the only ones measured with 16) and into 32 or more: F(4x4,
+    // 3x3), 1.25-1.4x F(2x2, 3x3) and 1.2-1.3x the flat and direct
+    // kernels (ResNet's 64 channels at 56x56 and 128 at 28x28, GoogLeNet's
+    // 96->128 at 28x28, SqueezeNet's 16->64 at 55x55 and 32->128 at
+    // 27x27, DenseNet-121's 128->32 at 56x56, the VGG's 32->32 at 32x32;
+    // gray200's 16->32 at 50x50, pooled, 1.36x the flat kernel inside the
+    // model; on a Xeon). With fewer tiles a vector of 32 runs
+    // part empty (14x14: 0.7-0.9x F(2x2, 3x3)); with fewer channels the
+    // transforms weigh more (DenseNet's 128->32 at 28x28 even).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Winograd4,
         when: |g| {
             let tiles = g.output[0].div_ceil(4) * g.output[1].div_ceil(4);
-            (tiles >= 49 && g.c_out >= 64) || (tiles >= 64 && g.c_in >= 32 && g.c_out >= 32)
+            let enough_in = g.c_in >= 32 || (intel() && g.c_in >= 16);
+            (tiles >= 49 && g.c_out >= 64) || (tiles >= 64 && enough_in && g.c_out >= 32)
         },
     },
     // On AMD's Zen 4, F(4x4, 3x3) onto 16 or more tiles (13x13 and up)
@@ -163,7 +165,7 @@ const RULES: &[Rule] = &[
     // On Intel's cores, 3x3 at stride 1 where Winograd's transforms weigh
     // more than its fewer products save: the flat kernel, warm and cold,
     // on a Xeon. From 16 channels or fewer onto 49 or more 2x2 tiles
-    // (gray200's 16->32 at 50x50: 1.3x F(2x2, 3x3)); into 32 channels or
+    // (where F(4x4, 3x3) above does not take them); into 32 channels or
     // fewer from four times as many onto planes larger than 7x7
     // (DenseNet-121's 128->32 growth layers: 1.2x F(2x2, 3x3) at 28x28,
     // 1.35x at 14x14; at 7x7 the direct kernel runs them at 1.7-1.9x).
