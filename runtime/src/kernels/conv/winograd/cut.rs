@@ -29,8 +29,9 @@ const MIN_TASK_KPANELS: usize = 8;
 /// every output channel. With fewer (ResNet's 14x14 holds 2 panels with
 /// AVX-512, its 28x28 2 with tiles of 4), the cut is the one whose busiest
 /// thread has the least to do, tasks taken in order by whichever thread is
-/// free; the finer of two equal cuts. `tasks_per_thread` is how many
-/// tasks a thread should have to choose from, when the work allows.
+/// free; of equal ones, that of fewer panels a task, then of fewer blocks
+/// of output channels. `tasks_per_thread` is how many tasks a thread
+/// should have to choose from, when the work allows.
 pub(super) fn cut(
     panels: usize,
     kpanels: usize,
