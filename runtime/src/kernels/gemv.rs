@@ -6,9 +6,10 @@
 //! Several vectors `x` ([`gemv_batch`]) share each load of `W`, and each of
 //! their products is the one [`gemv`] gives it, bit for bit.
 
-use super::epilogue::{Epilogue, finish};
+use super::epilogue::{Epilogue, Out, finish};
 use super::isa::Isa;
 use super::simd::{Simd, dispatch};
+use crate::threads;
 
 /// `y[r] = epilogue(sum_j w[r * k + j] * x[j])` for `r < m`, on `isa` (or
 /// the best below it this CPU runs).
@@ -20,8 +21,46 @@ pub fn gemv(isa: Isa, w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], e
         w.len() >= m * k && x.len() >= k && y.len() >= m,
         "gemv: a slice is too short"
     );
-    dispatch!(isa, s => gemv_rows(s, w, m, k, x, y, ep));
+    // Each weight comes from memory for one multiply-add: a large product
+    // is worth sharing long before its multiply-adds alone would say so.
+    let work = m.saturating_mul(k).saturating_mul(WEIGHT_READ);
+    let tasks = if threads::shared(work) {
+        threads::threads().min(m / ROWS_A_TASK)
+    } else {
+        1
+    };
+    if tasks <= 1 {
+        dispatch!(isa, s => gemv_rows(s, w, m, k, x, y, ep));
+        return;
+    }
+    // Blocks of whole groups of eight rows, each row summed as on one
+    // thread, so the values do not depend on the thread count.
+    let per_task = m.div_ceil(tasks).next_multiple_of(8);
+    let out = Out::new(y);
+    threads::for_each(m.div_ceil(per_task), work, |t| {
+        let rows = t * per_task..((t + 1) * per_task).min(m);
+        let at = rows.start;
+        let ep = Epilogue {
+            scale: ep.scale.map(|v| &v[at..]),
+            shift: ep.shift.map(|v| &v[at..]),
+            residual: ep.residual.map(|v| &v[at..]),
+            act: ep.act,
+        };
+        // SAFETY: each task writes its own rows of `y`.
+        let y = unsafe { out.slice(at, rows.len()) };
+        let w = &w[at * k..rows.end * k];
+        dispatch!(isa, s => gemv_rows(s, w, rows.len(), k, x, y, &ep));
+    });
 }
+
+/// How many multiply-adds of a convolution one of the product's costs,
+/// about, to decide whether to share it: each weight is read from memory
+/// for it (`Linear(2048, 256)` on one image, 2 MB of weights: 8 GMAC/s
+/// where a convolution's run at 100).
+const WEIGHT_READ: usize = 8;
+
+/// Rows a thread takes at least: fewer are not worth a task.
+const ROWS_A_TASK: usize = 64;
 
 /// [`gemv`] of `n` vectors: `y[i * m + r] = epilogue(sum_j w[r * k + j] *
 /// x[i * k + j])`, each vector's values those [`gemv`] gives it. Four
@@ -251,6 +290,50 @@ mod tests {
                         y[r]
                     );
                 }
+            }
+        }
+    }
+
+    /// A product large enough to share between threads gives the same
+    /// bits on 1, 2 and 3 threads, each row's scale, shift and residual
+    /// its own, and the reference's values.
+    #[test]
+    fn a_shared_product_gives_the_same_bits_on_any_thread_count() {
+        let (m, k) = (300, 1100);
+        assert!(m * k * WEIGHT_READ >= crate::threads::MIN_SHARED_WORK);
+        let w: Vec<f32> = (0..m * k)
+            .map(|i| ((i * 37) % 23) as f32 / 7.0 - 1.5)
+            .collect();
+        let x: Vec<f32> = (0..k).map(|i| ((i * 11) % 13) as f32 / 5.0 - 1.0).collect();
+        let scale: Vec<f32> = (0..m).map(|i| 1.0 + (i % 7) as f32 * 0.125).collect();
+        let shift: Vec<f32> = (0..m).map(|i| i as f32 * 0.25 - 30.0).collect();
+        let residual: Vec<f32> = (0..m).map(|i| (i % 5) as f32 - 2.0).collect();
+        let ep = Epilogue {
+            scale: Some(&scale),
+            shift: Some(&shift),
+            residual: Some(&residual),
+            act: Act::ReLU,
+        };
+        for &isa in Isa::available() {
+            let runs: Vec<Vec<u32>> = [1, 2, 3]
+                .into_iter()
+                .map(|threads| {
+                    crate::set_threads(threads);
+                    let mut y = vec![f32::NAN; m];
+                    gemv(isa, &w, m, k, &x, &mut y, &ep);
+                    y.iter().map(|v| v.to_bits()).collect()
+                })
+                .collect();
+            crate::set_threads(1);
+            assert!(runs.iter().all(|run| run == &runs[0]), "{isa:?}");
+            for r in 0..m {
+                let dot: f64 = (0..k).map(|j| w[r * k + j] as f64 * x[j] as f64).sum();
+                let want = (dot * scale[r] as f64 + shift[r] as f64 + residual[r] as f64).max(0.0);
+                let got = f32::from_bits(runs[0][r]) as f64;
+                assert!(
+                    (got - want).abs() <= 1e-4 * (1.0 + want.abs()),
+                    "{isa:?} row {r}: {got} vs {want}"
+                );
             }
         }
     }
