@@ -24,21 +24,15 @@ pub fn gemv(isa: Isa, w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], e
     // Each weight comes from memory for one multiply-add: a large product
     // is worth sharing long before its multiply-adds alone would say so.
     let work = m.saturating_mul(k).saturating_mul(WEIGHT_READ);
-    let tasks = if threads::shared(work) {
-        threads::threads().min(m / ROWS_A_TASK)
-    } else {
-        1
-    };
-    if tasks <= 1 {
+    if m < 2 * ROWS_A_TASK || !threads::shared(work) {
         dispatch!(isa, s => gemv_rows(s, w, m, k, x, y, ep));
         return;
     }
-    // Blocks of whole groups of eight rows, each row summed as on one
-    // thread, so the values do not depend on the thread count.
-    let per_task = m.div_ceil(tasks).next_multiple_of(8);
+    // Blocks of rows, each row summed as on one thread (its sums do not
+    // depend on the rows around it), so the values do not depend on the
+    // thread count.
     let out = Out::new(y);
-    threads::for_each(m.div_ceil(per_task), work, |t| {
-        let rows = t * per_task..((t + 1) * per_task).min(m);
+    threads::for_each_range(m, work, |rows| {
         let at = rows.start;
         let ep = Epilogue {
             scale: ep.scale.map(|v| &v[at..]),
@@ -59,7 +53,8 @@ pub fn gemv(isa: Isa, w: &[f32], m: usize, k: usize, x: &[f32], y: &mut [f32], e
 /// where a convolution's run at 100).
 const WEIGHT_READ: usize = 8;
 
-/// Rows a thread takes at least: fewer are not worth a task.
+/// Rows a thread would take at least, on two threads: with fewer the
+/// product stays on one.
 const ROWS_A_TASK: usize = 64;
 
 /// [`gemv`] of `n` vectors: `y[i * m + r] = epilogue(sum_j w[r * k + j] *
