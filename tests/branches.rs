@@ -85,7 +85,15 @@ fn dense_block() {
     }
     let sd = net.state_dict();
     let (data, x) = image(2, 5, 6, 6);
+    // Two images first (each concatenation's input is copied, not
+    // lengthened where it lies), then each alone.
+    let (other, _) = image(3, 5, 6, 6);
+    let both = Batch::from_vec(2, [&data[..], &other[..]].concat()).unwrap();
+    let two: Batch<14, 6, 6> = net.forward(&both);
     let y: Batch<14, 6, 6> = net.forward(&Batch::from_vec(1, data).unwrap());
+    let y_other: Batch<14, 6, 6> = net.forward(&Batch::from_vec(1, other).unwrap());
+    assert_eq!(two.image(0), y.image(0));
+    assert_eq!(two.image(1), y_other.image(0));
 
     let bn = |x: &Image, name: &str| {
         let t = |s: &str| tensor(&sd, &format!("{name}.{s}"));
@@ -127,4 +135,21 @@ fn dense_block() {
             "Conv2d(11, 3, 3, padding = 1, bias = false)"
         ]
     );
+}
+
+cnn::cnn! {
+    /// The input twice over, after a layer that makes it a value of the
+    /// pass's own: both branches are the input itself.
+    pub struct Twice<2, 2, 2> {
+        relu: ReLU,
+        both: concat { {}, Identity },
+    }
+}
+
+#[test]
+fn a_concatenation_of_the_input_with_itself() {
+    let x = Batch::<2, 2, 2>::from_vec(1, (0..8).map(|i| i as f32 - 3.0).collect()).unwrap();
+    let y: Batch<4, 2, 2> = Twice::new(0).forward(&x);
+    let relu: Vec<f32> = x.as_slice().iter().map(|v| v.max(0.0)).collect();
+    assert_eq!(y.as_slice(), [&relu[..], &relu[..]].concat());
 }

@@ -121,3 +121,56 @@ fn activations_after_convolutions_match_the_layers_one_by_one() {
     // The activations did something: values below zero and above one.
     assert!(y.as_slice().iter().any(|&v| v < 0.0));
 }
+
+cnn! {
+    /// BatchNorm2d layers no convolution takes, each with an activation
+    /// after it: the first reads the model's input (into a new batch), the
+    /// second a result of the pass's own (in place).
+    pub struct NormActs<4, 9, 11> {
+        norm: BatchNorm2d(4),
+        relu: ReLU,
+        conv: Conv2d(4, 6, 3),
+        relu6: ReLU6,
+        norm2: BatchNorm2d(6),
+        leaky: LeakyReLU(0.1),
+    }
+}
+
+/// A BatchNorm2d and the activation after it, run as one pass, give bit
+/// for bit what the two layers give one after the other.
+#[test]
+fn a_batch_norm_and_its_activation_match_the_layers_one_by_one() {
+    use cnn::{BatchNorm2d, LeakyReLU, Module, ReLU, ReLU6};
+    let mut net = NormActs::new(5);
+    // Statistics that move values across zero and past six.
+    for t in net.tensors_mut() {
+        for (i, v) in t.data.iter_mut().enumerate() {
+            let i = i as f32;
+            if t.name.ends_with("running_var") {
+                *v = 0.3 + i * 0.2;
+            } else if t.name.ends_with("running_mean") {
+                *v = 0.5 - i * 0.3;
+            } else if t.name.starts_with("norm") && t.name.ends_with("weight") {
+                *v = 3.0 - i;
+            }
+        }
+    }
+    let mut init = Init::new(9);
+    let x: Batch<4, 9, 11> = Batch::from_vec(
+        3,
+        (0..3 * 4 * 9 * 11)
+            .map(|_| init.unit() * 6.0 - 3.0)
+            .collect(),
+    )
+    .unwrap();
+    let y = net.forward(&x);
+    let norm = |bn: &BatchNorm2d<4>| ReLU.forward(bn.forward_from(&x));
+    let a = norm(&net.norm);
+    let b: Batch<6, 7, 9> = ReLU6.forward(net.conv.forward(&a));
+    let want = LeakyReLU::new(0.1).forward(net.norm2.forward(b));
+    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(y.as_slice()), bits(want.as_slice()));
+    // Each activation did something.
+    assert!(a.as_slice().contains(&0.0));
+    assert!(y.as_slice().iter().any(|&v| v < 0.0));
+}

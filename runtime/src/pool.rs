@@ -152,6 +152,42 @@ fn reuse(len: usize) -> Buffer {
     Buffer { data, start, init }
 }
 
+/// `buffer` lengthened to `len` values, its own values kept first and the
+/// rest unspecified, as [`take`]'s. It stays where it is when its
+/// allocation has room (none is copied); otherwise it moves to a buffer
+/// with room for twice `len`, so that a tensor grown again and again (a
+/// DenseNet block's concatenations, each its input and 32 channels more)
+/// is copied a few times rather than at every step.
+pub(crate) fn grow(mut buffer: Buffer, len: usize) -> Buffer {
+    let old = buffer.len();
+    if len <= old {
+        buffer.data.truncate(buffer.start + len);
+        return buffer;
+    }
+    if buffer.data.capacity() >= buffer.start + len {
+        let end = buffer.start + len;
+        if buffer.init >= end {
+            // SAFETY: the first `init` values of the allocation are
+            // initialized (`Buffer`'s invariant) and `end <= init` lies
+            // within its capacity.
+            unsafe { buffer.data.set_len(end) };
+        } else {
+            buffer.data.resize(end, 0.0);
+            buffer.init = end;
+        }
+    } else {
+        let mut moved = reuse(2 * len);
+        moved.data.truncate(moved.start + len);
+        moved[..old].copy_from_slice(&buffer);
+        give(buffer);
+        buffer = moved;
+    }
+    if poisoned() {
+        buffer[old..].fill(f32::NAN);
+    }
+    buffer
+}
+
 /// With `CNN_POOL_POISON` set, every buffer taken is filled with NaN: a
 /// kernel that reads a value it took without writing it then shows in its
 /// results (CI runs the model tests so).
@@ -249,6 +285,33 @@ mod tests {
             assert_eq!(v, (0..len).map(|i| i as f32).collect::<Vec<_>>());
         }
         assert!(take(0).is_empty());
+    }
+
+    #[test]
+    fn a_grown_buffer_keeps_its_values_and_stays_put_while_it_has_room() {
+        let mut b = take(3);
+        b.copy_from_slice(&[1.0, 2.0, 3.0]);
+        // Past its allocation: moved, with room for twice the length.
+        let b = grow(b, 1000);
+        assert_eq!(&b[..3], &[1.0, 2.0, 3.0]);
+        assert_eq!(b.len(), 1000);
+        assert_eq!(b.as_ptr() as usize % 64, 0);
+        let at = b.as_ptr();
+        let mut b = grow(b, 2000);
+        assert_eq!(b.as_ptr(), at, "grown where it lies");
+        assert_eq!(&b[..3], &[1.0, 2.0, 3.0]);
+        assert_eq!(b.len(), 2000);
+        b[1999] = 7.0;
+        // Past its room again: moved, every value kept.
+        let b = grow(b, 4001);
+        assert_ne!(b.as_ptr(), at);
+        assert_eq!(&b[..3], &[1.0, 2.0, 3.0]);
+        assert_eq!(b[1999], 7.0);
+        assert_eq!(b.len(), 4001);
+        // Shortened: the first values.
+        let b = grow(b, 2);
+        assert_eq!(&b[..], &[1.0, 2.0]);
+        give(b);
     }
 
     #[test]

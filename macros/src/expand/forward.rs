@@ -142,7 +142,8 @@ impl<'a> Writer<'a> {
     /// them, so it may not be consumed. Runs of Conv2d -> BatchNorm2d ->
     /// activation, and a residual add with the activation after it, become
     /// one fused convolution, and such a run with a MaxPool2d after it one
-    /// pooled convolution; Linear -> activation one fused product.
+    /// pooled convolution; Linear -> activation one fused product, and a
+    /// BatchNorm2d no convolution takes -> activation one pass.
     fn ops(&mut self, ops: &[Op], input: Value, shared: bool) -> Result<Value, String> {
         let mut current = input;
         let mut current_shared = shared;
@@ -169,6 +170,22 @@ impl<'a> Writer<'a> {
             LayerSpec::Activation(a) if a.fuses_into_epilogue() => Some(a),
             _ => None,
         }
+    }
+
+    /// Whether `ops` leave their input as it is at inference (none, or only
+    /// `Identity`, dropouts and stochastic depth), so that a branch of
+    /// them is its input.
+    fn passes_through(&self, ops: &[Op]) -> bool {
+        ops.iter().all(|op| {
+            matches!(
+                self.spec(op),
+                Some(
+                    LayerSpec::Identity
+                        | LayerSpec::Dropout { .. }
+                        | LayerSpec::StochasticDepth { .. }
+                )
+            )
+        })
     }
 
     /// The epilogue activation an op amounts to, if any.
@@ -356,6 +373,30 @@ impl<'a> Writer<'a> {
                 2,
             ));
         }
+        if let Some(Op::Layer { layer, .. }) = ops.first()
+            && matches!(self.spec(&ops[0]), Some(LayerSpec::BatchNorm2d(_)))
+            && let Some(act) = self.activation(ops.get(1))
+        {
+            // A BatchNorm2d no convolution takes, and its activation: one
+            // pass, in place where the input is not used again.
+            let field = self.field(*layer)?.clone();
+            let out = self.fresh();
+            let stmt = if input.owned && !shared {
+                let arg = self.pass(input, true);
+                quote!(let #out = self.#field.forward_fused(#arg, #act);)
+            } else {
+                let arg = self.borrow(input);
+                quote!(let #out = self.#field.forward_fused_from(#arg, #act);)
+            };
+            self.emit(stmt);
+            return Ok((
+                Value {
+                    name: out,
+                    owned: true,
+                },
+                2,
+            ));
+        }
         Ok((self.op(&ops[0], input.clone(), shared)?, 1))
     }
 
@@ -445,6 +486,9 @@ impl<'a> Writer<'a> {
                             owned: true,
                         };
                         self.ops(ops, part, false)?
+                    } else if self.passes_through(ops) {
+                        // The input itself: nothing to run or copy.
+                        input.clone()
                     } else {
                         self.ops(ops, input.clone(), true)?
                     };
@@ -454,12 +498,32 @@ impl<'a> Writer<'a> {
                         .ok_or("a branch of unknown shape")?;
                     parts.push((value, channels));
                 }
-                let batch = self.borrow(&input);
-                self.emit(
-                    // Every channel is written below.
-                    quote!(let mut #out = <#ty>::for_overwrite(::cnn::AnyBatch::batch_size(#batch));),
-                );
+                // A first branch that is the input itself, where the input
+                // is not used again (by the pass or another branch), becomes
+                // the output's first channels where it lies (DenseNet's
+                // concatenations); every other channel is written below.
+                let extends = !*split
+                    && branches
+                        .first()
+                        .is_some_and(|(ops, _)| self.passes_through(ops))
+                    && !branches
+                        .iter()
+                        .skip(1)
+                        .any(|(ops, _)| self.passes_through(ops))
+                    && input.owned
+                    && !shared;
+                let mut parts = parts.into_iter();
                 let mut start = 0usize;
+                if extends && let Some((first, channels)) = parts.next() {
+                    let x = self.pass(&first, true);
+                    self.emit(quote!(let mut #out = <#ty>::extend_channels(#x);));
+                    start = channels;
+                } else {
+                    let batch = self.borrow(&input);
+                    self.emit(
+                        quote!(let mut #out = <#ty>::for_overwrite(::cnn::AnyBatch::batch_size(#batch));),
+                    );
+                }
                 for (value, channels) in parts {
                     let src = self.borrow(&value);
                     let (at, count) = (

@@ -15,6 +15,7 @@
 //! assert_eq!(both.as_slice(), &[1.0, 2.0, 10.0, 20.0]);
 //! ```
 
+use crate::pool;
 use crate::tensor::Batch;
 
 /// `a + b`, element by element, in `a`'s storage.
@@ -117,6 +118,39 @@ impl<const C: usize, const H: usize, const W: usize> Batch<C, H, W> {
         out
     }
 
+    /// A batch whose first `CI` channels are `x`'s and whose others are
+    /// the caller's to write: a concatenation that begins with its own
+    /// input, as DenseNet's `torch.cat([x, new_features], 1)` does. With
+    /// one image the channels follow each other in memory, so `x`'s
+    /// buffer is lengthened where it lies, without copying `x`, whenever
+    /// its allocation has room (see [`crate::pool`]); a batch of more
+    /// images is copied into a new buffer.
+    ///
+    /// ```
+    /// use cnn_runtime::Batch;
+    /// let x = Batch::<2, 1, 1>::from_vec(1, vec![1.0, 2.0]).unwrap();
+    /// let new = Batch::<1, 1, 1>::from_vec(1, vec![3.0]).unwrap();
+    /// let mut both = Batch::<3, 1, 1>::extend_channels(x);
+    /// both.write_channels::<2, 1>(&new);
+    /// assert_eq!(both.as_slice(), &[1.0, 2.0, 3.0]);
+    /// ```
+    pub fn extend_channels<const CI: usize>(x: Batch<CI, H, W>) -> Self {
+        const {
+            assert!(
+                CI <= C,
+                "extend_channels: the input has more channels than the result"
+            )
+        };
+        let batch = x.batch_size();
+        if batch <= 1 {
+            let len = batch * Self::IMAGE_LEN;
+            return Batch::from_parts(batch, pool::grow(x.into_buffer(), len));
+        }
+        let mut out = Self::uninit(batch);
+        out.write_channels::<0, CI>(&x);
+        out
+    }
+
     /// Copies `src`'s `CB` channels into channels `START..START + CB` of
     /// every image. The range must fit, or the call does not compile.
     ///
@@ -139,6 +173,38 @@ impl<const C: usize, const H: usize, const W: usize> Batch<C, H, W> {
         for (n, image) in src.images().enumerate() {
             let at = (n * C + START) * plane;
             dst[at..at + CB * plane].copy_from_slice(image);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A chain of concatenations that begin with their input, as a DenseNet
+    /// block makes: every channel where it belongs, one image or three.
+    #[test]
+    fn extended_channels_keep_the_input_first() {
+        for batch in [0, 1, 3] {
+            let x: Vec<f32> = (0..batch * 2 * 4).map(|i| i as f32).collect();
+            let x = Batch::<2, 2, 2>::from_vec(batch, x).unwrap();
+            let new = Batch::<1, 2, 2>::from_vec(batch, vec![-1.0; batch * 4]).unwrap();
+            let mut three = Batch::<3, 2, 2>::extend_channels(x.clone());
+            three.write_channels::<2, 1>(&new);
+            let mut four = Batch::<4, 2, 2>::extend_channels(three.clone());
+            four.write_channels::<3, 1>(&new);
+            for n in 0..batch {
+                let (x, three, four) = (
+                    x.image(n).unwrap(),
+                    three.image(n).unwrap(),
+                    four.image(n).unwrap(),
+                );
+                assert_eq!(&three[..8], x, "image {n}");
+                assert_eq!(&three[8..], &[-1.0; 4]);
+                assert_eq!(&four[..12], three, "image {n}");
+                assert_eq!(&four[12..], &[-1.0; 4]);
+            }
+            assert_eq!(four.batch_size(), batch);
         }
     }
 }
