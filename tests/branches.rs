@@ -153,3 +153,60 @@ fn a_concatenation_of_the_input_with_itself() {
     let relu: Vec<f32> = x.as_slice().iter().map(|v| v.max(0.0)).collect();
     assert_eq!(y.as_slice(), [&relu[..], &relu[..]].concat());
 }
+
+cnn::cnn! {
+    /// SqueezeNet's Fire module, with a BatchNorm2d and a reflect-padded
+    /// convolution in the branches: each branch's last convolution writes
+    /// into its channels of the concatenation.
+    pub struct Fire<4, 7, 9> {
+        squeeze: Conv2d(4, 3, 1),
+        squeeze_relu: ReLU,
+        expand: concat {
+            { e1: Conv2d(3, 5, 1), e1_relu: ReLU },
+            { e3: Conv2d(3, 6, 3, padding = 1), e3_bn: BatchNorm2d(6), e3_relu: ReLU6 },
+            reflect: Conv2d(3, 2, 3, padding = 1, padding_mode = "reflect"),
+        },
+    }
+}
+
+/// The concatenation the generated pass writes in place holds, bit for bit,
+/// what each branch's layers give alone, at batch 1 and 2.
+#[test]
+fn branches_written_into_their_channels_match_the_layers_one_by_one() {
+    use cnn::{Act, ReLU};
+    let mut net = Fire::new(4);
+    let mut set = 0;
+    for t in net.tensors_mut() {
+        if t.name.starts_with("expand.e3_bn") {
+            // A large scale: some values past ReLU6's ceiling.
+            let weight = t.name.ends_with("weight");
+            for (i, v) in t.data.iter_mut().enumerate() {
+                *v = if weight { 20.0 } else { 0.5 + i as f32 * 0.7 };
+            }
+            set += 1;
+        }
+    }
+    assert_eq!(set, 4, "the BatchNorm2d's statistics");
+    for batch in [1, 2] {
+        let mut init = Init::new(batch as u64);
+        let values = (0..batch * 4 * 7 * 9)
+            .map(|_| init.unit() * 4.0 - 2.0)
+            .collect();
+        let x: Batch<4, 7, 9> = Batch::from_vec(batch, values).unwrap();
+        let y: Batch<13, 7, 9> = net.forward(&x);
+        let s: Batch<3, 7, 9> = ReLU.forward(net.squeeze.forward(&x));
+        let a: Batch<5, 7, 9> = net.expand_e1.forward_fused(&s, None, Act::ReLU, None);
+        let b: Batch<6, 7, 9> =
+            net.expand_e3
+                .forward_fused(&s, Some(&net.expand_e3_bn), Act::ReLU6, None);
+        let c: Batch<2, 7, 9> = net.expand_reflect.forward(&s);
+        let mut want = Batch::<13, 7, 9>::zeros(batch);
+        want.write_channels::<0, 5>(&a);
+        want.write_channels::<5, 6>(&b);
+        want.write_channels::<11, 2>(&c);
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        assert_eq!(bits(y.as_slice()), bits(want.as_slice()), "batch {batch}");
+        // The activations did something: zeros, and ReLU6's ceiling.
+        assert!(a.as_slice().contains(&0.0) && b.as_slice().contains(&6.0));
+    }
+}

@@ -31,6 +31,19 @@ struct Stmt {
 }
 
 /// Writes the statements of a program.
+/// A concatenation's branch, as the output is assembled: a value to copy
+/// into its channels, or the convolution that ends it, to run into them
+/// (`tail`, from `prefix`, the value it reads; `reads_input` where that is
+/// the concatenation's input itself).
+enum Part<'o> {
+    Value(Value),
+    Into {
+        prefix: Value,
+        tail: &'o [Op],
+        reads_input: bool,
+    },
+}
+
 /// What a fused convolution does after its activation, in the same pass.
 enum After<'o> {
     Nothing,
@@ -280,6 +293,50 @@ impl<'a> Writer<'a> {
         })
     }
 
+    /// Where the convolution that ends `ops` starts, where they end in one
+    /// that runs on its own (a Conv2d, its BatchNorm2d, an epilogue
+    /// activation; no pooling or other pass after it).
+    fn conv_tail(&self, ops: &[Op]) -> Option<usize> {
+        let at = ops
+            .iter()
+            .rposition(|op| matches!(self.spec(op), Some(LayerSpec::Conv2d(_))))?;
+        let (used, ..) = self.conv_run(&ops[at..])?;
+        (at + used == ops.len()).then_some(at)
+    }
+
+    /// The convolution run `ops` on `input`, written into channels `at..`
+    /// of the concatenation `out`.
+    fn emit_conv_into(
+        &mut self,
+        ops: &[Op],
+        input: &Value,
+        out: &Ident,
+        at: usize,
+    ) -> Result<(), String> {
+        let (_, bn, act) = self
+            .conv_run(ops)
+            .ok_or("a branch's end that is not a convolution")?;
+        let Op::Layer {
+            layer,
+            input: in_shape,
+            output,
+        } = &ops[0]
+        else {
+            return Err("a fused convolution that is not a layer".into());
+        };
+        let field = self.field(*layer)?.clone();
+        let (h, w) = image_hw(in_shape)?;
+        let (oh, ow) = image_hw(output)?;
+        let bn = self.bn_arg(ops, bn)?;
+        let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
+        let arg = self.borrow(input);
+        let at = Literal::usize_unsuffixed(at);
+        self.emit(quote! {
+            self.#field.forward_fused_into::<#h, #w, #oh, #ow, #at, _>(#arg, #bn, #act, &mut #out);
+        });
+        Ok(())
+    }
+
     /// The model's field holding layer `layer`.
     fn field(&self, layer: usize) -> Result<&Ident, String> {
         Ok(&self
@@ -470,8 +527,11 @@ impl<'a> Writer<'a> {
                     None if !*split => 0,
                     None => return Err("a split of unknown shape".into()),
                 };
+                // Each branch's value, or, for one that ends in a
+                // convolution, the value that convolution reads: it writes
+                // into its channels of the output itself, once that exists.
                 for (i, (ops, shape)) in branches.iter().enumerate() {
-                    let value = if *split {
+                    let part = if *split {
                         // Branch `i` reads part `i` of the channels.
                         let each = in_channels / branches.len().max(1);
                         let (at, count) = (
@@ -485,18 +545,30 @@ impl<'a> Writer<'a> {
                             name: part,
                             owned: true,
                         };
-                        self.ops(ops, part, false)?
+                        Part::Value(self.ops(ops, part, false)?)
                     } else if self.passes_through(ops) {
                         // The input itself: nothing to run or copy.
-                        input.clone()
+                        Part::Value(input.clone())
+                    } else if let Some(at) = self.conv_tail(ops) {
+                        let (tail, reads_input) = (&ops[at..], at == 0);
+                        let prefix = if reads_input {
+                            input.clone()
+                        } else {
+                            self.ops(&ops[..at], input.clone(), true)?
+                        };
+                        Part::Into {
+                            prefix,
+                            tail,
+                            reads_input,
+                        }
                     } else {
-                        self.ops(ops, input.clone(), true)?
+                        Part::Value(self.ops(ops, input.clone(), true)?)
                     };
                     let channels = shape
                         .concrete()
                         .and_then(|d| d.first().copied())
                         .ok_or("a branch of unknown shape")?;
-                    parts.push((value, channels));
+                    parts.push((part, channels));
                 }
                 // A first branch that is the input itself, where the input
                 // is not used again (by the pass or another branch), becomes
@@ -510,11 +582,20 @@ impl<'a> Writer<'a> {
                         .iter()
                         .skip(1)
                         .any(|(ops, _)| self.passes_through(ops))
+                    && !parts.iter().any(|(p, _)| {
+                        matches!(
+                            p,
+                            Part::Into {
+                                reads_input: true,
+                                ..
+                            }
+                        )
+                    })
                     && input.owned
                     && !shared;
                 let mut parts = parts.into_iter();
                 let mut start = 0usize;
-                if extends && let Some((first, channels)) = parts.next() {
+                if extends && let Some((Part::Value(first), channels)) = parts.next() {
                     let x = self.pass(&first, true);
                     self.emit(quote!(let mut #out = <#ty>::extend_channels(#x);));
                     start = channels;
@@ -524,13 +605,20 @@ impl<'a> Writer<'a> {
                         quote!(let mut #out = <#ty>::for_overwrite(::cnn::AnyBatch::batch_size(#batch));),
                     );
                 }
-                for (value, channels) in parts {
-                    let src = self.borrow(&value);
-                    let (at, count) = (
-                        Literal::usize_unsuffixed(start),
-                        Literal::usize_unsuffixed(channels),
-                    );
-                    self.emit(quote!(#out.write_channels::<#at, #count>(#src);));
+                for (part, channels) in parts {
+                    match part {
+                        Part::Value(value) => {
+                            let src = self.borrow(&value);
+                            let (at, count) = (
+                                Literal::usize_unsuffixed(start),
+                                Literal::usize_unsuffixed(channels),
+                            );
+                            self.emit(quote!(#out.write_channels::<#at, #count>(#src);));
+                        }
+                        Part::Into { prefix, tail, .. } => {
+                            self.emit_conv_into(tail, &prefix, &out, start)?;
+                        }
+                    }
                     start += channels;
                 }
             }

@@ -203,6 +203,73 @@ impl<
         self.run(x, bn, act, residual)
     }
 
+    /// [`Conv2d::forward_fused`] into channels `AT..AT + C_OUT` of `out`:
+    /// a concatenation's branch that ends in this convolution (Inception's,
+    /// SqueezeNet's Fire, DenseNet's new features), its other channels left
+    /// as they are. One image is written where it goes, its channels being
+    /// one run of the concatenation's; a batch of more is convolved as
+    /// [`Conv2d::forward_fused`] does and its images copied into place.
+    ///
+    /// ```
+    /// use cnn_runtime::{Act, Batch, Conv2d, Init};
+    /// let conv: Conv2d<1, 2, 1, 1> = Conv2d::new(false, &mut Init::new(0));
+    /// let x = Batch::<1, 2, 2>::from_vec(1, vec![1.0, -2.0, 3.0, -4.0]).unwrap();
+    /// let mut both = Batch::<3, 2, 2>::zeros(1);
+    /// conv.forward_fused_into::<2, 2, 2, 2, 1, 3>(&x, None, Act::ReLU, &mut both);
+    /// let alone: Batch<2, 2, 2> = conv.forward_fused(&x, None, Act::ReLU, None);
+    /// assert_eq!(&both.as_slice()[..4], &[0.0; 4]);
+    /// assert_eq!(&both.as_slice()[4..], alone.as_slice());
+    /// ```
+    pub fn forward_fused_into<
+        const H: usize,
+        const W: usize,
+        const OH: usize,
+        const OW: usize,
+        const AT: usize,
+        const CT: usize,
+    >(
+        &self,
+        x: &Batch<C_IN, H, W>,
+        bn: Option<&BatchNorm2d<C_OUT>>,
+        act: Act,
+        out: &mut Batch<CT, OH, OW>,
+    ) {
+        const {
+            assert!(
+                Self::fits(H, W, OH, OW),
+                "Conv2d::forward: OH x OW is not the output size for an H x W input; PyTorch's is OH = (H + PH + PH_END - DH*(KH-1) - 1) / SH + 1, likewise OW"
+            );
+            assert!(
+                AT + C_OUT <= CT,
+                "Conv2d::forward_fused_into: AT + C_OUT is more than the channels there are"
+            );
+        };
+        assert_eq!(
+            x.batch_size(),
+            out.batch_size(),
+            "Conv2d::forward_fused_into: the batches differ in size"
+        );
+        if x.batch_size() != 1 || !self.pads_with_zeros() {
+            let y = self.run::<H, W, OH, OW>(x, bn, act, None);
+            out.write_channels::<AT, C_OUT>(&y);
+            return;
+        }
+        let packed = self.packed::<H, W, OH, OW>();
+        let (scale, shift) = self.scale_shift(bn);
+        let plane = OH * OW;
+        conv2d(
+            &Self::geometry::<H, W, OH, OW>(),
+            &self.weight,
+            packed,
+            1,
+            x.as_slice(),
+            &mut out.as_mut_slice()[AT * plane..(AT + C_OUT) * plane],
+            &epilogue(&scale, &shift, None, act),
+        );
+        pool::give(scale);
+        pool::give(shift);
+    }
+
     /// The weights packed for an `H x W` input (once).
     fn packed<const H: usize, const W: usize, const OH: usize, const OW: usize>(
         &self,
