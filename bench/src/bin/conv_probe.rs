@@ -75,6 +75,8 @@ fn main() {
         ("resnet down4", 256, 512, 14, 1, 2, 0),
         // The mobile models' first layer, 3x3 at stride 2.
         ("mnv2 conv1", 3, 32, 224, 3, 2, 1),
+        // SqueezeNet 1.1's first layer: 64 channels, no padding.
+        ("squeezenet conv1", 3, 64, 224, 3, 2, 0),
         // MobileNetV2's pointwise convolutions, expanding and projecting.
         ("mnv2 pw 32-16", 32, 16, 112, 1, 1, 0),
         ("mnv2 pw 16-96", 16, 96, 112, 1, 1, 0),
