@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use cnn_dsl::model::{CheckedLayer, Op};
+use cnn_dsl::shape::Shape;
 use cnn_dsl::spec::{Activation, LayerSpec};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
@@ -51,6 +52,8 @@ enum After<'o> {
     Residual(&'o Value),
     /// Max-pools with this MaxPool2d.
     MaxPool(&'o Op),
+    /// Writes into channels from this one on of this concatenation.
+    Into(&'o Ident, usize),
 }
 
 pub struct Writer<'a> {
@@ -237,7 +240,8 @@ impl<'a> Writer<'a> {
     }
 
     /// A fused convolution: `ops[0]` is the conv, `ops[bn]` its BatchNorm,
-    /// and `then` what runs in the same pass after them.
+    /// and `then` what runs in the same pass after them; its result (for
+    /// `After::Into`, the concatenation it writes into).
     fn emit_conv(
         &mut self,
         ops: &[Op],
@@ -284,6 +288,16 @@ impl<'a> Writer<'a> {
                 }
             }
             After::MaxPool(_) => return Err("a pooling that is not a layer".into()),
+            After::Into(out, at) => {
+                let at = Literal::usize_unsuffixed(at);
+                self.emit(quote! {
+                    self.#field.forward_fused_into::<#h, #w, #oh, #ow, #at, _>(#arg, #bn, #act, &mut #out);
+                });
+                return Ok(Value {
+                    name: out.clone(),
+                    owned: true,
+                });
+            }
         };
         let out = self.fresh();
         self.emit(quote!(let #out = self.#call;));
@@ -291,6 +305,137 @@ impl<'a> Writer<'a> {
             name: out,
             owned: true,
         })
+    }
+
+    /// `torch.cat` of `branches` on `input` into a new value `out`: each
+    /// branch's value, or, for one that ends in a convolution, the value
+    /// that convolution reads (it then writes into its channels of the
+    /// output itself); a first branch that is the input itself, where
+    /// nothing reads the input afterwards, is the output's first channels
+    /// where it lies.
+    #[allow(clippy::too_many_arguments)]
+    fn concat(
+        &mut self,
+        op: &Op,
+        split: bool,
+        branches: &[(Vec<Op>, Shape)],
+        output: &Shape,
+        input: &Value,
+        shared: bool,
+        out: &Ident,
+    ) -> Result<(), String> {
+        let dims = output
+            .concrete()
+            .ok_or("a concat with an unknown output shape")?;
+        let ty = batch_type(&dims)?;
+        let mut parts = Vec::new();
+        let in_channels = match input_shape(op).and_then(|d| d.first().copied()) {
+            Some(c) => c,
+            None if !split => 0,
+            None => return Err("a split of unknown shape".into()),
+        };
+        // Each branch's value, or, for one that ends in a
+        // convolution, the value that convolution reads: it writes
+        // into its channels of the output itself, once that exists.
+        for (i, (ops, shape)) in branches.iter().enumerate() {
+            let part = if split {
+                // Branch `i` reads part `i` of the channels.
+                let each = in_channels / branches.len().max(1);
+                let (at, count) = (
+                    Literal::usize_unsuffixed(i * each),
+                    Literal::usize_unsuffixed(each),
+                );
+                let part = self.fresh();
+                let x = self.borrow(input);
+                self.emit(quote!(let #part = #x.read_channels::<#at, #count>();));
+                let part = Value {
+                    name: part,
+                    owned: true,
+                };
+                Part::Value(self.ops(ops, part, false)?)
+            } else if self.passes_through(ops) {
+                // The input itself: nothing to run or copy.
+                Part::Value(input.clone())
+            } else if let Some(at) = self.conv_tail(ops) {
+                let (tail, reads_input) = (&ops[at..], at == 0);
+                let prefix = if reads_input {
+                    input.clone()
+                } else {
+                    self.ops(&ops[..at], input.clone(), true)?
+                };
+                Part::Into {
+                    prefix,
+                    tail,
+                    reads_input,
+                }
+            } else {
+                Part::Value(self.ops(ops, input.clone(), true)?)
+            };
+            let channels = shape
+                .concrete()
+                .and_then(|d| d.first().copied())
+                .ok_or("a branch of unknown shape")?;
+            parts.push((part, channels));
+        }
+        // A first branch that is the input itself, where the input
+        // is not used again (by the pass or another branch), becomes
+        // the output's first channels where it lies (DenseNet's
+        // concatenations); every other channel is written below.
+        let extends = !split
+            && branches
+                .first()
+                .is_some_and(|(ops, _)| self.passes_through(ops))
+            && !branches
+                .iter()
+                .skip(1)
+                .any(|(ops, _)| self.passes_through(ops))
+            && !parts.iter().any(|(p, _)| {
+                matches!(
+                    p,
+                    Part::Into {
+                        reads_input: true,
+                        ..
+                    }
+                )
+            })
+            && input.owned
+            && !shared;
+        let mut parts = parts.into_iter();
+        let mut start = 0usize;
+        if extends {
+            // (The first branch passes its input through: a value.)
+            let Some((Part::Value(first), channels)) = parts.next() else {
+                return Err("a concat's first branch that is not its input".into());
+            };
+            let x = self.pass(&first, true);
+            self.emit(quote!(let mut #out = <#ty>::extend_channels(#x);));
+            start = channels;
+        } else {
+            let batch = self.borrow(input);
+            self.emit(
+                quote!(let mut #out = <#ty>::for_overwrite(::cnn::AnyBatch::batch_size(#batch));),
+            );
+        }
+        for (part, channels) in parts {
+            match part {
+                Part::Value(value) => {
+                    let src = self.borrow(&value);
+                    let (at, count) = (
+                        Literal::usize_unsuffixed(start),
+                        Literal::usize_unsuffixed(channels),
+                    );
+                    self.emit(quote!(#out.write_channels::<#at, #count>(#src);));
+                }
+                Part::Into { prefix, tail, .. } => {
+                    let (_, bn, act) = self
+                        .conv_run(tail)
+                        .ok_or("a branch's end that is not a convolution")?;
+                    self.emit_conv(tail, bn, act, &prefix, After::Into(out, start))?;
+                }
+            }
+            start += channels;
+        }
+        Ok(())
     }
 
     /// Where the convolution that ends `ops` starts, where they end in one
@@ -302,39 +447,6 @@ impl<'a> Writer<'a> {
             .rposition(|op| matches!(self.spec(op), Some(LayerSpec::Conv2d(_))))?;
         let (used, ..) = self.conv_run(&ops[at..])?;
         (at + used == ops.len()).then_some(at)
-    }
-
-    /// The convolution run `ops` on `input`, written into channels `at..`
-    /// of the concatenation `out`.
-    fn emit_conv_into(
-        &mut self,
-        ops: &[Op],
-        input: &Value,
-        out: &Ident,
-        at: usize,
-    ) -> Result<(), String> {
-        let (_, bn, act) = self
-            .conv_run(ops)
-            .ok_or("a branch's end that is not a convolution")?;
-        let Op::Layer {
-            layer,
-            input: in_shape,
-            output,
-        } = &ops[0]
-        else {
-            return Err("a fused convolution that is not a layer".into());
-        };
-        let field = self.field(*layer)?.clone();
-        let (h, w) = image_hw(in_shape)?;
-        let (oh, ow) = image_hw(output)?;
-        let bn = self.bn_arg(ops, bn)?;
-        let act = act.unwrap_or_else(|| quote!(::cnn::Act::None));
-        let arg = self.borrow(input);
-        let at = Literal::usize_unsuffixed(at);
-        self.emit(quote! {
-            self.#field.forward_fused_into::<#h, #w, #oh, #ow, #at, _>(#arg, #bn, #act, &mut #out);
-        });
-        Ok(())
     }
 
     /// The model's field holding layer `layer`.
@@ -516,112 +628,7 @@ impl<'a> Writer<'a> {
                 branches,
                 output,
                 ..
-            } => {
-                let dims = output
-                    .concrete()
-                    .ok_or("a concat with an unknown output shape")?;
-                let ty = batch_type(&dims)?;
-                let mut parts = Vec::new();
-                let in_channels = match input_shape(op).and_then(|d| d.first().copied()) {
-                    Some(c) => c,
-                    None if !*split => 0,
-                    None => return Err("a split of unknown shape".into()),
-                };
-                // Each branch's value, or, for one that ends in a
-                // convolution, the value that convolution reads: it writes
-                // into its channels of the output itself, once that exists.
-                for (i, (ops, shape)) in branches.iter().enumerate() {
-                    let part = if *split {
-                        // Branch `i` reads part `i` of the channels.
-                        let each = in_channels / branches.len().max(1);
-                        let (at, count) = (
-                            Literal::usize_unsuffixed(i * each),
-                            Literal::usize_unsuffixed(each),
-                        );
-                        let part = self.fresh();
-                        let x = self.borrow(&input);
-                        self.emit(quote!(let #part = #x.read_channels::<#at, #count>();));
-                        let part = Value {
-                            name: part,
-                            owned: true,
-                        };
-                        Part::Value(self.ops(ops, part, false)?)
-                    } else if self.passes_through(ops) {
-                        // The input itself: nothing to run or copy.
-                        Part::Value(input.clone())
-                    } else if let Some(at) = self.conv_tail(ops) {
-                        let (tail, reads_input) = (&ops[at..], at == 0);
-                        let prefix = if reads_input {
-                            input.clone()
-                        } else {
-                            self.ops(&ops[..at], input.clone(), true)?
-                        };
-                        Part::Into {
-                            prefix,
-                            tail,
-                            reads_input,
-                        }
-                    } else {
-                        Part::Value(self.ops(ops, input.clone(), true)?)
-                    };
-                    let channels = shape
-                        .concrete()
-                        .and_then(|d| d.first().copied())
-                        .ok_or("a branch of unknown shape")?;
-                    parts.push((part, channels));
-                }
-                // A first branch that is the input itself, where the input
-                // is not used again (by the pass or another branch), becomes
-                // the output's first channels where it lies (DenseNet's
-                // concatenations); every other channel is written below.
-                let extends = !*split
-                    && branches
-                        .first()
-                        .is_some_and(|(ops, _)| self.passes_through(ops))
-                    && !branches
-                        .iter()
-                        .skip(1)
-                        .any(|(ops, _)| self.passes_through(ops))
-                    && !parts.iter().any(|(p, _)| {
-                        matches!(
-                            p,
-                            Part::Into {
-                                reads_input: true,
-                                ..
-                            }
-                        )
-                    })
-                    && input.owned
-                    && !shared;
-                let mut parts = parts.into_iter();
-                let mut start = 0usize;
-                if extends && let Some((Part::Value(first), channels)) = parts.next() {
-                    let x = self.pass(&first, true);
-                    self.emit(quote!(let mut #out = <#ty>::extend_channels(#x);));
-                    start = channels;
-                } else {
-                    let batch = self.borrow(&input);
-                    self.emit(
-                        quote!(let mut #out = <#ty>::for_overwrite(::cnn::AnyBatch::batch_size(#batch));),
-                    );
-                }
-                for (part, channels) in parts {
-                    match part {
-                        Part::Value(value) => {
-                            let src = self.borrow(&value);
-                            let (at, count) = (
-                                Literal::usize_unsuffixed(start),
-                                Literal::usize_unsuffixed(channels),
-                            );
-                            self.emit(quote!(#out.write_channels::<#at, #count>(#src);));
-                        }
-                        Part::Into { prefix, tail, .. } => {
-                            self.emit_conv_into(tail, &prefix, &out, start)?;
-                        }
-                    }
-                    start += channels;
-                }
-            }
+            } => self.concat(op, *split, branches, output, &input, shared, &out)?,
         }
         Ok(Value {
             name: out,
