@@ -249,25 +249,14 @@ impl<
             out.batch_size(),
             "Conv2d::forward_fused_into: the batches differ in size"
         );
-        if x.batch_size() != 1 || !self.pads_with_zeros() {
+        if x.batch_size() != 1 {
             let y = self.run::<H, W, OH, OW>(x, bn, act, None);
             out.write_channels::<AT, C_OUT>(&y);
             return;
         }
-        let packed = self.packed::<H, W, OH, OW>();
-        let (scale, shift) = self.scale_shift(bn);
         let plane = OH * OW;
-        conv2d(
-            &Self::geometry::<H, W, OH, OW>(),
-            &self.weight,
-            packed,
-            1,
-            x.as_slice(),
-            &mut out.as_mut_slice()[AT * plane..(AT + C_OUT) * plane],
-            &epilogue(&scale, &shift, None, act),
-        );
-        pool::give(scale);
-        pool::give(shift);
+        let channels = &mut out.as_mut_slice()[AT * plane..(AT + C_OUT) * plane];
+        self.run_into::<H, W, OH, OW>(x, bn, act, None, channels);
     }
 
     /// The weights packed for an `H x W` input (once).
@@ -402,9 +391,25 @@ impl<
             );
         }
         let mut out = Batch::<C_OUT, OH, OW>::uninit(batch);
+        let residual = residual.map(Batch::as_slice);
+        self.run_into::<H, W, OH, OW>(x, bn, act, residual, out.as_mut_slice());
+        out
+    }
+
+    /// [`Conv2d::run`] into `out`, the batch's outputs one after another
+    /// (a fresh batch, or one image's channels of a concatenation).
+    fn run_into<const H: usize, const W: usize, const OH: usize, const OW: usize>(
+        &self,
+        x: &Batch<C_IN, H, W>,
+        bn: Option<&BatchNorm2d<C_OUT>>,
+        act: Act,
+        residual: Option<&[f32]>,
+        out: &mut [f32],
+    ) {
+        let batch = x.batch_size();
         let packed = self.packed::<H, W, OH, OW>();
         let (scale, shift) = self.scale_shift(bn);
-        let epilogue = epilogue(&scale, &shift, residual.map(Batch::as_slice), act);
+        let epilogue = epilogue(&scale, &shift, residual, act);
         if self.pads_with_zeros() {
             let g = Self::geometry::<H, W, OH, OW>();
             conv2d(
@@ -413,7 +418,7 @@ impl<
                 packed,
                 batch,
                 x.as_slice(),
-                out.as_mut_slice(),
+                out,
                 &epilogue,
             );
         } else {
@@ -444,7 +449,7 @@ impl<
                     packed,
                     1,
                     &padded,
-                    &mut out.as_mut_slice()[b * out_len..(b + 1) * out_len],
+                    &mut out[b * out_len..(b + 1) * out_len],
                     &ep,
                 );
             }
@@ -452,7 +457,6 @@ impl<
         }
         pool::give(scale);
         pool::give(shift);
-        out
     }
 }
 
