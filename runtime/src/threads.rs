@@ -12,6 +12,11 @@
 //! machine) finds the pieces taken and the caller never waits for it to
 //! start: sharing a layer can cost a little bookkeeping, never the wake-up.
 //!
+//! Where the helpers' cores are far from the caller's (on another core
+//! complex, without a shared last-level cache), only large layers are
+//! shared: every 50 ms the caller times a round trip to a helper (see
+//! `Pool::measure`).
+//!
 //! ```
 //! cnn_runtime::set_threads(2);
 //! assert_eq!(cnn_runtime::threads(), 2);
@@ -21,7 +26,7 @@
 use std::cell::Cell;
 use std::ops::Range;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, RwLock, TryLockError};
 use std::time::{Duration, Instant};
 
@@ -87,11 +92,38 @@ pub(crate) fn for_each_range(items: usize, work: usize, task: impl Fn(Range<usiz
     });
 }
 
+/// How many times [`MIN_SHARED_WORK`] a layer must do to be shared while
+/// the helpers are [far](FAR): there, what one thread writes reaches the
+/// other's cache several times slower, and layers that move much data
+/// for their work lose more than a second thread saves them (MnasNet 0.5
+/// and MobileNetV2 at batch 1 ran up to 1.4x slower on two threads than
+/// on one on an AMD EPYC virtual machine whose two cores sat on different
+/// core complexes), while ResNet-50's still gain.
+const FAR_FACTOR: usize = 16;
+
+/// Set while the last measurement found the helpers' cores far from the
+/// caller's (see [`Pool::measure`]).
+static FAR: AtomicBool = AtomicBool::new(false);
+
+/// The work a layer must do to be shared now.
+fn min_shared_work() -> usize {
+    least_shared_work(FAR.load(Ordering::Relaxed))
+}
+
+/// The work a layer must do to be shared with helpers near or `far`.
+fn least_shared_work(far: bool) -> usize {
+    if far {
+        MIN_SHARED_WORK * FAR_FACTOR
+    } else {
+        MIN_SHARED_WORK
+    }
+}
+
 /// Whether [`for_each`] would share `work` multiply-adds with helpers
 /// (given tasks enough): a kernel then cuts its work finer, and otherwise
 /// keeps the fewer, larger tasks one thread runs best.
 pub(crate) fn shared(work: usize) -> bool {
-    work >= MIN_SHARED_WORK && !IS_HELPER.get() && threads() > 1
+    work >= min_shared_work() && !IS_HELPER.get() && threads() > 1
 }
 
 /// Runs `task(i)` for `i` in `0..count`, shared with the helpers when there
@@ -99,7 +131,7 @@ pub(crate) fn shared(work: usize) -> bool {
 /// tasks) to pay for it. The tasks are the same either way, so the results
 /// are.
 pub(crate) fn for_each(count: usize, work: usize, task: impl Fn(usize) + Sync) {
-    let pool = if count > 1 && work >= MIN_SHARED_WORK && !IS_HELPER.get() {
+    let pool = if count > 1 && work >= min_shared_work() && !IS_HELPER.get() {
         POOL.read()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
@@ -187,6 +219,18 @@ struct Shared {
     active: AtomicUsize,
     wake: Condvar,
     done: Condvar,
+    /// A number the caller writes and a polling helper copies back: the
+    /// round trip times how far apart their cores are.
+    echo: Echo,
+}
+
+/// [`Shared::echo`]'s two numbers, on a cache line of their own: a polling
+/// helper reads `ping` often, and should not slow the caller's writes to
+/// the rest.
+#[repr(align(64))]
+struct Echo {
+    ping: AtomicU64,
+    pong: AtomicU64,
 }
 
 impl Shared {
@@ -200,12 +244,27 @@ struct Pool {
     shared: Arc<Shared>,
     /// Held while a job runs: a second caller meanwhile runs its work alone.
     busy: Mutex<()>,
+    /// When the pool started, and when [`Pool::measure`] last ran, in
+    /// nanoseconds from then (0: never).
+    born: Instant,
+    measured: AtomicU64,
+    /// What the last measurement found.
+    far_before: AtomicBool,
 }
 
 /// How long a helper polls for the next job before it sleeps: longer than
 /// the layers run alone between two shared ones take, so that a forward
 /// pass finds its helpers awake from its second shared layer on.
 const SPIN: Duration = Duration::from_millis(1);
+
+/// Round trips [`Pool::measure`] times: the fastest counts.
+const ROUND_TRIPS: usize = 8;
+/// The fastest round trip above which the helpers are [far](FAR).
+const FAR_ROUND_TRIP: Duration = Duration::from_nanos(200);
+/// How long [`Pool::round_trip`] waits for an answer.
+const NO_ANSWER: Duration = Duration::from_micros(20);
+/// How often [`Pool::measure`] runs again.
+const MEASURE_EVERY: Duration = Duration::from_millis(50);
 
 impl Pool {
     /// `threads - 1` helpers, or `None` if none can start.
@@ -221,6 +280,10 @@ impl Pool {
             active: AtomicUsize::new(0),
             wake: Condvar::new(),
             done: Condvar::new(),
+            echo: Echo {
+                ping: AtomicU64::new(0),
+                pong: AtomicU64::new(0),
+            },
         });
         let mut started = 0;
         for i in 1..threads {
@@ -234,7 +297,51 @@ impl Pool {
             threads: started + 1,
             shared,
             busy: Mutex::new(()),
+            born: Instant::now(),
+            measured: AtomicU64::new(0),
+            far_before: AtomicBool::new(false),
         })
+    }
+
+    /// Times a few round trips to a polling helper and sets [`FAR`] when
+    /// the fastest takes longer than [`FAR_ROUND_TRIP`]: two cores that
+    /// share their last-level cache answer in 70-190 ns, two on different
+    /// core complexes (an AMD EPYC's) in 220-430 ns. A virtual machine's
+    /// cores move between them while it runs, so this runs again every
+    /// [`MEASURE_EVERY`]. A helper that does not answer (asleep, or not
+    /// started yet) leaves [`FAR`] as it was.
+    fn measure(&self) {
+        let mut fastest = Duration::MAX;
+        for _ in 0..ROUND_TRIPS {
+            match self.round_trip() {
+                Some(rt) => fastest = fastest.min(rt),
+                None => return,
+            }
+        }
+        // Far only when two measurements in a row say so: one slow
+        // answer (the helper's core busy a moment) is no reason.
+        let far = fastest > FAR_ROUND_TRIP;
+        let before = self.far_before.swap(far, Ordering::Relaxed);
+        FAR.store(far && before, Ordering::Relaxed);
+    }
+
+    /// One round trip to a polling helper, if one answers in time.
+    fn round_trip(&self) -> Option<Duration> {
+        let token = self.shared.echo.ping.load(Ordering::Relaxed) + 1;
+        let start = Instant::now();
+        self.shared.echo.ping.store(token, Ordering::Release);
+        loop {
+            // (The clock read once in a while: it takes longer than the
+            // answer within a complex.)
+            for _ in 0..64 {
+                if self.shared.echo.pong.load(Ordering::Acquire) == token {
+                    return Some(start.elapsed());
+                }
+            }
+            if start.elapsed() > NO_ANSWER {
+                return None;
+            }
+        }
     }
 
     fn run(&self, count: usize, task: &(dyn Fn(usize) + Sync)) {
@@ -244,6 +351,15 @@ impl Pool {
             // Another thread's forward pass has the helpers.
             Err(TryLockError::WouldBlock) => return (0..count).for_each(task),
         };
+        let now = self.born.elapsed().as_nanos() as u64;
+        let last = self.measured.load(Ordering::Relaxed);
+        let due = last == 0 || now.saturating_sub(last) > MEASURE_EVERY.as_nanos() as u64;
+        // A sleeping helper would not answer: the caller would wait for
+        // nothing.
+        if due && self.shared.lock().sleeping == 0 {
+            self.measure();
+            self.measured.store(now.max(1), Ordering::Relaxed);
+        }
         let job = Job {
             task,
             count,
@@ -313,8 +429,15 @@ fn helper(shared: &Shared) {
         // Poll a while for the next job, then sleep until one opens.
         let since = Instant::now();
         'poll: while shared.opened.load(Ordering::Acquire) == seen {
-            for _ in 0..64 {
-                std::hint::spin_loop();
+            for _ in 0..32 {
+                for _ in 0..2 {
+                    std::hint::spin_loop();
+                }
+                // Answer the caller's measurement at once.
+                let ping = shared.echo.ping.load(Ordering::Acquire);
+                if ping != shared.echo.pong.load(Ordering::Relaxed) {
+                    shared.echo.pong.store(ping, Ordering::Release);
+                }
             }
             if since.elapsed() > SPIN {
                 break 'poll;
@@ -482,6 +605,32 @@ mod tests {
             part.iter_mut().for_each(|v| *v += 1.0)
         });
         assert!(x.iter().all(|&v| v == 1.0));
+    }
+
+    #[test]
+    fn a_polling_helper_answers_and_a_sleeping_one_does_not() {
+        let pool = pool(2);
+        // After a job it joins, the helper polls for the next for `SPIN`
+        // (if it runs: other tests share the cores, hence the tries).
+        let answered = (0..50).find_map(|_| {
+            pool.run(8, &|_| std::thread::sleep(Duration::from_micros(500)));
+            pool.round_trip()
+        });
+        assert!(
+            answered.is_some_and(|rt| rt < NO_ANSWER),
+            "a polling helper answered: {answered:?}"
+        );
+        // Past `SPIN` it sleeps, and the caller gives up waiting.
+        std::thread::sleep(SPIN * 20);
+        let start = Instant::now();
+        assert_eq!(pool.round_trip(), None);
+        assert!(start.elapsed() >= NO_ANSWER);
+    }
+
+    #[test]
+    fn far_helpers_take_only_larger_layers() {
+        assert_eq!(least_shared_work(false), MIN_SHARED_WORK);
+        assert_eq!(least_shared_work(true), MIN_SHARED_WORK * FAR_FACTOR);
     }
 
     /// Small work stays on the calling thread.
