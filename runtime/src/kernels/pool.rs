@@ -422,31 +422,6 @@ fn inputs<S: Simd>(s: S, row: &[f32], from: usize) -> S::F {
     }
 }
 
-/// `out[x] = sum over j < K of row[x * S + j]`, in order of `j`, for
-/// constant `K` and `S` so that the compiler vectorises it.
-#[inline(always)]
-fn horizontal_sum<const K: usize, const S: usize>(row: &[f32], out: &mut [f32]) {
-    let row = &row[..(out.len().saturating_sub(1) * S + K).min(row.len())];
-    for (x, o) in out.iter_mut().enumerate() {
-        let mut sum = 0.0;
-        for j in 0..K {
-            sum += row[x * S + j];
-        }
-        *o = sum;
-    }
-}
-
-/// [`horizontal_sum`] for any `k` and `s`.
-fn horizontal_sum_any(row: &[f32], k: usize, s: usize, out: &mut [f32]) {
-    for (x, o) in out.iter_mut().enumerate() {
-        let mut sum = 0.0;
-        for j in 0..k {
-            sum += row[x * s + j];
-        }
-        *o = sum;
-    }
-}
-
 /// Options of average pooling that do not change its shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct AvgOptions {
@@ -486,12 +461,15 @@ pub fn avg_pool2d(
         let divisor = options.divisor_override.unwrap_or(4) as f32;
         return pool_2x2_on(Isa::detect(), &Mean { divisor }, g, batch, input, output);
     }
-    avg_pool2d_any(g, options, batch, input, output);
+    avg_pool2d_any(Isa::detect(), g, options, batch, input, output);
 }
 
 /// [`avg_pool2d`] for any window: sums down the window's rows into a padded
-/// row, then across its columns, then the divisions.
+/// row, then across its columns, then the divisions; planes shared between
+/// threads where the layer is large (each output value is computed alone,
+/// so the sharing changes nothing).
 fn avg_pool2d_any(
+    isa: Isa,
     g: &PoolGeometry,
     options: AvgOptions,
     batch: usize,
@@ -500,17 +478,51 @@ fn avg_pool2d_any(
 ) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
+    let planes = g.planes(batch);
+    let per_task = POOL_TASK_VALUES
+        .div_ceil((h * w).max(1))
+        .clamp(1, planes.max(1));
+    let out = Out::new(&mut output[..planes * oh * ow]);
+    let work = planes * oh * ow * g.kernel[0] * g.kernel[1];
+    crate::threads::for_each(planes.div_ceil(per_task), work, |t| {
+        let ps = t * per_task..((t + 1) * per_task).min(planes);
+        // SAFETY: the planes `ps` of the output are this task's alone.
+        let dst = unsafe { out.slice(ps.start * oh * ow, ps.len() * oh * ow) };
+        avg_pool_planes(
+            isa,
+            g,
+            options,
+            &input[ps.start * h * w..ps.end * h * w],
+            dst,
+        );
+    });
+}
+
+/// [`avg_pool2d_any`] over whole planes `input` into `output`: at strides
+/// 1 and 2 a vector of outputs at a time (sums in the same order as the
+/// scalar path's, from zero, so the same values).
+fn avg_pool_planes(
+    isa: Isa,
+    g: &PoolGeometry,
+    options: AvgOptions,
+    input: &[f32],
+    output: &mut [f32],
+) {
+    let [h, w] = g.input;
+    let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let (sx, px) = (g.stride[1], g.pad[1]);
-    // The column sums with the padding's zeros on both sides, and room for
-    // windows that ceil_mode lets run past it (they add zeros).
-    let padded = (ow * sx + kw).max(w + 2 * px);
-    let mut column = crate::pool::take(padded);
+    // The column sums with the padding's zeros on both sides, room for
+    // windows that ceil_mode lets run past it (they add zeros), and for
+    // whole vectors (of 16 lanes at most) past the last window.
+    let reach = (ow.next_multiple_of(16) * sx + kw + 16).max(w + 2 * px);
+    let mut column = crate::pool::take(reach);
     column.fill(0.0);
     // Each column's share of the divisor (0 for a window wholly outside the
-    // image, whose average is 0), worked out once.
-    let mut x_divisor = crate::pool::take(ow);
-    for (ox, d) in x_divisor.iter_mut().enumerate() {
+    // image, whose average is 0), worked out once; zeros past the last.
+    let mut x_divisor = crate::pool::take(ow.next_multiple_of(16));
+    x_divisor.fill(0.0);
+    for (ox, d) in x_divisor.iter_mut().enumerate().take(ow) {
         let (padded_len, x0, x1) = avg_window(ox, sx, px, kw, w);
         *d = match (x0 < x1, options.count_include_pad) {
             (false, _) => 0.0,
@@ -518,56 +530,123 @@ fn avg_pool2d_any(
             (true, false) => (x1 - x0) as f32,
         };
     }
-    super::simd::vectorized(
-        #[inline(always)]
-        || {
-            for p in 0..g.planes(batch) {
-                let src = &input[p * h * w..(p + 1) * h * w];
-                let dst = &mut output[p * oh * ow..(p + 1) * oh * ow];
-                for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
-                    let (padded_len, y0, y1) = avg_window(oy, g.stride[0], g.pad[0], kh, h);
-                    let inner = &mut column[px..px + w];
-                    inner.fill(0.0);
-                    for iy in y0..y1 {
-                        for (c, v) in inner.iter_mut().zip(&src[iy * w..(iy + 1) * w]) {
-                            *c += v;
-                        }
-                    }
-                    match (kw, sx) {
-                        (2, 2) => horizontal_sum::<2, 2>(&column, out_row),
-                        (3, 2) => horizontal_sum::<3, 2>(&column, out_row),
-                        (3, 1) => horizontal_sum::<3, 1>(&column, out_row),
-                        (3, 3) => horizontal_sum::<3, 3>(&column, out_row),
-                        (4, 4) => horizontal_sum::<4, 4>(&column, out_row),
-                        (k, s) => horizontal_sum_any(&column, k, s, out_row),
-                    }
-                    let y_divisor = match (y0 < y1, options.count_include_pad) {
-                        (false, _) => 0.0,
-                        (true, true) => padded_len as f32,
-                        (true, false) => (y1 - y0) as f32,
-                    };
-                    // Products of small integers: exact in f32, as PyTorch's
-                    // integer divisor is.
-                    let divisors = out_row.iter_mut().zip(x_divisor.iter());
-                    match options.divisor_override {
-                        None => divisors.for_each(|(o, &xd)| {
-                            let d = y_divisor * xd;
-                            *o = if d == 0.0 { 0.0 } else { *o / d };
-                        }),
-                        Some(d) => divisors.for_each(|(o, &xd)| {
-                            *o = if y_divisor * xd == 0.0 {
-                                0.0
-                            } else {
-                                *o / d as f32
-                            };
-                        }),
-                    }
+    dispatch!(isa, s => {
+        for (src, dst) in input.chunks_exact(h * w).zip(output.chunks_exact_mut(oh * ow)) {
+            for (oy, out_row) in dst.chunks_exact_mut(ow).enumerate() {
+                let (padded_len, y0, y1) = avg_window(oy, g.stride[0], g.pad[0], kh, h);
+                vertical_sum(s, &mut column[px..px + w], src, y0..y1);
+                let y_divisor = match (y0 < y1, options.count_include_pad) {
+                    (false, _) => 0.0,
+                    (true, true) => padded_len as f32,
+                    (true, false) => (y1 - y0) as f32,
+                };
+                let means = Means {
+                    y_divisor,
+                    x_divisor: &x_divisor,
+                    divisor_override: options.divisor_override.map(|d| d as f32),
+                };
+                match sx {
+                    1 => means.row::<_, 1>(s, &column, kw, out_row),
+                    2 => means.row::<_, 2>(s, &column, kw, out_row),
+                    _ => means.row_any(&column, kw, sx, out_row),
                 }
             }
-        },
-    );
+        }
+    });
     crate::pool::give(x_divisor);
     crate::pool::give(column);
+}
+
+/// `col[x]` = the sum of `src`'s rows `rows` (planes as wide as `col`) at
+/// column `x`, from zero, row after row; zero for no rows.
+#[inline(always)]
+fn vertical_sum<S: Simd>(s: S, col: &mut [f32], src: &[f32], rows: std::ops::Range<usize>) {
+    let (w, lanes) = (col.len(), S::LANES);
+    assert!(rows.end * w <= src.len());
+    let whole = w - w % lanes;
+    for x0 in (0..whole).step_by(lanes) {
+        let mut sum = s.zero();
+        for iy in rows.clone() {
+            // SAFETY: `iy * w + x0 + lanes <= rows.end * w <= src.len()`.
+            sum = s.add(sum, unsafe { s.load(src.as_ptr().add(iy * w + x0)) });
+        }
+        // SAFETY: `col` holds a whole vector from `x0 < whole`.
+        unsafe { s.store(col.as_mut_ptr().add(x0), sum) };
+    }
+    if whole < w {
+        let sum = rows.fold(s.zero(), |sum, iy| {
+            s.add(sum, s.load_first(&src[iy * w + whole..(iy + 1) * w]))
+        });
+        s.store_first(&mut col[whole..], sum);
+    }
+}
+
+/// The divisors of one output row of averages.
+struct Means<'a> {
+    /// The window's rows' share of the divisor.
+    y_divisor: f32,
+    /// Each column's share, zero past the row's last (whole vectors).
+    x_divisor: &'a [f32],
+    divisor_override: Option<f32>,
+}
+
+impl Means<'_> {
+    /// `out[x]` = the sum over `j < k` of `col[x * STRIDE + j]`, in order
+    /// of `j` from zero, divided, a vector of outputs at a time (at stride
+    /// 2 the row's even and odd columns pulled apart, as for max pooling).
+    #[inline(always)]
+    fn row<S: Simd, const STRIDE: usize>(&self, s: S, col: &[f32], k: usize, out: &mut [f32]) {
+        let lanes = S::LANES;
+        let ow = out.len();
+        assert!(
+            ow.next_multiple_of(lanes) * STRIDE + k + lanes <= col.len()
+                && ow.next_multiple_of(lanes) <= self.x_divisor.len(),
+            "Means::row: the row must hold whole vectors past the windows"
+        );
+        for x0 in (0..ow).step_by(lanes) {
+            let at = col[x0 * STRIDE..].as_ptr();
+            let sum = (0..k).fold(s.zero(), |sum, j| {
+                // SAFETY: `x0 * STRIDE + j + STRIDE * lanes <= col.len()`
+                // (asserted): lanes past the windows read the row's slack.
+                let v = unsafe {
+                    if STRIDE == 1 {
+                        s.load(at.add(j))
+                    } else {
+                        s.unzip(s.load(at.add(j)), s.load(at.add(j + lanes))).0
+                    }
+                };
+                s.add(sum, v)
+            });
+            // SAFETY: `x_divisor` holds whole vectors to the row's end.
+            let xd = unsafe { s.load(self.x_divisor.as_ptr().add(x0)) };
+            let divisor = s.mul(s.splat(self.y_divisor), xd);
+            let mean = s.div(sum, self.divisor_override.map_or(divisor, |d| s.splat(d)));
+            // A window wholly outside the image averages to 0.
+            let mean = s.select_lt(s.zero(), divisor, mean, s.zero());
+            let n = (ow - x0).min(lanes);
+            if n == lanes {
+                // SAFETY: `out` holds a whole vector from `x0`.
+                unsafe { s.store(out[x0..].as_mut_ptr(), mean) };
+            } else {
+                s.store_first(&mut out[x0..x0 + n], mean);
+            }
+        }
+    }
+
+    /// [`Means::row`] at any stride, a value at a time.
+    fn row_any(&self, col: &[f32], k: usize, stride: usize, out: &mut [f32]) {
+        for (x, o) in out.iter_mut().enumerate() {
+            let sum = (0..k).fold(0.0, |sum, j| sum + col[x * stride + j]);
+            // Products of small integers: exact in f32, as PyTorch's
+            // integer divisor is.
+            let divisor = self.y_divisor * self.x_divisor[x];
+            *o = if divisor == 0.0 {
+                0.0
+            } else {
+                sum / self.divisor_override.unwrap_or(divisor)
+            };
+        }
+    }
 }
 
 /// The sum of a window's rows, `count` values in all: one after another
@@ -795,6 +874,106 @@ mod tests {
         }
     }
 
+    /// Average pooling against its definition: 2-, 3- and 5-wide windows
+    /// at strides 1 and 2 (the vector paths) and 3 (the scalar one), with
+    /// padding counted or not, windows past the edge (ceil mode, one wholly
+    /// in the padding), a divisor override, widths around the 8- and
+    /// 16-lane steps; the same values on every instruction set this CPU
+    /// runs.
+    #[test]
+    fn average_pooling_matches_definition() {
+        for (k, s, pad, w) in [
+            (3, 2, 1, 32),
+            (3, 2, 1, 17),
+            (3, 2, 0, 7),
+            (2, 2, 1, 9),
+            (3, 2, 1, 111),
+            (5, 2, 2, 40),
+            (3, 1, 1, 35),
+            (3, 1, 1, 16),
+            (3, 1, 1, 1),
+            (3, 1, 0, 9),
+            (5, 1, 2, 19),
+            (2, 1, 0, 33),
+            (3, 3, 1, 31),
+            (5, 3, 2, 8),
+        ] {
+            let h = 7;
+            // Ceil mode: the last window may start in the padding.
+            let out = |n: usize| (n + 2 * pad - k).div_ceil(s) + 1;
+            let g = PoolGeometry {
+                channels: 2,
+                input: [h, w],
+                output: [out(h), out(w)],
+                kernel: [k, k],
+                stride: [s, s],
+                pad: [pad, pad],
+                dilation: [1, 1],
+            };
+            let [oh, ow] = g.output;
+            let batch = 2;
+            let x: Vec<f32> = (0..batch * 2 * h * w)
+                .map(|i| (((i * 7919) % 101) as f32 - 50.5) / 3.0)
+                .collect();
+            for (count_include_pad, divisor_override) in
+                [(true, None), (false, None), (true, Some(5))]
+            {
+                let options = AvgOptions {
+                    count_include_pad,
+                    divisor_override,
+                };
+                let mut first: Option<Vec<u32>> = None;
+                for &isa in Isa::available() {
+                    let mut y = vec![f32::NAN; batch * 2 * oh * ow];
+                    avg_pool2d_any(isa, &g, options, batch, &x, &mut y);
+                    for (p, (oy, ox)) in (0..batch * 2).flat_map(|p| {
+                        (0..oh).flat_map(move |oy| (0..ow).map(move |ox| (p, (oy, ox))))
+                    }) {
+                        // The window in padded coordinates, clipped to the
+                        // padded input, and its part inside the image.
+                        let span = |o: usize, n: usize| {
+                            let start = (o * s) as isize - pad as isize;
+                            let end = (start + k as isize).min((n + pad) as isize);
+                            (start, end)
+                        };
+                        let ((y0, y1), (x0, x1)) = (span(oy, h), span(ox, w));
+                        let inside = |a: isize, b: isize, n: usize| a.max(0)..b.min(n as isize);
+                        let (ys, xs) = (inside(y0, y1, h), inside(x0, x1, w));
+                        let mut sum = 0.0f64;
+                        for iy in ys.clone() {
+                            for ix in xs.clone() {
+                                sum += x[p * h * w + iy as usize * w + ix as usize] as f64;
+                            }
+                        }
+                        let count = (ys.len() * xs.len()) as f64;
+                        let want = if count == 0.0 {
+                            0.0
+                        } else if let Some(d) = divisor_override {
+                            sum / d as f64
+                        } else if count_include_pad {
+                            sum / ((y1 - y0) * (x1 - x0)) as f64
+                        } else {
+                            sum / count
+                        };
+                        let got = y[p * oh * ow + oy * ow + ox] as f64;
+                        assert!(
+                            (got - want).abs() <= 1e-5 * (1.0 + want.abs()),
+                            "{isa:?} k{k} s{s} pad{pad} w{w} {options:?} at {p},{oy},{ox}: \
+                             {got} vs {want}"
+                        );
+                    }
+                    let bits: Vec<u32> = y.iter().map(|v| v.to_bits()).collect();
+                    match &first {
+                        Some(first) => {
+                            assert!(*first == bits, "{isa:?} k{k} s{s} w{w}: other values")
+                        }
+                        None => first = Some(bits),
+                    }
+                }
+            }
+        }
+    }
+
     /// The 2x2 fast paths against the general ones, bit for bit: odd sizes
     /// (a column and a row left over), widths around the 8- and 16-lane
     /// steps, NaNs (max pooling keeps them), negative zeros (averages of
@@ -853,7 +1032,7 @@ mod tests {
                     count_include_pad: true,
                     divisor_override,
                 };
-                avg_pool2d_any(&g, options, batch, &input, &mut general);
+                avg_pool2d_any(Isa::detect(), &g, options, batch, &input, &mut general);
                 for &isa in Isa::available() {
                     let mut fast = vec![0.0; len];
                     let divisor = divisor_override.unwrap_or(4) as f32;

@@ -207,34 +207,43 @@ impl Kernel for DepthwiseConv {
 }
 
 /// Runs `$rows` for each block of output rows `$oy..$oy + $r` down a
-/// plane of `$oh` rows: eight at a time where `$eight`, then four, then
-/// one (`$r` a constant, for the sums' registers).
+/// plane of `$oh` rows: eight at a time where `$eight`, else four (`$r` a
+/// constant, for the sums' registers). Rows left over run as one more
+/// block moved back to end at the last row, eight of them where more than
+/// four are left, else four: it makes a few rows a second time (the same
+/// sums, stored again) where blocks of single rows would each wait out
+/// the whole chain of their taps (MobileNetV2's 384 channels at 14x14,
+/// AVX-512: 8 + 8 rows rather than 8 + 4 + 1 + 1). Planes of fewer than
+/// four rows go a row at a time.
 macro_rules! row_blocks {
     ($oh:expr, $eight:expr, |$r:ident, $oy:ident| $rows:expr) => {{
-        let oh = $oh;
-        let mut $oy = 0;
-        if $eight {
-            while $oy + 2 * ROWS <= oh {
-                {
-                    const $r: usize = 2 * ROWS;
-                    $rows;
-                }
-                $oy += 2 * ROWS;
-            }
-        }
-        while $oy + ROWS <= oh {
-            {
+        let oh: usize = $oh;
+        let eight = $eight && oh >= 2 * ROWS;
+        let step = if eight { 2 * ROWS } else { ROWS };
+        let whole = if oh >= ROWS { oh - oh % step } else { 0 };
+        for $oy in (0..whole).step_by(step) {
+            if eight {
+                const $r: usize = 2 * ROWS;
+                $rows;
+            } else {
                 const $r: usize = ROWS;
                 $rows;
             }
-            $oy += ROWS;
         }
-        while $oy < oh {
-            {
+        let left = oh - whole;
+        if left > ROWS && eight {
+            let $oy = oh - 2 * ROWS;
+            const $r: usize = 2 * ROWS;
+            $rows;
+        } else if left > 0 && oh >= ROWS {
+            let $oy = oh - ROWS;
+            const $r: usize = ROWS;
+            $rows;
+        } else {
+            for $oy in whole..oh {
                 const $r: usize = 1;
                 $rows;
             }
-            $oy += 1;
         }
     }};
 }
