@@ -43,7 +43,7 @@ const RULES: &[Rule] = &[
         when: |g| g.output == [1, 1] && g.groups == 1,
     },
     // With AVX-512, depthwise 3x3 onto planes of 12x12 and up and 5x5
-    // onto 16x16 and up, at stride 1 or 2, are the plane kernel's (read in
+    // onto 32x32 and up, at stride 1 or 2, are the plane kernel's (read in
     // place, their columns shifted or split into even and odd ones in
     // registers): 3x3 at 28x28 1.8-1.9x, at 14x14 1.3-1.4x, at 12x12
     // 1.2-1.4x, at stride 2 onto 56x56 1.5x and onto 16x16 1.8-1.9x,
@@ -57,12 +57,14 @@ const RULES: &[Rule] = &[
     // below. (Measured before the lanes kernel's blocks started on a
     // cache line: it now runs 5x5 at 14x14 at 1.1-1.45x the plane kernel,
     // and 3x3 at 12x12 and 14x14, 5x5 at 28x28 and at stride 2 onto 14x14
-    // within 0.9-1.1x of it, warm and cold.)
+    // within 0.9-1.1x of it, warm and cold; on AMD Zen 4 it runs 5x5 at
+    // 28x28, stride 1, at 1.1-1.25x the plane kernel (EfficientNet-B0's
+    // 240 channels, MNASNet's 72), so 5x5 starts at 32x32.)
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Depthwise,
         when: |g| {
-            let least = if g.kernel == [3, 3] { 12 } else { 16 };
+            let least = if g.kernel == [3, 3] { 12 } else { 32 };
             reads_in_place(g) && g.output[0] >= least && g.output[1] >= least
         },
     },
@@ -126,14 +128,15 @@ const RULES: &[Rule] = &[
         when: |g| g.is_pointwise() && g.c_out > g.c_in && !intel(),
     },
     // 3x3 at stride 1 onto 49 or more 4x4 tiles (25x25 and up) into 64
-    // channels or more, or onto 64 or more tiles from 32 (16 on Intel's
-    // cores, the only ones measured with 16) and into 32 or more: F(4x4,
-    // 3x3), 1.25-1.4x F(2x2, 3x3) and 1.2-1.3x the flat and direct
-    // kernels (ResNet's 64 channels at 56x56 and 128 at 28x28, GoogLeNet's
-    // 96->128 at 28x28, SqueezeNet's 16->64 at 55x55 and 32->128 at
-    // 27x27, DenseNet-121's 128->32 at 56x56, the VGG's 32->32 at 32x32;
-    // gray200's 16->32 at 50x50, pooled, 1.36x the flat kernel inside the
-    // model; on a Xeon). With fewer tiles a vector of 32 runs
+    // channels or more, or onto 64 or more tiles from 16 and into 32 or
+    // more: F(4x4, 3x3), 1.25-1.4x F(2x2, 3x3) and 1.2-1.3x the flat and
+    // direct kernels (ResNet's 64 channels at 56x56 and 128 at 28x28,
+    // GoogLeNet's 96->128 at 28x28, SqueezeNet's 16->64 at 55x55 and
+    // 32->128 at 27x27, DenseNet-121's 128->32 at 56x56, the VGG's 32->32
+    // at 32x32; gray200's 16->32 at 50x50, pooled, 1.36x the flat kernel
+    // inside the model; on a Xeon). On AMD's Zen 4 gray200's 16->32 runs
+    // at 1.45x the flat kernel warm, 1.1-1.2x with the caches flushed, and
+    // the whole model 1.5x, batch 1 and 64. With fewer tiles a vector of 32 runs
     // part empty (14x14: 0.7-0.9x F(2x2, 3x3)); with fewer channels the
     // transforms weigh more (DenseNet's 128->32 at 28x28 even).
     Rule {
@@ -141,7 +144,7 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Winograd4,
         when: |g| {
             let tiles = g.output[0].div_ceil(4) * g.output[1].div_ceil(4);
-            let enough_in = g.c_in >= 32 || (intel() && g.c_in >= 16);
+            let enough_in = g.c_in >= 16;
             (tiles >= 49 && g.c_out >= 64) || (tiles >= 64 && enough_in && g.c_out >= 32)
         },
     },
@@ -150,16 +153,18 @@ const RULES: &[Rule] = &[
     // warm and cold (ResNet's 256 channels at 14x14, GoogLeNet's 112->224
     // at 14x14, SqueezeNet's 48->192 and 64->256 at 13x13), where a Xeon's
     // wider multiply-adds leave the partly empty vectors of 32 tiles
-    // behind (0.7-0.9x). Into fewer channels, its one panel of tiles at
-    // batch 1 is too little to share between threads: the VGG's 64->64 at
-    // 16x16, 1.15x F(2x2, 3x3) on one thread, left VGG-small at 0.93x on
-    // two.
+    // behind (0.7-0.9x). From 32 channels into 64 as well: the VGG's
+    // 32->64 and 64->64 at 16x16 and GoogLeNet's 32->64 at 14x14
+    // 1.15-1.3x F(2x2, 3x3), warm and with the caches flushed, VGG-small
+    // 1.1x whole, batch 1 and 64 (its two threads still 1.2x one at
+    // batch 1, where a single panel of tiles shares less well).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Winograd4,
         when: |g| {
             let tiles = g.output[0].div_ceil(4) * g.output[1].div_ceil(4);
-            !intel() && tiles >= 16 && g.c_in >= 48 && g.c_out >= 128
+            let deep_enough = (g.c_in >= 48 && g.c_out >= 128) || (g.c_in >= 32 && g.c_out >= 64);
+            !intel() && tiles >= 16 && deep_enough
         },
     },
     // On Intel's cores, 3x3 at stride 1 where Winograd's transforms weigh
@@ -180,6 +185,25 @@ const RULES: &[Rule] = &[
                 && g.stride == [1, 1]
                 && g.groups == 1
                 && (few_in || few_out)
+        },
+    },
+    // On AMD's Zen 4, 3x3 at stride 1 into 32 channels or fewer from four
+    // times as many onto 14x14 and smaller: the direct kernel, 1.0-1.05x
+    // F(2x2, 3x3) warm and 1.2-1.25x with the weights from memory
+    // (DenseNet-121's 128->32 growth layers at 14x14; at 7x7 the rules
+    // below give it the direct kernel too).
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Direct,
+        when: |g| {
+            !intel()
+                && g.kernel == [3, 3]
+                && g.stride == [1, 1]
+                && g.groups == 1
+                && g.c_out <= 32
+                && g.c_in >= 4 * g.c_out
+                && g.output[0] <= 14
+                && g.output[1] <= 14
         },
     },
     // 3x3 at stride 1 onto 49 or more 2x2 tiles (13x13 and up) and 32
@@ -239,7 +263,8 @@ const RULES: &[Rule] = &[
     // flat kernel 1.0-1.25x the GEMM (ResNet-50's 256-64, MobileNetV2's
     // 32-16 and 144-24; AMD Zen 4). Onto smaller planes the GEMM runs them
     // at 1.05-1.2x, warm and cold (ResNet-50's 512-128 and 1024-256,
-    // MobileNetV2's 384-64).
+    // MobileNetV2's 384-64), and so does it into fewer channels than a
+    // vector (MNASNet's 16->8 at 112x112: 1.25x, warm and cold).
     // On Intel's cores the GEMM runs them at 1.06-1.13x the flat kernel
     // (cold: ResNet-50's 256-64, 512-128 and 1024-256 on a Xeon).
     Rule {
@@ -251,6 +276,7 @@ const RULES: &[Rule] = &[
                 && g.stride == [1, 1]
                 && g.c_in > g.c_out
                 && g.output[0] * g.output[1] >= 56 * 56
+                && g.c_out >= 16
                 && !intel()
         },
     },
@@ -285,16 +311,18 @@ const RULES: &[Rule] = &[
                 && g.output[0] * g.output[1] >= 28 * 28
         },
     },
-    // On AMD's Zen 4, 3x3 at stride 2 onto 14x14 or more, one group: the
-    // flat kernel 1.1-1.25x the direct one cold and 1.25-1.6x warm
-    // (ResNet's 64->128 and 128->256, ResNet-50's 128->128 and
-    // 256->256); onto 7x7 the direct kernel keeps ahead (256->512,
-    // 512->512: 1.9x).
+    // On AMD's Zen 4, first layers (3 channels or fewer) 3x3 at stride 2
+    // onto 14x14 or more: the flat kernel, 1.4x the direct one
+    // (MobileNetV2's and EfficientNet-B0's stem). Deeper ones go to the
+    // direct kernel below: 1.05-1.25x the flat one, warm and with the
+    // caches flushed (ResNet's 64->128 and 128->256, ResNet-50's 128->128
+    // and 256->256; ResNet-18 1.03x and ResNet-50 1.01x whole at batch 8).
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Flat,
         when: |g| {
             !intel()
+                && g.c_in <= 3
                 && g.kernel == [3, 3]
                 && g.stride == [2, 2]
                 && g.groups == 1
