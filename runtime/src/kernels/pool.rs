@@ -797,6 +797,22 @@ mod tests {
         }
     }
 
+    /// Two channels of `input` pooled by square `k x k` windows at stride
+    /// `s` with `pad` on every side, in ceil mode (the last window may
+    /// start in the padding's reach).
+    fn ceil_mode_geometry(k: usize, s: usize, pad: usize, input: [usize; 2]) -> PoolGeometry {
+        let out = |n: usize| (n + 2 * pad - k).div_ceil(s) + 1;
+        PoolGeometry {
+            channels: 2,
+            input,
+            output: [out(input[0]), out(input[1])],
+            kernel: [k, k],
+            stride: [s, s],
+            pad: [pad, pad],
+            dilation: [1, 1],
+        }
+    }
+
     /// Max pooling against its definition: 2- and 3-wide windows at
     /// stride 2 and at stride 1 (the vector paths), with padding and
     /// windows past the edge (ceil mode), widths around the 8- and 16-lane
@@ -827,17 +843,7 @@ mod tests {
             (5, 3, 2, 31),
         ] {
             let h = 6;
-            // Ceil mode: the last window may start in the padding's reach.
-            let out = |n: usize| (n + 2 * pad - k).div_ceil(s) + 1;
-            let g = PoolGeometry {
-                channels: 2,
-                input: [h, w],
-                output: [out(h), out(w)],
-                kernel: [k, k],
-                stride: [s, s],
-                pad: [pad, pad],
-                dilation: [1, 1],
-            };
+            let g = ceil_mode_geometry(k, s, pad, [h, w]);
             let mut x: Vec<f32> = (0..2 * h * w)
                 .map(|i| ((i * 7919) % 101) as f32 - 50.5)
                 .collect();
@@ -899,17 +905,7 @@ mod tests {
             (5, 3, 2, 8),
         ] {
             let h = 7;
-            // Ceil mode: the last window may start in the padding.
-            let out = |n: usize| (n + 2 * pad - k).div_ceil(s) + 1;
-            let g = PoolGeometry {
-                channels: 2,
-                input: [h, w],
-                output: [out(h), out(w)],
-                kernel: [k, k],
-                stride: [s, s],
-                pad: [pad, pad],
-                dilation: [1, 1],
-            };
+            let g = ceil_mode_geometry(k, s, pad, [h, w]);
             let [oh, ow] = g.output;
             let batch = 2;
             let x: Vec<f32> = (0..batch * 2 * h * w)

@@ -33,6 +33,19 @@ fn deep(g: &ConvGeometry) -> bool {
     g.patch_len() >= 64
 }
 
+/// 3x3 at stride 1, one group, into 32 channels or fewer from four times
+/// as many, onto 14x14 and smaller (DenseNet's growth layers in its last
+/// two blocks), which AMD's cores run fastest with the direct kernel.
+fn reducing_3x3_onto_small(g: &ConvGeometry) -> bool {
+    g.kernel == [3, 3]
+        && g.stride == [1, 1]
+        && g.groups == 1
+        && g.c_out <= 32
+        && g.c_in >= 4 * g.c_out
+        && g.output[0] <= 14
+        && g.output[1] <= 14
+}
+
 const RULES: &[Rule] = &[
     // One output pixel: squeeze-and-excitation's 1x1 convolutions, where a
     // tile of pixels would be nearly empty (EfficientNet-B0's 1152->48:
@@ -195,16 +208,7 @@ const RULES: &[Rule] = &[
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Direct,
-        when: |g| {
-            !intel()
-                && g.kernel == [3, 3]
-                && g.stride == [1, 1]
-                && g.groups == 1
-                && g.c_out <= 32
-                && g.c_in >= 4 * g.c_out
-                && g.output[0] <= 14
-                && g.output[1] <= 14
-        },
+        when: |g| !intel() && reducing_3x3_onto_small(g),
     },
     // 3x3 at stride 1 onto 49 or more 2x2 tiles (13x13 and up) and 32
     // channels or more: 1.1-1.6x the direct kernel on ResNet-18's and the
@@ -400,16 +404,7 @@ const RULES: &[Rule] = &[
     Rule {
         isa: Some(Isa::Avx2),
         kernel: ConvKernel::Direct,
-        when: |g| {
-            !intel()
-                && g.kernel == [3, 3]
-                && g.stride == [1, 1]
-                && g.groups == 1
-                && g.c_out <= 32
-                && g.c_in >= 4 * g.c_out
-                && g.output[0] <= 14
-                && g.output[1] <= 14
-        },
+        when: |g| !intel() && reducing_3x3_onto_small(g),
     },
     Rule {
         isa: Some(Isa::Avx2),
