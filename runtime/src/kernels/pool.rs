@@ -80,14 +80,21 @@ fn max_pool2d_on(isa: Isa, g: &PoolGeometry, batch: usize, input: &[f32], output
     max_pool2d_any(isa, g, batch, input, output);
 }
 
-/// Planes per task of [`max_pool2d_any`], about: enough that a task
-/// costs far more than taking it.
+/// Planes per task of [`by_planes`], about: enough that a task costs far
+/// more than taking it.
 const POOL_TASK_VALUES: usize = 1 << 15;
 
-/// [`max_pool2d`] for any window: vertical maxima into a padded row, then
-/// horizontal ones; planes shared between threads where the layer is large
-/// (each output value is computed alone, so the sharing changes nothing).
-fn max_pool2d_any(isa: Isa, g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
+/// Runs `pool` over `batch` images' planes, a few whole planes a task:
+/// `pool(input planes, output planes)`. Planes are shared between threads
+/// where the layer is large; each output value is computed alone, so the
+/// sharing changes nothing.
+fn by_planes(
+    g: &PoolGeometry,
+    batch: usize,
+    input: &[f32],
+    output: &mut [f32],
+    pool: impl Fn(&[f32], &mut [f32]) + Sync,
+) {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let planes = g.planes(batch);
@@ -100,7 +107,15 @@ fn max_pool2d_any(isa: Isa, g: &PoolGeometry, batch: usize, input: &[f32], outpu
         let ps = t * per_task..((t + 1) * per_task).min(planes);
         // SAFETY: the planes `ps` of the output are this task's alone.
         let dst = unsafe { out.slice(ps.start * oh * ow, ps.len() * oh * ow) };
-        max_pool_planes(isa, g, &input[ps.start * h * w..ps.end * h * w], dst);
+        pool(&input[ps.start * h * w..ps.end * h * w], dst);
+    });
+}
+
+/// [`max_pool2d`] for any window: vertical maxima into a padded row, then
+/// horizontal ones, [`by_planes`].
+fn max_pool2d_any(isa: Isa, g: &PoolGeometry, batch: usize, input: &[f32], output: &mut [f32]) {
+    by_planes(g, batch, input, output, |src, dst| {
+        max_pool_planes(isa, g, src, dst)
     });
 }
 
@@ -465,9 +480,7 @@ pub fn avg_pool2d(
 }
 
 /// [`avg_pool2d`] for any window: sums down the window's rows into a padded
-/// row, then across its columns, then the divisions; planes shared between
-/// threads where the layer is large (each output value is computed alone,
-/// so the sharing changes nothing).
+/// row, then across its columns, then the divisions, [`by_planes`].
 fn avg_pool2d_any(
     isa: Isa,
     g: &PoolGeometry,
@@ -476,25 +489,8 @@ fn avg_pool2d_any(
     input: &[f32],
     output: &mut [f32],
 ) {
-    let [h, w] = g.input;
-    let [oh, ow] = g.output;
-    let planes = g.planes(batch);
-    let per_task = POOL_TASK_VALUES
-        .div_ceil((h * w).max(1))
-        .clamp(1, planes.max(1));
-    let out = Out::new(&mut output[..planes * oh * ow]);
-    let work = planes * oh * ow * g.kernel[0] * g.kernel[1];
-    crate::threads::for_each(planes.div_ceil(per_task), work, |t| {
-        let ps = t * per_task..((t + 1) * per_task).min(planes);
-        // SAFETY: the planes `ps` of the output are this task's alone.
-        let dst = unsafe { out.slice(ps.start * oh * ow, ps.len() * oh * ow) };
-        avg_pool_planes(
-            isa,
-            g,
-            options,
-            &input[ps.start * h * w..ps.end * h * w],
-            dst,
-        );
+    by_planes(g, batch, input, output, |src, dst| {
+        avg_pool_planes(isa, g, options, src, dst)
     });
 }
 
