@@ -6,7 +6,8 @@
 //! parts, so `r` is exact) and sums the Taylor series of `e^r` to the 7th
 //! power (truncation below 3e-9 relative). `expm1` uses the series of
 //! `e^y - 1` itself where `|y|` is small, so it keeps its relative accuracy
-//! near 0. The results are within a few ULP of the exact values (tested
+//! near 0. `tanh` is a rational function of `x^2`, one division and no
+//! exp. The results are within a few ULP of the exact values (tested
 //! against f64).
 
 pub(crate) const LOG2E: f32 = std::f32::consts::LOG2_E;
@@ -85,14 +86,31 @@ pub fn expm1(y: f32) -> f32 {
     if y.abs() < 0.5 { small } else { large }
 }
 
-/// `tanh(x) = sign(x) * t / (t + 2)` with `t = e^(2|x|) - 1`.
+/// `tanh(x) / x` as `P(x^2) / Q(x^2)`: a rational fit over `[0, 9]` by
+/// iteratively reweighted least squares (relative error below 2e-9 in
+/// exact arithmetic; in f32 within 3.3e-7 of tanh, and mostly exact).
+const TANH_P: [f32; 6] = [
+    1.0,
+    0.136_808_6,
+    0.003_869_512_1,
+    2.803_139_6e-5,
+    3.064_272_7e-8,
+    -1.224_638_8e-11,
+];
+const TANH_Q: [f32; 5] = [1.0, 0.470_141_92, 0.027_250_173, 3.940_721e-4, 1.289_041e-6];
+
+/// `tanh(x) = x P(x^2) / Q(x^2)`: one polynomial pair and a division, where
+/// an exp-based form needs both an exp and a series for small `x`.
 #[inline(always)]
 pub fn tanh(x: f32) -> f32 {
-    // Beyond 9, tanh is 1 in f32; the clamp also keeps t finite.
+    // Beyond 9, tanh is 1 in f32; the clamp also keeps the powers finite.
     // (`min` would turn NaN into 9.)
     let a = if x.abs() > 9.0 { 9.0 } else { x.abs() };
-    let t = expm1(2.0 * a);
-    let v = t / (t + 2.0);
+    let t = a * a;
+    let v = a * (horner::<6>(t, &TANH_P) / horner::<5>(t, &TANH_Q));
+    // 1 beyond the clamp (the fit gives 1 - 1 ULP at 9), and never above
+    // 1 (it may round a hair over near 9); NaN fails both tests and stays.
+    let v = if x.abs() > 9.0 || v > 1.0 { 1.0 } else { v };
     // copysign keeps -0.0 and NaN's sign too.
     v.copysign(x)
 }
