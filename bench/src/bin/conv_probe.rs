@@ -103,6 +103,7 @@ fn main() {
         ("resnet50 1x1 512-128", 512, 128, 28, 1, 1, 0),
         ("resnet50 1x1 128-512", 128, 512, 28, 1, 1, 0),
         ("resnet50 down 256-512", 256, 512, 56, 1, 2, 0),
+        ("resnet50 down 512-1024", 512, 1024, 28, 1, 2, 0),
         ("resnet50 down 1024-2048", 1024, 2048, 14, 1, 2, 0),
         ("resnet50 3x3 s2 128", 128, 128, 56, 3, 2, 1),
         ("resnet50 3x3 s2 256", 256, 256, 28, 3, 2, 1),
@@ -117,6 +118,10 @@ fn main() {
         ("regnet 1x1 32 s2", 32, 32, 112, 1, 2, 0),
         ("regnet 1x1 32 56", 32, 32, 56, 1, 1, 0),
         ("regnet 1x1 32-64", 32, 64, 56, 1, 1, 0),
+        ("regnet 1x1 32-64 s2", 32, 64, 56, 1, 2, 0),
+        ("regnet 1x1 64-160 s2", 64, 160, 28, 1, 2, 0),
+        ("regnet 1x1 160-400 s2", 160, 400, 14, 1, 2, 0),
+        ("resnet down3", 128, 256, 28, 1, 2, 0),
         // SqueezeNet 1.1's expanding 3x3s and its 1x1 classifier.
         // DenseNet-121's growth convolutions and GoogLeNet's 3x3 branches.
         ("densenet 3x3 56", 128, 32, 56, 3, 1, 1),

@@ -33,6 +33,15 @@ fn deep(g: &ConvGeometry) -> bool {
     g.patch_len() >= 64
 }
 
+/// 1x1 at stride 2, one group, onto 14x14 and up, on a CPU not Intel's.
+fn strided_projection(g: &ConvGeometry) -> bool {
+    g.kernel == [1, 1]
+        && g.groups == 1
+        && g.stride == [2, 2]
+        && g.output[0] * g.output[1] >= 14 * 14
+        && !intel()
+}
+
 /// 3x3 at stride 1, one group, into 32 channels or fewer from four times
 /// as many, onto 14x14 and smaller (DenseNet's growth layers in its last
 /// two blocks), which AMD's cores run fastest with the direct kernel.
@@ -283,6 +292,26 @@ const RULES: &[Rule] = &[
                 && g.c_out >= 16
                 && !intel()
         },
+    },
+    // 1x1 at stride 2 onto 14x14 and up (downsampling projections) on
+    // AMD's Zen 4: the GEMM gathers every second pixel of rows that come
+    // from memory inside a model. From 128 channels the direct kernel
+    // runs them at 1.05-1.2x inside the model (ResNet-50's 256-512 and
+    // 512-1024, ResNet-18's 128-256, batch 1 and 8); from fewer onto
+    // 56x56 and up the flat kernel 1.3x (RegNetX's 32-32 from 112x112).
+    // Onto smaller planes from fewer channels the GEMM stays ahead
+    // (RegNetX's 32-64 and 64-160, ResNet-18's 64-128: the flat kernel
+    // 0.8-0.95x), although `conv_probe` with 16 MiB written between calls
+    // has the flat kernel ahead there too.
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Direct,
+        when: |g| strided_projection(g) && g.c_in >= 128,
+    },
+    Rule {
+        isa: Some(Isa::Avx512),
+        kernel: ConvKernel::Flat,
+        when: |g| strided_projection(g) && g.output[0] * g.output[1] >= 56 * 56,
     },
     // Other 1x1: the direct kernel runs at 0.55-0.85x the GEMM, the flat
     // one at 0.6-0.95x where the layer widens.
