@@ -463,6 +463,20 @@ fn every_second<S: Simd>(s: S, src: &[f32], dst: &mut [f32]) {
     }
 }
 
+/// Whether a task runs its channel tiles one after another over all its
+/// pixels, rather than every tile at each step of pixels: for first
+/// layers (at most 4 input channels a group, one block of `k`) onto
+/// planes of 56x56 and up. Tile by tile, the output is written `M` planes
+/// at a time, a few long streams the hardware prefetches, where every
+/// tile at each step writes a short piece of each of the chunk's planes
+/// (64 for SqueezeNet's 3->64 at 111x111), and planes that large come
+/// from memory inside a model. The few input planes a task reads stay
+/// in L1 between the tiles; deeper patches keep the other order, whose
+/// pixels are loaded once for every tile.
+fn tile_by_tile(g: &ConvGeometry, d: &FlatConv) -> bool {
+    g.c_in / g.groups <= 4 && d.offsets.len() <= K_BLOCK && g.output[0] * g.output[1] >= 56 * 56
+}
+
 /// Tasks per image along its rows: bands of about [`TASK_PIXELS`], as
 /// even as the rows allow (a short last band leaves a thread idle).
 fn bands(g: &ConvGeometry, d: &FlatConv) -> (usize, usize) {
@@ -592,6 +606,17 @@ impl Task<'_> {
         if self.ys.is_empty() || self.tiles.is_empty() {
             return;
         }
+        // The tiles of each pass over the pixels: all of them, or one a pass.
+        let one_by_one = tile_by_tile(g, d);
+        let passes = if one_by_one { self.tiles.len() } else { 1 };
+        let tiles_of = |pass: usize| {
+            if one_by_one {
+                let t = self.tiles.start + pass;
+                t..t + 1
+            } else {
+                self.tiles.clone()
+            }
+        };
         assert!(M * V <= MAX_SUMS && d.isa == s.isa() && self.tiles.len() <= CHUNK_TILES);
         let cg = g.c_in / g.groups;
         let group_start = self.group * cg * d.layout.phases.len() * d.layout.plane();
@@ -615,7 +640,8 @@ impl Task<'_> {
                 furthest + max_offset <= image.len(),
                 "flat conv: the tiles read past the image"
             );
-            for t0 in (0..total).step_by(V) {
+            for (pass, t0) in (0..passes).flat_map(|p| (0..total).step_by(V).map(move |t0| (p, t0)))
+            {
                 let mut starts = [0usize; V];
                 let mut plan = [Placement::default(); V];
                 for (v, (start, place)) in starts.iter_mut().zip(&mut plan).enumerate() {
@@ -632,7 +658,9 @@ impl Task<'_> {
                 }
                 // SAFETY: every read is at `image + start + offset + lane`,
                 // below `furthest + max_offset` (asserted).
-                unsafe { self.tile::<S, M, V>(s, image, &starts, &plan, blocks, kept) };
+                unsafe {
+                    self.tile::<S, M, V>(s, image, &starts, &plan, blocks, kept, tiles_of(pass))
+                };
             }
             return;
         }
@@ -645,31 +673,37 @@ impl Task<'_> {
             furthest + max_offset <= image.len(),
             "flat conv: the tiles read past the image"
         );
-        let mut done = lo;
-        while done < hi {
-            let q0 = done.min(last_start);
-            let store = done..(q0 + width).min(hi);
-            let mut starts = [0usize; V];
-            let mut plan = [Placement::default(); V];
-            for (v, (start, place)) in starts.iter_mut().zip(&mut plan).enumerate() {
-                *start = q0 + lanes * v;
-                *place = self.place(*start, lanes, &store);
+        for pass in 0..passes {
+            let mut done = lo;
+            while done < hi {
+                let q0 = done.min(last_start);
+                let store = done..(q0 + width).min(hi);
+                let mut starts = [0usize; V];
+                let mut plan = [Placement::default(); V];
+                for (v, (start, place)) in starts.iter_mut().zip(&mut plan).enumerate() {
+                    *start = q0 + lanes * v;
+                    *place = self.place(*start, lanes, &store);
+                }
+                // SAFETY: every read is at `image + offset + q` for an offset of
+                // the table and `q < q0 + width <= furthest` (asserted).
+                unsafe {
+                    self.tile::<S, M, V>(s, image, &starts, &plan, blocks, kept, tiles_of(pass))
+                };
+                done = store.end;
             }
-            // SAFETY: every read is at `image + offset + q` for an offset of
-            // the table and `q < q0 + width <= furthest` (asserted).
-            unsafe { self.tile::<S, M, V>(s, image, &starts, &plan, blocks, kept) };
-            done = store.end;
         }
     }
 
-    /// The vectors of pixels from `starts` of every channel tile of the
-    /// task, summed over `k` and stored as `plan` places them.
+    /// The vectors of pixels from `starts` of the channel tiles `tiles`
+    /// (the task's, or some of them), summed over `k` and stored as `plan`
+    /// places them.
     ///
     /// # Safety
     /// `image + start + offset + lane` must be readable for every start,
     /// offset and lane; the placed pixels are the task's own; `kept` must
-    /// hold a slot for each of the task's channel tiles.
+    /// hold a slot for each of `tiles`.
     #[inline(always)]
+    #[allow(clippy::too_many_arguments)]
     unsafe fn tile<S: Simd, const M: usize, const V: usize>(
         &self,
         s: S,
@@ -678,13 +712,14 @@ impl Task<'_> {
         plan: &[Placement; V],
         blocks: usize,
         kept: *mut [[S::F; V]; M],
+        tiles: Range<usize>,
     ) {
         let d = self.d;
         let k = d.offsets.len();
         let src: [*const f32; V] = std::array::from_fn(|v| image.as_ptr().wrapping_add(starts[v]));
         for (bi, (k0, kc)) in k_blocks_of(k, K_BLOCK).enumerate() {
             let offsets = &d.offsets[k0..k0 + kc];
-            for (slot, t) in self.tiles.clone().enumerate() {
+            for (slot, t) in tiles.clone().enumerate() {
                 let at = ((self.group * d.tiles + t) * k + k0) * M;
                 let w = &d.weights[at..at + kc * M];
                 // SAFETY: the slot was written in the previous block.

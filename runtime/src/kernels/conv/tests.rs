@@ -206,6 +206,19 @@ fn flat_kernel_matches_reference() {
         2,
         true,
     );
+    // First layers onto 56x56 and up, whose tasks run their channel tiles
+    // one after another: several tiles (17 and 40 channels), at stride 1
+    // and 2, a plane of one input channel and one of three.
+    let _ = check(
+        geo(3, 17, [58, 57], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        2,
+        true,
+    );
+    let _ = check(
+        geo(1, 40, [115, 113], [3, 3], [2, 2], [1, 1], [1, 1], 1),
+        1,
+        true,
+    );
 }
 
 #[test]
