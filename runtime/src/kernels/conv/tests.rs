@@ -219,6 +219,12 @@ fn flat_kernel_matches_reference() {
         1,
         true,
     );
+    // Rows of 64, whole vectors: each row's pixels from its start.
+    let _ = check(
+        geo(3, 12, [56, 64], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        1,
+        true,
+    );
 }
 
 #[test]
