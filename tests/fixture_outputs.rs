@@ -51,3 +51,31 @@ fn vgg_small() {
 fn features_ext() {
     check::<FeaturesExt>("features_ext");
 }
+
+/// Batches large enough to run a slice of images at a time (and, where
+/// the classifier is large, as VGG-small's and its 524K weights, the
+/// classifier then on the whole batch at once): every image still gets
+/// PyTorch's output (the fixture's images, repeated).
+#[test]
+fn sliced_batches_give_every_image_its_output() {
+    fn sliced<M: Model>(name: &str) {
+        let mut f = fixture(name);
+        let images = f.input_shape[0];
+        let repeats = (1..1000)
+            .find(|r| cnn::slices::slice_count(r * images, M::INPUT_SHAPE, M::LAYERS) > 2)
+            .expect("a batch that slices");
+        f.input_shape[0] *= repeats;
+        f.input = f.input.repeat(repeats);
+        f.expected = f.expected.repeat(repeats);
+        f.expected_f64 = f.expected_f64.repeat(repeats);
+        let mut model = M::init(0);
+        cnn::Module::load_state_dict(&mut model, &f.weights).unwrap();
+        assert_matches(&format!("{name}, batch {}", f.input_shape[0]), &model, f);
+    }
+    sliced::<SeedA>("seed_a");
+    sliced::<SeedB>("seed_b");
+    sliced::<LeNet5>("lenet5");
+    sliced::<Gray200>("gray200");
+    sliced::<FeaturesExt>("features_ext");
+    sliced::<VggSmall>("vgg_small");
+}

@@ -66,6 +66,28 @@ pub enum Op {
     },
 }
 
+impl Op {
+    /// The shape the step reads.
+    pub fn input(&self) -> &Shape {
+        match self {
+            Op::Layer { input, .. }
+            | Op::Residual { input, .. }
+            | Op::Gate { input, .. }
+            | Op::Concat { input, .. } => input,
+        }
+    }
+
+    /// The shape the step gives.
+    pub fn output(&self) -> &Shape {
+        match self {
+            Op::Layer { output, .. }
+            | Op::Residual { output, .. }
+            | Op::Gate { output, .. }
+            | Op::Concat { output, .. } => output,
+        }
+    }
+}
+
 /// A row of the summary.
 #[derive(Clone, Debug)]
 pub struct Row {

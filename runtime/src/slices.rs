@@ -1,9 +1,14 @@
-//! Large batches run through the whole model a slice of images at a time.
+//! Large batches run through a model's image layers a slice of images at a
+//! time.
 //!
 //! A layer that runs over a whole batch of 64 small images writes more than
 //! a core's cache holds, and the next layer reads it back from memory; a
 //! slice of images small enough to stay in the cache goes through every
-//! layer before the next slice starts. With more than one thread the slices
+//! image layer before the next slice starts. The steps from the first that
+//! makes a vector of each image (a Flatten) on run on the whole batch at
+//! once where they hold more weights than stay in cache: their data is
+//! small, and a classifier's weights, megabytes of them, are then read once
+//! a batch rather than once a slice. With more than one thread the slices
 //! run side by side, each on one thread, with nothing to wait for between
 //! layers.
 //!

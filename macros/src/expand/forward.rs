@@ -639,12 +639,7 @@ impl<'a> Writer<'a> {
 
 /// The dimensions of an op's input, where known.
 fn input_shape(op: &Op) -> Option<Vec<usize>> {
-    match op {
-        Op::Layer { input, .. }
-        | Op::Residual { input, .. }
-        | Op::Gate { input, .. }
-        | Op::Concat { input, .. } => input.concrete(),
-    }
+    op.input().concrete()
 }
 
 /// `(H, W)` of an image shape, as literals.
@@ -657,11 +652,27 @@ fn image_hw(shape: &cnn_dsl::shape::Shape) -> Result<(Literal, Literal), String>
 
 /// The body of `forward(&self, x: &Batch<...>)`.
 pub fn body(layers: &[CheckedLayer], program: &[Op]) -> Result<TokenStream, String> {
+    body_of(layers, program, Ident::new("x", Span::call_site()), false)
+}
+
+/// The statements that run `program` on the owned batch `input` (which
+/// its first layer may consume), ending in the result.
+pub fn body_owning(
+    layers: &[CheckedLayer],
+    program: &[Op],
+    input: Ident,
+) -> Result<TokenStream, String> {
+    body_of(layers, program, input, true)
+}
+
+fn body_of(
+    layers: &[CheckedLayer],
+    program: &[Op],
+    name: Ident,
+    owned: bool,
+) -> Result<TokenStream, String> {
     let mut writer = Writer::new(layers);
-    let input = Value {
-        name: Ident::new("x", Span::call_site()),
-        owned: false,
-    };
+    let input = Value { name, owned };
     let result = writer.ops(program, input, false)?;
     let result = writer.pass(&result, true);
     Ok(writer.finish(result))

@@ -115,6 +115,60 @@ mod tests {
         assert_eq!(out, expand_str(src));
     }
 
+    /// A classifier holding more weights than stay in cache runs on the
+    /// whole batch, after the image layers have run a slice of images at a
+    /// time; a small one runs with them.
+    #[test]
+    fn large_classifiers_run_on_the_whole_batch() {
+        let net = |out: usize| {
+            expand_str(&format!(
+                "pub struct Net<3, 8, 8> {{
+                    conv: Conv2d(3, 4, 3, padding = 1),
+                    pool: MaxPool2d(2),
+                    flatten: Flatten,
+                    fc: Linear(64, {out}),
+                }}"
+            ))
+        };
+        let forward = |out: &str| {
+            let body = &out[out.find("fn forward").expect("a forward pass")..];
+            body[..body.find("fn forward_into").expect("forward_into")].to_string()
+        };
+        // 64 * 1024 + 1024 weights: over the limit.
+        let large = forward(&net(1024));
+        let (head, tail) = large.split_at(large.find("self . flatten").expect("the Flatten"));
+        assert!(
+            head.contains(":: cnn :: slices :: forward") && head.contains("self . pool"),
+            "{large}"
+        );
+        // Flatten takes the slices' gathered results, by value.
+        assert!(
+            tail.contains("(head) ;") && tail.contains("self . fc"),
+            "{large}"
+        );
+        assert!(!tail.contains(":: cnn :: slices"), "{large}");
+        // 64 * 1000 + 1000: under it, every layer in the slices.
+        let small = forward(&net(1000));
+        let closure = &small[small.find(":: cnn :: slices :: forward").expect("slices")..];
+        assert!(
+            closure.contains("self . fc") && !small.contains("head"),
+            "{small}"
+        );
+        // 69,649 weights, over the limit, but fewer than 32 for each of
+        // the 4,096 values an image gives them: in the slices too.
+        let wide = forward(&expand_str(
+            "pub struct Net<3, 8, 8> {
+                conv: Conv2d(3, 64, 3, padding = 1),
+                flatten: Flatten,
+                fc: Linear(4096, 17),
+            }",
+        ));
+        assert!(
+            !wide.contains("head") && wide.contains("self . fc"),
+            "{wide}"
+        );
+    }
+
     /// The cost of expanding ResNet-18 (parse, check and generate), the
     /// largest model in the repository:
     /// `cargo test --release -p cnn-macros expansion_time -- --ignored --nocapture`.

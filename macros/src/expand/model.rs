@@ -1,8 +1,8 @@
 //! A checked model's code: the struct, its constants, `new`, `forward`, and
 //! the `Module` and `Model` impls.
 
-use cnn_dsl::model::{CheckedLayer, CheckedModel};
-use proc_macro2::{Literal, TokenStream};
+use cnn_dsl::model::{CheckedLayer, CheckedModel, Op};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 use super::forward;
@@ -79,6 +79,82 @@ fn layer_infos(m: &CheckedModel) -> Result<Vec<TokenStream>, String> {
         .collect()
 }
 
+/// Weights (floats) from which a model's tail runs on the whole batch:
+/// more than stay in a core's second-level cache beside a slice's
+/// activations, so that they would come from further away for every
+/// slice. Below it, gathering the slices' results for the tail costs
+/// more than it saves (`seed_a`'s 20K weights at batch 64: 0.99x).
+const WHOLE_BATCH_WEIGHTS: usize = 64 * 1024;
+/// How many times an image's values going into the tail its weights must
+/// be, at least: the gathered results are written once and read back
+/// once, while the weights are read once less per slice, whose images
+/// (up to a few dozen) share them. `gray200`'s 200K weights over 20,000
+/// values an image: 0.96x at batch 64; VGG-small's 524K over 2,048: 1.12x.
+const WHOLE_BATCH_RATIO: usize = 32;
+
+/// Where the forward pass stops running a slice of images at a time
+/// (`cnn::slices`): at the first top-level step whose output is a vector
+/// per image (a Flatten, most often), where other steps come before it and
+/// the steps from there on hold many weights ([`WHOLE_BATCH_WEIGHTS`],
+/// [`WHOLE_BATCH_RATIO`]). Those steps work on vectors of a few KB an
+/// image, and they run on the whole batch at once, so that a classifier's
+/// weights (4 to 8 MB in torchvision's models, 400 MB in VGG's) are read
+/// once a batch rather than once a slice.
+fn whole_batch_from(layers: &[CheckedLayer], program: &[Op]) -> Option<usize> {
+    let at = program
+        .iter()
+        .position(|op| op.output().concrete().is_some_and(|dims| dims.len() == 1))
+        .filter(|&at| at > 0)?;
+    let values: usize = program[at].input().concrete()?.iter().product();
+    let weights: usize = program[at..].iter().map(|op| weights_of(layers, op)).sum();
+    (weights > WHOLE_BATCH_WEIGHTS && weights >= WHOLE_BATCH_RATIO * values).then_some(at)
+}
+
+/// The parameters `op`'s layers hold, each time a layer is used.
+fn weights_of(layers: &[CheckedLayer], op: &Op) -> usize {
+    let all = |ops: &[Op]| ops.iter().map(|op| weights_of(layers, op)).sum::<usize>();
+    match op {
+        Op::Layer { layer, .. } => layers.get(*layer).and_then(|l| l.params).unwrap_or(0),
+        Op::Residual { main, shortcut, .. } => all(main) + all(shortcut),
+        Op::Gate { branch, .. } => all(branch),
+        Op::Concat { branches, .. } => branches.iter().map(|(ops, _)| all(ops)).sum(),
+    }
+}
+
+/// The body of `forward`: the program a slice of images at a time, or its
+/// head so and its tail ([`whole_batch_from`]) on the whole batch.
+fn run_body(
+    m: &CheckedModel,
+    input_ty: &TokenStream,
+    output_ty: &TokenStream,
+) -> Result<TokenStream, String> {
+    let name = &m.name;
+    let sliced = |program: &[Op], out_ty: &TokenStream| -> Result<TokenStream, String> {
+        let body = forward::body(&m.layers, program)?;
+        Ok(quote! {
+            ::cnn::slices::forward(
+                x,
+                #name::INPUT_SHAPE,
+                #name::LAYERS,
+                #name::MACS,
+                |x: &#input_ty| -> #out_ty { #body },
+            )
+        })
+    };
+    let Some(at) = whole_batch_from(&m.layers, &m.program) else {
+        return sliced(&m.program, output_ty);
+    };
+    let (head, tail) = m.program.split_at(at);
+    let middle = tail[0].input().concrete().ok_or("unknown shape")?;
+    let head = sliced(head, &batch_type(&middle)?)?;
+    let middle = Ident::new("head", Span::call_site());
+    let tail = forward::body_owning(&m.layers, tail, middle.clone())?;
+    Ok(quote! {
+        let #middle = #head;
+        #tail
+    })
+}
+
 pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
     let name = &m.name;
     let vis = &m.vis;
@@ -124,7 +200,7 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
     let field_names: Vec<_> = m.layers.iter().map(|l| &l.field).collect();
     let prefixes: Vec<&String> = m.layers.iter().map(|l| &l.name).collect();
     let checks = codes.iter().filter_map(|(_, c)| c.check.as_ref());
-    let body = forward::body(&m.layers, &m.program)?;
+    let run = run_body(m, &input_ty, &output_ty)?;
     let input_text = format!(
         " `x`: a batch of `{}` images, `{input_ty_text}`.",
         m.input,
@@ -172,13 +248,7 @@ pub fn model(m: &CheckedModel) -> Result<TokenStream, String> {
             #[doc = #output_text]
             #[must_use]
             pub fn forward(&self, x: &#input_ty) -> #output_ty {
-                ::cnn::slices::forward(
-                    x,
-                    #name::INPUT_SHAPE,
-                    #name::LAYERS,
-                    #name::MACS,
-                    |x: &#input_ty| -> #output_ty { #body },
-                )
+                #run
             }
 
             /// Runs the model into `out`, reusing its buffer: with the buffers
