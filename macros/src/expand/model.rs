@@ -98,8 +98,8 @@ const WHOLE_BATCH_RATIO: usize = 32;
 /// the steps from there on hold many weights ([`WHOLE_BATCH_WEIGHTS`],
 /// [`WHOLE_BATCH_RATIO`]). Those steps work on vectors of a few KB an
 /// image, and they run on the whole batch at once, so that a classifier's
-/// weights (4 to 8 MB in torchvision's models, 400 MB in VGG's) are read
-/// once a batch rather than once a slice.
+/// weights (5 to 8 MB in torchvision's mobile models and ResNets, nearly
+/// 500 MB in VGG-16's) are read once a batch rather than once a slice.
 fn whole_batch_from(layers: &[CheckedLayer], program: &[Op]) -> Option<usize> {
     let at = program
         .iter()
@@ -121,8 +121,9 @@ fn weights_of(layers: &[CheckedLayer], op: &Op) -> usize {
     }
 }
 
-/// The body of `forward`: the program a slice of images at a time, or its
-/// head so and its tail ([`whole_batch_from`]) on the whole batch.
+/// The body of `forward`: the program run a slice of images at a time, or,
+/// where [`whole_batch_from`] finds a tail, the head so and then the tail
+/// on the whole batch.
 fn run_body(
     m: &CheckedModel,
     input_ty: &TokenStream,

@@ -816,8 +816,8 @@ impl Task<'_> {
         }
         // A vector of pixels at a time, its `count` channels together: one
         // bounds check, one dispatch on the activation, and plain stores
-        // (the per-value epilogue cost 17 cycles a vector stored, more than
-        // the sums of a 1x1 convolution from 16 channels).
+        // (value by value, the epilogue took longer than the sums of a 1x1
+        // convolution from 16 channels).
         for (v, place) in plan.iter().enumerate() {
             if place.count == 0 {
                 continue;
