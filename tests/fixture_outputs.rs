@@ -6,15 +6,20 @@ mod fixture;
 mod models;
 
 use cnn::Model;
-use fixture::{assert_matches, fixture};
+use fixture::{Fixture, assert_matches, fixture};
 use models::*;
+
+/// `M` with fixture `f`'s weights, loaded strictly.
+fn loaded<M: Model>(f: &Fixture) -> M {
+    let mut model = M::init(0);
+    cnn::Module::load_state_dict(&mut model, &f.weights).unwrap();
+    model
+}
 
 /// Runs `M` on fixture `name`, loaded strictly from the PyTorch file.
 fn check<M: Model>(name: &str) {
     let f = fixture(name);
-    let mut model = M::init(0);
-    cnn::Module::load_state_dict(&mut model, &f.weights).unwrap();
-    assert_matches(name, &model, f);
+    assert_matches(name, &loaded::<M>(&f), f);
 }
 
 #[test]
@@ -68,8 +73,7 @@ fn sliced_batches_give_every_image_its_output() {
         f.input = f.input.repeat(repeats);
         f.expected = f.expected.repeat(repeats);
         f.expected_f64 = f.expected_f64.repeat(repeats);
-        let mut model = M::init(0);
-        cnn::Module::load_state_dict(&mut model, &f.weights).unwrap();
+        let model = loaded::<M>(&f);
         assert_matches(&format!("{name}, batch {}", f.input_shape[0]), &model, f);
     }
     sliced::<SeedA>("seed_a");

@@ -329,7 +329,7 @@ impl<'a> Writer<'a> {
             .ok_or("a concat with an unknown output shape")?;
         let ty = batch_type(&dims)?;
         let mut parts = Vec::new();
-        let in_channels = match input_shape(op).and_then(|d| d.first().copied()) {
+        let in_channels = match op.input().concrete().and_then(|d| d.first().copied()) {
             Some(c) => c,
             None if !split => 0,
             None => return Err("a split of unknown shape".into()),
@@ -635,11 +635,6 @@ impl<'a> Writer<'a> {
             owned: true,
         })
     }
-}
-
-/// The dimensions of an op's input, where known.
-fn input_shape(op: &Op) -> Option<Vec<usize>> {
-    op.input().concrete()
 }
 
 /// `(H, W)` of an image shape, as literals.
