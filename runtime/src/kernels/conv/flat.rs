@@ -153,6 +153,9 @@ pub struct FlatConv {
     /// Per `k = (c, i, j)` of one group: where it reads for pixel 0,
     /// from the group's first channel.
     offsets: Vec<u32>,
+    /// The largest of `offsets` (each task's reads are checked against
+    /// it).
+    max_offset: usize,
     layout: Layout,
 }
 
@@ -208,6 +211,7 @@ impl FlatConv {
             v,
             tiles,
             by_rows,
+            max_offset: super::direct::max_offset(&offsets),
             offsets,
             layout,
         })
@@ -249,7 +253,7 @@ impl FlatConv {
     fn reads_input(&self, g: &ConvGeometry) -> bool {
         let lanes = self.isa.lanes();
         let reach = if self.by_rows {
-            let max_offset = self.offsets.iter().max().map_or(0, |&o| o as usize);
+            let max_offset = self.max_offset;
             // The last group's channels start this far into the image.
             let last_group = (g.groups - 1)
                 * (g.c_in / g.groups)
@@ -621,7 +625,7 @@ impl Task<'_> {
         let cg = g.c_in / g.groups;
         let group_start = self.group * cg * d.layout.phases.len() * d.layout.plane();
         let image = &self.image[group_start..];
-        let max_offset = d.offsets.iter().max().map_or(0, |&o| o as usize);
+        let max_offset = d.max_offset;
         // Partial sums kept between blocks of `k` only where there are
         // several (the shallow layers, with one, keep none).
         let blocks = d.offsets.len().div_ceil(K_BLOCK).max(1);
