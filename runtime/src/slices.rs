@@ -106,7 +106,7 @@ pub fn forward<
     );
     let mut y = Batch::<B0, B1, B2>::uninit(batch);
     let out = Out::new(y.as_mut_slice());
-    threads::for_each(slices, batch.saturating_mul(macs), |s| {
+    threads::for_each_apart(slices, batch.saturating_mul(macs), |s| {
         let first = s * batch / slices;
         let count = (s + 1) * batch / slices - first;
         let mut part = Batch::<A0, A1, A2>::uninit(count);
