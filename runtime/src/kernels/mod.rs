@@ -16,3 +16,4 @@ pub mod math;
 pub mod pad;
 pub mod pool;
 pub mod simd;
+pub mod transpose;

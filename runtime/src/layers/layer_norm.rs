@@ -12,7 +12,9 @@
 //! assert!((y.as_slice()[0] + 1.0).abs() < 1e-4 && (y.as_slice()[1] - 1.0).abs() < 1e-4);
 //! ```
 
+use crate::kernels::isa::Isa;
 use crate::kernels::simd::vectorized;
+use crate::kernels::transpose::transpose;
 use crate::module::{Module, TensorKind, TensorMut, TensorRef};
 use crate::tensor::Batch;
 
@@ -260,9 +262,22 @@ impl Permute {
             self.axes.map(|a| dims[a]),
             "Permute: the output shape is not the permuted input"
         );
+        let mut out = Batch::<D, E, F>::for_overwrite(x.batch_size());
+        // Channels to last and back are transposes of a matrix per image
+        // (channels by pixels), done a block of vectors at a time.
+        let matrix = match self.axes {
+            [1, 2, 0] => Some((A, B * C)),
+            [2, 0, 1] => Some((A * B, C)),
+            _ => None,
+        };
+        if let Some((rows, cols)) = matrix {
+            for (src, dst) in x.images().zip(out.images_mut()) {
+                transpose(Isa::detect(), src, rows, cols, dst);
+            }
+            return out;
+        }
         let strides = [B * C, C, 1];
         let s = self.axes.map(|a| strides[a]);
-        let mut out = Batch::<D, E, F>::for_overwrite(x.batch_size());
         for (src, dst) in x.images().zip(out.images_mut()) {
             let mut o = 0;
             for i in 0..D {
@@ -429,6 +444,36 @@ mod tests {
         // [h][w][c] = x[c][h][w]
         assert_eq!(&last.as_slice()[..4], &[0.0, 6.0, 1.0, 7.0]);
         let back: Batch<2, 2, 3> = Permute::new([2, 0, 1]).forward(last);
+        assert_eq!(back.as_slice(), x.as_slice());
+    }
+
+    /// Planes and channel counts larger than a vector's lanes and not
+    /// multiples of them, two images: each value where the axes say.
+    #[test]
+    fn permutes_of_larger_images_put_every_value_in_place() {
+        const C: usize = 17;
+        const H: usize = 5;
+        const W: usize = 20;
+        let x =
+            Batch::<C, H, W>::from_vec(2, (0..2 * C * H * W).map(|v| v as f32).collect()).unwrap();
+        let at =
+            |b: usize, c: usize, h: usize, w: usize| x.as_slice()[((b * C + c) * H + h) * W + w];
+        let last: Batch<H, W, C> = Permute::new([1, 2, 0]).forward(x.clone());
+        let turned: Batch<W, C, H> = Permute::new([2, 0, 1]).forward(x.clone());
+        let swapped: Batch<C, W, H> = Permute::new([0, 2, 1]).forward(x.clone());
+        for b in 0..2 {
+            for c in 0..C {
+                for h in 0..H {
+                    for w in 0..W {
+                        let want = at(b, c, h, w);
+                        assert_eq!(last.as_slice()[((b * H + h) * W + w) * C + c], want);
+                        assert_eq!(turned.as_slice()[((b * W + w) * C + c) * H + h], want);
+                        assert_eq!(swapped.as_slice()[((b * C + c) * W + w) * H + h], want);
+                    }
+                }
+            }
+        }
+        let back: Batch<C, H, W> = Permute::new([2, 0, 1]).forward(last);
         assert_eq!(back.as_slice(), x.as_slice());
     }
 }

@@ -16,6 +16,7 @@ use crate::kernels::epilogue::{Act, Epilogue};
 use crate::kernels::gemm::{PackedA, Transposed, gemm};
 use crate::kernels::gemv::{gemv, gemv_batch};
 use crate::kernels::isa::Isa;
+use crate::kernels::transpose::transpose;
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
 use crate::pool;
 use crate::tensor::Batch;
@@ -121,11 +122,7 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
                 scratch,
             )
         });
-        for (o, row) in t.chunks_exact(rows).enumerate() {
-            for (r, &v) in row.iter().enumerate() {
-                y[r * OUT + o] = v;
-            }
-        }
+        transpose(Isa::detect(), &t, OUT, rows, y);
         pool::give(t);
     }
 
