@@ -19,7 +19,7 @@
 use std::mem::MaybeUninit;
 use std::ops::Range;
 
-use super::geometry::{ConvGeometry, OutRows};
+use super::geometry::{ConvGeometry, OutRows, max_offset};
 use super::kernel::RowKernel;
 use super::{LINE, PREFETCH_FROM};
 use crate::kernels::aligned::Aligned;
@@ -832,9 +832,4 @@ impl RowKernel for DirectConv {
     fn give(images: Images) {
         images.give();
     }
-}
-
-/// The largest of a kernel's read offsets (0 for none).
-pub(super) fn max_offset(offsets: &[u32]) -> usize {
-    offsets.iter().max().map_or(0, |&o| o as usize)
 }

@@ -27,7 +27,7 @@
 
 use std::ops::Range;
 
-use super::geometry::{ConvGeometry, OutRows};
+use super::geometry::{ConvGeometry, OutRows, max_offset};
 use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::gemm::k_blocks_of;
@@ -211,7 +211,7 @@ impl FlatConv {
             v,
             tiles,
             by_rows,
-            max_offset: super::direct::max_offset(&offsets),
+            max_offset: max_offset(&offsets),
             offsets,
             layout,
         })

@@ -137,3 +137,9 @@ impl OutRows {
         channel * self.plane + (y - self.first_row) * self.width + x
     }
 }
+
+/// The largest of a kernel's read offsets into its copy of an image (0 for
+/// none): each task checks its furthest read against it.
+pub(super) fn max_offset(offsets: &[u32]) -> usize {
+    offsets.iter().max().map_or(0, |&o| o as usize)
+}
