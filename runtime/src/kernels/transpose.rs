@@ -2,8 +2,8 @@
 //! loaded, turned in registers ([`Simd::transpose`]) and stored as `LANES`
 //! columns, the ragged edges value by value. A `Linear` over the last axis
 //! of an image and a permute between channels-first and channels-last
-//! (ConvNeXt's) each move every value through one; value by value they
-//! took about a sixth of ConvNeXt's time.
+//! (ConvNeXt's), or of an image's last two axes, each move every value through
+//! one; value by value the first two took about a sixth of ConvNeXt's time.
 //!
 //! ```
 //! use cnn_runtime::kernels::{isa::Isa, transpose::transpose};

@@ -264,15 +264,22 @@ impl Permute {
         );
         let mut out = Batch::<D, E, F>::for_overwrite(x.batch_size());
         // Channels to last and back are transposes of a matrix per image
-        // (channels by pixels), done a block of vectors at a time.
-        let matrix = match self.axes {
+        // (channels by pixels), and swapping the last two axes one per
+        // plane: done a block of vectors at a time.
+        let matrices = match self.axes {
             [1, 2, 0] => Some((A, B * C)),
             [2, 0, 1] => Some((A * B, C)),
+            [0, 2, 1] => Some((B, C)),
             _ => None,
         };
-        if let Some((rows, cols)) = matrix {
-            for (src, dst) in x.images().zip(out.images_mut()) {
-                transpose(Isa::detect(), src, rows, cols, dst);
+        if let Some((rows, cols)) = matrices {
+            let isa = Isa::detect();
+            let (src, dst) = (x.as_slice(), out.as_mut_slice());
+            for (src, dst) in src
+                .chunks_exact(rows * cols)
+                .zip(dst.chunks_exact_mut(rows * cols))
+            {
+                transpose(isa, src, rows, cols, dst);
             }
             return out;
         }

@@ -253,7 +253,6 @@ impl FlatConv {
     fn reads_input(&self, g: &ConvGeometry) -> bool {
         let lanes = self.isa.lanes();
         let reach = if self.by_rows {
-            let max_offset = self.max_offset;
             // The last group's channels start this far into the image.
             let last_group = (g.groups - 1)
                 * (g.c_in / g.groups)
@@ -262,7 +261,7 @@ impl FlatConv {
             last_group
                 + (g.output[0] - 1) * self.layout.cols
                 + g.output[1].div_ceil(lanes) * lanes
-                + max_offset
+                + self.max_offset
         } else {
             0
         };
@@ -625,7 +624,6 @@ impl Task<'_> {
         let cg = g.c_in / g.groups;
         let group_start = self.group * cg * d.layout.phases.len() * d.layout.plane();
         let image = &self.image[group_start..];
-        let max_offset = d.max_offset;
         // Partial sums kept between blocks of `k` only where there are
         // several (the shallow layers, with one, keep none).
         let blocks = d.offsets.len().div_ceil(K_BLOCK).max(1);
@@ -641,7 +639,7 @@ impl Task<'_> {
             let total = self.ys.len() * per_row;
             let furthest = (self.ys.end - 1) * cols + per_row * lanes;
             assert!(
-                furthest + max_offset <= image.len(),
+                furthest + d.max_offset <= image.len(),
                 "flat conv: the tiles read past the image"
             );
             for (pass, t0) in (0..passes).flat_map(|p| (0..total).step_by(V).map(move |t0| (p, t0)))
@@ -674,7 +672,7 @@ impl Task<'_> {
         let last_start = d.layout.end(g).saturating_sub(width);
         let furthest = (hi - 1).min(last_start) + width;
         assert!(
-            furthest + max_offset <= image.len(),
+            furthest + d.max_offset <= image.len(),
             "flat conv: the tiles read past the image"
         );
         for pass in 0..passes {
