@@ -455,7 +455,8 @@ mod tests {
     }
 
     /// Planes and channel counts larger than a vector's lanes and not
-    /// multiples of them, two images: each value where the axes say.
+    /// multiples of them, two images, every permutation: each value where
+    /// the axes say.
     #[test]
     fn permutes_of_larger_images_put_every_value_in_place() {
         const C: usize = 17;
@@ -468,6 +469,9 @@ mod tests {
         let last: Batch<H, W, C> = Permute::new([1, 2, 0]).forward(x.clone());
         let turned: Batch<W, C, H> = Permute::new([2, 0, 1]).forward(x.clone());
         let swapped: Batch<C, W, H> = Permute::new([0, 2, 1]).forward(x.clone());
+        // (Not transposes: the general loop.)
+        let rows_first: Batch<H, C, W> = Permute::new([1, 0, 2]).forward(x.clone());
+        let reversed: Batch<W, H, C> = Permute::new([2, 1, 0]).forward(x.clone());
         for b in 0..2 {
             for c in 0..C {
                 for h in 0..H {
@@ -476,6 +480,8 @@ mod tests {
                         assert_eq!(last.as_slice()[((b * H + h) * W + w) * C + c], want);
                         assert_eq!(turned.as_slice()[((b * W + w) * C + c) * H + h], want);
                         assert_eq!(swapped.as_slice()[((b * C + c) * W + w) * H + h], want);
+                        assert_eq!(rows_first.as_slice()[((b * H + h) * C + c) * W + w], want);
+                        assert_eq!(reversed.as_slice()[((b * W + w) * H + h) * C + c], want);
                     }
                 }
             }
