@@ -38,7 +38,15 @@ fn pixels_a_step(lanes: usize, n: usize) -> usize {
     [widest, 4, 1].into_iter().find(|&p| p <= n).unwrap_or(1)
 }
 /// Multiply-adds a task is worth at least: fewer are run by one thread.
-const TASK_WORK: usize = 1 << 18;
+/// Small enough that a shared layer makes four tasks a thread on two
+/// (MobileNetV2's 960 channels at 7x7, 0.42M multiply-adds: 8 tasks).
+const TASK_WORK: usize = 1 << 16;
+/// What one of this kernel's multiply-adds is worth to the sharing rule,
+/// in a dense kernel's: twice a depthwise one's ([`DEPTHWISE_COST`]), as
+/// each value is also copied into the interleaved band and transposed
+/// back (960 channels at 7x7: 52 us on one thread, where a dense layer
+/// of as many multiply-adds takes 5).
+const LANES_COST: usize = 2 * DEPTHWISE_COST;
 
 /// The weights of a depthwise convolution, interleaved by blocks of
 /// sixteen output channels, and the instruction set they run on.
@@ -393,7 +401,7 @@ impl Kernel for DepthwiseLanes {
         let per_piece = blocks.div_ceil(pieces);
         let out = Out::new(output);
         let by_rows = copied_by_rows(g);
-        threads::for_each(batch * pieces, batch * g.macs() * DEPTHWISE_COST, |t| {
+        threads::for_each(batch * pieces, batch * g.macs() * LANES_COST, |t| {
             let (b, piece) = (t / pieces, t % pieces);
             // From a cache line's start (the pool's buffers are), as the copy's
             // and the sums' blocks then are, a whole line each.

@@ -5,7 +5,8 @@
 //!
 //! Such a convolution is a 1x1 convolution of the input rearranged into
 //! its phase planes: value `p = (c, i, j)` of every patch, one `OH x OW`
-//! plane each ("space to depth"). Each output plane is then a weighted sum
+//! plane each ("space to depth"; a 1x1 kernel's are the input's own
+//! planes, read where they lie). Each output plane is then a weighted sum
 //! of those planes, 4 output channels by two vectors of pixels at a time,
 //! stored as whole vectors. With a patch this short the GEMM and the direct kernel
 //! spend most of their time packing, transposing and storing rather than
@@ -80,14 +81,45 @@ fn pack(g: &ConvGeometry, weight: &[f32]) -> Vec<f32> {
     packed
 }
 
+/// The phase planes the tiles read: a copy made once per call, or, for a
+/// 1x1 kernel (whose one phase plane per channel is the channel itself),
+/// the input.
+pub struct Planes<'a> {
+    copy: pool::Buffer,
+    input: &'a [f32],
+}
+
+impl Planes<'_> {
+    /// Every image's planes, `[b][c][i][j][OH x OW]`.
+    fn all(&self) -> &[f32] {
+        if self.copy.is_empty() {
+            self.input
+        } else {
+            &self.copy
+        }
+    }
+
+    /// Gives the copy's buffer back to the pool.
+    fn give(self) {
+        pool::give(self.copy);
+    }
+}
+
 /// `batch` images of `input` as phase planes, `[b][c][i][j][OH x OW]`
 /// (two columns a window split a pair of vectors at a time).
-/// Give the buffer back to the pool.
-pub fn planes(isa: Isa, g: &ConvGeometry, batch: usize, input: &[f32]) -> pool::Buffer {
+/// Give them back with [`Planes::give`].
+pub fn planes<'a>(isa: Isa, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Planes<'a> {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let n = oh * ow;
+    if g.kernel == [1, 1] {
+        // Stride 1 (the kernel's), no padding: each plane is its channel.
+        return Planes {
+            copy: pool::Buffer::default(),
+            input: &input[..batch * g.c_in * n],
+        };
+    }
     let mut planes = pool::take(batch * g.c_in * kh * kw * n);
     dispatch!(isa, s => {
         for (src, dst) in input
@@ -116,7 +148,10 @@ pub fn planes(isa: Isa, g: &ConvGeometry, batch: usize, input: &[f32]) -> pool::
             }
         }
     });
-    planes
+    Planes {
+        copy: planes,
+        input: &[],
+    }
 }
 
 /// Convolves `batch` images (as [`super::conv2d`]).
@@ -141,9 +176,9 @@ fn conv2d(
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
         // SAFETY: `planes` holds the batch's planes; each task writes its
         // own rows of its own image.
-        unsafe { self::rows(g, d, &planes, b, rows, &dest, residual, ep) };
+        unsafe { self::rows(g, d, planes.all(), b, rows, &dest, residual, ep) };
     });
-    pool::give(planes);
+    planes.give();
 }
 
 /// Output rows `rows` of image `b`, every channel, into `dest` (with
@@ -303,7 +338,7 @@ fn partial_sums<S: Simd, const M: usize>(
 }
 
 impl RowKernel for PatchConv {
-    type Images<'a> = pool::Buffer;
+    type Images<'a> = Planes<'a>;
 
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         PatchConv::new(isa, g, weight)
@@ -320,24 +355,24 @@ impl RowKernel for PatchConv {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn images(&self, g: &ConvGeometry, batch: usize, input: &[f32]) -> pool::Buffer {
+    fn images<'a>(&self, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Planes<'a> {
         planes(self.isa, g, batch, input)
     }
 
     unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        planes: &pool::Buffer,
+        planes: &Planes,
         b: usize,
         ys: Range<usize>,
         dest: &OutRows,
         ep: &Epilogue,
     ) {
         // SAFETY: the trait's contract.
-        unsafe { rows(g, self, planes, b, ys, dest, None, ep) };
+        unsafe { rows(g, self, planes.all(), b, ys, dest, None, ep) };
     }
 
-    fn give(planes: pool::Buffer) {
-        pool::give(planes);
+    fn give(planes: Planes) {
+        planes.give();
     }
 }

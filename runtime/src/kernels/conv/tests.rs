@@ -788,9 +788,17 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
         (geo(32, 96, [24, 24], [3, 3], [2, 2], [1, 1], [1, 1], 1), 2),
         // One panel of Winograd tiles, its output channels cut in blocks.
         (geo(48, 128, [8, 8], [3, 3], [1, 1], [1, 1], [1, 1], 1), 1),
+        // Depthwise: planes, and blocks of channels across the lanes (a
+        // last block part empty).
+        (geo(96, 96, [56, 56], [3, 3], [1, 1], [1, 1], [1, 1], 96), 1),
+        (
+            geo(1000, 1000, [7, 7], [3, 3], [1, 1], [1, 1], [1, 1], 1000),
+            5,
+        ),
     ] {
         assert!(
-            g.c_out * g.patch_len() * g.output[0] * g.output[1] >= crate::threads::MIN_SHARED_WORK
+            batch * g.c_out * g.patch_len() * g.output[0] * g.output[1]
+                >= crate::threads::MIN_SHARED_WORK
         );
         let w = values(g.c_out * g.patch_len(), 9);
         let x = values(batch * g.in_len(), 10);
@@ -819,7 +827,13 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
             }
         }
     }
-    for kernel in [ConvKernel::Flat, ConvKernel::Winograd, ConvKernel::Gemm] {
+    for kernel in [
+        ConvKernel::Flat,
+        ConvKernel::Winograd,
+        ConvKernel::Gemm,
+        ConvKernel::Depthwise,
+        ConvKernel::DepthwiseLanes,
+    ] {
         assert!(ran.contains(&kernel), "{kernel:?} took none of the layers");
     }
 }
