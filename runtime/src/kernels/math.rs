@@ -57,9 +57,9 @@ pub fn exp(x: f32) -> f32 {
     let big = x > EXP_BIG;
     let tiny = x < EXP_TINY;
     let x = x.clamp(EXP_TINY, EXP_TOP);
-    let rounded = x * LOG2E + ROUND;
+    let rounded = x.mul_add(LOG2E, ROUND);
     let n = rounded - ROUND;
-    let r = x - n * LN2_HI - n * LN2_LO;
+    let r = (-n).mul_add(LN2_LO, (-n).mul_add(LN2_HI, x));
     let p = horner::<8>(r, &INV_FACTORIAL);
     // 2^n from its exponent bits; n is in -126..=127 after the clamp. The
     // low bits of `rounded` are n itself (its ulp is 1); reading them there

@@ -396,11 +396,13 @@ pub fn exp_fused<S: Simd, const N: usize>(s: S, x: [S::F; N]) -> [S::F; N] {
     let (mut n, mut r) = (x, x);
     for i in 0..N {
         let c = clamp(s, x[i], math::EXP_TINY, math::EXP_TOP);
-        let rounded = s.add(s.mul(c, s.splat(math::LOG2E)), s.splat(math::ROUND));
+        let rounded = s.mul_add(c, s.splat(math::LOG2E), s.splat(math::ROUND));
         n[i] = s.sub(rounded, s.splat(math::ROUND));
-        r[i] = s.sub(
-            s.sub(c, s.mul(n[i], s.splat(math::LN2_HI))),
-            s.mul(n[i], s.splat(math::LN2_LO)),
+        let minus_n = s.sub(s.zero(), n[i]);
+        r[i] = s.mul_add(
+            minus_n,
+            s.splat(math::LN2_LO),
+            s.mul_add(minus_n, s.splat(math::LN2_HI), c),
         );
     }
     let mut p = [s.splat(math::INV_FACTORIAL[7]); N];
