@@ -45,7 +45,7 @@ const TASK_WORK: usize = 1 << 16;
 /// in a dense kernel's: twice a depthwise one's ([`DEPTHWISE_COST`]), as
 /// each value is also copied into the interleaved band and transposed
 /// back (960 channels at 7x7: 52 us on one thread, where a dense layer
-/// of as many multiply-adds takes 5).
+/// of as many multiply-adds takes about 7).
 const LANES_COST: usize = 2 * DEPTHWISE_COST;
 
 /// The weights of a depthwise convolution, interleaved by blocks of
