@@ -108,7 +108,7 @@ impl Planes<'_> {
 /// `batch` images of `input` as phase planes, `[b][c][i][j][OH x OW]`
 /// (two columns a window split a pair of vectors at a time).
 /// Give them back with [`Planes::give`].
-pub fn planes<'a>(isa: Isa, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Planes<'a> {
+fn planes<'a>(isa: Isa, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Planes<'a> {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
