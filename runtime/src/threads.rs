@@ -625,11 +625,15 @@ mod tests {
     fn a_polling_helper_answers_and_a_sleeping_one_does_not() {
         let pool = pool(2);
         // After a job it joins, the helper polls for the next for `SPIN`
-        // (if it runs: other tests share the cores, hence the tries).
-        let answered = (0..50).find_map(|_| {
-            pool.run(8, &|_| std::thread::sleep(Duration::from_micros(500)));
-            pool.round_trip()
-        });
+        // (if it runs: other tests share the cores, hence the tries, for
+        // as long as a loaded machine emulating another may need: 50 tries
+        // were once not enough under qemu with two cores).
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let answered =
+            std::iter::from_fn(|| (Instant::now() < deadline).then_some(())).find_map(|()| {
+                pool.run(8, &|_| std::thread::sleep(Duration::from_micros(500)));
+                pool.round_trip()
+            });
         // (Any answer counts: under emulation one can take longer than
         // `NO_ANSWER`, as the clock is read only now and then.)
         assert!(answered.is_some(), "a polling helper did not answer");
