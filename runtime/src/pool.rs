@@ -222,6 +222,36 @@ pub fn give(buffer: Buffer) {
     });
 }
 
+/// The values a kernel reads for a call: a copy it made into a buffer
+/// from the pool, or its input as it is, where no copy would change it.
+/// Give it back with [`Copied::give`].
+#[derive(Debug)]
+pub enum Copied<'a> {
+    /// The kernel's copy.
+    Copy(Buffer),
+    /// The input, read where it lies.
+    Input(&'a [f32]),
+}
+
+impl Copied<'_> {
+    /// Gives a copy's buffer back to the pool.
+    pub fn give(self) {
+        if let Copied::Copy(buffer) = self {
+            give(buffer);
+        }
+    }
+}
+
+impl Deref for Copied<'_> {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        match self {
+            Copied::Copy(buffer) => buffer,
+            Copied::Input(input) => input,
+        }
+    }
+}
+
 /// Runs `f` with this thread's scratch buffer (grown by `f` as it needs).
 pub fn with_scratch<R>(f: impl FnOnce(&mut Vec<f32>) -> R) -> R {
     let mut scratch = SCRATCH

@@ -146,25 +146,19 @@ fn padded_size(g: &ConvGeometry) -> [usize; 2] {
 /// The images as the kernel reads them: zero-padded copies, made once per
 /// call, or the input itself when no window reaches outside it.
 pub(crate) struct Images<'a> {
-    padded: pool::Buffer,
-    input: &'a [f32],
+    values: pool::Copied<'a>,
     image_len: usize,
 }
 
 impl Images<'_> {
     /// Image `b`.
     fn image(&self, b: usize) -> &[f32] {
-        let all = if self.padded.is_empty() {
-            self.input
-        } else {
-            &self.padded
-        };
-        &all[b * self.image_len..][..self.image_len]
+        &self.values[b * self.image_len..][..self.image_len]
     }
 
     /// Gives the copies' buffer back to the pool.
     fn give(self) {
-        pool::give(self.padded);
+        self.values.give();
     }
 }
 
@@ -211,11 +205,11 @@ fn images<'a>(g: &ConvGeometry, d: &DirectConv, batch: usize, input: &'a [f32]) 
         }
     });
     Images {
-        padded,
-        input: if unpadded {
-            &input[..batch * g.c_in * plane]
+        values: if unpadded {
+            pool::give(padded);
+            pool::Copied::Input(&input[..batch * g.c_in * plane])
         } else {
-            &[]
+            pool::Copied::Copy(padded)
         },
         image_len: g.c_in * plane,
     }

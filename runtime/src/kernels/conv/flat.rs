@@ -278,25 +278,19 @@ fn slack(g: &ConvGeometry) -> usize {
 /// The images as the kernel reads them: copies made once per call, or
 /// the input itself.
 pub(crate) struct Images<'a> {
-    copies: pool::Buffer,
-    input: &'a [f32],
+    values: pool::Copied<'a>,
     image_len: usize,
 }
 
 impl Images<'_> {
     /// Image `b` and everything after it (its last tiles read past it).
     fn image(&self, b: usize) -> &[f32] {
-        let all = if self.copies.is_empty() {
-            self.input
-        } else {
-            &self.copies
-        };
-        &all[b * self.image_len..]
+        &self.values[b * self.image_len..]
     }
 
     /// Gives the copies' buffer back to the pool.
     fn give(self) {
-        pool::give(self.copies);
+        self.values.give();
     }
 }
 
@@ -305,8 +299,7 @@ fn images<'a>(g: &ConvGeometry, d: &FlatConv, batch: usize, input: &'a [f32]) ->
     let layout = &d.layout;
     if d.reads_input(g) {
         return Images {
-            copies: pool::Buffer::default(),
-            input: &input[..batch * g.in_len()],
+            values: pool::Copied::Input(&input[..batch * g.in_len()]),
             image_len: g.in_len(),
         };
     }
@@ -319,8 +312,7 @@ fn images<'a>(g: &ConvGeometry, d: &FlatConv, batch: usize, input: &'a [f32]) ->
     }
     copies[batch * image_len..].fill(0.0);
     Images {
-        copies,
-        input: &[],
+        values: pool::Copied::Copy(copies),
         image_len,
     }
 }

@@ -81,44 +81,17 @@ fn pack(g: &ConvGeometry, weight: &[f32]) -> Vec<f32> {
     packed
 }
 
-/// The phase planes the tiles read: a copy made once per call, or, for a
-/// 1x1 kernel (whose one phase plane per channel is the channel itself),
-/// the input.
-pub struct Planes<'a> {
-    copy: pool::Buffer,
-    input: &'a [f32],
-}
-
-impl Planes<'_> {
-    /// Every image's planes, `[b][c][i][j][OH x OW]`.
-    fn all(&self) -> &[f32] {
-        if self.copy.is_empty() {
-            self.input
-        } else {
-            &self.copy
-        }
-    }
-
-    /// Gives the copy's buffer back to the pool.
-    fn give(self) {
-        pool::give(self.copy);
-    }
-}
-
 /// `batch` images of `input` as phase planes, `[b][c][i][j][OH x OW]`
-/// (two columns a window split a pair of vectors at a time).
-/// Give them back with [`Planes::give`].
-fn planes<'a>(isa: Isa, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Planes<'a> {
+/// (two columns a window split a pair of vectors at a time); a 1x1
+/// kernel's are the input's own planes.
+fn planes<'a>(isa: Isa, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> pool::Copied<'a> {
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [kh, kw] = g.kernel;
     let n = oh * ow;
     if g.kernel == [1, 1] {
         // Stride 1 (the kernel's), no padding: each plane is its channel.
-        return Planes {
-            copy: pool::Buffer::default(),
-            input: &input[..batch * g.c_in * n],
-        };
+        return pool::Copied::Input(&input[..batch * g.c_in * n]);
     }
     let mut planes = pool::take(batch * g.c_in * kh * kw * n);
     dispatch!(isa, s => {
@@ -148,10 +121,7 @@ fn planes<'a>(isa: Isa, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Pla
             }
         }
     });
-    Planes {
-        copy: planes,
-        input: &[],
-    }
+    pool::Copied::Copy(planes)
 }
 
 /// Convolves `batch` images (as [`super::conv2d`]).
@@ -176,7 +146,7 @@ fn conv2d(
         let residual = ep.residual.map(|r| &r[b * g.out_len()..][..g.out_len()]);
         // SAFETY: `planes` holds the batch's planes; each task writes its
         // own rows of its own image.
-        unsafe { self::rows(g, d, planes.all(), b, rows, &dest, residual, ep) };
+        unsafe { self::rows(g, d, &planes, b, rows, &dest, residual, ep) };
     });
     planes.give();
 }
@@ -338,7 +308,7 @@ fn partial_sums<S: Simd, const M: usize>(
 }
 
 impl RowKernel for PatchConv {
-    type Images<'a> = Planes<'a>;
+    type Images<'a> = pool::Copied<'a>;
 
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         PatchConv::new(isa, g, weight)
@@ -355,24 +325,24 @@ impl RowKernel for PatchConv {
         conv2d(g, self, batch, input, output, ep);
     }
 
-    fn images<'a>(&self, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> Planes<'a> {
+    fn images<'a>(&self, g: &ConvGeometry, batch: usize, input: &'a [f32]) -> pool::Copied<'a> {
         planes(self.isa, g, batch, input)
     }
 
     unsafe fn rows(
         &self,
         g: &ConvGeometry,
-        planes: &Planes,
+        planes: &pool::Copied,
         b: usize,
         ys: Range<usize>,
         dest: &OutRows,
         ep: &Epilogue,
     ) {
         // SAFETY: the trait's contract.
-        unsafe { rows(g, self, planes.all(), b, ys, dest, None, ep) };
+        unsafe { rows(g, self, planes, b, ys, dest, None, ep) };
     }
 
-    fn give(planes: Planes) {
+    fn give(planes: pool::Copied) {
         planes.give();
     }
 }
