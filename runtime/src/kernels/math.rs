@@ -59,7 +59,7 @@ pub fn exp(x: f32) -> f32 {
     let x = x.clamp(EXP_TINY, EXP_TOP);
     let rounded = x.mul_add(LOG2E, ROUND);
     let n = rounded - ROUND;
-    let r = (-n).mul_add(LN2_LO, (-n).mul_add(LN2_HI, x));
+    let r = n.mul_add(-LN2_LO, n.mul_add(-LN2_HI, x));
     let p = horner::<8>(r, &INV_FACTORIAL);
     // 2^n from its exponent bits; n is in -126..=127 after the clamp. The
     // low bits of `rounded` are n itself (its ulp is 1); reading them there

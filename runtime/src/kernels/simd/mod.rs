@@ -398,11 +398,10 @@ pub fn exp_fused<S: Simd, const N: usize>(s: S, x: [S::F; N]) -> [S::F; N] {
         let c = clamp(s, x[i], math::EXP_TINY, math::EXP_TOP);
         let rounded = s.mul_add(c, s.splat(math::LOG2E), s.splat(math::ROUND));
         n[i] = s.sub(rounded, s.splat(math::ROUND));
-        let minus_n = s.sub(s.zero(), n[i]);
         r[i] = s.mul_add(
-            minus_n,
-            s.splat(math::LN2_LO),
-            s.mul_add(minus_n, s.splat(math::LN2_HI), c),
+            n[i],
+            s.splat(-math::LN2_LO),
+            s.mul_add(n[i], s.splat(-math::LN2_HI), c),
         );
     }
     let mut p = [s.splat(math::INV_FACTORIAL[7]); N];
