@@ -778,6 +778,9 @@ fn vector_kernel_matches_gemm() {
 /// output channel blocks): every kernel gives the same bits on 1, 2 and 3 threads.
 #[test]
 fn shared_layers_give_the_same_bits_on_any_thread_count() {
+    // Shared whatever the helpers' distance, so that every layer below is
+    // cut as for near cores.
+    crate::threads::NEAR_FOR_TESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut ran = Vec::new();
     for (g, batch) in [
         (
@@ -788,6 +791,9 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
         (geo(32, 96, [24, 24], [3, 3], [2, 2], [1, 1], [1, 1], 1), 2),
         // One panel of Winograd tiles, its output channels cut in blocks.
         (geo(48, 128, [8, 8], [3, 3], [1, 1], [1, 1], [1, 1], 1), 1),
+        // Two panels of tiles of 4 (fewer than three threads): inputs
+        // transformed first, their channels shared out.
+        (geo(40, 64, [24, 24], [3, 3], [1, 1], [1, 1], [1, 1], 1), 1),
         // Depthwise: planes, and blocks of channels across the lanes (a
         // last block part empty).
         (geo(96, 96, [56, 56], [3, 3], [1, 1], [1, 1], [1, 1], 96), 1),
@@ -819,7 +825,7 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
                 .collect();
             crate::set_threads(1);
             if let Some(first) = runs.first() {
-                ran.push(kernel);
+                ran.push((kernel, g.c_in));
                 assert!(
                     runs.iter().all(|run| run == first),
                     "{isa:?} {kernel:?} {g:?}: the bits depend on the thread count"
@@ -827,6 +833,7 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
             }
         }
     }
+    crate::threads::NEAR_FOR_TESTS.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     for kernel in [
         ConvKernel::Flat,
         ConvKernel::Winograd,
@@ -834,7 +841,19 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
         ConvKernel::Depthwise,
         ConvKernel::DepthwiseLanes,
     ] {
-        assert!(ran.contains(&kernel), "{kernel:?} took none of the layers");
+        assert!(
+            ran.iter().any(|&(k, _)| k == kernel),
+            "{kernel:?} took none of the layers"
+        );
+    }
+    // Both Winograd layers of few panels ran with tiles of 2 and of 4.
+    for c_in in [48, 40] {
+        for kernel in [ConvKernel::Winograd, ConvKernel::Winograd4] {
+            assert!(
+                ran.contains(&(kernel, c_in)),
+                "{kernel:?} skipped {c_in} channels"
+            );
+        }
     }
 }
 

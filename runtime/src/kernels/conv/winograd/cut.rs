@@ -2,7 +2,9 @@
 //! panels by blocks of output channel panels. Each task transforms the
 //! inputs of its tile panels itself, so cutting the output channels finer
 //! evens out the threads' work at the price of transforming again, and
-//! where a layer has few tile panels that price decides the cut.
+//! where a layer has few tile panels that price decides the cut. (A layer
+//! of fewer tile panels than threads is not cut here: its inputs are
+//! transformed once, shared, before its output channels are shared out.)
 
 /// What transforming one tile panel's inputs costs, in products of that
 /// panel by one output channel panel (both scale with the input channels).

@@ -298,11 +298,25 @@ fn conv2d<const M: usize, const N: usize, const V: usize>(
     // panels fill with the next image's tiles instead of running part
     // empty (ResNet's 14x14: 49 tiles, 1.5 panels, at batch 1).
     let panels = (batch * th * tw).div_ceil(nr);
+    let kpanels = g.c_out.div_ceil(MR);
+    let dest = Dest {
+        out: Out::new(output),
+        image_len: out_len,
+        size: [dh, dw],
+        residual: ep.residual,
+        residual_len: g.out_len(),
+    };
+    let all = (batch, &copies[..batch * g.c_in * d.plane()]);
+    let shared = threads::shared(batch * g.macs());
+    if shared && panels < threads::threads() {
+        shared_panels::<M, N, V>(g, d, all, panels, &dest, ep, pooled);
+        pool::give(copies);
+        return;
+    }
     // One thread: tasks of a few tile panels and every output channel.
     // Shared: as `cut` decides. (Each output is made whole by one task
     // either way, so the values do not depend on the cut.)
-    let kpanels = g.c_out.div_ceil(MR);
-    let (per_chunk, per_kchunk) = if threads::shared(batch * g.macs()) {
+    let (per_chunk, per_kchunk) = if shared {
         cut::cut(
             panels,
             kpanels,
@@ -319,18 +333,10 @@ fn conv2d<const M: usize, const N: usize, const V: usize>(
     };
     let chunks = panels.div_ceil(per_chunk);
     let kchunks = kpanels.div_ceil(per_kchunk);
-    let dest = Dest {
-        out: Out::new(output),
-        image_len: out_len,
-        size: [dh, dw],
-        residual: ep.residual,
-        residual_len: g.out_len(),
-    };
     threads::for_each(chunks * kchunks, batch * g.macs(), |t| {
         let (chunk, kchunk) = (t / kchunks, t % kchunks);
         let panels = chunk * per_chunk..((chunk + 1) * per_chunk).min(panels);
         let kps = kchunk * per_kchunk..((kchunk + 1) * per_kchunk).min(kpanels);
-        let all = (batch, &copies[..batch * g.c_in * d.plane()]);
         // SAFETY: each task writes the outputs of its own tiles; `copies`
         // holds every image's copy.
         dispatch!(d.isa, s => unsafe {
@@ -338,6 +344,87 @@ fn conv2d<const M: usize, const N: usize, const V: usize>(
         });
     });
     pool::give(copies);
+}
+
+/// A shared layer of fewer tile panels than threads (a small plane at
+/// batch 1: the VGG's 16x16 and 8x8, ResNet's 14x14 and 7x7 with tiles
+/// of 4): the panels' inputs are transformed first, once, their channels
+/// shared out, and then the output channels, a block of panels a task,
+/// each reading the transformed inputs they share. Cut otherwise, each
+/// task would transform its panel's inputs again for its share of the
+/// output channels, or, below a few output channel panels a task, one
+/// thread would take the layer alone (the VGG's 64->64 at 16x16). The
+/// transforms and the sums are those of one thread, so the values are
+/// the same bit for bit.
+#[allow(clippy::too_many_arguments)]
+fn shared_panels<const M: usize, const N: usize, const V: usize>(
+    g: &ConvGeometry,
+    d: &Winograd,
+    (batch, copies): (usize, &[f32]),
+    panels: usize,
+    dest: &Dest,
+    ep: &Epilogue,
+    pooled: bool,
+) {
+    let c_in = g.c_in;
+    let lanes = d.isa.lanes();
+    let panel_len = N * N * c_in * V * lanes;
+    let work = batch * g.macs();
+    let tiles = tiles(g, M);
+    let mut transformed = pool::take(panels * panel_len);
+    let out = Out::new(&mut transformed);
+    // Channels a transform task takes: enough tasks for every thread to
+    // choose from.
+    let per_task = c_in.div_ceil(threads::min_tasks().div_ceil(panels)).max(1);
+    let chunks = c_in.div_ceil(per_task);
+    threads::for_each(panels * chunks, work, |t| {
+        let (panel, chunk) = (t / chunks, t % chunks);
+        let channels = chunk * per_task..((chunk + 1) * per_task).min(c_in);
+        let v = out.offset(panel * panel_len);
+        dispatch!(d.isa, s => {
+            for (h, (runs, count)) in panel_runs::<V>(panel, lanes, batch, tiles).iter().enumerate() {
+                // SAFETY: this task alone writes these channels of this
+                // panel's transformed inputs.
+                unsafe {
+                    transform_inputs::<_, M, N, V>(s, g, d, copies, &runs[..*count], h, &v, channels.clone())
+                };
+            }
+        });
+    });
+    let kpanels = g.c_out.div_ceil(MR);
+    let block = kp_block(M, V);
+    let per_kchunk = kpanels
+        .div_ceil(threads::min_tasks().div_ceil(panels))
+        .next_multiple_of(block)
+        .max(block);
+    let kchunks = kpanels.div_ceil(per_kchunk);
+    let transformed_all = &transformed[..];
+    threads::for_each(panels * kchunks, work, |t| {
+        let (panel, kchunk) = (t / kchunks, t % kchunks);
+        let kps = kchunk * per_kchunk..((kchunk + 1) * per_kchunk).min(kpanels);
+        let v = &transformed_all[panel * panel_len..][..panel_len];
+        let mut m = pool::take(block * N * N * MR * V * lanes);
+        dispatch!(d.isa, s => {
+            let vectors = panel_runs::<V>(panel, lanes, batch, tiles);
+            // SAFETY: each task writes its own output channels of its
+            // panel's tiles.
+            unsafe { products::<_, M, N, V>(s, g, d, v, &vectors, kps, &mut m, dest, ep, pooled) };
+        });
+        pool::give(m);
+    });
+    pool::give(transformed);
+}
+
+/// Each vector's runs of tile panel `panel` (none past the last tile:
+/// zeros there).
+#[inline(always)]
+fn panel_runs<const V: usize>(
+    panel: usize,
+    lanes: usize,
+    batch: usize,
+    tiles: [usize; 2],
+) -> [([Run; 16], usize); V] {
+    std::array::from_fn(|h| runs((panel * V + h) * lanes, lanes, batch, tiles))
 }
 
 /// Where a batch's outputs go: each image's planes (`image_len` floats of
@@ -404,9 +491,8 @@ fn runs(first: usize, lanes: usize, batch: usize, [th, tw]: [usize; 2]) -> ([Run
 }
 
 /// The tiles of panels `panels` (of `V` vectors of tiles), panel by panel,
-/// for output channel panels `kps`: the panel's inputs transformed, then a
-/// block of panels of 6 output channels at a time, their products and
-/// output transforms (pooled with `pooled`).
+/// for output channel panels `kps`: the panel's inputs transformed, then
+/// [`products`].
 ///
 /// # Safety
 /// `copies` holds the `batch` images' copies (from [`copies`]); the
@@ -424,94 +510,130 @@ unsafe fn task<S: Simd, const M: usize, const N: usize, const V: usize>(
     ep: &Epilogue,
     pooled: bool,
 ) {
-    let c_in = g.c_in;
     let nr = V * S::LANES;
     let n2 = N * N;
-    let kpanels = g.c_out.div_ceil(MR);
     let tiles = tiles(g, M);
-    // One tile panel's transformed inputs, `[ξ][c][nr]`, and a block's
-    // sums, `[output channel panel][ξ][6][nr]`.
-    let block = kp_block(M, V);
-    let prefetch = d.u.len() >= PREFETCH_FROM;
-    let mut v = pool::take(n2 * c_in * nr);
-    let mut m = pool::take(block * n2 * MR * nr);
+    let mut v = pool::take(n2 * g.c_in * nr);
+    let mut m = pool::take(kp_block(M, V) * n2 * MR * nr);
     for panel in panels {
-        // Each vector's runs (none past the last tile: zeros there).
-        let vectors: [_; V] =
-            std::array::from_fn(|h| runs(panel * nr + h * S::LANES, S::LANES, batch, tiles));
+        let vectors = panel_runs::<V>(panel, S::LANES, batch, tiles);
+        let out = Out::new(&mut v);
         for (h, (runs, count)) in vectors.iter().enumerate() {
-            transform_inputs::<S, M, N, V>(s, g, d, copies, &runs[..*count], h, &mut v);
+            // SAFETY: `v` is this task's own.
+            unsafe {
+                transform_inputs::<S, M, N, V>(s, g, d, copies, &runs[..*count], h, &out, 0..g.c_in)
+            };
         }
-        for k0 in kps.clone().step_by(block) {
-            let block_kps = k0..(k0 + block).min(kps.end);
-            for xi in 0..n2 {
-                let vp = &v[xi * c_in * nr..][..c_in * nr];
-                let u = |kp: usize| &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
-                let sums_at = |kp: usize| ((kp - k0) * n2 + xi) * MR * nr;
-                let mut kp = block_kps.start;
-                while kp < block_kps.end {
-                    // One-vector panels take two output channel panels at
-                    // once: 12 sums, as with two vectors.
-                    let pair = V == 1 && kp + 1 < block_kps.end;
-                    let after = kp + if pair { 2 } else { 1 };
-                    // The next product's kernels, asked for while this one
-                    // runs: each is a few KB of its own, too short for the
-                    // hardware's prefetcher, and kernels too large for the
-                    // caches come from memory (ResNet-18's 256->256: 4 MB).
-                    let next = if !prefetch {
-                        None
-                    } else if after < block_kps.end {
-                        Some((xi, after))
-                    } else if xi + 1 < n2 {
-                        Some((xi + 1, k0))
-                    } else if block_kps.end < kps.end {
-                        Some((0, block_kps.end))
-                    } else {
-                        Some((0, kps.start))
-                    };
-                    let next = next.map(|(xi, kp)| d.u[(xi * kpanels + kp) * c_in * MR..].as_ptr());
-                    if pair {
-                        let (first, second) =
-                            m[sums_at(kp)..].split_at_mut(sums_at(kp + 1) - sums_at(kp));
-                        product_pair(s, [u(kp), u(kp + 1)], vp, [first, second], next);
-                    } else {
-                        product::<S, V>(s, u(kp), vp, &mut m[sums_at(kp)..][..MR * nr], next);
-                    }
-                    kp = after;
-                }
-            }
-            for kp in block_kps {
-                let sums = &m[(kp - k0) * n2 * MR * nr..][..n2 * MR * nr];
-                for (h, (runs, count)) in vectors.iter().enumerate() {
-                    if *count > 0 {
-                        let runs = &runs[..*count];
-                        // SAFETY: the panel's tiles are this task's.
-                        unsafe {
-                            transform_outputs::<S, M, N, V>(
-                                s, g, sums, kp, runs, h, dest, ep, pooled,
-                            )
-                        };
-                    }
-                }
-            }
-        }
+        // SAFETY: the panel's tiles are this task's (the caller's
+        // contract).
+        unsafe {
+            products::<S, M, N, V>(s, g, d, &v, &vectors, kps.clone(), &mut m, dest, ep, pooled)
+        };
     }
     pool::give(m);
     pool::give(v);
 }
 
-/// `Bᵀ d B` for the tiles of one vector, its `runs`, every input channel,
-/// into lanes `LANES * half..` of `v` (`[ξ][c][V LANES]`); zero in the
-/// lanes of no tile.
+/// One tile panel's sums and outputs for output channel panels `kps`
+/// from its transformed inputs `v` (`[ξ][c][V LANES]`): a block of panels
+/// of 6 output channels at a time, their products (into `m`) and output
+/// transforms (pooled with `pooled`). `vectors` are the panel's runs.
+///
+/// # Safety
+/// The outputs of the panel's tiles for channels `kps` are this caller's
+/// alone.
 #[inline(always)]
-fn transform_inputs<S: Simd, const M: usize, const N: usize, const V: usize>(
+#[allow(clippy::too_many_arguments)]
+unsafe fn products<S: Simd, const M: usize, const N: usize, const V: usize>(
+    s: S,
+    g: &ConvGeometry,
+    d: &Winograd,
+    v: &[f32],
+    vectors: &[([Run; 16], usize); V],
+    kps: std::ops::Range<usize>,
+    m: &mut [f32],
+    dest: &Dest,
+    ep: &Epilogue,
+    pooled: bool,
+) {
+    let c_in = g.c_in;
+    let nr = V * S::LANES;
+    let n2 = N * N;
+    let kpanels = g.c_out.div_ceil(MR);
+    let block = kp_block(M, V);
+    let prefetch = d.u.len() >= PREFETCH_FROM;
+    assert!(v.len() >= n2 * c_in * nr && m.len() >= block * n2 * MR * nr);
+    for k0 in kps.clone().step_by(block) {
+        let block_kps = k0..(k0 + block).min(kps.end);
+        for xi in 0..n2 {
+            let vp = &v[xi * c_in * nr..][..c_in * nr];
+            let u = |kp: usize| &d.u[(xi * kpanels + kp) * c_in * MR..][..c_in * MR];
+            let sums_at = |kp: usize| ((kp - k0) * n2 + xi) * MR * nr;
+            let mut kp = block_kps.start;
+            while kp < block_kps.end {
+                // One-vector panels take two output channel panels at
+                // once: 12 sums, as with two vectors.
+                let pair = V == 1 && kp + 1 < block_kps.end;
+                let after = kp + if pair { 2 } else { 1 };
+                // The next product's kernels, asked for while this one
+                // runs: each is a few KB of its own, too short for the
+                // hardware's prefetcher, and kernels too large for the
+                // caches come from memory (ResNet-18's 256->256: 4 MB).
+                let next = if !prefetch {
+                    None
+                } else if after < block_kps.end {
+                    Some((xi, after))
+                } else if xi + 1 < n2 {
+                    Some((xi + 1, k0))
+                } else if block_kps.end < kps.end {
+                    Some((0, block_kps.end))
+                } else {
+                    Some((0, kps.start))
+                };
+                let next = next.map(|(xi, kp)| d.u[(xi * kpanels + kp) * c_in * MR..].as_ptr());
+                if pair {
+                    let (first, second) =
+                        m[sums_at(kp)..].split_at_mut(sums_at(kp + 1) - sums_at(kp));
+                    product_pair(s, [u(kp), u(kp + 1)], vp, [first, second], next);
+                } else {
+                    product::<S, V>(s, u(kp), vp, &mut m[sums_at(kp)..][..MR * nr], next);
+                }
+                kp = after;
+            }
+        }
+        for kp in block_kps {
+            let sums = &m[(kp - k0) * n2 * MR * nr..][..n2 * MR * nr];
+            for (h, (runs, count)) in vectors.iter().enumerate() {
+                if *count > 0 {
+                    let runs = &runs[..*count];
+                    // SAFETY: the panel's tiles are this task's.
+                    unsafe {
+                        transform_outputs::<S, M, N, V>(s, g, sums, kp, runs, h, dest, ep, pooled)
+                    };
+                }
+            }
+        }
+    }
+}
+
+/// `Bᵀ d B` for the tiles of one vector, its `runs`, input channels
+/// `channels`, into lanes `LANES * half..` of `v` (`[ξ][c][V LANES]`);
+/// zero in the lanes of no tile.
+///
+/// # Safety
+/// Those lanes of those channels of `v` are this caller's alone while it
+/// runs.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn transform_inputs<S: Simd, const M: usize, const N: usize, const V: usize>(
     s: S,
     g: &ConvGeometry,
     d: &Winograd,
     copies: &[f32],
     runs: &[Run],
     half: usize,
-    v: &mut [f32],
+    v: &Out,
+    channels: std::ops::Range<usize>,
 ) {
     const { assert!(N == M + 2) };
     let n = N;
@@ -520,7 +642,7 @@ fn transform_inputs<S: Simd, const M: usize, const N: usize, const V: usize>(
     let c_in = g.c_in;
     let (rows, width) = (d.rows, d.width);
     let plane = d.plane();
-    assert!(v.len() >= n * n * c_in * nr);
+    assert!(v.len() >= n * n * c_in * nr && channels.end <= c_in);
     // One run of a whole vector (most of them on wide planes) loads each
     // value with one plain load, in loops the compiler unrolls.
     let whole = runs.len() == 1 && runs[0].n == lanes;
@@ -542,7 +664,7 @@ fn transform_inputs<S: Simd, const M: usize, const N: usize, const V: usize>(
         );
     }
     let copies = copies.as_ptr();
-    for c in 0..c_in {
+    for c in channels {
         // Each run's values in its own lanes, zero in the others.
         let mut rows_b = [[s.zero(); N]; N];
         for (i, row) in rows_b.iter_mut().enumerate().take(n) {
@@ -578,8 +700,9 @@ fn transform_inputs<S: Simd, const M: usize, const N: usize, const V: usize>(
             let col = transform::input::<S, N>(s, col);
             for (i, &x) in col.iter().enumerate().take(n) {
                 let to = ((n * i + j) * c_in + c) * nr + lanes * half;
-                // SAFETY: `to + lanes` is inside `v` (asserted above).
-                unsafe { s.store(v.as_mut_ptr().add(to), x) };
+                // SAFETY: `to + lanes` is inside `v` (asserted above),
+                // and the caller's alone (contract).
+                unsafe { s.store(v.ptr.add(to), x) };
             }
         }
     }
