@@ -155,8 +155,14 @@ pub(crate) fn for_each_apart(count: usize, work: usize, task: impl Fn(usize) + S
 }
 
 /// [`for_each`] with `least` multiply-adds the least work to share.
+///
+/// While the helpers are [far](FAR), work that near helpers would take is
+/// shared all the same once a measurement is due: only a shared job wakes
+/// the helpers and lets [`Pool::measure`] run, and without it a model of
+/// no layer large enough for far helpers (EfficientNet-B0 and MNASNet at
+/// batch 1) would stay on one thread for good after one slow measurement.
 fn run_shared(count: usize, work: usize, least: usize, task: impl Fn(usize) + Sync) {
-    let pool = if count > 1 && work >= least && !IS_HELPER.get() {
+    let pool = if count > 1 && work >= least.min(MIN_SHARED_WORK) && !IS_HELPER.get() {
         POOL.read()
             .unwrap_or_else(|e| e.into_inner())
             .as_ref()
@@ -165,8 +171,8 @@ fn run_shared(count: usize, work: usize, least: usize, task: impl Fn(usize) + Sy
         None
     };
     match pool {
-        Some(pool) => pool.run(count, &task),
-        None => (0..count).for_each(task),
+        Some(pool) if work >= least || pool.measure_due() => pool.run(count, &task),
+        _ => (0..count).for_each(task),
     }
 }
 
@@ -369,6 +375,13 @@ impl Pool {
         }
     }
 
+    /// Whether [`Pool::measure`] should run again.
+    fn measure_due(&self) -> bool {
+        let now = self.born.elapsed().as_nanos() as u64;
+        let last = self.measured.load(Ordering::Relaxed);
+        last == 0 || now.saturating_sub(last) > MEASURE_EVERY.as_nanos() as u64
+    }
+
     fn run(&self, count: usize, task: &(dyn Fn(usize) + Sync)) {
         let _busy = match self.busy.try_lock() {
             Ok(guard) => guard,
@@ -377,11 +390,9 @@ impl Pool {
             Err(TryLockError::WouldBlock) => return (0..count).for_each(task),
         };
         let now = self.born.elapsed().as_nanos() as u64;
-        let last = self.measured.load(Ordering::Relaxed);
-        let due = last == 0 || now.saturating_sub(last) > MEASURE_EVERY.as_nanos() as u64;
         // A sleeping helper would not answer: the caller would wait for
-        // nothing.
-        if due && self.shared.lock().sleeping == 0 {
+        // nothing. (This job wakes it; the next one measures.)
+        if self.measure_due() && self.shared.lock().sleeping == 0 {
             self.measure();
             self.measured.store(now.max(1), Ordering::Relaxed);
         }
@@ -672,6 +683,35 @@ mod tests {
             crate::set_threads(2);
             FAR.store(true, Ordering::Relaxed);
             for_each_apart(64, MIN_SHARED_WORK, |_| {
+                std::thread::sleep(Duration::from_micros(200));
+                if std::thread::current().id() != caller {
+                    elsewhere.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+            if elsewhere.load(Ordering::Relaxed) > 0 {
+                break;
+            }
+        }
+        FAR.store(false, Ordering::Relaxed);
+        crate::set_threads(1);
+        assert!(elsewhere.load(Ordering::Relaxed) > 0);
+    }
+
+    /// While far, work near helpers would take is shared once a
+    /// measurement is due, so that the helpers wake to be measured again.
+    #[test]
+    fn far_helpers_are_measured_again() {
+        let caller = std::thread::current().id();
+        let elsewhere = AtomicUsize::new(0);
+        for _ in 0..50 {
+            crate::set_threads(2);
+            FAR.store(true, Ordering::Relaxed);
+            if let Some(pool) = POOL.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+                // Never measured: due.
+                pool.measured.store(0, Ordering::Relaxed);
+            }
+            assert!(MIN_SHARED_WORK < least_shared_work(true));
+            for_each(64, MIN_SHARED_WORK, |_| {
                 std::thread::sleep(Duration::from_micros(200));
                 if std::thread::current().id() != caller {
                     elsewhere.fetch_add(1, Ordering::Relaxed);
