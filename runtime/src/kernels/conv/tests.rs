@@ -857,6 +857,70 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
     }
 }
 
+/// Winograd's layers of fewer tile panels than threads, max-pooled in the
+/// same pass: the same bits on 1, 2 and 3 threads, and the same as the
+/// convolution pooled after.
+#[test]
+fn shared_pooled_winograd_gives_the_same_bits_on_any_thread_count() {
+    crate::threads::NEAR_FOR_TESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let mut ran = 0;
+    // One panel of tiles of 2 and of 4; two panels of tiles of 4.
+    for g in [
+        geo(48, 128, [8, 8], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+        geo(40, 64, [24, 24], [3, 3], [1, 1], [1, 1], [1, 1], 1),
+    ] {
+        assert!(
+            g.c_out * g.patch_len() * g.output[0] * g.output[1] >= crate::threads::MIN_SHARED_WORK
+        );
+        let w = values(g.c_out * g.patch_len(), 12);
+        let x = values(g.in_len(), 13);
+        let shift = values(g.c_out, 14);
+        let ep = Epilogue {
+            shift: Some(&shift),
+            act: Act::ReLU,
+            ..Epilogue::default()
+        };
+        let pooling = PoolGeometry {
+            channels: g.c_out,
+            input: g.output,
+            output: [g.output[0] / 2, g.output[1] / 2],
+            kernel: [2, 2],
+            stride: [2, 2],
+            pad: [0, 0],
+            dilation: [1, 1],
+        };
+        for isa in Isa::available() {
+            for kernel in [ConvKernel::Winograd, ConvKernel::Winograd4] {
+                let Some(packed) = PackedConv::with_kernel(*isa, &g, &w, kernel) else {
+                    continue;
+                };
+                let runs: Vec<Vec<u32>> = [1, 2, 3]
+                    .into_iter()
+                    .map(|threads| {
+                        crate::set_threads(threads);
+                        let (got, want) = pooled_both(&g, &w, &packed, 1, &x, &ep, &pooling);
+                        let bits = |v: &[f32]| v.iter().map(|v| v.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(
+                            bits(&got),
+                            bits(&want),
+                            "{isa:?} {kernel:?} {g:?} on {threads}"
+                        );
+                        bits(&got)
+                    })
+                    .collect();
+                crate::set_threads(1);
+                assert!(
+                    runs.iter().all(|run| run == &runs[0]),
+                    "{isa:?} {kernel:?} {g:?}: the bits depend on the thread count"
+                );
+                ran += 1;
+            }
+        }
+    }
+    crate::threads::NEAR_FOR_TESTS.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    assert!(ran >= 4, "{ran} kernels and geometries ran");
+}
+
 /// A geometry from random sizes (`None` where no output pixel results):
 /// `groups` groups of `per_group` input and `out_per_group` output
 /// channels, or as many depthwise channels with that multiplier.
