@@ -672,58 +672,61 @@ mod tests {
         assert_eq!(least_shared_work(true), MIN_SHARED_WORK * FAR_FACTOR);
     }
 
-    /// Tasks that share nothing are shared even while the helpers are far:
-    /// work below the far threshold runs partly off the calling thread.
-    #[test]
-    fn apart_tasks_are_shared_while_far() {
+    /// Whether `run`, given tasks of 200 us each, gets any of them taken
+    /// off the calling thread while the helpers count as far, in up to 50
+    /// tries, `before` called before each.
+    fn shared_while_far(before: impl Fn(), run: impl Fn(&(dyn Fn(usize) + Sync))) -> bool {
         let caller = std::thread::current().id();
         let elsewhere = AtomicUsize::new(0);
+        let task = |_: usize| {
+            std::thread::sleep(Duration::from_micros(200));
+            if std::thread::current().id() != caller {
+                elsewhere.fetch_add(1, Ordering::Relaxed);
+            }
+        };
         for _ in 0..50 {
             // (Again each round: other tests set the count back to 1.)
             crate::set_threads(2);
             FAR.store(true, Ordering::Relaxed);
-            for_each_apart(64, MIN_SHARED_WORK, |_| {
-                std::thread::sleep(Duration::from_micros(200));
-                if std::thread::current().id() != caller {
-                    elsewhere.fetch_add(1, Ordering::Relaxed);
-                }
-            });
+            before();
+            run(&task);
             if elsewhere.load(Ordering::Relaxed) > 0 {
                 break;
             }
         }
         FAR.store(false, Ordering::Relaxed);
         crate::set_threads(1);
-        assert!(elsewhere.load(Ordering::Relaxed) > 0);
+        elsewhere.load(Ordering::Relaxed) > 0
+    }
+
+    /// Tasks that share nothing are shared even while the helpers are far:
+    /// work below the far threshold runs partly off the calling thread.
+    #[test]
+    fn apart_tasks_are_shared_while_far() {
+        assert!(shared_while_far(
+            || measured(false),
+            |task| for_each_apart(64, MIN_SHARED_WORK, task)
+        ));
+    }
+
+    /// Marks the helpers as measured never (`due`) or just now.
+    fn measured(due: bool) {
+        if let Some(pool) = POOL.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
+            let now = pool.born.elapsed().as_nanos() as u64;
+            let at = if due { 0 } else { now.max(1) };
+            pool.measured.store(at, Ordering::Relaxed);
+        }
     }
 
     /// While far, work near helpers would take is shared once a
     /// measurement is due, so that the helpers wake to be measured again.
     #[test]
     fn far_helpers_are_measured_again() {
-        let caller = std::thread::current().id();
-        let elsewhere = AtomicUsize::new(0);
-        for _ in 0..50 {
-            crate::set_threads(2);
-            FAR.store(true, Ordering::Relaxed);
-            if let Some(pool) = POOL.read().unwrap_or_else(|e| e.into_inner()).as_ref() {
-                // Never measured: due.
-                pool.measured.store(0, Ordering::Relaxed);
-            }
-            assert!(MIN_SHARED_WORK < least_shared_work(true));
-            for_each(64, MIN_SHARED_WORK, |_| {
-                std::thread::sleep(Duration::from_micros(200));
-                if std::thread::current().id() != caller {
-                    elsewhere.fetch_add(1, Ordering::Relaxed);
-                }
-            });
-            if elsewhere.load(Ordering::Relaxed) > 0 {
-                break;
-            }
-        }
-        FAR.store(false, Ordering::Relaxed);
-        crate::set_threads(1);
-        assert!(elsewhere.load(Ordering::Relaxed) > 0);
+        assert!(MIN_SHARED_WORK < least_shared_work(true));
+        assert!(shared_while_far(
+            || measured(true),
+            |task| for_each(64, MIN_SHARED_WORK, task)
+        ));
     }
 
     /// Small work stays on the calling thread.
