@@ -106,11 +106,30 @@ const FAR_FACTOR: usize = 16;
 static FAR: AtomicBool = AtomicBool::new(false);
 
 /// While above zero, the helpers count as near whatever [`Pool::measure`]
-/// finds: tests of how kernels cut shared layers hold it, so that the
-/// layers they give are shared on any machine.
+/// finds: tests of how kernels cut shared layers hold a [`NearForTests`],
+/// so that the layers they give are shared on any machine.
 #[cfg(test)]
-pub(crate) static NEAR_FOR_TESTS: std::sync::atomic::AtomicUsize =
-    std::sync::atomic::AtomicUsize::new(0);
+static NEAR_FOR_TESTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Counts the helpers as near from [`NearForTests::hold`] until dropped
+/// (on a failed assertion too).
+#[cfg(test)]
+pub(crate) struct NearForTests(());
+
+#[cfg(test)]
+impl NearForTests {
+    pub(crate) fn hold() -> Self {
+        NEAR_FOR_TESTS.fetch_add(1, Ordering::Relaxed);
+        NearForTests(())
+    }
+}
+
+#[cfg(test)]
+impl Drop for NearForTests {
+    fn drop(&mut self) {
+        NEAR_FOR_TESTS.fetch_sub(1, Ordering::Relaxed);
+    }
+}
 
 /// The work a layer must do to be shared now.
 fn min_shared_work() -> usize {

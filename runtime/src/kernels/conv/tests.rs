@@ -780,7 +780,7 @@ fn vector_kernel_matches_gemm() {
 fn shared_layers_give_the_same_bits_on_any_thread_count() {
     // Shared whatever the helpers' distance, so that every layer below is
     // cut as for near cores.
-    crate::threads::NEAR_FOR_TESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let _near = crate::threads::NearForTests::hold();
     let mut ran = Vec::new();
     for (g, batch) in [
         (
@@ -833,7 +833,6 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
             }
         }
     }
-    crate::threads::NEAR_FOR_TESTS.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     for kernel in [
         ConvKernel::Flat,
         ConvKernel::Winograd,
@@ -862,7 +861,7 @@ fn shared_layers_give_the_same_bits_on_any_thread_count() {
 /// convolution pooled after.
 #[test]
 fn shared_pooled_winograd_gives_the_same_bits_on_any_thread_count() {
-    crate::threads::NEAR_FOR_TESTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let _near = crate::threads::NearForTests::hold();
     let mut ran = 0;
     // One panel of tiles of 2 and of 4; two panels of tiles of 4.
     for g in [
@@ -917,7 +916,6 @@ fn shared_pooled_winograd_gives_the_same_bits_on_any_thread_count() {
             }
         }
     }
-    crate::threads::NEAR_FOR_TESTS.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     assert!(ran >= 4, "{ran} kernels and geometries ran");
 }
 
