@@ -90,6 +90,10 @@ fn main() {
         ("mnv2 pw 160-960", 160, 960, 7, 1, 1, 0),
         ("mnv2 pw 320-1280", 320, 1280, 7, 1, 1, 0),
         ("mnasnet pw 96-576", 96, 576, 7, 1, 1, 0),
+        // EfficientNet-B0's widest pointwise convolutions.
+        ("effnet pw 112-672", 112, 672, 14, 1, 1, 0),
+        ("effnet pw 672-112", 672, 112, 14, 1, 1, 0),
+        ("effnet pw 192-1152", 192, 1152, 7, 1, 1, 0),
         // MNASNet 0.5's pointwise convolutions from 16 channels.
         ("mnasnet pw 16-8", 16, 8, 112, 1, 1, 0),
         ("mnasnet pw 16-48", 16, 48, 56, 1, 1, 0),
