@@ -32,9 +32,14 @@ const NC: usize = 512;
 /// `ROWS_FIRST_MAX_DEPTH` run row panel by row panel (see `gemm_part`):
 /// measured on 1x1 convolutions with AVX2, with their buffers out of the
 /// cache, 16->96 at 112x112 2.0x, 24->144 at 56x56 1.4x, 64->256 at 56x56
-/// 1.3x, 128->512 at 28x28 1.15x; onto 64 channels or fewer it was slower
-/// (256->64 at 56x56: 0.8x), and from 256 channels no faster.
-const ROWS_FIRST_MIN_ROWS: usize = 64;
+/// 1.3x, 128->512 at 28x28 1.15x; from 256 channels no faster (256->64
+/// at 56x56, deeper than a block of `ROWS_FIRST_MAX_DEPTH`, 0.8x). Onto
+/// three panels of rows or more the shallow ones gain too, their many
+/// planes of `C` otherwise written a strip each at once (inside RegNetX-
+/// 400MF with AVX-512, 32->32 at 56x56 1.47x, 32->64 1.23x, 32->32 at
+/// 112x112 1.06x; with AVX2 1.56x, 1.17x, 1.13x; ShuffleNetV2's 24->24
+/// 1.26-1.35x); onto two or one, `C` is a few streams either way.
+const ROWS_FIRST_MIN_ROWS: usize = 16;
 const ROWS_FIRST_MAX_DEPTH: usize = 128;
 /// The most rows of `A` for which a stored `B` is read in place rather
 /// than packed: beyond them each value of `B` serves enough rows to pay
@@ -576,6 +581,9 @@ mod tests {
             (3, 5, 7),
             (8, 27, 256),
             (17, 33, 45),
+            // Shallow, onto a few panels of rows, `B` read in place over
+            // several blocks of columns (RegNetX's 32->32 1x1s).
+            (32, 32, 1100),
             (64, 600, 97),
             (13, 1, 40),
             (10, 300, 2),
