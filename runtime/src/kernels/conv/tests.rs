@@ -627,6 +627,17 @@ fn matches_reference() {
             true,
         );
     }
+    // depthwise at stride 2 over planes and inputs large enough for the
+    // input rows to be prefetched (AVX-512), 3x3 and 5x5: the prefetch
+    // reaches past each task's last plane, and past the batch's last
+    // image
+    for (c, input, kernel) in [(48, [97, 113], 3), (44, [115, 104], 5)] {
+        let _ = check(
+            geo(c, c, input, [kernel; 2], [2, 2], [kernel / 2; 2], [1, 1], c),
+            2,
+            true,
+        );
+    }
     // depthwise multiplier 2, strided
     let _ = check(
         geo(3, 6, [6, 6], [3, 3], [2, 2], [1, 1], [1, 1], 3),
