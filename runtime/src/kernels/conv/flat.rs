@@ -386,37 +386,48 @@ fn copy_pairs<S: Simd>(s: S, g: &ConvGeometry, layout: &Layout, image: &[f32], c
     let odd_at = left.div_ceil(2).min(cols);
     let evens = w.div_ceil(2).min(cols - even_at);
     let odds = (w / 2).min(cols - odd_at);
-    let sources = (0..g.c_in).flat_map(|c| layout.phases.iter().step_by(2).map(move |p| (c, p[0])));
-    for (pair, (c, py)) in copy.chunks_exact_mut(2 * plane).zip(sources) {
+    let pairs = layout.phases.len() / 2;
+    for (c, channel) in copy
+        .chunks_exact_mut(2 * pairs * plane)
+        .enumerate()
+        .take(g.c_in)
+    {
         let src = &image[c * h * w..][..h * w];
-        let (first, second) = pair.split_at_mut(plane);
-        // Phase 0 takes the even columns when `left` is even.
-        let (even, odd) = if left % 2 == 0 {
-            (first, second)
-        } else {
-            (second, first)
-        };
-        for (u, (re, ro)) in even
-            .chunks_exact_mut(cols)
-            .zip(odd.chunks_exact_mut(cols))
-            .enumerate()
-            .take(rows)
-        {
-            let Some(r) = (u * sy + py).checked_sub(top).filter(|&r| r < h) else {
-                re.fill(0.0);
-                ro.fill(0.0);
-                continue;
-            };
-            zero(s, &mut re[..even_at]);
-            zero(s, &mut re[even_at + evens..]);
-            zero(s, &mut ro[..odd_at]);
-            zero(s, &mut ro[odd_at + odds..]);
-            unzip_row(
-                s,
-                &src[r * w..][..w],
-                &mut re[even_at..][..evens],
-                &mut ro[odd_at..][..odds],
-            );
+        // Row `u` of every pair in turn: the input rows in their order
+        // (at a row stride of 2, rows `2u - top` and `2u + 1 - top`), a
+        // stream the hardware prefetches, where a pair at a time reads
+        // every other row (MobileNetV2's first layer, its input from
+        // memory: 1.07x).
+        for u in 0..rows {
+            for (pair, p) in channel
+                .chunks_exact_mut(2 * plane)
+                .zip(layout.phases.iter().step_by(2))
+            {
+                let (first, second) = pair.split_at_mut(plane);
+                // Phase 0 takes the even columns when `left` is even.
+                let (even, odd) = if left % 2 == 0 {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                let re = &mut even[u * cols..][..cols];
+                let ro = &mut odd[u * cols..][..cols];
+                let Some(r) = (u * sy + p[0]).checked_sub(top).filter(|&r| r < h) else {
+                    re.fill(0.0);
+                    ro.fill(0.0);
+                    continue;
+                };
+                zero(s, &mut re[..even_at]);
+                zero(s, &mut re[even_at + evens..]);
+                zero(s, &mut ro[..odd_at]);
+                zero(s, &mut ro[odd_at + odds..]);
+                unzip_row(
+                    s,
+                    &src[r * w..][..w],
+                    &mut re[even_at..][..evens],
+                    &mut ro[odd_at..][..odds],
+                );
+            }
         }
     }
 }
