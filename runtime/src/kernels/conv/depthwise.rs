@@ -458,14 +458,16 @@ fn taps_by<S: Simd, const R: usize, const V: usize, const T: usize>(
 /// away). A block of output rows reads a short stretch of each of many
 /// input rows at once, streams the hardware follows late, and at stride 2
 /// it reads four times as much input a sum as at stride 1 (MobileNetV2's
-/// 96 channels at 112x112, AVX-512, in the model: 373 to 298 us). Smaller
-/// planes or inputs, already near, run 0.87-0.97x with it.
+/// 96 channels at 112x112, AVX-512, in the model: 360-373 to 298-302 us).
+/// Smaller planes or inputs, already near, gain nothing from it (MNASNet's
+/// 24 channels at 112x112: 0.81-1.01x).
 const PREFETCH_PLANE: usize = 8 << 10;
 const PREFETCH_INPUT: usize = 512 << 10;
 
 /// How far ahead the prefetch runs, in blocks of output rows.
 const PREFETCH_BLOCKS: usize = 4;
 
+/// Whether `g` is prefetched (see [`PREFETCH_PLANE`]).
 fn prefetches(g: &ConvGeometry) -> bool {
     let plane = g.input[0] * g.input[1];
     g.stride[0] == 2 && plane > PREFETCH_PLANE && g.c_in * plane > PREFETCH_INPUT
@@ -568,9 +570,10 @@ fn rows_in_place<
     // The input rows the block `PREFETCH_BLOCKS` on reads for the first
     // time (past the plane's last row: the next plane's first rows; no
     // further than `ahead` goes), a share at each step of columns.
-    let at = |rows: usize| (rows * w).min(ahead.len());
+    let row_start = |r: usize| (r * w).min(ahead.len());
     let fetch = if FETCH {
-        at((oy + PREFETCH_BLOCKS * R) * STRIDE)..at((oy + (PREFETCH_BLOCKS + 1) * R) * STRIDE)
+        row_start((oy + PREFETCH_BLOCKS * R) * STRIDE)
+            ..row_start((oy + (PREFETCH_BLOCKS + 1) * R) * STRIDE)
     } else {
         0..0
     };
