@@ -628,9 +628,9 @@ fn matches_reference() {
         );
     }
     // depthwise at stride 2 over planes and inputs large enough for the
-    // input rows to be prefetched (AVX-512), 3x3 and 5x5: the prefetch
-    // reaches past each task's last plane, and past the batch's last
-    // image
+    // input rows to be prefetched (AVX-512), 3x3 and 5x5: each task's
+    // last row blocks would prefetch past its last plane, and are held
+    // to it
     for (c, input, kernel) in [(48, [97, 113], 3), (44, [115, 104], 5)] {
         let _ = check(
             geo(c, c, input, [kernel; 2], [2, 2], [kernel / 2; 2], [1, 1], c),
