@@ -500,32 +500,31 @@ fn plane_in_place<S: Simd>(
     ep: &Epilogue,
 ) {
     let oh = g.output[0];
-    let src = &ahead[..g.input[0] * g.input[1]];
     // (Its own instances of the rows' code, which keep every register
     // for the sums where there is nothing to prefetch.)
     let fetch = prefetches(g);
     match (g.stride[0], g.kernel[0]) {
         (1, 3) => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 1, 3, false>(
-            s, g, src, ahead, d, o, oy, dst, residual, ep
+            s, g, ahead, d, o, oy, dst, residual, ep
         )),
         // Four rows at a time, not eight: over eight the loop of 17
         // input rows keeps the sums in memory (MobileNetV2's 96 channels
         // at 112x112, AVX-512: 1.16-1.19x); every other shape runs faster
         // with eight (0.82-0.93x with four).
         (2, 3) if fetch => row_blocks!(oh, false, |R, oy| rows_in_place::<S, R, 2, 3, true>(
-            s, g, src, ahead, d, o, oy, dst, residual, ep
+            s, g, ahead, d, o, oy, dst, residual, ep
         )),
         (2, 3) => row_blocks!(oh, false, |R, oy| rows_in_place::<S, R, 2, 3, false>(
-            s, g, src, ahead, d, o, oy, dst, residual, ep
+            s, g, ahead, d, o, oy, dst, residual, ep
         )),
         (1, _) => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 1, 5, false>(
-            s, g, src, ahead, d, o, oy, dst, residual, ep
+            s, g, ahead, d, o, oy, dst, residual, ep
         )),
         _ if fetch => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 2, 5, true>(
-            s, g, src, ahead, d, o, oy, dst, residual, ep
+            s, g, ahead, d, o, oy, dst, residual, ep
         )),
         _ => row_blocks!(oh, true, |R, oy| rows_in_place::<S, R, 2, 5, false>(
-            s, g, src, ahead, d, o, oy, dst, residual, ep
+            s, g, ahead, d, o, oy, dst, residual, ep
         )),
     }
 }
@@ -538,9 +537,9 @@ fn plane_in_place<S: Simd>(
 /// odd columns, shifted by one and two for the taps further on. Output row
 /// `r` sums its taps in the weights' order (kernel row `q - STRIDE * r`
 /// rises with the input row `q`) over the same zeros a padded copy holds,
-/// so the sums are [`taps_by`]'s, bit for bit. With `FETCH` it prefetches
-/// along the way the input rows [`PREFETCH_BLOCKS`] blocks on, in `ahead`
-/// (the input from the plane's start on).
+/// so the sums are [`taps_by`]'s, bit for bit. The plane is the start of
+/// `ahead`; with `FETCH` it prefetches along the way the rows of `ahead`
+/// [`PREFETCH_BLOCKS`] blocks on.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn rows_in_place<
@@ -552,7 +551,6 @@ fn rows_in_place<
 >(
     s: S,
     g: &ConvGeometry,
-    src: &[f32],
     ahead: &[f32],
     d: &DepthwiseConv,
     o: usize,
@@ -564,7 +562,8 @@ fn rows_in_place<
     let [h, w] = g.input;
     let [oh, ow] = g.output;
     let [top, left] = g.pad;
-    assert!(oy + R <= oh && src.len() >= h * w && dst.len() >= oh * ow && S::LANES == COLS);
+    assert!(oy + R <= oh && ahead.len() >= h * w && dst.len() >= oh * ow && S::LANES == COLS);
+    let src = &ahead[..h * w];
     let k = &d.weight[o * K * K..][..K * K];
     let tail = Tail::new(s, ep, o, ow, oy);
     // The input rows the block `PREFETCH_BLOCKS` on reads for the first
