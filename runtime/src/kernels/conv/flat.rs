@@ -134,6 +134,44 @@ fn tile_shape(isa: Isa, channels: usize) -> (usize, usize) {
     (m, v)
 }
 
+/// [`tile_shape`] for a layer whose tasks take whole rows of `per_row`
+/// vectors of pixels, `band` rows a task (`oh` rows in all), each task's
+/// vectors in whole tiles: with 32 registers, the shape of 16 sums or
+/// more that computes the fewest values (channels and vectors rounded up
+/// to whole tiles) where it computes at least a twentieth fewer. The
+/// tutorial models' first layers, 16 rows of one vector into 16
+/// channels: 4 x 4 computes 16 vectors where 8 x 3 computes 18, and runs
+/// them at 1.1x (`conv_probe`, AMD Zen 4), as it runs 15 rows at 0.96x
+/// for 16 computed: a multiply-add costs about the same in either shape.
+fn rows_tile_shape(
+    isa: Isa,
+    channels: usize,
+    oh: usize,
+    band: usize,
+    per_row: usize,
+) -> (usize, usize) {
+    let shape = tile_shape(isa, channels);
+    if !matches!(isa, Isa::Avx512 | Isa::Neon) || band == 0 {
+        return shape;
+    }
+    let values = |(m, v): (usize, usize)| {
+        let vectors: usize = (0..oh)
+            .step_by(band)
+            .map(|y| ((oh - y).min(band) * per_row).div_ceil(v) * v)
+            .sum();
+        channels.div_ceil(m) * m * vectors
+    };
+    let fewest = (4..=8)
+        .map(|m| (m, (24 / m).min(4)))
+        .min_by_key(|&s| values(s))
+        .unwrap_or(shape);
+    if values(fewest) * 20 <= values(shape) * 19 {
+        fewest
+    } else {
+        shape
+    }
+}
+
 /// The weights of a convolution packed for the kernel, and where each row
 /// of the patch matrix reads in the image's copy.
 #[derive(Clone, Debug)]
@@ -187,7 +225,14 @@ impl FlatConv {
             }
         }
         let og = g.c_out / g.groups;
-        let (m, v) = tile_shape(isa, og);
+        let lanes = isa.lanes();
+        let by_rows = g.output[1].div_ceil(lanes) * lanes <= layout.cols;
+        let (m, v) = if by_rows {
+            let (_, band) = bands_of(g.output[0], layout.cols);
+            rows_tile_shape(isa, og, g.output[0], band, g.output[1].div_ceil(lanes))
+        } else {
+            tile_shape(isa, og)
+        };
         let tiles = og.div_ceil(m);
         let k = g.patch_len();
         let mut weights = vec![0.0; g.groups * tiles * k * m];
@@ -202,8 +247,6 @@ impl FlatConv {
                 }
             }
         }
-        let lanes = isa.lanes();
-        let by_rows = g.output[1].div_ceil(lanes) * lanes <= layout.cols;
         Some(FlatConv {
             isa,
             weights,
@@ -486,8 +529,12 @@ fn tile_by_tile(g: &ConvGeometry, d: &FlatConv) -> bool {
 /// Tasks per image along its rows: bands of about [`TASK_PIXELS`], as
 /// even as the rows allow (a short last band leaves a thread idle).
 fn bands(g: &ConvGeometry, d: &FlatConv) -> (usize, usize) {
-    let oh = g.output[0];
-    let rows = TASK_PIXELS.div_ceil(d.layout.cols).clamp(1, oh.max(1));
+    bands_of(g.output[0], d.layout.cols)
+}
+
+/// [`bands`] for `oh` output rows of a copy `cols` wide.
+fn bands_of(oh: usize, cols: usize) -> (usize, usize) {
+    let rows = TASK_PIXELS.div_ceil(cols.max(1)).clamp(1, oh.max(1));
     let bands = oh.div_ceil(rows);
     (bands, oh.div_ceil(bands.max(1)))
 }
@@ -992,6 +1039,38 @@ impl RowKernel for FlatConv {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_take_the_tile_shape_that_computes_fewest_values() {
+        // 16 rows of one vector into 16 channels (the tutorial models'
+        // first layers): 4 x 4 computes 16 vectors, 8 x 3 would compute 18.
+        for isa in [Isa::Avx512, Isa::Neon] {
+            assert_eq!(rows_tile_shape(isa, 16, 16, 16, 1), (4, 4), "{isa:?}");
+            // 15 rows: 8 x 3 computes 15 vectors, 4 x 4 would compute 16.
+            assert_eq!(rows_tile_shape(isa, 16, 15, 15, 1), (8, 3), "{isa:?}");
+            // MobileNetV2's first layer, bands of 5 rows of 7 vectors:
+            // 36 vectors a band either way, the usual shape stays.
+            assert_eq!(rows_tile_shape(isa, 32, 112, 5, 7), (8, 3), "{isa:?}");
+            // Three channels: tiles of three (of four, one would be empty).
+            assert_eq!(rows_tile_shape(isa, 3, 16, 16, 1), (3, 4), "{isa:?}");
+        }
+        // 16 registers: the shape that fills them, whatever the rows.
+        assert_eq!(
+            rows_tile_shape(Isa::Avx2, 16, 16, 16, 1),
+            tile_shape(Isa::Avx2, 16)
+        );
+        // The packed kernel takes it (with AVX-512 where the CPU runs it,
+        // else with the best instruction set below).
+        let g = super::super::tests::geo(3, 16, [32, 32], [3, 3], [2, 2], [1, 1], [1, 1], 1);
+        let d = FlatConv::new(Isa::Avx512, &g, &[0.5; 16 * 27]).expect("the flat kernel takes it");
+        assert!(d.by_rows);
+        assert_eq!(
+            (d.m, d.v),
+            rows_tile_shape(d.isa, 16, 16, 16, 1),
+            "{:?}",
+            d.isa
+        );
+    }
 
     #[test]
     fn rows_split_in_pairs_copy_as_plane_by_plane() {

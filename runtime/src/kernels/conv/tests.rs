@@ -225,6 +225,15 @@ fn flat_kernel_matches_reference() {
         1,
         true,
     );
+    // The tutorial models' first layers: 16 rows of one vector of 16 into
+    // 16 channels (tiles of 4 x 4 with 32 registers), and 15 of 15 (8 x 3).
+    for (kernel, batch) in [(3, 3), (5, 2)] {
+        let _ = check(
+            geo(3, 16, [32, 32], [kernel, kernel], [2, 2], [1, 1], [1, 1], 1),
+            batch,
+            true,
+        );
+    }
 }
 
 #[test]
