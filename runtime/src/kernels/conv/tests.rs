@@ -513,11 +513,17 @@ fn row_kernels_epilogue() {
         let scale = values(g.c_out, 6);
         let shift = values(g.c_out, 7);
         let residual = values(2 * g.out_len(), 8);
-        for act in [Act::None, Act::ReLU, Act::ReLU6, Act::LeakyReLU(0.1)] {
+        // With a residual and without (the activation then comes before
+        // the direct kernel's transposes).
+        let acts = [Act::None, Act::ReLU, Act::ReLU6, Act::LeakyReLU(0.1)];
+        for (act, residual) in acts
+            .into_iter()
+            .flat_map(|a| [(a, Some(&residual[..])), (a, None)])
+        {
             let ep = Epilogue {
                 scale: Some(&scale),
                 shift: Some(&shift),
-                residual: Some(&residual),
+                residual,
                 act,
             };
             let run = |isa, kernel| convolve(isa, kernel, &g, &w, 2, &x, &ep);
@@ -529,7 +535,8 @@ fn row_kernels_epilogue() {
                 for (i, (a, b)) in y.iter().zip(&gemm).enumerate() {
                     assert!(
                         (a - b).abs() < 1e-4,
-                        "{isa:?} {kernel:?} {act:?} {g:?} at {i}: {a} vs {b}"
+                        "{isa:?} {kernel:?} {act:?} residual {} {g:?} at {i}: {a} vs {b}",
+                        residual.is_some()
                     );
                 }
             }
