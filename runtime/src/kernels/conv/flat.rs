@@ -141,8 +141,9 @@ fn tile_shape(isa: Isa, channels: usize) -> (usize, usize) {
 /// to whole tiles) where it computes at least a twentieth fewer. The
 /// tutorial models' first layers, 16 rows of one vector into 16
 /// channels: 4 x 4 computes 16 vectors where 8 x 3 computes 18, and runs
-/// them at 1.1x (`conv_probe`, AMD Zen 4), as it runs 15 rows at 0.96x
-/// for 16 computed: a multiply-add costs about the same in either shape.
+/// at 1.1x its speed (`conv_probe`, AMD Zen 4); on 15 rows, where it
+/// computes 16 and 8 x 3 computes 15, at 0.96x. A multiply-add costs
+/// about the same in either shape.
 fn rows_tile_shape(
     isa: Isa,
     channels: usize,
