@@ -1060,17 +1060,23 @@ mod tests {
             rows_tile_shape(Isa::Avx2, 16, 16, 16, 1),
             tile_shape(Isa::Avx2, 16)
         );
-        // The packed kernel takes it (with AVX-512 where the CPU runs it,
-        // else with the best instruction set below).
+        // The packed kernel takes it on every instruction set the CPU
+        // runs, its rows counted in its own vectors (NEON's 4 lanes make
+        // 64 vectors of the 16 rows, 66 in tiles of 8 x 3: under a
+        // twentieth more, so 8 x 3 stays there).
         let g = super::super::tests::geo(3, 16, [32, 32], [3, 3], [2, 2], [1, 1], [1, 1], 1);
-        let d = FlatConv::new(Isa::Avx512, &g, &[0.5; 16 * 27]).expect("the flat kernel takes it");
-        assert!(d.by_rows);
-        assert_eq!(
-            (d.m, d.v),
-            rows_tile_shape(d.isa, 16, 16, 16, 1),
-            "{:?}",
-            d.isa
-        );
+        for &isa in Isa::available() {
+            let d = FlatConv::new(isa, &g, &[0.5; 16 * 27]).expect("the flat kernel takes it");
+            let (_, band) = bands_of(16, d.layout.cols);
+            let per_row = 16usize.div_ceil(isa.lanes());
+            assert!(d.by_rows, "{isa:?}");
+            assert_eq!(
+                (d.m, d.v),
+                rows_tile_shape(isa, 16, 16, band, per_row),
+                "{isa:?}"
+            );
+        }
+        assert_eq!(rows_tile_shape(Isa::Neon, 16, 16, 16, 4), (8, 3));
     }
 
     #[test]
