@@ -751,6 +751,9 @@ unsafe fn finish<S: Simd>(
     let (_, first, channels) = block_channels(g, d.block, block);
     // A vector of pixels at a time (a tile has more pixels than a vector
     // has lanes where vectors are narrow).
+    // Without a residual to add first, the activation too comes before
+    // the transpose.
+    let early = residual.is_none();
     for j0 in (0..p).step_by(lanes) {
         let start = tile.pixels.start + j0;
         let stored = if start + lanes <= tile.end {
@@ -777,7 +780,6 @@ unsafe fn finish<S: Simd>(
                 Some(f) => s.load_first(&f[c0..c0 + count]),
                 None => s.zero(),
             };
-            let early = residual.is_none();
             let mut rows = [s.zero(); 16];
             for (r, sum) in rows.iter_mut().zip(&sums[j0..p.min(j0 + lanes)]) {
                 // SAFETY: the tile's `p` sums were written by `keep`

@@ -346,7 +346,7 @@ pub fn activate_n<S: Simd, const N: usize>(s: S, mut v: [S::F; N], act: Act) -> 
         _ => {
             for v in &mut v {
                 *v = match act {
-                    Act::ReLU => s.select_lt(*v, zero, zero, *v),
+                    Act::ReLU => relu(s, *v),
                     Act::ReLU6 => relu6(s, *v),
                     Act::LeakyReLU(slope) => s.select_lt(*v, zero, s.mul(*v, s.splat(slope)), *v),
                     Act::Hardsigmoid => s.div(relu6(s, s.add(*v, s.splat(3.0))), s.splat(6.0)),
@@ -371,12 +371,11 @@ pub fn activate_rows<S: Simd, const R: usize, const V: usize>(
     mut v: [[S::F; V]; R],
     act: Act,
 ) -> [[S::F; V]; R] {
-    let zero = s.zero();
     match act {
         Act::None => {}
         Act::ReLU => {
             for x in v.iter_mut().flatten() {
-                *x = s.select_lt(*x, zero, zero, *x);
+                *x = relu(s, *x);
             }
         }
         Act::ReLU6 => {
@@ -391,6 +390,14 @@ pub fn activate_rows<S: Simd, const R: usize, const V: usize>(
         }
     }
     v
+}
+
+/// `max(x, 0)` lane by lane as [`Act::apply`] gives it (NaN stays NaN,
+/// -0 stays -0).
+#[inline(always)]
+fn relu<S: Simd>(s: S, v: S::F) -> S::F {
+    let zero = s.zero();
+    s.select_lt(v, zero, zero, v)
 }
 
 /// `x.clamp(0, 6)` lane by lane (NaN stays NaN, -0 stays -0).
