@@ -220,6 +220,9 @@ fn main() {
     for (name, channels, size, stride) in [
         ("mobilenet dw 112", 32, 112, 1),
         ("mobilenet dw s2", 96, 112, 2),
+        // The same with its input inside a second-level cache: as long a
+        // channel, so the kernel is bound by its own instructions.
+        ("mobilenet dw s2 16ch", 16, 112, 2),
         ("mobilenet dw s1", 144, 56, 1),
         ("mobilenet dw 28", 192, 28, 1),
         ("mobilenet dw 24", 144, 24, 1),
