@@ -508,10 +508,9 @@ fn plane_in_place<S: Simd>(
     // bounds: these layers are bound by their instructions, not by their
     // multiply-adds or memory (`conv_probe`, AVX-512, MobileNetV2's 32
     // channels at 112x112 1.1x, 96 at stride 2 1.14x).
-    let [h, top] = [g.input[0], g.pad[0]];
     macro_rules! in_place {
         ($r:ident, $oy:ident, $st:literal, $k:literal, $f:literal) => {
-            if $oy * $st >= top && ($oy + $r - 1) * $st + $k <= h + top {
+            if rows_inside(g, $oy, $r, $st, $k) {
                 rows_in_place::<S, $r, $st, $k, $f, true>(s, g, ahead, d, o, $oy, dst, residual, ep)
             } else {
                 rows_in_place::<S, $r, $st, $k, $f, false>(
@@ -532,6 +531,14 @@ fn plane_in_place<S: Simd>(
         _ if fetch => row_blocks!(oh, true, |R, oy| in_place!(R, oy, 2, 5, true)),
         _ => row_blocks!(oh, true, |R, oy| in_place!(R, oy, 2, 5, false)),
     }
+}
+
+/// Whether every input row that output rows `oy..oy + r` read (stride
+/// `stride`, windows of `k` rows, dilation 1) lies inside the plane, none
+/// in the padding.
+fn rows_inside(g: &ConvGeometry, oy: usize, r: usize, stride: usize, k: usize) -> bool {
+    let [h, top] = [g.input[0], g.pad[0]];
+    oy * stride >= top && (oy + r - 1) * stride + k <= h + top
 }
 
 /// Output rows `oy..oy + R` of plane `o` for [`plane_in_place`], a `K x
@@ -571,7 +578,7 @@ fn rows_in_place<
     let [top, left] = g.pad;
     assert!(oy + R <= oh && ahead.len() >= h * w && dst.len() >= oh * ow && S::LANES == COLS);
     let src = &ahead[..h * w];
-    assert!(!INSIDE || (oy * STRIDE >= top && (oy + R - 1) * STRIDE + K <= h + top));
+    assert!(!INSIDE || rows_inside(g, oy, R, STRIDE, K));
     let k = &d.weight[o * K * K..][..K * K];
     let tail = Tail::new(s, ep, o, ow, oy);
     // The input rows the block `PREFETCH_BLOCKS` on reads for the first
