@@ -118,13 +118,12 @@ impl PackedA {
         self.isa
     }
 
-    /// The packed panel of rows `p*MR..` for the `k` block starting at `k0`
-    /// of size `kc`.
-    fn panel(&self, k0: usize, kc: usize, p: usize) -> &[f32] {
+    /// The packed panels of the `k` block starting at `k0` of size `kc`:
+    /// panel `p` (rows `p*MR..`) at `p * MR * kc`.
+    fn block(&self, k0: usize, kc: usize) -> &[f32] {
         let mr = mr(self.isa);
         let panels = self.m.div_ceil(mr);
-        let start = k0 * panels * mr + p * mr * kc;
-        &self.data[start..start + mr * kc]
+        &self.data[k0 * panels * mr..][..panels * mr * kc]
     }
 }
 
@@ -386,31 +385,44 @@ pub unsafe fn gemm_part(
             let rows_first = long_rows
                 || (panels.len() * mr > ROWS_FIRST_MIN_ROWS && kc <= ROWS_FIRST_MAX_DEPTH);
             let col_panels = nc.div_ceil(nr);
-            for t in 0..panels.len() * col_panels {
-                let (jp, p) = if rows_first {
-                    (t % col_panels, panels.start + t / col_panels)
-                } else {
-                    (t / panels.len(), panels.start + t % panels.len())
-                };
-                let j = n0 + jp * nr;
-                let width = nr.min(cols.end - j);
-                let (bp, ldb) = match stored {
-                    Some((data, ld)) if jp * nr < whole => (&data[k0 * ld + j..], ld),
-                    Some(_) => (&packed[(jp * nr - whole) * kc..][..nr * kc], nr),
-                    None => (&packed[jp * nr * kc..][..nr * kc], nr),
-                };
-                let i = p * mr;
-                let tile = Tile {
-                    row: i,
-                    col: j,
-                    height: mr.min(m - i),
-                    width,
-                    ldc,
-                    first,
-                    last,
-                };
-                // SAFETY: the tile lies in this call's part of `C`.
-                unsafe { run_kernel(isa, kc, a.panel(k0, kc, p), bp, ldb, c.ptr, &tile, epilogue) };
+            // The tiles in their order, by nested loops rather than from
+            // each tile's index: the divisions per tile cost a shallow
+            // product's tile of a few hundred multiply-adds 1-2% (depth
+            // 16 to 32, AVX-512 and AVX2).
+            let (outer, inner) = if rows_first {
+                (panels.len(), col_panels)
+            } else {
+                (col_panels, panels.len())
+            };
+            let a_block = a.block(k0, kc);
+            for o in 0..outer {
+                for i in 0..inner {
+                    let (jp, p) = if rows_first {
+                        (i, panels.start + o)
+                    } else {
+                        (o, panels.start + i)
+                    };
+                    let j = n0 + jp * nr;
+                    let width = nr.min(cols.end - j);
+                    let (bp, ldb) = match stored {
+                        Some((data, ld)) if jp * nr < whole => (&data[k0 * ld + j..], ld),
+                        Some(_) => (&packed[(jp * nr - whole) * kc..][..nr * kc], nr),
+                        None => (&packed[jp * nr * kc..][..nr * kc], nr),
+                    };
+                    let row = p * mr;
+                    let tile = Tile {
+                        row,
+                        col: j,
+                        height: mr.min(m - row),
+                        width,
+                        ldc,
+                        first,
+                        last,
+                    };
+                    let ap = &a_block[p * mr * kc..][..mr * kc];
+                    // SAFETY: the tile lies in this call's part of `C`.
+                    unsafe { run_kernel(isa, kc, ap, bp, ldb, c.ptr, &tile, epilogue) };
+                }
             }
         }
         n0 += nc;
