@@ -274,7 +274,7 @@ const RULES: &[Rule] = &[
     // 1x1 at stride 1 onto fewer channels than it reads (bottlenecks'
     // reductions, inverted residuals' projections) onto 56x56 and up: the
     // flat kernel 1.0-1.25x the GEMM (ResNet-50's 256-64, MobileNetV2's
-    // and EfficientNet-B0's 144-24 and 96-24 1.04-1.2x inside the models;
+    // and EfficientNet-B0's 144-24 and 96-24 1.04-1.23x inside the models;
     // AMD Zen 4). From 32 channels or fewer the GEMM, whose tiles keep
     // their sums in registers, runs them at 1.17-1.23x (the same two
     // models' 32-16 at 112x112). Onto smaller planes the GEMM runs them
