@@ -21,7 +21,8 @@
 //! 1.66 ms inside ResNet-18).
 //! `CNN_PROBE_EPILOGUE=1` runs each call with the whole epilogue (a scale
 //! and shift per channel, a residual, ReLU), as a ResNet block's last
-//! convolution does, rather than none.
+//! convolution does, rather than none; `CNN_PROBE_EPILOGUE=bn` with a
+//! scale and shift and ReLU6, as a MobileNet's first layer.
 
 use cnn::kernels::conv::{ConvGeometry, ConvKernel, PackedConv, conv2d};
 use cnn::kernels::epilogue::{Act, Epilogue};
@@ -289,7 +290,7 @@ fn main() {
         print!(" {:>16}", format!("{kernel:?} us (%)"));
     }
     println!("  chosen");
-    let full_epilogue = std::env::var_os("CNN_PROBE_EPILOGUE").is_some();
+    let epilogue_kind = std::env::var("CNN_PROBE_EPILOGUE").ok();
     let mut cold: Option<Vec<f32>> = std::env::var("CNN_PROBE_COLD")
         .ok()
         .and_then(|mib| mib.parse::<usize>().ok())
@@ -314,15 +315,20 @@ fn main() {
         for (i, x) in residual.iter_mut().enumerate() {
             *x = (i % 11) as f32 * 0.1;
         }
-        let epilogue = if full_epilogue {
-            Epilogue {
+        let epilogue = match epilogue_kind.as_deref() {
+            None => Epilogue::default(),
+            Some("bn") => Epilogue {
+                scale: Some(&scale),
+                shift: Some(&shift),
+                residual: None,
+                act: Act::ReLU6,
+            },
+            Some(_) => Epilogue {
                 scale: Some(&scale),
                 shift: Some(&shift),
                 residual: Some(&residual),
                 act: Act::ReLU,
-            }
-        } else {
-            Epilogue::default()
+            },
         };
         let flops = 2.0 * (g.c_out * g.patch_len() * g.output[0] * g.output[1]) as f64;
         let percent = |seconds: f64| flops / seconds / 1e9 / peak * 100.0;
