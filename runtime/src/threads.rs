@@ -61,10 +61,14 @@ pub fn threads() -> usize {
 
 /// Multiply-adds below which a layer runs on the calling thread alone:
 /// publishing its pieces, waiting for the last to finish and reading back
-/// what the helper wrote in its cache cost more than a helper saves
-/// (`features_ext`'s 1.2M-MAC grouped convolution shared: 0.9x; MnasNet's
-/// and MobileNetV2's 2-4M-MAC layers shared: 1.1-1.2x).
-pub(crate) const MIN_SHARED_WORK: usize = 1 << 21;
+/// what the helper wrote in its cache cost more than a helper saves.
+/// Measured on two threads at batch 1 (AMD Zen 4), 1M against 2M, best
+/// and median of eight alternating runs: MnasNet 0.5 1.13-1.14x,
+/// MobileNetV3-Small 1.16-1.22x, ShuffleNetV2 1.03x, the quiz model
+/// 1.01-1.04x, MobileNetV2, EfficientNet-B0 and RegNetY-400MF 1.05-1.1x
+/// (best of four); the fixture models and the small configurations
+/// even. At 512K the small RegNetX and the quiz model ran 3-10% slower.
+pub(crate) const MIN_SHARED_WORK: usize = 1 << 20;
 
 /// Tasks a shared layer makes per thread at least, where its work
 /// allows: the threads take tasks as they finish, and with fewer the last
@@ -99,7 +103,7 @@ pub(crate) fn for_each_range(items: usize, work: usize, task: impl Fn(Range<usiz
 /// and MobileNetV2 at batch 1 ran up to 1.4x slower on two threads than
 /// on one on an AMD EPYC virtual machine whose two cores sat on different
 /// core complexes), while ResNet-50's still gain.
-const FAR_FACTOR: usize = 16;
+const FAR_FACTOR: usize = 32;
 
 /// Set while the last measurement found the helpers' cores far from the
 /// caller's (see [`Pool::measure`]).
