@@ -1,6 +1,6 @@
 //! Rust keywords as layer names, raw or quoted: the state_dict's names are
 //! PyTorch's (`type`, `fn.weight`), the fields get a `_` (`type_`, `fn_`).
-use cnn::{Module, cnn};
+use cnn::cnn;
 
 cnn! {
     pub struct Net<4> {
