@@ -64,8 +64,9 @@ const RULES: &[Rule] = &[
         kernel: ConvKernel::Vector,
         when: |g| g.output == [1, 1] && g.groups == 1,
     },
-    // With AVX-512, depthwise 3x3 onto planes of 12x12 and up and 5x5
-    // onto 32x32 and up, at stride 1 or 2, are the plane kernel's (read in
+    // With AVX-512, depthwise 3x3 onto planes of 16x16 and up at stride 1
+    // and of 12x12 and up at stride 2, and 5x5 onto 32x32 and up at
+    // stride 1 or 2, are the plane kernel's (read in
     // place, their columns shifted or split into even and odd ones in
     // registers): 3x3 at 28x28 1.8-1.9x, at 14x14 1.3-1.4x, at 12x12
     // 1.2-1.4x, at stride 2 onto 56x56 1.5x and onto 16x16 1.8-1.9x,
@@ -81,12 +82,24 @@ const RULES: &[Rule] = &[
     // and 3x3 at 12x12 and 14x14, 5x5 at 28x28 and at stride 2 onto 14x14
     // within 0.9-1.1x of it, warm and cold; on AMD Zen 4 it runs 5x5 at
     // 28x28, stride 1, at 1.1-1.25x the plane kernel (EfficientNet-B0's
-    // 240 channels, MNASNet's 72), so 5x5 starts at 32x32.)
+    // 240 channels, MNASNet's 72), so 5x5 starts at 32x32.) Since the
+    // lanes kernel loads each input pixel of a window row once for all
+    // the outputs it feeds, it runs 3x3 at 14x14, stride 1, at 1.09x the
+    // plane kernel warm and at 1.02-1.36x inside the models (MobileNetV2's
+    // 384 and 576 channels, EfficientNet-B0's 480; AMD Zen 4; 0.65x with
+    // the caches flushed, which a layer that reads what the layer before
+    // it wrote never sees), so 3x3 at stride 1 starts at 16x16; at 28x28
+    // (0.84x) and at stride 2 onto 28x28 and 14x14 (0.63x, 0.76-0.87x)
+    // the plane kernel stays ahead.
     Rule {
         isa: Some(Isa::Avx512),
         kernel: ConvKernel::Depthwise,
         when: |g| {
-            let least = if g.kernel == [3, 3] { 12 } else { 32 };
+            let least = match (g.kernel, g.stride) {
+                ([3, 3], [1, 1]) => 16,
+                ([3, 3], _) => 12,
+                _ => 32,
+            };
             reads_in_place(g) && g.output[0] >= least && g.output[1] >= least
         },
     },

@@ -8,7 +8,10 @@
 //! zero-padded, into one interleaved buffer `[row][column][16]`, so that a
 //! tap of an output pixel is one load of sixteen channels times one vector
 //! of sixteen weights, for eight pixels at a time (four below sixteen
-//! lanes: eight multiply-add chains in flight either way). The sums go
+//! lanes: eight multiply-add chains in flight either way). Windows 3, 5
+//! or 7 wide at stride 1 or 2 (all of torchvision's) go along output
+//! rows instead, seven or eight pixels of one row a step, each input
+//! pixel loaded once for every tap of the step that reads it. The sums go
 //! back to the output planes a transpose of sixteen pixels at a time, and
 //! through the epilogue there, a channel a vector (its scale and shift
 //! splat, its residual read in place). Each output is one sum over the
@@ -66,6 +69,42 @@ pub struct DepthwiseLanes {
     corners: Vec<u32>,
     /// The band copy's shape, which the offsets above were made for.
     padded: Padded,
+    /// How output rows are summed, where [`Block::row`] takes them.
+    rows: Option<RowSteps>,
+}
+
+/// Steps along output rows for [`Block::row`]: `step` pixels of one row at
+/// a time, under a window `width` wide at horizontal stride `stride`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct RowSteps {
+    width: usize,
+    stride: usize,
+    step: usize,
+}
+
+impl RowSteps {
+    /// Windows 3, 5 or 7 wide (every depthwise layer of torchvision's),
+    /// undilated across, at stride 1 or 2, onto rows of 4 pixels or more.
+    /// Steps of 8 pixels, or of 7 where they divide the row and 8 do not
+    /// (7x7 to 28x28 planes), else 8 with the last overlapping the one
+    /// before; rows of 4 to 6 pixels take steps of 4.
+    fn of(g: &ConvGeometry) -> Option<Self> {
+        let (width, stride, ow) = (g.kernel[1], g.stride[1], g.output[1]);
+        let takes =
+            matches!(width, 3 | 5 | 7) && matches!(stride, 1 | 2) && g.dilation[1] == 1 && ow >= 4;
+        let step = if ow % 8 == 0 || (ow > 8 && ow % 7 != 0) {
+            8
+        } else if ow % 7 == 0 {
+            7
+        } else {
+            4
+        };
+        takes.then_some(RowSteps {
+            width,
+            stride,
+            step,
+        })
+    }
 }
 
 /// An input pixel no window reaches.
@@ -375,6 +414,7 @@ impl Kernel for DepthwiseLanes {
                 input_at,
                 corners,
                 padded,
+                rows: RowSteps::of(g),
                 taps: (0..taps)
                     .map(|t| (t / kw) * g.dilation[0] * padded.cols + (t % kw) * g.dilation[1])
                     .collect(),
@@ -489,6 +529,31 @@ fn block_sums<S: Simd>(
         taps: &d.taps,
     };
     let corner = |p: usize| corners[p] as usize - band.origin;
+    if let Some(steps) = d.rows {
+        let ow = g.output[1];
+        for oy in band.pixels.start / ow..band.pixels.end / ow {
+            for ox in (0..ow).step_by(steps.step) {
+                // The last step of a row ends at its last pixel,
+                // overlapping the one before where the step does not
+                // divide the row: its pixels are summed again, to the
+                // same values.
+                let at = oy * ow + ox.min(ow - steps.step) - band.pixels.start;
+                let c = corner(at);
+                macro_rules! row {
+                    ($($w:literal, $s:literal, $p:literal);*) => {
+                        match (steps.width, steps.stride, steps.step) {
+                            $(($w, $s, $p) => block.row::<S, $p, $w, $s>(s, copy, c, at, sums),)*
+                            _ => unreachable!("RowSteps::of makes no other steps"),
+                        }
+                    };
+                }
+                row!(3, 1, 8; 3, 1, 7; 3, 1, 4; 3, 2, 8; 3, 2, 7; 3, 2, 4;
+                     5, 1, 8; 5, 1, 7; 5, 1, 4; 5, 2, 8; 5, 2, 7; 5, 2, 4;
+                     7, 1, 8; 7, 1, 7; 7, 1, 4; 7, 2, 8; 7, 2, 7; 7, 2, 4);
+            }
+        }
+        return;
+    }
     let n = corners.len();
     // A last step ends at the band's last pixel, overlapping the one
     // before where the step does not divide the band: its pixels are
@@ -514,6 +579,59 @@ struct Block<'a> {
 }
 
 impl Block<'_> {
+    /// The sums of `P` neighbouring output pixels of one row, whose
+    /// windows (`W` wide, `S` apart) start at `corner` in the band's copy,
+    /// into `sums` from its pixel `at`: each input pixel of a window row
+    /// is loaded once for every output it feeds, where [`Block::pixels`]
+    /// loads it once per tap (`W` times at stride 1), so that the
+    /// multiply-adds, not the loads, bound the step. (The loops below
+    /// name a pixel once per tap that reads it; fully unrolled, as their
+    /// constant bounds make them, the repeated loads are one, and the
+    /// pixels stay in registers between taps.) Each output still sums its
+    /// taps in the weights' order, row by row and left to right.
+    #[inline(always)]
+    fn row<S: Simd, const P: usize, const W: usize, const STRIDE: usize>(
+        &self,
+        s: S,
+        copy: &[f32],
+        corner: usize,
+        at: usize,
+        sums: &mut [f32],
+    ) {
+        let l = S::LANES;
+        let rows = self.taps.len() / W;
+        let last = corner + self.taps[self.taps.len() - 1] + (P - 1) * STRIDE;
+        assert!((last + 1) * BLOCK <= copy.len() && sums.len() >= (at + P) * BLOCK);
+        assert!(self.weight.len() >= rows * W * BLOCK);
+        for v in 0..BLOCK / l {
+            let mut acc = [s.zero(); P];
+            for i in 0..rows {
+                // Tap `(i, j)` reads `j` pixels on from tap `(i, 0)`: the
+                // window is undilated across.
+                let row = &copy[(corner + self.taps[i * W]) * BLOCK + v * l..];
+                let weight = &self.weight[i * W * BLOCK + v * l..];
+                // SAFETY: `weight` holds `W` taps of a whole block each
+                // from here (asserted).
+                let w: [S::F; W] =
+                    std::array::from_fn(|j| unsafe { s.load(weight.as_ptr().add(j * BLOCK)) });
+                for (j, &w) in w.iter().enumerate() {
+                    for (p, acc) in acc.iter_mut().enumerate() {
+                        // SAFETY: pixel `p * STRIDE + j` of this window
+                        // row is at most the step's last pixel's last
+                        // tap, inside the copy (asserted), a whole block
+                        // of it.
+                        let x = unsafe { s.load(row.as_ptr().add((p * STRIDE + j) * BLOCK)) };
+                        *acc = s.mul_add(w, x, *acc);
+                    }
+                }
+            }
+            for (p, &a) in acc.iter().enumerate() {
+                // SAFETY: `sums` holds a whole block a pixel (asserted).
+                unsafe { s.store(sums.as_mut_ptr().add((at + p) * BLOCK + v * l), a) };
+            }
+        }
+    }
+
     /// The sums of `P` output pixels, whose windows start at `corner` in
     /// the band's copy, into `sums` from its pixel `at`: each tap's `P`
     /// multiply-adds independent of one another.

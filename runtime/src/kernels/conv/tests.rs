@@ -729,6 +729,11 @@ fn depthwise_kernels_agree() {
         (6, 1, [20, 37], [5, 5], [1, 1], [2, 2], [1, 1]),
         (5, 1, [23, 70], [5, 5], [2, 2], [2, 2], [1, 1]),
         (3, 1, [6, 9], [5, 5], [2, 2], [3, 3], [1, 1]),
+        // windows 7 wide, in steps of 7 and of 8 along rows of 14 and 10
+        // (the last overlapping), and 5 wide dilated down but not across
+        (18, 1, [14, 14], [7, 7], [1, 1], [3, 3], [1, 1]),
+        (9, 1, [21, 19], [7, 7], [2, 2], [3, 3], [1, 1]),
+        (17, 2, [12, 11], [3, 5], [1, 1], [2, 2], [2, 1]),
         // planes large enough to be copied in several bands of rows
         (20, 1, [40, 70], [3, 3], [1, 1], [1, 1], [1, 1]),
         (17, 1, [81, 70], [3, 3], [2, 2], [1, 1], [1, 1]),
