@@ -142,6 +142,16 @@ fn main() {
         ("squeezenet 3x3 48-192", 48, 192, 13, 3, 1, 1),
         ("squeezenet 3x3 64-256", 64, 256, 13, 3, 1, 1),
         ("squeezenet 1x1 512-1000", 512, 1000, 13, 1, 1, 0),
+        // Squeeze-and-excitation's 1x1s on one pixel (MobileNetV3-Small's
+        // widest, EfficientNet-B0's).
+        ("se 144-576", 144, 576, 1, 1, 1, 0),
+        ("se 576-144", 576, 144, 1, 1, 1, 0),
+        ("se 48-1152", 48, 1152, 1, 1, 1, 0),
+        ("se 1152-48", 1152, 48, 1, 1, 1, 0),
+        // A classifier's Linear on one image takes the same product
+        // (MobileNetV3-Small's two).
+        ("fc 576-1024", 576, 1024, 1, 1, 1, 0),
+        ("fc 1024-1000", 1024, 1000, 1, 1, 1, 0),
         // The small configurations' 1x1s on planes narrower than a panel.
         ("tiny pw 80-1280", 80, 1280, 2, 1, 1, 0),
         ("tiny pw 240-40", 240, 40, 2, 1, 1, 0),
