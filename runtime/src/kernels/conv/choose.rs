@@ -86,7 +86,7 @@ const RULES: &[Rule] = &[
     // lanes kernel loads each input pixel of a window row once for all
     // the outputs it feeds, it runs 3x3 at 14x14, stride 1, at 1.09x the
     // plane kernel warm and at 1.02-1.36x inside the models (MobileNetV2's
-    // 384 and 576 channels, EfficientNet-B0's 480; AMD Zen 4; 0.65x with
+    // 384 and 576 channels, EfficientNet-B0's 480; AMD Zen 4; 0.6-0.8x with
     // the caches flushed, which a layer that reads what the layer before
     // it wrote never sees), so 3x3 at stride 1 starts at 16x16; at 28x28
     // (0.84x) and at stride 2 onto 28x28 and 14x14 (0.63x, 0.76-0.87x)
