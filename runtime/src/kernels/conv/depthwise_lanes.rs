@@ -85,8 +85,8 @@ struct RowSteps {
 impl RowSteps {
     /// Windows 3, 5 or 7 wide (every depthwise layer of torchvision's),
     /// undilated across, at stride 1 or 2, onto rows of 4 pixels or more.
-    /// Steps of 8 pixels, or of 7 where they divide the row and 8 do not
-    /// (7x7 to 28x28 planes), else 8 with the last overlapping the one
+    /// Steps of 8 pixels where 8 divide the row, else of 7 where 7 do
+    /// (rows of 7, 14 and 28), else of 8 with the last overlapping the one
     /// before; rows of 4 to 6 pixels take steps of 4.
     fn of(g: &ConvGeometry) -> Option<Self> {
         let (width, stride, ow) = (g.kernel[1], g.stride[1], g.output[1]);
@@ -530,6 +530,15 @@ fn block_sums<S: Simd>(
     };
     let corner = |p: usize| corners[p] as usize - band.origin;
     if let Some(steps) = d.rows {
+        // One instance of `Block::row` for each step `RowSteps::of` makes.
+        macro_rules! row {
+            ($c:expr, $at:expr; $($w:literal, $s:literal, $p:literal);*) => {
+                match (steps.width, steps.stride, steps.step) {
+                    $(($w, $s, $p) => block.row::<S, $p, $w, $s>(s, copy, $c, $at, sums),)*
+                    _ => unreachable!("RowSteps::of makes no other steps"),
+                }
+            };
+        }
         let ow = g.output[1];
         for oy in band.pixels.start / ow..band.pixels.end / ow {
             for ox in (0..ow).step_by(steps.step) {
@@ -538,16 +547,8 @@ fn block_sums<S: Simd>(
                 // divide the row: its pixels are summed again, to the
                 // same values.
                 let at = oy * ow + ox.min(ow - steps.step) - band.pixels.start;
-                let c = corner(at);
-                macro_rules! row {
-                    ($($w:literal, $s:literal, $p:literal);*) => {
-                        match (steps.width, steps.stride, steps.step) {
-                            $(($w, $s, $p) => block.row::<S, $p, $w, $s>(s, copy, c, at, sums),)*
-                            _ => unreachable!("RowSteps::of makes no other steps"),
-                        }
-                    };
-                }
-                row!(3, 1, 8; 3, 1, 7; 3, 1, 4; 3, 2, 8; 3, 2, 7; 3, 2, 4;
+                row!(corner(at), at;
+                     3, 1, 8; 3, 1, 7; 3, 1, 4; 3, 2, 8; 3, 2, 7; 3, 2, 4;
                      5, 1, 8; 5, 1, 7; 5, 1, 4; 5, 2, 8; 5, 2, 7; 5, 2, 4;
                      7, 1, 8; 7, 1, 7; 7, 1, 4; 7, 2, 8; 7, 2, 7; 7, 2, 4);
             }
@@ -580,15 +581,15 @@ struct Block<'a> {
 
 impl Block<'_> {
     /// The sums of `P` neighbouring output pixels of one row, whose
-    /// windows (`W` wide, `S` apart) start at `corner` in the band's copy,
-    /// into `sums` from its pixel `at`: each input pixel of a window row
-    /// is loaded once for every output it feeds, where [`Block::pixels`]
-    /// loads it once per tap (`W` times at stride 1), so that the
-    /// multiply-adds, not the loads, bound the step. (The loops below
-    /// name a pixel once per tap that reads it; fully unrolled, as their
-    /// constant bounds make them, the repeated loads are one, and the
-    /// pixels stay in registers between taps.) Each output still sums its
-    /// taps in the weights' order, row by row and left to right.
+    /// windows (`W` wide, `STRIDE` apart) start at `corner` in the band's
+    /// copy, into `sums` from its pixel `at`: each input pixel of a window
+    /// row is loaded once for every output it feeds, where
+    /// [`Block::pixels`] loads it once per tap (`W` times at stride 1), so
+    /// that the multiply-adds, not the loads, bound the step. (The loops
+    /// below name a pixel once per tap that reads it; fully unrolled, as
+    /// their constant bounds make them, the repeated loads are one, and
+    /// the pixels stay in registers between taps.) Each output still sums
+    /// its taps in the weights' order, row by row and left to right.
     #[inline(always)]
     fn row<S: Simd, const P: usize, const W: usize, const STRIDE: usize>(
         &self,
