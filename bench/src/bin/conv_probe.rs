@@ -235,6 +235,8 @@ fn main() {
         // channel, so the kernel is bound by its own instructions.
         ("mobilenet dw s2 16ch", 16, 112, 2),
         ("mobilenet dw s1", 144, 56, 1),
+        ("mobilenet dw 56 s2", 144, 56, 2),
+        ("mobilenet dw 28 s2", 192, 28, 2),
         ("mobilenet dw 28", 192, 28, 1),
         ("mobilenet dw 24", 144, 24, 1),
         ("mobilenet dw 20", 144, 20, 1),

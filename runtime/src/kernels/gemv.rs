@@ -1,6 +1,7 @@
 //! Matrix-vector products `y = epilogue(W x)` on a weight as PyTorch stores
-//! it (`[m, k]` row-major): a `Linear` layer on one image, or on a few
-//! images into a few outputs. The product is memory-bound, so it reads `W`
+//! it (`[m, k]` row-major): a small `Linear` layer (a few outputs) on one
+//! image or a few, or one too large to keep a packed copy of (the others
+//! take [`super::gemv_packed`]). The product is memory-bound, so it reads `W`
 //! once, row after row, eight rows at a time against one load of `x`, with
 //! two vector accumulators per row; written once over the vector width.
 //! Several vectors `x` ([`gemv_batch`]) share each load of `W`, and each of

@@ -11,6 +11,7 @@ pub mod conv;
 pub mod epilogue;
 pub mod gemm;
 pub mod gemv;
+pub mod gemv_packed;
 pub mod isa;
 pub mod math;
 pub mod pad;

@@ -15,6 +15,7 @@ use std::sync::OnceLock;
 use crate::kernels::epilogue::{Act, Epilogue};
 use crate::kernels::gemm::{PackedA, Transposed, gemm};
 use crate::kernels::gemv::{gemv, gemv_batch};
+use crate::kernels::gemv_packed::{PackedRows, gemv_packed};
 use crate::kernels::isa::Isa;
 use crate::kernels::transpose::transpose;
 use crate::module::{Init, Module, TensorKind, TensorMut, TensorRef};
@@ -31,6 +32,13 @@ use crate::tensor::Batch;
 const BATCH_GEMV_OUT: usize = 32;
 /// The most weights for [`gemv_batch`] (see [`BATCH_GEMV_OUT`]).
 const BATCH_GEMV_MAX: usize = 64 * 1024;
+/// The most weights one vector multiplies packed in blocks of rows
+/// ([`gemv_packed`]: 1.2-2x [`gemv`], about even for 8 MB read from
+/// memory): 16 MiB.
+/// Larger ones come from memory on every pass whichever way they are
+/// read, and a packed copy would only double them (VGG's first
+/// classifier layer, 400 MB).
+const PACKED_ROWS_MAX: usize = 4 * 1024 * 1024;
 
 /// A fully connected layer from `IN` to `OUT` features.
 #[derive(Clone, Debug)]
@@ -39,6 +47,8 @@ pub struct Linear<const IN: usize, const OUT: usize> {
     bias: Option<Vec<f32>>,
     /// The weight packed for the GEMM, made on first use after any change.
     packed: OnceLock<PackedA>,
+    /// The weight packed for one vector, made likewise.
+    rows: OnceLock<PackedRows>,
 }
 
 impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
@@ -61,6 +71,7 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
             weight: vec![0.0; Self::WEIGHT_LEN],
             bias: bias.then(|| vec![0.0; OUT]),
             packed: OnceLock::new(),
+            rows: OnceLock::new(),
         }
     }
 
@@ -71,7 +82,7 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
 
     /// The weight, `[OUT, IN]` row-major as PyTorch stores it, to change in place.
     pub fn weight_mut(&mut self) -> &mut [f32] {
-        self.packed.take();
+        self.unpack();
         &mut self.weight
     }
 
@@ -85,6 +96,12 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
         self.bias.as_deref_mut()
     }
 
+    /// Drops the packed copies of the weight, which is about to change.
+    fn unpack(&mut self) {
+        self.packed.take();
+        self.rows.take();
+    }
+
     /// `rows` vectors of `IN` values in, `rows` of `OUT` out, with `act`.
     fn apply(&self, rows: usize, x: &[f32], y: &mut [f32], act: Act) {
         let epilogue = Epilogue {
@@ -95,12 +112,22 @@ impl<const IN: usize, const OUT: usize> Linear<IN, OUT> {
         if rows == 0 {
             return;
         }
+        let small = OUT <= BATCH_GEMV_OUT && OUT * IN <= BATCH_GEMV_MAX;
+        if rows == 1 && !small && OUT * IN <= PACKED_ROWS_MAX {
+            let packed = self
+                .rows
+                .get_or_init(|| PackedRows::new(Isa::detect(), OUT, IN, &self.weight));
+            gemv_packed(packed, x, y, &epilogue);
+            return;
+        }
         if rows == 1 {
-            // One vector reads the weight as stored: no packing needed.
+            // A small weight gives one vector what [`gemv_batch`] gives
+            // each of a batch, bit for bit; a very large one is read as
+            // stored rather than copied.
             gemv(Isa::detect(), &self.weight, OUT, IN, x, y, &epilogue);
             return;
         }
-        if OUT <= BATCH_GEMV_OUT && OUT * IN <= BATCH_GEMV_MAX {
+        if small {
             // A weight this small stays in cache while the vectors share
             // its loads, and the GEMM's packing and tiles would cost more.
             gemv_batch(Isa::detect(), &self.weight, OUT, IN, x, rows, y, &epilogue);
@@ -186,7 +213,7 @@ impl<const IN: usize, const OUT: usize> Module for Linear<IN, OUT> {
     }
 
     fn tensors_mut(&mut self) -> Vec<TensorMut<'_>> {
-        self.packed.take();
+        self.unpack();
         let mut t = vec![TensorMut {
             name: "weight".into(),
             shape: vec![OUT, IN],
@@ -205,10 +232,70 @@ impl<const IN: usize, const OUT: usize> Module for Linear<IN, OUT> {
     }
 
     fn reset_parameters(&mut self, init: &mut Init) {
-        self.packed.take();
+        self.unpack();
         init.fan_in_uniform(IN, &mut self.weight);
         if let Some(bias) = &mut self.bias {
             init.fan_in_uniform(IN, bias);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `x W^T + b` in f64, then `act`.
+    fn reference<const IN: usize, const OUT: usize>(
+        fc: &Linear<IN, OUT>,
+        x: &[f32],
+        act: Act,
+    ) -> Vec<f32> {
+        x.chunks_exact(IN)
+            .flat_map(|x| {
+                (0..OUT).map(move |o| {
+                    let w = &fc.weight()[o * IN..][..IN];
+                    let dot: f64 = w.iter().zip(x).map(|(&w, &x)| w as f64 * x as f64).sum();
+                    act.apply((dot + fc.bias().map_or(0.0, |b| b[o] as f64)) as f32)
+                })
+            })
+            .collect()
+    }
+
+    fn close(got: &[f32], want: &[f32], what: &str) {
+        assert_eq!(got.len(), want.len());
+        for (i, (a, b)) in got.iter().zip(want).enumerate() {
+            assert!(
+                (a - b).abs() <= 1e-5 * (1.0 + b.abs()),
+                "{what} at {i}: {a} vs {b}"
+            );
+        }
+    }
+
+    /// One vector through a layer read packed in blocks of rows (more
+    /// outputs than a small layer's), a few through the GEMM, each against
+    /// the reference; and after the weight and the bias change in place,
+    /// the packed copies follow them.
+    #[test]
+    fn one_vector_and_a_batch_match_the_reference_after_changes_too() {
+        let mut fc: Linear<300, 70> = Linear::new(true, &mut Init::new(3));
+        let x: Vec<f32> = (0..3 * 300)
+            .map(|i| ((i * 37) % 23) as f32 / 11.0 - 1.0)
+            .collect();
+        let one = Batch::<300>::from_vec(1, x[..300].to_vec()).expect("one vector");
+        let three = Batch::<300>::from_vec(3, x.clone()).expect("three vectors");
+        for round in 0..2 {
+            let y = fc.forward_fused(&one, Act::ReLU);
+            close(y.as_slice(), &reference(&fc, &x[..300], Act::ReLU), "one");
+            let y = fc.forward(&three);
+            close(y.as_slice(), &reference(&fc, &x, Act::None), "three");
+            if round == 0 {
+                for w in fc.weight_mut() {
+                    *w = -*w * 0.5;
+                }
+                for b in fc.bias_mut().expect("a bias") {
+                    *b += 0.25;
+                }
+            }
         }
     }
 }

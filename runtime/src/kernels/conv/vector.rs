@@ -1,30 +1,29 @@
 //! Convolutions with one output pixel a channel (squeeze-and-excitation's
 //! 1x1 convolutions on a pooled `C x 1 x 1` value): a matrix-vector
-//! product per image on the weights as PyTorch stores them, after
-//! gathering the one window into a patch. The other kernels tile pixels
-//! and would spend nearly all their work on an empty tile.
+//! product per image on the weights packed in blocks of rows
+//! ([`PackedRows`]), after gathering the one window into a patch. The
+//! other kernels tile pixels and would spend nearly all their work on an
+//! empty tile.
 
 use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
 use crate::kernels::epilogue::Epilogue;
-use crate::kernels::gemv::gemv;
+use crate::kernels::gemv_packed::{PackedRows, gemv_packed};
 use crate::kernels::isa::Isa;
 use crate::pool;
 
 /// The weights of a convolution with a 1x1 output, `[C_OUT][C_IN * KH *
-/// KW]`, and the instruction set they run on.
+/// KW]` packed for the instruction set they run on.
 #[derive(Clone, Debug)]
 pub struct VectorConv {
-    isa: Isa,
-    weight: Vec<f32>,
+    weight: PackedRows,
 }
 
 impl Kernel for VectorConv {
     fn pack(isa: Isa, g: &ConvGeometry, weight: &[f32]) -> Option<Self> {
         let takes = g.output == [1, 1] && g.groups == 1;
         takes.then(|| VectorConv {
-            isa: isa.or_below(),
-            weight: weight[..g.c_out * g.patch_len()].to_vec(),
+            weight: PackedRows::new(isa, g.c_out, g.patch_len(), weight),
         })
     }
 
@@ -71,7 +70,7 @@ impl Kernel for VectorConv {
                 ..*ep
             };
             let y = &mut output[b * g.c_out..][..g.c_out];
-            gemv(self.isa, &self.weight, g.c_out, g.patch_len(), x, y, &ep);
+            gemv_packed(&self.weight, x, y, &ep);
         }
         pool::give(patch);
     }
