@@ -136,7 +136,7 @@ pub fn gemv_packed(w: &PackedRows, x: &[f32], y: &mut [f32], ep: &Epilogue) {
 /// block's first row): four blocks at a time, then one at a time. Each
 /// block is a stream of the weight: one stream runs fastest from the
 /// caches, but from memory a few keep more lines in flight
-/// (`Linear(2048, 1000)`, 8 MB, with AVX-512: 0.6-0.9x with one, 1.04-1.1x
+/// (`Linear(2048, 1000)`, 8 MB, with AVX-512: 0.6-0.9x with one, 0.8-1.1x
 /// with four, against [`super::gemv`]'s eight rows).
 #[inline(always)]
 fn blocks_of<S: Simd>(
