@@ -73,28 +73,15 @@ impl PackedRows {
         let lanes = isa.lanes();
         let mut data = Aligned::zeros(m.div_ceil(lanes) * lanes * k);
         let packed = data.as_mut_slice();
-        for (r, row) in w
-            .chunks_exact(k.max(1))
-            .take(m)
-            .enumerate()
-            .filter(|_| k > 0)
-        {
-            let block = &mut packed[r / lanes * lanes * k..][..lanes * k];
-            for (j, &v) in row.iter().enumerate() {
-                block[j * lanes + r % lanes] = v;
+        if k > 0 {
+            for (r, row) in w.chunks_exact(k).take(m).enumerate() {
+                let block = &mut packed[r / lanes * lanes * k..][..lanes * k];
+                for (j, &v) in row.iter().enumerate() {
+                    block[j * lanes + r % lanes] = v;
+                }
             }
         }
         PackedRows { isa, m, k, data }
-    }
-
-    /// Rows of the weight.
-    pub fn rows(&self) -> usize {
-        self.m
-    }
-
-    /// Columns of the weight.
-    pub fn depth(&self) -> usize {
-        self.k
     }
 }
 
@@ -189,12 +176,10 @@ fn finish_block<S: Simd>(
     let n = S::LANES;
     let rows = b * n..((b + 1) * n).min(w.m);
     let part = |values: &[f32]| s.load_first(&values[rows.clone()]);
-    match (ep.scale, ep.shift) {
-        (Some(scale), Some(shift)) => v = s.mul_add(v, part(scale), part(shift)),
-        (Some(scale), None) => v = s.mul(v, part(scale)),
-        (None, Some(shift)) => v = s.add(v, part(shift)),
-        (None, None) => {}
-    }
+    // One multiply-add, as the GEMM's tiles: by 1 or plus 0 it is exact.
+    let scale = ep.scale.map_or(s.splat(1.0), part);
+    let shift = ep.shift.map_or(s.zero(), part);
+    v = s.mul_add(v, scale, shift);
     if let Some(residual) = ep.residual {
         v = s.add(v, part(residual));
     }
