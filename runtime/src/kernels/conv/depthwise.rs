@@ -19,7 +19,7 @@ use super::geometry::ConvGeometry;
 use super::kernel::Kernel;
 use crate::kernels::epilogue::{Act, Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::simd::{Simd, activate_n, dispatch, unzip_row};
+use crate::kernels::simd::{Simd, activate_rows, dispatch, unzip_row};
 use crate::pool;
 use crate::threads;
 
@@ -372,26 +372,31 @@ impl<F: Copy> Tail<F> {
         let n = S::LANES;
         // The step's columns inside the row.
         let width = (self.ow - x0).min(V * n);
-        for (r, mut y) in acc.into_iter().enumerate() {
-            let at = (self.oy + r) * self.ow + x0;
-            for y in &mut y {
+        let at = |r: usize| (self.oy + r) * self.ow + x0;
+        let mut acc = acc;
+        for (r, y) in acc.iter_mut().enumerate() {
+            for y in y.iter_mut() {
                 *y = s.mul_add(*y, self.scale, self.shift);
             }
             if let Some(res) = residual {
-                let res = &res[at..at + width];
+                let res = &res[at(r)..at(r) + width];
                 for (y, res) in y.iter_mut().zip(res.chunks(n)) {
                     *y = s.add(*y, s.load_first(res));
                 }
             }
-            let y = activate_n(s, y, self.act);
+        }
+        // The activation chosen once for every row: chosen per row, the
+        // rows' sums went through memory between them.
+        let acc = activate_rows(s, acc, self.act);
+        for (r, y) in acc.into_iter().enumerate() {
             if width == V * n {
-                let dst = &mut dst[at..at + V * n];
+                let dst = &mut dst[at(r)..at(r) + V * n];
                 for (v, y) in y.into_iter().enumerate() {
                     // SAFETY: `dst` holds `V` whole vectors.
                     unsafe { s.store(dst.as_mut_ptr().add(v * n), y) };
                 }
             } else {
-                let row = &mut dst[at..at + width];
+                let row = &mut dst[at(r)..at(r) + width];
                 for (chunk, y) in row.chunks_mut(n).zip(y) {
                     s.store_first(chunk, y);
                 }
