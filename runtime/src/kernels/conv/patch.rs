@@ -24,7 +24,7 @@ use super::geometry::{ConvGeometry, OutRows};
 use super::kernel::RowKernel;
 use crate::kernels::epilogue::{Epilogue, Out};
 use crate::kernels::isa::Isa;
-use crate::kernels::simd::{Simd, activate, dispatch, unzip_row};
+use crate::kernels::simd::{Simd, activate_rows, dispatch, unzip_row};
 use crate::pool;
 use crate::threads;
 
@@ -227,26 +227,31 @@ unsafe fn tile<S: Simd, const M: usize>(
         } else {
             partial_sums::<S, M>(s, &image[p0..], n, weight, widths)
         };
-        for (m, a) in acc.iter().enumerate() {
+        let mut acc = acc;
+        for (m, a) in acc.iter_mut().enumerate() {
             let (sc, sh) = (s.splat(scale[m]), s.splat(shift[m]));
+            for (h, v) in a.iter_mut().enumerate() {
+                *v = s.mul_add(*v, sc, sh);
+                if let Some(r) = residual.filter(|_| widths[h] > 0) {
+                    let r = &r[(c0 + m) * n + p0 + h * lanes..][..widths[h]];
+                    *v = s.add(*v, s.load_first(r));
+                }
+            }
+        }
+        // The activation chosen once for the whole tile, which then stays
+        // in registers.
+        let acc = activate_rows(s, acc, ep.act);
+        for (m, a) in acc.iter().enumerate() {
             // SAFETY: these outputs are this caller's.
             let dst = unsafe { dest.out.slice(base[m] + p0 - pixels.start, len) };
-            for (h, &v) in a.iter().enumerate() {
-                if widths[h] == 0 {
-                    break;
-                }
-                let at = h * lanes;
-                let mut v = s.mul_add(v, sc, sh);
-                if let Some(r) = residual {
-                    let r = &r[(c0 + m) * n + p0 + at..][..widths[h]];
-                    v = s.add(v, s.load_first(r));
-                }
-                let v = activate(s, v, ep.act);
-                if whole {
+            if whole {
+                for (h, &v) in a.iter().enumerate() {
                     // SAFETY: `dst` holds two vectors.
-                    unsafe { s.store(dst.as_mut_ptr().add(at), v) };
-                } else {
-                    s.store_first(&mut dst[at..][..widths[h]], v);
+                    unsafe { s.store(dst.as_mut_ptr().add(h * lanes), v) };
+                }
+            } else {
+                for (h, &v) in a.iter().enumerate().filter(|&(h, _)| widths[h] > 0) {
+                    s.store_first(&mut dst[h * lanes..][..widths[h]], v);
                 }
             }
         }
