@@ -221,13 +221,12 @@ unsafe fn tile<S: Simd, const M: usize>(
         let len = (pixels.end - p0).min(2 * lanes);
         let whole = len == 2 * lanes;
         let widths = [len.min(lanes), len.saturating_sub(lanes)];
-        let acc = if whole {
+        let mut acc = if whole {
             // SAFETY: every plane holds two vectors from `p0` (`p0 + len <= n`).
             unsafe { sums::<S, M>(s, image[p0..].as_ptr(), n, weight) }
         } else {
             partial_sums::<S, M>(s, &image[p0..], n, weight, widths)
         };
-        let mut acc = acc;
         for (m, a) in acc.iter_mut().enumerate() {
             let (sc, sh) = (s.splat(scale[m]), s.splat(shift[m]));
             for (h, v) in a.iter_mut().enumerate() {
