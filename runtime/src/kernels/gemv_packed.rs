@@ -238,12 +238,7 @@ fn block_sums<S: Simd, const R: usize, const C: usize>(
 mod tests {
     use super::*;
     use crate::kernels::epilogue::Act;
-
-    fn values(n: usize, seed: usize) -> Vec<f32> {
-        (0..n)
-            .map(|i| ((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0 - 1.0)
-            .collect()
-    }
+    use crate::kernels::test_values as values;
 
     /// Every instruction set against an f64 reference: rows around the
     /// blocks of every vector width, depths around the chains, each part

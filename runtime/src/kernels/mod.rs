@@ -18,3 +18,12 @@ pub mod pad;
 pub mod pool;
 pub mod simd;
 pub mod transpose;
+
+/// Test values in -1..1, different for each seed: the kernels' tests
+/// share them.
+#[cfg(test)]
+pub(crate) fn test_values(n: usize, seed: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
+        .collect()
+}

@@ -4,11 +4,7 @@
 use super::*;
 use crate::kernels::epilogue::Act;
 
-fn values(n: usize, seed: usize) -> Vec<f32> {
-    (0..n)
-        .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
-        .collect()
-}
+use crate::kernels::test_values as values;
 
 /// `batch` images of `x` convolved by `kernel` on `isa` with the epilogue
 /// `ep`, or `None` where the kernel does not take `g` there.

@@ -584,12 +584,7 @@ mod tests {
     use super::*;
     use crate::kernels::epilogue::Act;
 
-    /// Test values in -1..1, different for each seed.
-    pub(super) fn values(n: usize, seed: usize) -> Vec<f32> {
-        (0..n)
-            .map(|i| (((i * 7919 + seed * 104_729) % 2003) as f32 / 1001.0) - 1.0)
-            .collect()
-    }
+    pub(super) use crate::kernels::test_values as values;
 
     fn reference(m: usize, k: usize, n: usize, a: &[f32], b: &[f32], ep: &Epilogue) -> Vec<f32> {
         let mut c = vec![0.0; m * n];
